@@ -1,0 +1,77 @@
+"""Every error Carnet raises on purpose, in one tree.
+
+    CarnetError
+    ├── ProtocolError                  a message that cannot be trusted or parsed
+    │   ├── MalformedMessage           wrong frame count, bad JSON, missing fields
+    │   ├── InvalidSignature           HMAC missing or wrong
+    │   └── ReplayedMessage            a signature seen before
+    ├── ConnectionFileError            a connection file cannot be read or written
+    │   └── KernelNotFound             no (or more than one) kernel matches a lookup
+    ├── KernelSpecError                a kernelspec is missing or invalid
+    ├── KernelError                    talking to a kernel process failed
+    │   ├── KernelStartError           the process did not start or never answered
+    │   ├── KernelTimeout              a request got no reply in time
+    │   └── KernelDied                 the process exited while we waited on it
+    └── ConfigError                    a bad configuration file or option
+
+Remote faults (what a peer sent) are ProtocolError; local faults are the others.
+Callers at I/O boundaries log and drop ProtocolError instead of crashing.
+"""
+
+from __future__ import annotations
+
+
+class CarnetError(Exception):
+    """Base of every error Carnet raises on purpose."""
+
+
+class ProtocolError(CarnetError):
+    """A message from a peer cannot be trusted or parsed."""
+
+
+class MalformedMessage(ProtocolError):
+    """Frames that do not form a Jupyter message."""
+
+
+class InvalidSignature(ProtocolError):
+    """A message whose HMAC signature is missing or does not match."""
+
+
+class ReplayedMessage(ProtocolError):
+    """A message whose signature was already seen: a replay."""
+
+
+class ConnectionFileError(CarnetError):
+    """A connection file cannot be read, parsed or written."""
+
+
+class KernelNotFound(ConnectionFileError):
+    """No kernel, or more than one, matches a lookup; the message lists candidates."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+class KernelSpecError(CarnetError):
+    """A kernelspec is missing or invalid."""
+
+
+class KernelError(CarnetError):
+    """Talking to a kernel process failed."""
+
+
+class KernelStartError(KernelError):
+    """The kernel process failed to start or never answered kernel_info."""
+
+
+class KernelTimeout(KernelError):
+    """A request to the kernel got no reply in time."""
+
+
+class KernelDied(KernelError):
+    """The kernel process exited while we were waiting on it."""
+
+
+class ConfigError(CarnetError):
+    """A bad configuration file or option; the message names the file and the option."""

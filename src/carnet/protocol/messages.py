@@ -1,0 +1,150 @@
+"""The message object and its JSON encoding.
+
+A Jupyter message has four JSON parts (header, parent_header, metadata,
+content) and optional binary buffers. Dicts are kept as plain dicts because
+every client in the ecosystem speaks them; the dataclass gives them a type.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from carnet.errors import MalformedMessage
+
+PROTOCOL_VERSION = "5.3"
+
+JsonDict = dict[str, Any]
+
+_HEADER_FIELDS = ("msg_id", "msg_type")
+
+
+def utcnow_iso() -> str:
+    """ISO-8601 with a time zone, as the protocol requires."""
+    return _dt.datetime.now(_dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    header: JsonDict
+    parent_header: JsonDict = field(default_factory=dict)
+    metadata: JsonDict = field(default_factory=dict)
+    content: JsonDict = field(default_factory=dict)
+    buffers: tuple[bytes, ...] = ()
+    # Routing identities from a ROUTER socket; empty for PUB/SUB and DEALER peers.
+    identities: tuple[bytes, ...] = ()
+
+    @property
+    def msg_type(self) -> str:
+        return str(self.header.get("msg_type", ""))
+
+    @property
+    def msg_id(self) -> str:
+        return str(self.header.get("msg_id", ""))
+
+    @property
+    def parent_msg_id(self) -> str:
+        return str(self.parent_header.get("msg_id", ""))
+
+    def to_dict(self) -> JsonDict:
+        """The nested dict form used by jupyter_client and the websocket JSON protocol."""
+        return {
+            "header": self.header,
+            "msg_id": self.msg_id,
+            "msg_type": self.msg_type,
+            "parent_header": self.parent_header,
+            "metadata": self.metadata,
+            "content": self.content,
+            "buffers": list(self.buffers),
+        }
+
+    @classmethod
+    def from_dict(cls, data: JsonDict, identities: tuple[bytes, ...] = ()) -> Message:
+        header = data.get("header")
+        if not isinstance(header, dict):
+            raise MalformedMessage("message has no header object")
+        check_header(header)
+        parts: list[JsonDict] = []
+        for name in ("parent_header", "metadata", "content"):
+            value = data.get(name) or {}
+            if not isinstance(value, dict):
+                raise MalformedMessage(f"message {name} is not an object")
+            parts.append(value)
+        raw_buffers = data.get("buffers") or []
+        buffers = tuple(_as_bytes(b) for b in raw_buffers)
+        return cls(header, parts[0], parts[1], parts[2], buffers, identities)
+
+    def replace_content(self, content: JsonDict) -> Message:
+        return Message(
+            self.header, self.parent_header, self.metadata, content, self.buffers, self.identities
+        )
+
+
+def _as_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise MalformedMessage("message buffers must be bytes")
+
+
+def check_header(header: JsonDict) -> None:
+    for name in _HEADER_FIELDS:
+        if not isinstance(header.get(name), str):
+            raise MalformedMessage(f"message header has no string {name!r}")
+
+
+def json_default(obj: Any) -> Any:
+    """Encode what IPython and libraries commonly put in messages."""
+    if isinstance(obj, _dt.datetime):
+        if obj.tzinfo is None:
+            obj = obj.replace(tzinfo=_dt.UTC)
+        return obj.isoformat().replace("+00:00", "Z")
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    if isinstance(obj, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(obj)).decode("ascii")
+    if isinstance(obj, set | frozenset | tuple):
+        return list(obj)
+    if hasattr(obj, "__index__"):
+        return obj.__index__()
+    if hasattr(obj, "__float__"):
+        return float(obj)
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+def _clean_floats(obj: Any) -> Any:
+    """Replace NaN and infinities, which JSON cannot carry, by null."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _clean_floats(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean_floats(v) for v in obj]
+    return obj
+
+
+def pack(obj: Any) -> bytes:
+    try:
+        text = json.dumps(
+            obj, default=json_default, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        )
+    except ValueError:
+        text = json.dumps(
+            _clean_floats(obj), default=json_default, ensure_ascii=False, separators=(",", ":")
+        )
+    return text.encode("utf-8", "surrogatepass")
+
+
+def unpack(data: bytes) -> JsonDict:
+    try:
+        value = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise MalformedMessage(f"message part is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise MalformedMessage("message part is not a JSON object")
+    return value
