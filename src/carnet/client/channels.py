@@ -1,0 +1,187 @@
+"""The I/O of a kernel client: its sockets, with replies matched by msg_id.
+
+Every message is made and read by a carnet.protocol.Session; this module only
+moves frames. One reader task per channel resolves the future of the request
+a reply answers (by parent msg_id) and hands iopub and stdin messages to the
+registered handlers. A message with a bad signature is logged and dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import zmq
+import zmq.asyncio
+
+from carnet.client.heartbeat import Heartbeat
+from carnet.errors import KernelError, KernelTimeout, ProtocolError
+from carnet.protocol import Message, Session
+from carnet.protocol.connection_file import ConnectionInfo
+from carnet.protocol.messages import JsonDict
+
+log = logging.getLogger("carnet.client")
+
+Handler = Callable[[Message], None]
+# Channels that carry requests and their replies (stdin carries kernel requests).
+_SOCKET_TYPES = {"shell": zmq.DEALER, "control": zmq.DEALER, "stdin": zmq.DEALER, "iopub": zmq.SUB}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A request that was sent: its msg_id and the future of its reply."""
+
+    msg_id: str
+    reply: asyncio.Future[Message]
+
+
+class KernelChannels:
+    """Moves messages to and from one kernel. Start with `start_channels()`."""
+
+    def __init__(
+        self,
+        info: ConnectionInfo,
+        *,
+        session: Session | None = None,
+        context: zmq.asyncio.Context | None = None,
+    ) -> None:
+        self.info = info
+        self.session = session or Session(info.key_bytes, info.signature_scheme)
+        self._context = context or zmq.asyncio.Context.instance()
+        self._sockets: dict[str, zmq.asyncio.Socket] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._pending: dict[str, asyncio.Future[Message]] = {}
+        self._handlers: dict[str, list[Handler]] = {"iopub": [], "stdin": [], "reply": []}
+        self.heartbeat = Heartbeat(self._context, info.url("hb"))
+
+    @property
+    def channels_running(self) -> bool:
+        return bool(self._sockets)
+
+    async def start_channels(self) -> None:
+        if self._sockets:
+            return
+        # Shell and stdin share one identity: the kernel routes input_request to
+        # the stdin socket whose identity sent the execute_request.
+        identity = self.session.session_id.encode()
+        for channel, kind in _SOCKET_TYPES.items():
+            sock = self._context.socket(kind)
+            sock.setsockopt(zmq.LINGER, 0)
+            if kind == zmq.SUB:
+                sock.setsockopt(zmq.SUBSCRIBE, b"")
+            else:
+                sock.setsockopt(zmq.IDENTITY, identity)
+            sock.connect(self.info.url(channel))
+            self._sockets[channel] = sock
+            self._tasks.append(asyncio.create_task(self._read(channel, sock)))
+
+    async def stop_channels(self) -> None:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        sockets, self._sockets = self._sockets, {}
+        for sock in sockets.values():
+            sock.close(linger=0)
+        self.heartbeat.close()
+        self.abort_pending(KernelError("kernel client channels were closed"))
+
+    def abort_pending(self, error: BaseException) -> None:
+        """Fail every request still waiting for a reply (e.g. the kernel died)."""
+        pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(error)
+
+    # --- handlers -----------------------------------------------------------
+
+    def on_iopub(self, handler: Handler) -> Callable[[], None]:
+        """Call `handler` with every iopub message; returns a function that removes it."""
+        return self._add_handler("iopub", handler)
+
+    def on_stdin(self, handler: Handler) -> Callable[[], None]:
+        """Call `handler` with every stdin request (input_request) from the kernel."""
+        return self._add_handler("stdin", handler)
+
+    def on_unmatched_reply(self, handler: Handler) -> Callable[[], None]:
+        """Replies whose request is no longer awaited (timed out, sent raw)."""
+        return self._add_handler("reply", handler)
+
+    def _add_handler(self, kind: str, handler: Handler) -> Callable[[], None]:
+        self._handlers[kind].append(handler)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._handlers[kind].remove(handler)
+
+        return remove
+
+    # --- sending ------------------------------------------------------------
+
+    def send_message(self, channel: str, msg: Message, expect_reply: bool = True) -> Pending:
+        """Send a ready message; when a reply is expected, it resolves `Pending.reply`.
+
+        Messages without a reply (comm messages, input_reply) get a future that
+        is already cancelled.
+        """
+        sock = self._sockets.get(channel)
+        if sock is None:
+            raise KernelError("kernel client channels are not started")
+        future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
+        if expect_reply and channel in ("shell", "control"):
+            self._pending[msg.msg_id] = future
+        else:
+            future.cancel()
+        sock.send_multipart(self.session.serialize(msg), copy=False)
+        return Pending(msg.msg_id, future)
+
+    def send_request(self, channel: str, msg_type: str, content: JsonDict | None = None) -> Pending:
+        return self.send_message(channel, self.session.msg(msg_type, content or {}))
+
+    async def wait_reply(self, pending: Pending, timeout: float | None = None) -> Message:
+        try:
+            return await asyncio.wait_for(asyncio.shield(pending.reply), timeout)
+        except TimeoutError:
+            self._pending.pop(pending.msg_id, None)
+            raise KernelTimeout(f"no reply to request {pending.msg_id} in {timeout}s") from None
+
+    async def request(
+        self,
+        channel: str,
+        msg_type: str,
+        content: JsonDict | None = None,
+        timeout: float | None = None,
+    ) -> Message:
+        return await self.wait_reply(self.send_request(channel, msg_type, content), timeout)
+
+    # --- receiving ----------------------------------------------------------
+
+    async def _read(self, channel: str, sock: zmq.asyncio.Socket) -> None:
+        while True:
+            frames = await sock.recv_multipart(copy=True)
+            try:
+                msg = self.session.deserialize(frames)
+            except ProtocolError as exc:
+                log.warning("dropped a message on %s from the kernel: %s", channel, exc)
+                continue
+            self._dispatch(channel, msg)
+
+    def _dispatch(self, channel: str, msg: Message) -> None:
+        if channel in ("shell", "control"):
+            future = self._pending.pop(msg.parent_msg_id, None)
+            if future is not None and not future.done():
+                future.set_result(msg)
+                return
+            kind = "reply"
+        else:
+            kind = channel
+        for handler in list(self._handlers[kind]):
+            try:
+                handler(msg)
+            except Exception:
+                log.exception("%s handler failed on %s", kind, msg.msg_type)

@@ -1,0 +1,215 @@
+"""The asyncio kernel client: one typed method per request of the messaging protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from carnet.client.channels import KernelChannels, Pending
+from carnet.errors import KernelTimeout
+from carnet.protocol import Message
+from carnet.protocol.connection_file import read_connection_file
+from carnet.protocol.messages import JsonDict
+
+OutputHook = Callable[[Message], None]
+# Answers an input_request: returns the text, or an awaitable of it.
+StdinHook = Callable[[Message], str | Awaitable[str]]
+
+
+def print_output(msg: Message) -> None:
+    """A default output hook: streams, results and tracebacks as plain text."""
+    content = msg.content
+    if msg.msg_type == "stream":
+        target = sys.stderr if content.get("name") == "stderr" else sys.stdout
+        target.write(str(content.get("text", "")))
+        target.flush()
+    elif msg.msg_type in ("execute_result", "display_data"):
+        text = content.get("data", {}).get("text/plain")
+        if text is not None:
+            print(text)
+    elif msg.msg_type == "error":
+        print("\n".join(content.get("traceback", [])), file=sys.stderr)
+
+
+class AsyncKernelClient(KernelChannels):
+    """Requests to one kernel. Replies are Messages; `content["status"]` tells errors."""
+
+    @classmethod
+    def from_connection_file(cls, path: Path | str, **kwargs: Any) -> AsyncKernelClient:
+        return cls(read_connection_file(path), **kwargs)
+
+    async def wait_for_ready(self, timeout: float = 30.0) -> Message:
+        """Wait until the kernel answers kernel_info and its iopub reaches us.
+
+        A SUB socket misses what is published before it is connected, so
+        kernel_info is repeated until its busy/idle status also arrives on iopub.
+        """
+        seen_on_iopub: set[str] = set()
+        remove = self.on_iopub(lambda msg: seen_on_iopub.add(msg.parent_msg_id))
+        try:
+            async with asyncio.timeout(timeout):
+                wait = 0.05
+                while True:
+                    pending = self.send_request("shell", "kernel_info_request")
+                    reply = await pending.reply
+                    for _ in range(10):
+                        if pending.msg_id in seen_on_iopub:
+                            return reply
+                        await asyncio.sleep(wait / 10)
+                    wait = min(wait * 2, 0.5)
+        except TimeoutError:
+            raise KernelTimeout(f"kernel did not become ready within {timeout}s") from None
+        finally:
+            remove()
+
+    async def kernel_info(self, timeout: float | None = None, channel: str = "shell") -> Message:
+        return await self.request(channel, "kernel_info_request", {}, timeout)
+
+    def send_execute(
+        self,
+        code: str,
+        *,
+        silent: bool = False,
+        store_history: bool = True,
+        user_expressions: JsonDict | None = None,
+        allow_stdin: bool = False,
+        stop_on_error: bool = True,
+    ) -> Pending:
+        content = {
+            "code": code,
+            "silent": silent,
+            "store_history": store_history,
+            "user_expressions": user_expressions or {},
+            "allow_stdin": allow_stdin,
+            "stop_on_error": stop_on_error,
+        }
+        return self.send_request("shell", "execute_request", content)
+
+    async def execute(self, code: str, *, timeout: float | None = None, **options: Any) -> Message:
+        """execute_request; options as in `send_execute`. Returns the execute_reply."""
+        return await self.wait_reply(self.send_execute(code, **options), timeout)
+
+    async def complete(
+        self, code: str, cursor_pos: int | None = None, timeout: float | None = None
+    ) -> Message:
+        pos = len(code) if cursor_pos is None else cursor_pos
+        return await self.request(
+            "shell", "complete_request", {"code": code, "cursor_pos": pos}, timeout
+        )
+
+    async def inspect(
+        self,
+        code: str,
+        cursor_pos: int | None = None,
+        detail_level: int = 0,
+        timeout: float | None = None,
+    ) -> Message:
+        pos = len(code) if cursor_pos is None else cursor_pos
+        content = {"code": code, "cursor_pos": pos, "detail_level": detail_level}
+        return await self.request("shell", "inspect_request", content, timeout)
+
+    async def history(
+        self,
+        hist_access_type: str = "tail",
+        *,
+        raw: bool = True,
+        output: bool = False,
+        timeout: float | None = None,
+        **query: Any,
+    ) -> Message:
+        """history_request; `query` holds n, session, start, stop, pattern, unique."""
+        content = {"hist_access_type": hist_access_type, "raw": raw, "output": output, **query}
+        return await self.request("shell", "history_request", content, timeout)
+
+    async def is_complete(self, code: str, timeout: float | None = None) -> Message:
+        return await self.request("shell", "is_complete_request", {"code": code}, timeout)
+
+    async def comm_info(
+        self, target_name: str | None = None, timeout: float | None = None
+    ) -> Message:
+        content = {} if target_name is None else {"target_name": target_name}
+        return await self.request("shell", "comm_info_request", content, timeout)
+
+    def comm_open(
+        self, target_name: str, data: JsonDict | None = None, comm_id: str | None = None
+    ) -> str:
+        comm_id = comm_id or uuid.uuid4().hex
+        content = {"comm_id": comm_id, "target_name": target_name, "data": data or {}}
+        self.send_message("shell", self.session.msg("comm_open", content), expect_reply=False)
+        return comm_id
+
+    def comm_msg(self, comm_id: str, data: JsonDict, buffers: tuple[bytes, ...] = ()) -> None:
+        msg = self.session.msg("comm_msg", {"comm_id": comm_id, "data": data}, buffers=buffers)
+        self.send_message("shell", msg, expect_reply=False)
+
+    def comm_close(self, comm_id: str, data: JsonDict | None = None) -> None:
+        msg = self.session.msg("comm_close", {"comm_id": comm_id, "data": data or {}})
+        self.send_message("shell", msg, expect_reply=False)
+
+    def input_reply(self, value: str, parent: Message | None = None) -> None:
+        msg = self.session.msg("input_reply", {"value": value}, parent)
+        self.send_message("stdin", msg, expect_reply=False)
+
+    async def shutdown(self, restart: bool = False, timeout: float | None = None) -> Message:
+        return await self.request("control", "shutdown_request", {"restart": restart}, timeout)
+
+    async def interrupt(self, timeout: float | None = None) -> Message:
+        """interrupt_request on control (for kernels whose interrupt_mode is "message")."""
+        return await self.request("control", "interrupt_request", {}, timeout)
+
+    async def execute_interactive(
+        self,
+        code: str,
+        output_hook: OutputHook | None = print_output,
+        stdin_hook: StdinHook | None = None,
+        timeout: float | None = None,
+        **options: Any,
+    ) -> Message:
+        """Execute and return the reply once all its iopub output up to idle was handled.
+
+        `output_hook` sees each iopub message of this request; `stdin_hook`
+        answers input() (without one, the kernel is told stdin is not allowed).
+        """
+        options.setdefault("allow_stdin", stdin_hook is not None)
+        idle = asyncio.Event()
+        msg_id = ""
+        answers: list[asyncio.Task[None]] = []
+
+        def on_iopub(msg: Message) -> None:
+            if msg.parent_msg_id != msg_id:
+                return
+            if output_hook is not None:
+                output_hook(msg)
+            if msg.msg_type == "status" and msg.content.get("execution_state") == "idle":
+                idle.set()
+
+        def on_stdin(msg: Message) -> None:
+            if msg.parent_msg_id == msg_id and stdin_hook is not None:
+                answers.append(asyncio.create_task(self._answer(stdin_hook, msg)))
+
+        remove_iopub, remove_stdin = self.on_iopub(on_iopub), self.on_stdin(on_stdin)
+        try:
+            pending = self.send_execute(code, **options)
+            msg_id = pending.msg_id
+            try:
+                async with asyncio.timeout(timeout):
+                    reply = await pending.reply
+                    await idle.wait()
+            except TimeoutError:
+                raise KernelTimeout(f"execution did not finish within {timeout}s") from None
+            return reply
+        finally:
+            remove_iopub()
+            remove_stdin()
+            for task in answers:
+                task.cancel()
+
+    async def _answer(self, stdin_hook: StdinHook, request: Message) -> None:
+        answer = stdin_hook(request)
+        value = await answer if inspect.isawaitable(answer) else answer
+        self.input_reply(str(value), request)
