@@ -1,0 +1,110 @@
+"""Both kernel websocket formats: round trips, interop with jupyter_server, hostile frames."""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carnet.errors import MalformedMessage
+from carnet.protocol import Session
+from carnet.server.ws.formats import (
+    WsMessage,
+    decode_legacy,
+    decode_v1,
+    encode_legacy,
+    encode_v1,
+)
+
+channels = st.sampled_from(["shell", "iopub", "stdin", "control"])
+contents = st.dictionaries(st.text(max_size=6), st.integers() | st.text(max_size=10), max_size=4)
+buffers = st.lists(st.binary(max_size=40), max_size=3)
+
+
+def ws_message(channel: str, content: dict[str, Any], bufs: list[bytes]) -> WsMessage:
+    msg = Session().msg("comm_msg", content, buffers=bufs)
+    return WsMessage.from_message(channel, msg)
+
+
+@settings(max_examples=150)
+@given(channel=channels, content=contents, bufs=buffers)
+def test_v1_round_trip(channel: str, content: dict[str, Any], bufs: list[bytes]) -> None:
+    msg = ws_message(channel, content, bufs)
+    assert decode_v1(encode_v1(msg)) == msg
+
+
+@settings(max_examples=150)
+@given(channel=channels, content=contents, bufs=buffers)
+def test_legacy_round_trip(channel: str, content: dict[str, Any], bufs: list[bytes]) -> None:
+    msg = ws_message(channel, content, bufs)
+    back = decode_legacy(encode_legacy(msg))
+    assert back.channel == channel
+    assert back.decode().content == content
+    assert back.buffers == tuple(bufs)
+    assert isinstance(encode_legacy(msg), bytes) == bool(bufs)
+
+
+@settings(max_examples=50)
+@given(channel=channels, content=contents, bufs=buffers)
+def test_matches_jupyter_server_formats(
+    channel: str, content: dict[str, Any], bufs: list[bytes]
+) -> None:
+    from jupyter_server.services.kernels.connection import base as js
+
+    msg = ws_message(channel, content, bufs)
+    # v1: both directions, byte for byte.
+    ours = encode_v1(msg)
+    theirs = js.serialize_msg_to_ws_v1([*msg.parts, *msg.buffers], channel)
+    assert ours == theirs
+    js_channel, js_parts = js.deserialize_msg_from_ws_v1(ours)
+    assert js_channel == channel
+    assert [bytes(p) for p in js_parts] == [*msg.parts, *msg.buffers]
+    # legacy binary: jupyter_server reads what we write, and we read what it writes.
+    if bufs:
+        decoded = js.deserialize_binary_message(encode_legacy(msg))
+        assert decoded["content"] == content
+        assert [bytes(b) for b in decoded["buffers"]] == bufs
+        as_dict = msg.decode().to_dict() | {"channel": channel, "buffers": list(bufs)}
+        as_dict["header"] = json.loads(json.dumps(as_dict["header"]))
+        assert decode_legacy(js.serialize_binary_message(as_dict)).buffers == tuple(bufs)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b"",
+        b"\x01",
+        struct.pack("<Q", 10**12),
+        struct.pack("<Q", 6) + struct.pack("<6Q", 56, 60, 61, 62, 63, 10**9),
+        struct.pack("<Q", 6) + struct.pack("<6Q", 56, 50, 60, 60, 60, 60) + b"\0" * 4,
+        encode_v1(WsMessage("shell", (b"{}", b"{}", b"{}", b"{}"))).replace(b"shell", b"xhell"),
+    ],
+)
+def test_hostile_v1_frames_are_rejected(frame: bytes) -> None:
+    with pytest.raises(MalformedMessage):
+        decode_v1(frame)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "",
+        "[]",
+        "{not json",
+        json.dumps({"channel": "shell"}),
+        json.dumps({"channel": "nope", "header": {"msg_id": "1", "msg_type": "x"}}),
+        json.dumps({"channel": "shell", "header": {"msg_id": "1", "msg_type": "x"}, "content": 3}),
+        "[" * 100_000,
+        b"\x00\x00",
+        struct.pack("!I", 2**31),
+        struct.pack("!II", 1, 3) + b"{}",
+        b"\xff" * 16,
+    ],
+)
+def test_hostile_legacy_frames_are_rejected(frame: str | bytes) -> None:
+    with pytest.raises(MalformedMessage):
+        decode_legacy(frame)
