@@ -12,7 +12,13 @@
     │   ├── KernelStartError           the process did not start or never answered
     │   ├── KernelTimeout              a request got no reply in time
     │   └── KernelDied                 the process exited while we waited on it
-    └── ConfigError                    a bad configuration file or option
+    ├── ConfigError                    a bad configuration file or option
+    └── ContentsError                  a contents request that cannot be served (has a reason)
+        ├── ContentsNotFound           no such file or directory, or a hidden one
+        ├── ContentsForbidden          a path that leaves the root directory
+        ├── ContentsConflict           the target exists, or changed on disk since it was read
+        ├── InvalidContents            a malformed path, model, type, format or notebook
+        └── ContentsWriteError         the disk refused a write; the old file is left intact
 
 Remote faults (what a peer sent) are ProtocolError; local faults are the others.
 Callers at I/O boundaries log and drop ProtocolError instead of crashing.
@@ -75,3 +81,31 @@ class KernelDied(KernelError):
 
 class ConfigError(CarnetError):
     """A bad configuration file or option; the message names the file and the option."""
+
+
+class ContentsError(CarnetError):
+    """A contents request that cannot be served; `reason` is a short machine-readable tag."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class ContentsNotFound(ContentsError):
+    """No such file or directory, or a hidden one (which must look absent)."""
+
+
+class ContentsForbidden(ContentsError):
+    """A path that leaves the root directory (`..`, or a symlink pointing outside)."""
+
+
+class ContentsConflict(ContentsError):
+    """The target already exists, or the file changed on disk since the client read it."""
+
+
+class InvalidContents(ContentsError):
+    """A malformed path, model, type, format, or an unreadable notebook."""
+
+
+class ContentsWriteError(ContentsError):
+    """The disk refused a write (full, read-only, too large); the previous file is intact."""
