@@ -1,0 +1,1 @@
+"""Carnet's notebook server: Starlette + uvicorn, Jupyter's REST API, config and auth."""

@@ -1,0 +1,1 @@
+"""REST API route families; each module exposes routes() -> list[starlette.routing.BaseRoute]."""

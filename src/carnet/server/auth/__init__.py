@@ -1,0 +1,1 @@
+"""Authentication and request-checking ASGI middleware."""
