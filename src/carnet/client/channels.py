@@ -143,6 +143,10 @@ class KernelChannels:
     def send_request(self, channel: str, msg_type: str, content: JsonDict | None = None) -> Pending:
         return self.send_message(channel, self.session.msg(msg_type, content or {}))
 
+    def forget(self, pending: Pending) -> None:
+        """Stop waiting for a reply (it will go to the unmatched-reply handlers)."""
+        self._pending.pop(pending.msg_id, None)
+
     async def wait_reply(self, pending: Pending, timeout: float | None = None) -> Message:
         try:
             return await asyncio.wait_for(asyncio.shield(pending.reply), timeout)
