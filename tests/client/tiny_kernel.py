@@ -1,0 +1,78 @@
+"""The smallest real kernel: kernel_info, shutdown and heartbeat, nothing else.
+
+It speaks the real protocol over real sockets (carnet.protocol + pyzmq), so a
+manager test that starts it 100 times tests the manager, not a mock. Extra
+arguments: `crash` exits at once with a message on stderr; `mute` never
+answers (for start timeouts).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import zmq
+
+from carnet.protocol import Session
+from carnet.protocol.connection_file import read_connection_file
+
+
+def main() -> None:
+    info = read_connection_file(sys.argv[1])
+    mode = sys.argv[2] if len(sys.argv) > 2 else ""
+    if mode == "crash":
+        sys.exit("tiny kernel: crashing on purpose")
+    ctx = zmq.Context()
+    session = Session(info.key_bytes, info.signature_scheme)
+    sockets = {}
+    for channel, kind in (
+        ("shell", zmq.ROUTER),
+        ("control", zmq.ROUTER),
+        ("iopub", zmq.PUB),
+        ("stdin", zmq.ROUTER),
+        ("hb", zmq.REP),
+    ):
+        sock = ctx.socket(kind)
+        sock.linger = 0
+        sock.bind(info.url(channel))
+        sockets[channel] = sock
+    poller = zmq.Poller()
+    for channel in ("shell", "control", "hb"):
+        poller.register(sockets[channel], zmq.POLLIN)
+    while True:
+        for sock, _ in poller.poll():
+            if sock is sockets["hb"]:
+                sock.send(sock.recv())
+                continue
+            request = session.deserialize(sock.recv_multipart())
+            if mode == "mute":
+                continue
+            publish = sockets["iopub"]
+            publish.send_multipart(
+                session.serialize(session.msg("status", {"execution_state": "busy"}, request))
+            )
+            if request.msg_type == "kernel_info_request":
+                content = {
+                    "status": "ok",
+                    "protocol_version": "5.3",
+                    "implementation": "tiny",
+                    "implementation_version": "0",
+                    "banner": "tiny",
+                    "language_info": {"name": "none"},
+                }
+                sock.send_multipart(
+                    session.serialize(session.reply(request, "kernel_info_reply", content))
+                )
+            elif request.msg_type == "shutdown_request":
+                content = {"status": "ok", "restart": request.content.get("restart", False)}
+                sock.send_multipart(
+                    session.serialize(session.reply(request, "shutdown_reply", content))
+                )
+                ctx.destroy(linger=0)
+                return
+            publish.send_multipart(
+                session.serialize(session.msg("status", {"execution_state": "idle"}, request))
+            )
+
+
+if __name__ == "__main__":
+    main()
