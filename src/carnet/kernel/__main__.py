@@ -1,0 +1,65 @@
+"""`python -m carnet.kernel -f CONNECTION_FILE`: start Carnet's Python kernel.
+
+Accepts `--connection-file` too, and ignores (with a warning) traitlets-style
+`--Foo.bar=x` options, so kernelspecs written for ipykernel still start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(
+        prog="python -m carnet.kernel", description="Carnet's Python kernel."
+    )
+    parser.add_argument(
+        "-f", "--connection-file", dest="connection_file", help="the kernel's connection file"
+    )
+    parser.add_argument("--debug", action="store_true", help="log debug messages to stderr")
+    parser.add_argument(
+        "--no-capture-fd",
+        dest="capture_fds",
+        action="store_false",
+        help="leave file descriptors 1 and 2 alone (output of C code is not sent)",
+    )
+    return parser.parse_known_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, unknown = parse_args(sys.argv[1:] if argv is None else argv)
+    # Imported here so that `--help` stays instant.
+    from carnet.errors import ConnectionFileError
+    from carnet.kernel.app import KernelApp
+    from carnet.protocol.connection_file import ConnectionInfo, read_connection_file
+    from carnet.protocol.signing import Signer
+
+    for option in unknown:
+        print(f"carnet.kernel: ignoring unsupported option {option!r}", file=sys.stderr)
+    if args.debug:
+        logging.getLogger("carnet.kernel").setLevel(logging.DEBUG)
+    path = Path(args.connection_file) if args.connection_file else None
+    try:
+        if path is not None and path.exists():
+            info = read_connection_file(path)
+        elif path is not None:
+            # As ipykernel: a missing file is created with fresh ports and key.
+            import uuid
+
+            info = ConnectionInfo(0, 0, 0, 0, 0, key=str(uuid.uuid4()))
+        else:
+            print("carnet.kernel: a connection file is required (-f FILE)", file=sys.stderr)
+            return 2
+        Signer(info.key_bytes, info.signature_scheme)
+    except (ConnectionFileError, ValueError) as exc:
+        print(f"carnet.kernel: {exc}", file=sys.stderr)
+        return 2
+    return KernelApp(info, path, capture_fds=args.capture_fds).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Wiring the kernel together: sockets, threads, signals, and a clean exit.
+
+Threads: the main thread runs the shell loop and user code; control,
+heartbeat, IOPub, the fd readers, the IPython import and the parent watch
+each have their own. Exit paths (shutdown_request on either channel, SIGTERM,
+parent death) all end in KernelApp.close() on the main thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+import zmq
+
+from carnet.kernel.channels import bind_sockets
+from carnet.kernel.control import ControlThread
+from carnet.kernel.core import Handler, KernelCore
+from carnet.kernel.heartbeat import start_heartbeat
+from carnet.kernel.interpreter import KernelIO
+from carnet.kernel.iopub import IOPub
+from carnet.kernel.parent import watch_parent
+from carnet.kernel.python import PythonInterpreter
+from carnet.kernel.stdin import StdinBridge
+from carnet.kernel.streams import Capture
+from carnet.protocol import Message, Session
+from carnet.protocol.connection_file import ConnectionInfo
+from carnet.protocol.messages import JsonDict
+
+log = logging.getLogger("carnet.kernel")
+
+# How long a shutdown waits for running user code before interrupting it, then forcing exit.
+GRACE = 1.0
+FORCE_AFTER = 3.0
+
+
+class KernelExit(BaseException):
+    """Raised in the main thread by SIGTERM: leave the shell loop and exit."""
+
+
+class KernelApp:
+    def __init__(
+        self, info: ConnectionInfo, connection_file: Path | None, capture_fds: bool = True
+    ) -> None:
+        self.session = Session(info.key, info.signature_scheme, username="kernel")
+        self.context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
+        self.sockets, self.info = bind_sockets(self.context, info, connection_file)
+        self.iopub = IOPub(self.sockets.iopub, self.session)
+        self.iopub.start()
+        start_heartbeat(self.sockets.hb)
+        self.capture = Capture(self.iopub, capture_fds)
+        _log_to(self.capture.saved_stderr)
+        self._saved_streams = (sys.stdout, sys.stderr)
+        sys.stdout, sys.stderr = self.capture.stdout, self.capture.stderr
+        stdin = StdinBridge(self.sockets.stdin, self.session, self.capture.flush)
+        self.io = KernelIO(self.iopub, self.capture, stdin, connection_file)
+        self.interpreter = PythonInterpreter(self.io, on_loaded=self._wake)
+        self.core = KernelCore(
+            self.session, self.sockets.shell, self.io, self.interpreter, self._shutdown_request
+        )
+        control_handlers: dict[str, Handler] = {
+            "kernel_info_request": lambda msg: (self.interpreter.kernel_info(), {}),
+            "interrupt_request": self._interrupt_request,
+            "shutdown_request": lambda msg: (self._shutdown_request(msg), {}),
+        }
+        self.control = ControlThread(
+            self.sockets.control, self.session, self.iopub, control_handlers
+        )
+        self.control.start()
+        self._closed = False
+        signal.signal(signal.SIGINT, self._on_sigint)
+        signal.signal(signal.SIGTERM, self._on_sigterm)
+        watch_parent(lambda: os.kill(os.getpid(), signal.SIGTERM))
+
+    def _wake(self) -> None:
+        self.core.wake()
+
+    # -- signals and requests ---------------------------------------------------------------
+
+    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
+        # Idle kernels ignore Ctrl-C; running code gets KeyboardInterrupt as in a terminal.
+        if self.core.executing:
+            raise KeyboardInterrupt
+
+    def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
+        self.core.stopping = True
+        raise KernelExit
+
+    def _interrupt_request(self, msg: Message) -> tuple[JsonDict, JsonDict]:
+        os.kill(os.getpid(), signal.SIGINT)
+        return {"status": "ok"}, {}
+
+    def _shutdown_request(self, msg: Message) -> JsonDict:
+        restart = bool(msg.content.get("restart", False))
+        content = {"status": "ok", "restart": restart}
+        # Clients that watch IOPub learn of the shutdown too, as with ipykernel.
+        self.iopub.send("shutdown_reply", content, parent=msg)
+        self.core.stopping = True
+        self.core.wake()
+        threading.Thread(target=self._watchdog, name="carnet-shutdown", daemon=True).start()
+        return content
+
+    def _watchdog(self) -> None:
+        """If user code keeps the main thread busy, interrupt it; if that fails, force."""
+        stopped = threading.Event()
+        if stopped.wait(GRACE) or self._closed:
+            return
+        os.kill(os.getpid(), signal.SIGTERM)
+        if stopped.wait(FORCE_AFTER) or self._closed:
+            return
+        log.warning("user code did not stop; forcing exit")
+        self.iopub.stop(1.0)
+        os._exit(0)
+
+    # -- running and exiting ----------------------------------------------------------------
+
+    def run(self) -> int:
+        try:
+            self.core.serve()
+        except KernelExit:
+            pass
+        finally:
+            self.close()
+        return 0
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            self.interpreter.shutdown()
+        except Exception:
+            log.exception("saving state at exit failed")
+        self.capture.sync(0.2)
+        self.control.stop()
+        self.iopub.stop()
+        sys.stdout, sys.stderr = self._saved_streams
+        self.capture.restore()
+        self.sockets.shell.close(linger=1000)
+        self.sockets.stdin.close(linger=0)
+        # term() waits for the heartbeat thread to close its socket; never hang on exit.
+        terminator = threading.Thread(target=self.context.term, daemon=True)
+        terminator.start()
+        terminator.join(2.0)
+        self._closed = True
+
+
+def _log_to(fd: int | None) -> None:
+    """The kernel's own log lines go to the real stderr, not to clients."""
+    target = os.fdopen(os.dup(fd), "w", buffering=1) if fd is not None else sys.__stderr__
+    handler = logging.StreamHandler(target)
+    handler.setFormatter(logging.Formatter("[%(levelname).1s %(asctime)s kernel] %(message)s"))
+    log.addHandler(handler)
+    log.propagate = False
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.WARNING)

@@ -1,0 +1,259 @@
+"""The kernel core: a dispatch table from msg_type to handler, and the shell loop.
+
+Modelled on xeus' xkernel_core: protocol machinery here, language behind the
+Interpreter interface. Every request gets status busy, its reply, and status
+idle, with all of its output published before idle. A message that fails
+verification is logged and dropped; a request type we do not know gets an
+error reply, never silence.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import logging
+import os
+import traceback
+import uuid
+from collections.abc import Callable
+
+import zmq
+
+from carnet.errors import ProtocolError
+from carnet.kernel.interpreter import Interpreter, KernelIO
+from carnet.protocol import Message, Session
+from carnet.protocol.messages import JsonDict, utcnow_iso
+
+log = logging.getLogger("carnet.kernel")
+
+# A handler returns (content, metadata) for its reply, or None when the message has none.
+Reply = tuple[JsonDict, JsonDict] | None
+Handler = Callable[[Message], Reply]
+
+
+def reply_type(msg_type: str) -> str:
+    return msg_type.removesuffix("_request") + "_reply"
+
+
+def error_content(exc: BaseException) -> JsonDict:
+    return {
+        "status": "error",
+        "ename": type(exc).__name__,
+        "evalue": str(exc),
+        "traceback": traceback.format_exception(exc),
+    }
+
+
+def unknown_request(msg: Message, channel: str) -> JsonDict:
+    return {
+        "status": "error",
+        "ename": "UnknownRequest",
+        "evalue": f"Carnet's kernel does not handle {msg.msg_type!r} on the {channel} channel",
+        "traceback": [],
+    }
+
+
+class KernelCore:
+    def __init__(
+        self,
+        session: Session,
+        shell_socket: zmq.Socket[bytes],
+        io: KernelIO,
+        interpreter: Interpreter,
+        on_shutdown: Callable[[Message], JsonDict],
+    ) -> None:
+        self.session = session
+        self.socket = shell_socket
+        self.io = io
+        self.interpreter = interpreter
+        self.engine_id = str(uuid.uuid4())
+        # True while user code runs: SIGINT raises KeyboardInterrupt only then.
+        self.executing = False
+        self.stopping = False
+        self._on_shutdown = on_shutdown
+        self._backlog: collections.deque[Message] = collections.deque()
+        self._abort_queued = False
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
+        self.handlers: dict[str, Handler] = {
+            "kernel_info_request": self._kernel_info,
+            "execute_request": self._execute,
+            "complete_request": self._complete,
+            "inspect_request": self._inspect,
+            "history_request": self._history,
+            "is_complete_request": self._is_complete,
+            "comm_info_request": self._comm_info,
+            "comm_open": self._comm,
+            "comm_msg": self._comm,
+            "comm_close": self._comm,
+            "shutdown_request": self._shutdown,
+        }
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Make the shell loop look at its flags (thread-safe)."""
+        with contextlib.suppress(BlockingIOError):
+            os.write(self._wake_w, b"\0")
+
+    def serve(self) -> None:
+        poller = zmq.Poller()
+        poller.register(self.socket, zmq.POLLIN)
+        poller.register(self._wake_r, zmq.POLLIN)
+        while not self.stopping:
+            if self._backlog:
+                self.handle(self._backlog.popleft())
+                continue
+            events = dict(poller.poll())
+            if self._wake_r in events:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(self._wake_r, 4096)
+            if self.socket in events:
+                msg = self._receive(zmq.NOBLOCK)
+                if msg is not None:
+                    self.handle(msg)
+            elif not self.interpreter.ready:
+                # Woken by the import thread: build the shell while nobody waits.
+                self.interpreter.prepare()
+
+    def _receive(self, flags: int = 0) -> Message | None:
+        try:
+            frames = self.socket.recv_multipart(flags)
+        except zmq.Again:
+            return None
+        try:
+            return self.session.deserialize(frames)
+        except ProtocolError as exc:
+            log.warning("dropped message on shell: %s", exc)
+            return None
+
+    def handle(self, msg: Message) -> None:
+        iopub = self.io.iopub
+        iopub.parent = msg
+        iopub.status("busy", msg)
+        handler = self.handlers.get(msg.msg_type)
+        reply: Reply
+        try:
+            if handler is None:
+                log.warning("unknown message type %r on shell", msg.msg_type)
+                reply = (unknown_request(msg, "shell"), {})
+            else:
+                reply = handler(msg)
+        except (Exception, KeyboardInterrupt) as exc:
+            log.warning("%s failed: %s", msg.msg_type, exc)
+            reply = (error_content(exc), {"status": "error"})
+        self.io.capture.sync()
+        if reply is not None:
+            content, metadata = reply
+            self.socket.send_multipart(
+                self.session.serialize(
+                    self.session.reply(msg, reply_type(msg.msg_type), content, metadata)
+                )
+            )
+        iopub.status("idle", msg)
+        if self._abort_queued:
+            self._abort_queued = False
+            self._abort_waiting_executes()
+
+    def _abort_waiting_executes(self) -> None:
+        """After a failed cell with stop_on_error, queued cells are answered 'aborted'."""
+        while True:
+            msg = self._receive(zmq.NOBLOCK)
+            if msg is None:
+                if self._pending_frames():
+                    continue
+                return
+            if msg.msg_type != "execute_request":
+                self._backlog.append(msg)
+                continue
+            self.io.iopub.status("busy", msg)
+            content = {"status": "aborted", "execution_count": None}
+            metadata = {"status": "aborted", "engine": self.engine_id, "dependencies_met": True}
+            self.socket.send_multipart(
+                self.session.serialize(self.session.reply(msg, "execute_reply", content, metadata))
+            )
+            self.io.iopub.status("idle", msg)
+
+    def _pending_frames(self) -> bool:
+        events = int(self.socket.getsockopt(zmq.EVENTS))
+        return bool(events & zmq.POLLIN)
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    def _kernel_info(self, msg: Message) -> Reply:
+        return self.interpreter.kernel_info(), {}
+
+    def _execute(self, msg: Message) -> Reply:
+        content = msg.content
+        code = content.get("code")
+        if not isinstance(code, str):
+            raise TypeError("execute_request content needs a string 'code'")
+        silent = bool(content.get("silent", False))
+        store_history = bool(content.get("store_history", not silent)) and not silent
+        user_expressions = content.get("user_expressions") or {}
+        if not isinstance(user_expressions, dict):
+            raise TypeError("execute_request user_expressions must be an object")
+        allow_stdin = bool(content.get("allow_stdin", True))
+        started = utcnow_iso()
+        interpreter = self.interpreter
+        if not silent:
+            self.io.iopub.send(
+                "execute_input", {"code": code, "execution_count": interpreter.execution_count}
+            )
+        self.io.stdin.parent = msg
+        self.executing = True
+        try:
+            reply = interpreter.execute(code, silent, store_history, user_expressions, allow_stdin)
+        finally:
+            self.executing = False
+            self.io.stdin.parent = None
+        status = reply.get("status", "ok")
+        if status == "error" and not silent and content.get("stop_on_error", True):
+            self._abort_queued = True
+        metadata = {
+            "started": started,
+            "dependencies_met": True,
+            "engine": self.engine_id,
+            "status": status,
+        }
+        return reply, metadata
+
+    def _complete(self, msg: Message) -> Reply:
+        code = str(msg.content.get("code", ""))
+        cursor_pos = msg.content.get("cursor_pos")
+        position = len(code) if cursor_pos is None else int(cursor_pos)
+        return self.interpreter.complete(code, position), {}
+
+    def _inspect(self, msg: Message) -> Reply:
+        code = str(msg.content.get("code", ""))
+        cursor_pos = msg.content.get("cursor_pos")
+        position = len(code) if cursor_pos is None else int(cursor_pos)
+        detail = int(msg.content.get("detail_level", 0))
+        return self.interpreter.inspect(code, position, detail), {}
+
+    def _history(self, msg: Message) -> Reply:
+        return self.interpreter.history(msg.content), {}
+
+    def _is_complete(self, msg: Message) -> Reply:
+        return self.interpreter.is_complete(str(msg.content.get("code", ""))), {}
+
+    def _comm_info(self, msg: Message) -> Reply:
+        from carnet.kernel import comm
+
+        target = msg.content.get("target_name")
+        return comm.comm_info(str(target) if target else None), {}
+
+    def _comm(self, msg: Message) -> Reply:
+        from carnet.kernel import comm
+
+        # Comm targets are registered by user code, so the shell must exist first.
+        self.interpreter.prepare()
+        try:
+            comm.handle(msg)
+        except Exception:
+            log.exception("%s failed", msg.msg_type)
+        return None
+
+    def _shutdown(self, msg: Message) -> Reply:
+        return self._on_shutdown(msg), {}

@@ -1,0 +1,63 @@
+"""The interface between the protocol machinery (core.py) and a language.
+
+core.py speaks Jupyter messages; an Interpreter only turns request contents
+into reply contents. Output (streams, displays, errors) goes through the
+KernelIO handed to it, so the interpreter never touches a socket directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from carnet.kernel.iopub import IOPub
+from carnet.kernel.stdin import StdinBridge
+from carnet.kernel.streams import Capture
+from carnet.protocol.messages import JsonDict
+
+
+@dataclass
+class KernelIO:
+    """What an interpreter may use to talk to clients."""
+
+    iopub: IOPub
+    capture: Capture
+    stdin: StdinBridge
+    connection_file: Path | None
+
+
+class Interpreter(Protocol):
+    @property
+    def ready(self) -> bool:
+        """True once execute/complete/... can run without waiting for start-up work."""
+
+    def prepare(self) -> None:
+        """Finish start-up work now if it can be done without blocking long."""
+
+    @property
+    def execution_count(self) -> int:
+        """The count the next stored execution will get."""
+
+    def kernel_info(self) -> JsonDict:
+        """Must be cheap and thread-safe: it is answered during start-up and on control."""
+
+    def execute(
+        self,
+        code: str,
+        silent: bool,
+        store_history: bool,
+        user_expressions: JsonDict,
+        allow_stdin: bool,
+    ) -> JsonDict: ...
+
+    def complete(self, code: str, cursor_pos: int) -> JsonDict: ...
+
+    def inspect(self, code: str, cursor_pos: int, detail_level: int) -> JsonDict: ...
+
+    def is_complete(self, code: str) -> JsonDict: ...
+
+    def history(self, request: JsonDict) -> JsonDict: ...
+
+    def shutdown(self) -> None:
+        """Save state (history) before the process exits; called on the main thread."""

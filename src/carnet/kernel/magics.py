@@ -1,0 +1,44 @@
+"""Magics specific to Carnet's kernel: %connect_info."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from carnet import paths
+from carnet.protocol.connection_file import kernel_id_of
+
+
+def connect_info_text(connection_file: Path | None) -> str:
+    """The connection JSON and how to attach a console to this kernel."""
+    if connection_file is None:
+        return "This kernel was started without a connection file."
+    try:
+        data = json.loads(connection_file.read_text(encoding="utf-8"))
+        text = json.dumps(data, indent=2)
+    except (OSError, ValueError) as exc:
+        return f"Cannot read the connection file {connection_file}: {exc}"
+    try:
+        in_runtime = connection_file.resolve().parent == paths.runtime_dir().resolve()
+    except OSError:
+        in_runtime = False
+    target = f"kernel-{kernel_id_of(connection_file)}.json" if in_runtime else str(connection_file)
+    return (
+        f"{text}\n\n"
+        "Paste the above JSON into a file, and connect with:\n"
+        "    $> carnet console --existing <file>\n"
+        "or, if you are local, you can connect with just:\n"
+        f"    $> carnet console --existing {target}\n"
+        "or even just:\n"
+        "    $> carnet console --existing\n"
+        "if this is the most recent Carnet kernel you have started."
+    )
+
+
+def register_magics(shell: Any, connection_file: Path | None) -> None:
+    def connect_info(line: str = "") -> None:
+        """Print the kernel's connection information and how to attach a console."""
+        print(connect_info_text(connection_file))
+
+    shell.register_magic_function(connect_info, magic_kind="line", magic_name="connect_info")

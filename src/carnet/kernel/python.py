@@ -1,0 +1,269 @@
+"""The Python interpreter behind Carnet's kernel, built on IPython.
+
+Importing IPython takes a good part of a second, so it happens on a
+background thread from the moment the kernel starts: kernel_info is answered
+at once, and the shell itself is built on the main thread (signals and
+SQLite history want it there) as soon as the imports are done.
+"""
+
+from __future__ import annotations
+
+import builtins
+import getpass
+import importlib.metadata
+import os
+import platform
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from carnet import __version__
+from carnet.kernel.interpreter import KernelIO
+from carnet.protocol import PROTOCOL_VERSION
+from carnet.protocol.messages import JsonDict
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def _preload() -> None:
+    """The imports that make the shell slow to build; safe off the main thread."""
+    import IPython.core.completer
+    import IPython.core.interactiveshell
+    import IPython.utils.tokenutil  # noqa: F401
+
+    import carnet.kernel.shell  # noqa: F401
+
+
+def _ipython_version() -> str:
+    try:
+        return importlib.metadata.version("ipython")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _use_inline_figures() -> None:
+    """Figures inline by default, as in ipykernel, without importing matplotlib now."""
+    if "MPLBACKEND" in os.environ:
+        return
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib_inline") is not None:
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
+
+
+class PythonInterpreter:
+    """Implements carnet.kernel.interpreter.Interpreter with IPython's InteractiveShell."""
+
+    def __init__(self, io: KernelIO, on_loaded: Callable[[], None] | None = None) -> None:
+        self._io = io
+        self._shell: Any = None
+        self._kernel_info: JsonDict | None = None
+        self._loaded = threading.Event()
+        self._load_error: BaseException | None = None
+        self._on_loaded = on_loaded
+        _use_inline_figures()
+        threading.Thread(target=self._load, name="carnet-ipython-import", daemon=True).start()
+
+    # -- start-up --------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            _preload()
+        except BaseException as exc:  # reported when the shell is first needed
+            self._load_error = exc
+        self._loaded.set()
+        if self._on_loaded is not None:
+            self._on_loaded()
+
+    @property
+    def ready(self) -> bool:
+        return self._shell is not None
+
+    def prepare(self) -> None:
+        if self._shell is None and self._loaded.is_set():
+            self._build_shell()
+
+    @property
+    def shell(self) -> Any:
+        if self._shell is None:
+            self._loaded.wait()
+            self._build_shell()
+        return self._shell
+
+    def _build_shell(self) -> None:
+        if self._load_error is not None:
+            raise RuntimeError(f"IPython failed to import: {self._load_error}")
+        from carnet.kernel import comm
+        from carnet.kernel.magics import register_magics
+        from carnet.kernel.shell import CarnetShell
+
+        comm.install(self._io.iopub)
+        shell = CarnetShell.instance()
+        shell.kernel_io = self._io
+        register_magics(shell, self._io.connection_file)
+        self._shell = shell
+
+    @property
+    def execution_count(self) -> int:
+        count: int = self.shell.execution_count
+        return count
+
+    # -- requests --------------------------------------------------------------------------
+
+    def kernel_info(self) -> JsonDict:
+        if self._kernel_info is None:
+            python = platform.python_version()
+            banner = (
+                f"Python {sys.version}\n"
+                "Type 'copyright', 'credits' or 'license' for more information\n"
+                f"IPython {_ipython_version()} -- An enhanced Interactive Python. "
+                "Type '?' for help.\n"
+                f"Carnet kernel {__version__}\n"
+            )
+            self._kernel_info = {
+                "status": "ok",
+                "protocol_version": PROTOCOL_VERSION,
+                "implementation": "carnet",
+                "implementation_version": __version__,
+                "language_info": {
+                    "name": "python",
+                    "version": python,
+                    "mimetype": "text/x-python",
+                    "file_extension": ".py",
+                    "pygments_lexer": "ipython3",
+                    "codemirror_mode": {"name": "ipython", "version": 3},
+                    "nbconvert_exporter": "python",
+                },
+                "banner": banner,
+                "help_links": [
+                    {"text": "Python Reference", "url": "https://docs.python.org/3/"},
+                    {"text": "IPython Reference", "url": "https://ipython.readthedocs.io/"},
+                ],
+                "debugger": False,
+            }
+        return dict(self._kernel_info)
+
+    def execute(
+        self,
+        code: str,
+        silent: bool,
+        store_history: bool,
+        user_expressions: JsonDict,
+        allow_stdin: bool,
+    ) -> JsonDict:
+        shell = self.shell
+        shell.last_error = None
+        stdin = self._io.stdin
+        stdin.allowed = allow_stdin
+        saved_input, saved_getpass = builtins.input, getpass.getpass
+        builtins.input = stdin.input
+        getpass.getpass = stdin.getpass
+        try:
+            result = shell.run_cell(code, store_history=store_history, silent=silent)
+        finally:
+            builtins.input, getpass.getpass = saved_input, saved_getpass
+            stdin.allowed = False
+        reply: JsonDict = {"execution_count": shell.execution_count - 1}
+        failure = result.error_before_exec or result.error_in_exec
+        if failure is not None:
+            error = shell.last_error or {
+                "ename": type(failure).__name__,
+                "evalue": str(failure),
+                "traceback": [],
+            }
+            reply.update(status="error", **error)
+            reply["user_expressions"] = {}
+        else:
+            reply["status"] = "ok"
+            reply["user_expressions"] = shell.user_expressions(user_expressions or {})
+        reply["payload"] = shell.payload_manager.read_payload()
+        shell.payload_manager.clear_payload()
+        return reply
+
+    def complete(self, code: str, cursor_pos: int) -> JsonDict:
+        from IPython.core.completer import provisionalcompleter, rectify_completions
+
+        shell = self.shell
+        with provisionalcompleter():
+            raw = shell.Completer.completions(code, cursor_pos)
+            completions = list(rectify_completions(code, raw))
+        start = completions[0].start if completions else cursor_pos
+        end = completions[0].end if completions else cursor_pos
+        types = [
+            {
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "type": c.type,
+                "signature": c.signature,
+            }
+            for c in completions
+        ]
+        return {
+            "status": "ok",
+            "matches": [c.text for c in completions],
+            "cursor_start": start,
+            "cursor_end": end,
+            "metadata": {"_jupyter_types_experimental": types},
+        }
+
+    def inspect(self, code: str, cursor_pos: int, detail_level: int) -> JsonDict:
+        from IPython.utils.tokenutil import token_at_cursor
+
+        shell = self.shell
+        name = token_at_cursor(code, cursor_pos)  # type: ignore[no-untyped-call]
+        data: JsonDict = {}
+        found = False
+        if name:
+            try:
+                data = shell.object_inspect_mime(name, detail_level=detail_level)
+                found = True
+            except KeyError:
+                found = False
+        return {"status": "ok", "found": found, "data": data, "metadata": {}}
+
+    def is_complete(self, code: str) -> JsonDict:
+        status, indent = self.shell.input_transformer_manager.check_complete(code)
+        reply: JsonDict = {"status": status}
+        if status == "incomplete":
+            reply["indent"] = " " * (indent or 0)
+        return reply
+
+    def history(self, request: JsonDict) -> JsonDict:
+        manager = self.shell.history_manager
+        access = request.get("hist_access_type", "tail")
+        raw = bool(request.get("raw", True))
+        output = bool(request.get("output", False))
+        if access == "tail":
+            entries = manager.get_tail(
+                int(request.get("n", 10)), raw=raw, output=output, include_latest=True
+            )
+        elif access == "range":
+            entries = manager.get_range(
+                int(request.get("session", 0)),
+                int(request.get("start", 0)),
+                request.get("stop"),
+                raw=raw,
+                output=output,
+            )
+        elif access == "search":
+            n = request.get("n")
+            entries = manager.search(
+                str(request.get("pattern", "*")),
+                raw=raw,
+                output=output,
+                n=int(n) if n is not None else None,
+                unique=bool(request.get("unique", False)),
+            )
+        else:
+            raise ValueError(f"hist_access_type must be tail, range or search, not {access!r}")
+        return {"status": "ok", "history": [list(entry) for entry in entries]}
+
+    def shutdown(self) -> None:
+        if self._shell is not None:
+            import atexit
+
+            # Run once, now, while the sockets still exist; not again at interpreter exit.
+            atexit.unregister(self._shell.atexit_operations)
+            self._shell.atexit_operations()

@@ -1,0 +1,78 @@
+"""input() and getpass() over the stdin channel.
+
+The request goes to the ROUTER identity of the client that sent the
+execute_request (Jupyter clients give their shell and stdin sockets the same
+identity) and we block, on the main thread, until its input_reply arrives.
+Ctrl-C (SIGINT, or an interrupt_request) raises KeyboardInterrupt out of the wait.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import zmq
+
+from carnet.errors import ProtocolError
+from carnet.protocol import Message, Session
+
+log = logging.getLogger("carnet.kernel")
+
+
+class StdinBridge:
+    def __init__(
+        self, socket: zmq.Socket[bytes], session: Session, flush_output: Callable[[], None]
+    ) -> None:
+        self._socket = socket
+        self._session = session
+        self._flush_output = flush_output
+        # The execute_request being served, and whether its client accepts input.
+        self.parent: Message | None = None
+        self.allowed = False
+
+    def request(self, prompt: str = "", password: bool = False) -> str:
+        """Ask the client for a line of input; raises if the request disallowed stdin."""
+        parent = self.parent
+        if parent is None or not self.allowed:
+            from IPython.core.error import StdinNotImplementedError
+
+            raise StdinNotImplementedError(
+                "input() was called, but this frontend does not support input requests "
+                "(the execute_request had allow_stdin false)."
+            )
+        # The prompt must not overtake output printed before the input() call.
+        self._flush_output()
+        self._discard_stale_replies()
+        msg = self._session.msg(
+            "input_request",
+            {"prompt": str(prompt), "password": bool(password)},
+            parent,
+            identities=parent.identities,
+        )
+        self._socket.send_multipart(self._session.serialize(msg))
+        while True:
+            frames = self._socket.recv_multipart()
+            try:
+                reply = self._session.deserialize(frames)
+            except ProtocolError as exc:
+                log.warning("dropped message on stdin: %s", exc)
+                continue
+            if reply.msg_type != "input_reply":
+                log.warning("ignored %r on stdin while waiting for input_reply", reply.msg_type)
+                continue
+            value = reply.content.get("value", "")
+            return value if isinstance(value, str) else str(value)
+
+    def _discard_stale_replies(self) -> None:
+        """Replies to an input() that was interrupted must not answer the next one."""
+        while True:
+            try:
+                self._socket.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+
+    def input(self, prompt: object = "") -> str:
+        return self.request(str(prompt), password=False)
+
+    def getpass(self, prompt: str = "Password: ", stream: object = None) -> str:
+        return self.request(prompt, password=True)

@@ -1,0 +1,177 @@
+"""stdout/stderr as IOPub `stream` messages, at the Python and at the fd level.
+
+`OutStream` replaces sys.stdout/sys.stderr: writes are buffered and sent
+coalesced (after a few ms, or at once past a size), so 200,000 print() calls
+become a handful of messages. `FdCapture` points file descriptors 1 and 2 at
+pipes read by a thread, so output from C code, os.write() and subprocesses
+arrives too. `Capture.sync()` is the barrier before a request's idle status.
+"""
+
+from __future__ import annotations
+
+import codecs
+import fcntl
+import io
+import os
+import select
+import struct
+import termios
+import threading
+import time
+from typing import Any
+
+from carnet.kernel.iopub import IOPub
+
+FLUSH_INTERVAL = 0.005
+MAX_BUFFERED = 1 << 16
+
+
+class OutStream(io.TextIOBase):
+    """A text stream whose writes become IOPub `stream` messages."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, name: str, iopub: IOPub, fd: int | None = None) -> None:
+        super().__init__()
+        self._name = name
+        self._iopub = iopub
+        self._fd = fd
+        self._topic = b"stream." + name.encode()
+        self._lock = threading.Lock()
+        self._parts: list[str] = []
+        self._size = 0
+        self._scheduled = False
+
+    @property
+    def name(self) -> str:
+        return f"<{self._name}>"
+
+
+    def isatty(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        # The fd is captured too, so subprocess(stdout=sys.stdout) still reaches the client.
+        if self._fd is None:
+            raise io.UnsupportedOperation("this stream has no file descriptor")
+        return self._fd
+
+    def write(self, text: Any) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if not text:
+            return 0
+        with self._lock:
+            self._parts.append(text)
+            self._size += len(text)
+            full = self._size >= MAX_BUFFERED
+            schedule = not full and not self._scheduled
+            if schedule:
+                self._scheduled = True
+        if full:
+            self.flush()
+        elif schedule:
+            self._iopub.call_later(FLUSH_INTERVAL, self.flush)
+        return len(text)
+
+    def flush(self) -> None:
+        # Held while queueing, so two flushers cannot reorder chunks.
+        with self._lock:
+            self._scheduled = False
+            if not self._parts:
+                return
+            text = "".join(self._parts)
+            self._parts.clear()
+            self._size = 0
+            self._iopub.send("stream", {"name": self._name, "text": text}, topic=self._topic)
+
+
+class FdCapture:
+    """Redirect a file descriptor into a pipe whose reader feeds an OutStream."""
+
+    def __init__(self, fd: int, stream: OutStream) -> None:
+        self.fd = fd
+        self._stream = stream
+        self.saved = os.dup(fd)
+        read_end, write_end = os.pipe()
+        os.dup2(write_end, fd)
+        os.close(write_end)
+        self._read_end = read_end
+        self._lock = threading.Lock()
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._thread = threading.Thread(target=self._run, name=f"carnet-fd{fd}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        poller = select.poll()
+        poller.register(self._read_end, select.POLLIN | select.POLLHUP)
+        while True:
+            poller.poll()
+            with self._lock:
+                try:
+                    data = os.read(self._read_end, 1 << 16)
+                except OSError:
+                    return
+                if not data:
+                    return
+                text = self._decoder.decode(data)
+                if text:
+                    self._stream.write(text)
+
+    def pending(self) -> int:
+        buf = fcntl.ioctl(self._read_end, termios.FIONREAD, b"\0\0\0\0")
+        count: int = struct.unpack("i", buf)[0]
+        return count
+
+    def sync(self, timeout: float) -> None:
+        """Wait until everything written to the fd so far has reached the stream."""
+        deadline = time.monotonic() + timeout
+        while True:
+            # Under the lock with nothing pending, all bytes read have been handed on.
+            with self._lock:
+                if self.pending() == 0:
+                    return
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.0005)
+
+    def restore(self) -> None:
+        os.dup2(self.saved, self.fd)
+
+
+class Capture:
+    """The kernel's stdout and stderr, Python-level and fd-level."""
+
+    def __init__(self, iopub: IOPub, capture_fds: bool = True) -> None:
+        self.stdout = OutStream("stdout", iopub, 1 if capture_fds else None)
+        self.stderr = OutStream("stderr", iopub, 2 if capture_fds else None)
+        self._fds: list[FdCapture] = []
+        if capture_fds:
+            self._fds = [FdCapture(1, self.stdout), FdCapture(2, self.stderr)]
+
+    @property
+    def saved_stderr(self) -> int | None:
+        """A dup of the original fd 2, for the kernel's own log lines."""
+        return self._fds[1].saved if self._fds else None
+
+    def flush(self) -> None:
+        """Send what Python-level writers hold (before display and error messages)."""
+        self.stdout.flush()
+        self.stderr.flush()
+
+    def sync(self, timeout: float = 1.0) -> None:
+        """Flush fd-level output, then the writers: nothing of a request is left behind."""
+        for capture in self._fds:
+            capture.sync(timeout)
+        self.flush()
+
+    def restore(self) -> None:
+        for capture in self._fds:
+            capture.restore()
