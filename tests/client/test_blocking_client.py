@@ -94,9 +94,12 @@ def test_input_answered_through_stdin(client: BlockingKernelClient) -> None:
 
 
 def test_interrupt_busy_loop(client: BlockingKernelClient) -> None:
-    msg_id = client.execute_nowait("while True: pass")
+    msg_id = client.execute_nowait("print('looping', flush=True)\nwhile True: pass")
+    # Interrupt only once the loop surely runs (its output arrived).
+    while "looping" not in client.get_iopub_msg(timeout=15).content.get("text", ""):
+        pass
     with pytest.raises(KernelTimeout):
-        client.wait_reply(msg_id, timeout=0.5)
+        client.wait_reply(msg_id, timeout=0.2)
     client.interrupt()
     # wait_reply forgot the request on timeout, so catch the reply on iopub instead.
     messages = client.iopub_until_idle(msg_id, timeout=10)

@@ -1,0 +1,28 @@
+"""What a process has open and running, read from /proc."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def children(pid: int | None = None) -> list[tuple[int, str]]:
+    """(pid, state) of every direct child, zombies included."""
+    parent = os.getpid() if pid is None else pid
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may contain spaces.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == parent:
+            found.append((int(entry.name), fields[0]))
+    return found

@@ -1,0 +1,195 @@
+"""KernelManager against real kernel processes."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import os
+import signal
+import stat
+from pathlib import Path
+
+import pytest
+
+from carnet.client.channels import Pending
+from carnet.client.kernelspec import KernelSpec
+from carnet.client.lifecycle import KernelEvent
+from carnet.client.manager import KernelManager
+from carnet.errors import KernelDied, KernelError, KernelStartError
+from carnet.protocol import Message
+from tests.client.kernels import python_specs, tiny_spec
+from tests.client.procs import children
+
+BUSY_LOOP = "print('looping', flush=True)\nwhile True: pass"
+SLEEP_LOOP = "import time\nprint('looping', flush=True)\nwhile True: time.sleep(0.01)"
+
+
+async def started_looping(km: KernelManager, code: str) -> Pending:
+    """Send code and return once it prints: the kernel is then surely running it."""
+    looping = asyncio.Event()
+
+    def on_iopub(msg: Message) -> None:
+        if msg.msg_type == "stream" and "looping" in msg.content["text"]:
+            looping.set()
+
+    remove = km.client.on_iopub(on_iopub)
+    try:
+        pending = km.client.send_execute(code)
+        await asyncio.wait_for(looping.wait(), 15)
+        return pending
+    finally:
+        remove()
+
+
+async def wait_for(condition: object, timeout: float = 15.0) -> None:
+    assert callable(condition)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.parametrize("spec", python_specs(), ids=lambda s: s.name)
+def test_full_lifecycle(
+    spec: KernelSpec, tmp_path: Path, runtime_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = dataclasses.replace(spec, env={"CARNET_TEST_VAR": "${HOME}/from-spec"})
+
+    async def main() -> None:
+        km = KernelManager(spec, cwd=tmp_path, env={"EXTRA": "yes"}, echo_stderr=False)
+        with caplog.at_level(logging.INFO, logger="carnet"):
+            await km.start()
+        assert f"Kernel started: {km.kernel_id}" in caplog.text
+        assert km.connection_file == runtime_dir / f"kernel-{km.kernel_id}.json"
+        assert stat.S_IMODE(km.connection_file.stat().st_mode) == 0o600
+        names = "'CARNET_TEST_VAR', 'EXTRA', 'JPY_PARENT_PID'"
+        expression = f"'|'.join([os.getcwd()] + [os.environ[n] for n in ({names})])"
+        reply = await km.client.execute("import os", user_expressions={"v": expression}, timeout=10)
+        value = reply.content["user_expressions"]["v"]["data"]["text/plain"]
+        home = os.environ["HOME"]
+        assert value == repr(f"{tmp_path}|{home}/from-spec|yes|{os.getpid()}")
+
+        # Interrupt (SIGINT to the process group) stops a busy loop.
+        pending = await started_looping(km, BUSY_LOOP)
+        await km.interrupt()
+        reply = await km.client.wait_reply(pending, timeout=10)
+        assert reply.content["ename"] == "KeyboardInterrupt"
+
+        # Restart keeps the ports and the connection file; the state is fresh.
+        await km.client.execute("marker = 1", timeout=10)
+        ports, old_pid = km.connection_info, km.process.pid if km.process else 0
+        await km.restart()
+        assert km.connection_info == ports and km.process and km.process.pid != old_pid
+        assert km.connection_file.exists()
+        reply = await km.client.execute("marker", timeout=10)
+        assert reply.content["ename"] == "NameError"
+
+        pid = km.process.pid
+        await km.shutdown()
+        assert km.state == "shutdown"
+        assert not km.connection_file.exists()
+        assert pid not in [p for p, _ in children()]
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("spec", python_specs(), ids=lambda s: s.name)
+def test_interrupt_by_message(spec: KernelSpec) -> None:
+    async def main() -> None:
+        km = KernelManager(dataclasses.replace(spec, interrupt_mode="message"), echo_stderr=False)
+        await km.start()
+        try:
+            pending = await started_looping(km, SLEEP_LOOP)
+            await km.interrupt()
+            reply = await km.client.wait_reply(pending, timeout=10)
+            assert reply.content["ename"] == "KeyboardInterrupt"
+        finally:
+            await km.shutdown()
+
+    asyncio.run(main())
+
+
+def test_autorestart_is_bounded_and_notified() -> None:
+    events: list[KernelEvent] = []
+
+    async def main() -> None:
+        km = KernelManager(tiny_spec(), max_restarts=2, echo_stderr=False)
+        km.subscribe(events.append)
+        await km.start()
+        ports = km.connection_info
+        for expected_count in (1, 2):
+            assert km.process is not None
+            os.kill(km.process.pid, signal.SIGKILL)
+            await wait_for(lambda n=expected_count: km.restart_count == n and km.state == "running")
+            assert km.connection_info == ports
+            await km.client.kernel_info(timeout=5)
+        assert km.process is not None
+        os.kill(km.process.pid, signal.SIGKILL)
+        await wait_for(lambda: km.state == "dead")
+        with pytest.raises(KernelError):
+            await km.interrupt()
+        await km.shutdown()
+        assert not km.connection_file.exists()
+
+    asyncio.run(main())
+    statuses = [e.status for e in events]
+    cycle = ["autorestarting", "starting", "running"]
+    assert statuses == ["starting", "running", *cycle, *cycle, "dead", "shutdown"]
+    assert [e.restart_count for e in events if e.status == "autorestarting"] == [1, 2]
+
+
+def test_kernel_that_dies_while_starting_reports_its_stderr(runtime_dir: Path) -> None:
+    async def main() -> None:
+        km = KernelManager(tiny_spec("crash"), echo_stderr=False)
+        with pytest.raises(KernelDied, match="crashing on purpose"):
+            await km.start()
+        assert km.state == "dead"
+        assert not km.connection_file.exists()
+
+    asyncio.run(main())
+    assert children() == []
+
+
+def test_kernel_that_never_answers_times_out() -> None:
+    async def main() -> None:
+        km = KernelManager(tiny_spec("mute"), startup_timeout=1.0, echo_stderr=False)
+        with pytest.raises(KernelStartError, match="did not answer kernel_info within 1s"):
+            await km.start()
+        assert not km.connection_file.exists()
+
+    asyncio.run(main())
+    assert children() == []
+
+
+def test_missing_program_is_a_start_error() -> None:
+    spec = KernelSpec("nope", ["/nonexistent/kernel", "{connection_file}"], "Nope", "none")
+
+    async def main() -> None:
+        with pytest.raises(KernelStartError, match="/nonexistent/kernel"):
+            await KernelManager(spec).start()
+
+    asyncio.run(main())
+
+
+def test_ipc_transport_and_port_range(runtime_dir: Path) -> None:
+    async def main() -> None:
+        km = KernelManager(tiny_spec(), transport="ipc", echo_stderr=False)
+        await km.start()
+        info = km.connection_info
+        assert info is not None and info.transport == "ipc"
+        sockets = [Path(f"{info.ip}-{info.port(c)}") for c in ("shell", "iopub", "hb")]
+        assert all(p.exists() for p in sockets)
+        await km.client.kernel_info(timeout=5)
+        await km.shutdown()
+        assert not any(p.exists() for p in sockets)
+
+        km = KernelManager(tiny_spec(), port_range=(42000, 42999), echo_stderr=False)
+        await km.start()
+        assert km.connection_info is not None
+        ports = [km.connection_info.port(c) for c in ("shell", "iopub", "stdin", "control", "hb")]
+        assert all(42000 <= p <= 42999 for p in ports) and len(set(ports)) == 5
+        await km.shutdown()
+
+    asyncio.run(main())
