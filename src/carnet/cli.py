@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "kernel": ("carnet.client.standalone", "main", "start a standalone kernel"),
     "kernelspec": ("carnet.client.kernelspec_cli", "main", "list or install kernelspecs"),
     "console": ("carnet.console.app", "main", "a terminal console attached to a kernel"),
+    "notebook": ("carnet.server.cli", "main", "the notebook server (list, stop, --help-all)"),
 }
 
 

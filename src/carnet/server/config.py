@@ -104,12 +104,10 @@ class NotebookApp(Application, ServerOptions):
             return config
         config.setdefault("filters", {})["redact"] = {"()": logs.RedactSecrets}
         handlers["console"]["filters"] = ["redact"]
-        for name in (logs.SERVER_LOGGER, "carnet", "uvicorn.error"):
-            config["loggers"][name] = {
-                "level": "DEBUG",
-                "handlers": ["console"],
-                "propagate": False,
-            }
+        # uvicorn's start/stop chatter stays out of Jupyter-style logs; its problems do not.
+        levels = {logs.SERVER_LOGGER: "DEBUG", "carnet": "DEBUG", "uvicorn.error": "WARNING"}
+        for name, level in levels.items():
+            config["loggers"][name] = {"level": level, "handlers": ["console"], "propagate": False}
         return config
 
     def emit_help_epilogue(self, classes: bool) -> Any:

@@ -22,6 +22,8 @@ DEFAULT_DATEFMT = "%Y-%m-%d %H:%M:%S"
 _SECRET_PARAM = re.compile(r"(?i)\b(token|password|_xsrf|access_token)=[^&\s\"'#]*")
 _SECRET_HEADER = re.compile(r"(?i)\b(authorization:\s*token|cookie:)\s*\S+")
 REDACTED = "[secret]"
+# `extra={SHOWS_SECRET: True}` marks the one deliberate exception: the startup URLs.
+SHOWS_SECRET = "carnet_shows_secret"
 
 
 def redact(text: str) -> str:
@@ -39,6 +41,8 @@ class RedactSecrets(logging.Filter):
     """Rewrites a record's message so no secret reaches any handler."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, SHOWS_SECRET, False):
+            return True
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:

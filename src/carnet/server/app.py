@@ -1,0 +1,108 @@
+"""`create_app(settings)`: the Starlette application, every route family under base_url.
+
+Each route family is a module exposing `routes()` with paths relative to base_url.
+Shared objects hang on app.state: `settings`, `activity`, `credentials`,
+`api_routes` (for the generated OpenAPI document), `shutdown_hooks` (async
+callables run when the server stops; the kernel manager registers its own), and
+the services (`contents`; later `kernels`, `sessions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from carnet.server import logs
+from carnet.server.access_log import AccessLogMiddleware
+from carnet.server.activity import Activity
+from carnet.server.api import core, spec
+from carnet.server.auth.credentials import Credentials
+from carnet.server.auth.identity import server_owner
+from carnet.server.auth.middleware import TokenAuthMiddleware
+from carnet.server.headers import HeadersMiddleware
+from carnet.server.http_errors import exception_handlers
+from carnet.server.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import BaseRoute
+
+ShutdownHook = Callable[[], Awaitable[None]]
+
+
+async def root_redirect(request: Request) -> Response:
+    """The server root.
+    ---
+    summary: Redirect to the default page (the file tree)
+    tags: [pages]
+    security: []
+    responses:
+      302:
+        description: A redirect to default_url
+    """
+    from starlette.responses import RedirectResponse
+
+    settings: ServerSettings = request.app.state.settings
+    return RedirectResponse(settings.base_url + settings.default_url.lstrip("/"), 302)
+
+
+def _route_families() -> list[BaseRoute]:
+    from starlette.routing import Route
+
+    return [
+        Route("/", root_redirect, methods=["GET"]),
+        *core.routes(),
+        *spec.routes(),
+    ]
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    yield
+    hooks: list[ShutdownHook] = app.state.shutdown_hooks
+    for hook in reversed(hooks):
+        try:
+            await hook()
+        except Exception:
+            logs.server_log().exception("Error while shutting down")
+
+
+def create_app(settings: ServerSettings) -> Starlette:
+    """The ASGI application for these settings (the port must be the one bound)."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount
+
+    activity = Activity()
+    credentials = Credentials(
+        token=settings.token,
+        password_hash=settings.password,
+        owner=server_owner(),
+        port=settings.port,
+    )
+    api_routes = _route_families()
+    base = settings.base_url
+    routes = api_routes if base == "/" else [Mount(base.rstrip("/"), routes=api_routes)]
+    # Outermost first: log every request (refusals too), then headers, then auth.
+    middleware = [
+        Middleware(AccessLogMiddleware, activity=activity, base_url=base),
+        Middleware(HeadersMiddleware, configured=settings.headers),
+        Middleware(
+            TokenAuthMiddleware, credentials=credentials, base_url=base, secure=settings.secure
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=exception_handlers(),
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.activity = activity
+    app.state.credentials = credentials
+    app.state.api_routes = api_routes
+    app.state.shutdown_hooks = []
+    return app

@@ -1,0 +1,186 @@
+"""Running the server: bind, serve with uvicorn, announce, and shut down cleanly.
+
+Around uvicorn it adds what Jupyter users expect: the `[I ...]` start-up lines
+with the URLs, the runtime info file (removed at exit), the browser, Ctrl-C
+confirmation, the no-activity shutdown and, as PID 1, reaping orphans.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Generator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from carnet import __version__
+from carnet.errors import ConfigError
+from carnet.server import binding, logs, reaper, runtime_info, urls
+from carnet.server.app import create_app
+from carnet.server.interrupts import ShutdownSignals
+from carnet.server.settings import ServerSettings
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.applications import Starlette
+
+# Open websockets get this long to close before the server stops anyway.
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
+
+def run(settings: ServerSettings) -> int:
+    """Serve until shut down; the process exit code."""
+    log = logs.server_log()
+    try:
+        bound = binding.bind(settings)
+    except ConfigError as exc:
+        log.error("%s", exc)
+        return 1
+    if not settings.sock:
+        settings = settings.with_changes(port=bound.port)
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(_serve(settings, bound))
+
+
+def _loop_factory() -> Any:
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
+    import ssl
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            yield  # ShutdownSignals handles them: Ctrl-C asks first
+
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        server_header=False,
+        proxy_headers=settings.trust_xheaders,
+        forwarded_allow_ips="*" if settings.trust_xheaders else None,
+        ssl_certfile=settings.certfile or None,
+        ssl_keyfile=settings.keyfile or None,
+        ssl_ca_certs=settings.client_ca or None,
+        ssl_cert_reqs=ssl.CERT_REQUIRED if settings.client_ca else ssl.CERT_NONE,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+    return Server(config)
+
+
+async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
+    log = logs.server_log()
+    app = create_app(settings)
+    server = _uvicorn_server(app, settings)
+
+    def stop() -> None:
+        if not server.should_exit:
+            log.info("Shutting down the notebook server")
+        server.should_exit = True
+
+    signals = ShutdownSignals(stop, lambda: _describe(settings))
+    signals.install()
+    helpers: list[asyncio.Task[None]] = []
+    info_path: Path | None = None
+    serving = asyncio.create_task(server.serve(sockets=bound.sockets))
+    try:
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.01)
+        if serving.done():
+            return _startup_failure(serving)
+        info_path = runtime_info.write_info_file(
+            runtime_info.server_info(settings, urls.server_url(settings))
+        )
+        _announce(settings)
+        if settings.open_browser:
+            _open_browser(settings)
+        if settings.shutdown_no_activity_timeout > 0:
+            helpers.append(asyncio.create_task(_stop_when_idle(app, settings, stop)))
+        if reaper.needed():
+            helpers.append(asyncio.create_task(reaper.reap_forever()))
+        await serving
+        return 0
+    finally:
+        for task in helpers:
+            task.cancel()
+        signals.uninstall()
+        if info_path is not None:
+            runtime_info.remove_info_file(info_path)
+        if settings.sock:
+            Path(settings.sock).unlink(missing_ok=True)
+        for sock in bound.sockets:
+            sock.close()
+
+
+def _startup_failure(serving: asyncio.Task[None]) -> int:
+    exc = serving.exception()
+    if exc is None or isinstance(exc, SystemExit):
+        logs.server_log().error("The server failed to start (see the errors above)")
+    else:
+        logs.server_log().error("The server failed to start: %s", exc)
+    return 1
+
+
+def _announce(settings: ServerSettings) -> None:
+    log = logs.server_log()
+    log.info("Serving notebooks from local directory: %s", settings.root_dir)
+    if not settings.auth_enabled:
+        log.warning(
+            "All authentication is disabled (empty token and password): anyone who can "
+            "connect to this server can run code."
+        )
+    log.info("Carnet %s is running at:", __version__)
+    for index, url in enumerate(urls.display_urls(settings)):
+        log.info("%s%s", " or " if index else "", url, extra={logs.SHOWS_SECRET: True})
+    log.info(
+        "Use Control-C to stop this server and shut down all kernels (twice to skip confirmation)."
+    )
+
+
+def _describe(settings: ServerSettings) -> list[str]:
+    return [
+        f"Carnet {__version__} notebook server is running at:",
+        urls.server_url(settings),
+        f"serving {settings.root_dir}",
+    ]
+
+
+def _open_browser(settings: ServerSettings) -> None:
+    import webbrowser
+
+    log = logs.server_log()
+    try:
+        browser = webbrowser.get(settings.browser or None)
+    except webbrowser.Error as exc:
+        log.warning("No web browser found: %s.", exc)
+        return
+    # A browser command may block until the window closes: never on the event loop.
+    threading.Thread(
+        target=browser.open,
+        args=(urls.browser_url(settings),),
+        kwargs={"new": settings.webbrowser_open_new},
+        name="browser",
+        daemon=True,
+    ).start()
+
+
+async def _stop_when_idle(app: Starlette, settings: ServerSettings, stop: Any) -> None:
+    timeout = settings.shutdown_no_activity_timeout
+    interval = min(60.0, max(0.25, timeout / 4))
+    while True:
+        await asyncio.sleep(interval)
+        idle = app.state.activity.idle_for(getattr(app.state, "kernels", None))
+        if idle > timeout:
+            logs.server_log().info("No activity for %d seconds.", timeout)
+            stop()
+            return

@@ -1,0 +1,226 @@
+"""The resolved server settings: one immutable object the app and runner read.
+
+`resolve(loaded)` turns a configured NotebookApp (plus the command line's PATH)
+into ServerSettings, checking what only makes sense as a whole: the served
+directory exists, TLS files exist, the token is chosen (configured, from the
+environment, or generated).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from traitlets.config import Config
+
+from carnet.errors import ConfigError
+from carnet.server.config_loader import LoadedConfig, load
+from carnet.server.options import GENERATED_TOKEN, FileContentsManager
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Everything the server needs to know, resolved and checked."""
+
+    root_dir: Path
+    token: str
+    ip: str = "localhost"
+    port: int = 8888
+    port_retries: int = 50
+    sock: str = ""
+    sock_mode: int = 0o600
+    base_url: str = "/"
+    default_url: str = "/tree"
+    custom_display_url: str = ""
+    trust_xheaders: bool = False
+    open_browser: bool = True
+    browser: str = ""
+    webbrowser_open_new: int = 2
+    file_to_run: str = ""
+    certfile: str = ""
+    keyfile: str = ""
+    client_ca: str = ""
+    password: str = ""
+    token_generated: bool = False
+    password_required: bool = False
+    allow_password_change: bool = True
+    disable_check_xsrf: bool = False
+    allow_remote_access: bool = False
+    local_hostnames: tuple[str, ...] = ("localhost",)
+    allow_origin: str = ""
+    allow_origin_pat: str = ""
+    allow_credentials: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    iopub_data_rate_limit: float = 0.0
+    iopub_msg_rate_limit: float = 0.0
+    rate_limit_window: float = 3.0
+    cull_idle_timeout: int = 0
+    cull_interval: int = 300
+    cull_connected: bool = False
+    cull_busy: bool = False
+    shutdown_no_activity_timeout: int = 0
+    autosave_interval: int = 120
+    quit_button: bool = True
+    allow_hidden: bool = False
+    # The whole traitlets config, for components that read their own sections.
+    config: Config = field(default_factory=Config, compare=False, repr=False)
+
+    @property
+    def secure(self) -> bool:
+        """Whether the server speaks TLS."""
+        return bool(self.certfile)
+
+    @property
+    def auth_enabled(self) -> bool:
+        """False only when both token and password are explicitly empty."""
+        return bool(self.token or self.password)
+
+    def with_changes(self, **changes: Any) -> ServerSettings:
+        """A copy with some fields replaced (the runner records the port it got)."""
+        return replace(self, **changes)
+
+
+def settings_from_argv(argv: list[str]) -> ServerSettings:
+    """Parse a `carnet notebook` command line and the config files into settings."""
+    return resolve(load(argv))
+
+
+def resolve(loaded: LoadedConfig) -> ServerSettings:
+    """Check and resolve a loaded configuration, or raise ConfigError."""
+    app = loaded.app
+    root_dir, file_to_run = _served_paths(app.notebook_dir, loaded.extra_args, app.file_to_run)
+    token, generated = _choose_token(app.token, app.password)
+    for name in ("certfile", "keyfile", "client_ca"):
+        value = getattr(app, name)
+        if value and not Path(value).expanduser().is_file():
+            raise ConfigError(f"NotebookApp.{name}: no such file: {value}")
+    if app.keyfile and not app.certfile:
+        raise ConfigError("NotebookApp.keyfile is set but NotebookApp.certfile is not")
+    if app.password_required and not app.password:
+        raise ConfigError("NotebookApp.password_required is set but no password is configured")
+    contents = FileContentsManager(config=loaded.config)
+    return ServerSettings(
+        root_dir=root_dir,
+        token=token,
+        token_generated=generated,
+        ip="" if app.ip == "*" else app.ip,
+        port=app.port,
+        port_retries=app.port_retries,
+        sock=app.sock,
+        sock_mode=_octal(app.sock_mode),
+        base_url=_normalize_base_url(app.base_url),
+        default_url=app.default_url,
+        custom_display_url=app.custom_display_url,
+        trust_xheaders=app.trust_xheaders,
+        open_browser=app.open_browser,
+        browser=app.browser,
+        webbrowser_open_new=app.webbrowser_open_new,
+        file_to_run=file_to_run,
+        certfile=_expand(app.certfile),
+        keyfile=_expand(app.keyfile),
+        client_ca=_expand(app.client_ca),
+        password=app.password,
+        password_required=app.password_required,
+        allow_password_change=app.allow_password_change,
+        disable_check_xsrf=app.disable_check_xsrf,
+        allow_remote_access=app.allow_remote_access,
+        local_hostnames=tuple(app.local_hostnames),
+        allow_origin=app.allow_origin,
+        allow_origin_pat=app.allow_origin_pat,
+        allow_credentials=app.allow_credentials,
+        headers=_headers(app.tornado_settings, app.headers),
+        iopub_data_rate_limit=app.iopub_data_rate_limit,
+        iopub_msg_rate_limit=app.iopub_msg_rate_limit,
+        rate_limit_window=app.rate_limit_window,
+        cull_idle_timeout=app.cull_idle_timeout,
+        cull_interval=app.cull_interval,
+        cull_connected=app.cull_connected,
+        cull_busy=app.cull_busy,
+        shutdown_no_activity_timeout=app.shutdown_no_activity_timeout,
+        autosave_interval=app.autosave_interval,
+        quit_button=app.quit_button,
+        allow_hidden=bool(contents.allow_hidden),
+        config=loaded.config,
+    )
+
+
+def _expand(value: str) -> str:
+    return str(Path(value).expanduser().absolute()) if value else ""
+
+
+def _served_paths(notebook_dir: str, extra_args: list[str], file_to_run: str) -> tuple[Path, str]:
+    """The directory to serve and the notebook to open (relative to it), from PATH or config."""
+    if len(extra_args) > 1:
+        raise ConfigError(f"expected at most one PATH, got {len(extra_args)}: {extra_args}")
+    target = Path(extra_args[0]) if extra_args else None
+    if target is None and file_to_run:
+        target = Path(file_to_run)
+    root = Path(notebook_dir).expanduser() if notebook_dir else Path.cwd()
+    to_open = ""
+    if target is not None:
+        target = target.expanduser().absolute()
+        if target.is_dir():
+            root = target
+        elif target.is_file():
+            if notebook_dir and target.is_relative_to(root.absolute()):
+                to_open = target.relative_to(root.absolute()).as_posix()
+            else:
+                root, to_open = target.parent, target.name
+        else:
+            raise ConfigError(f"PATH: no such file or directory: {target}")
+    root = root.absolute()
+    if not root.is_dir():
+        raise ConfigError(f"NotebookApp.notebook_dir: no such directory: {root}")
+    return root.resolve(), to_open
+
+
+def _choose_token(configured: str, password: str) -> tuple[str, bool]:
+    """(token, whether it was generated): configured, JUPYTER_TOKEN(_FILE), or random."""
+    if configured != GENERATED_TOKEN:
+        return configured, False
+    if "JUPYTER_TOKEN" in os.environ:
+        return os.environ["JUPYTER_TOKEN"], False
+    token_file = os.environ.get("JUPYTER_TOKEN_FILE", "")
+    if token_file:
+        try:
+            return Path(token_file).read_text().strip(), False
+        except OSError as exc:
+            raise ConfigError(f"JUPYTER_TOKEN_FILE: cannot read {token_file}: {exc}") from None
+    if password:
+        return "", False  # as in Jupyter: with a password, no token unless one is configured
+    return secrets.token_hex(24), True
+
+
+def _normalize_base_url(value: str) -> str:
+    return "/" + value.strip("/") + "/" if value.strip("/") else "/"
+
+
+def _octal(value: str) -> int:
+    try:
+        mode = int(value, 8)
+    except ValueError:
+        raise ConfigError(f"NotebookApp.sock_mode: not an octal mode: {value!r}") from None
+    if not 0 <= mode <= 0o777:
+        raise ConfigError(f"NotebookApp.sock_mode: not a file mode: {value!r}")
+    return mode
+
+
+def _headers(tornado_settings: dict[str, Any], headers: dict[str, Any]) -> dict[str, str]:
+    """tornado_settings['headers'] then the native headers option, which wins."""
+    merged: dict[str, str] = {}
+    for origin, source in (
+        ("NotebookApp.tornado_settings['headers']", tornado_settings.get("headers", {})),
+        ("NotebookApp.headers", headers),
+    ):
+        if not isinstance(source, dict):
+            raise ConfigError(f"{origin}: expected a dict of header names to values")
+        for name, value in source.items():
+            if not isinstance(name, str) or not isinstance(value, str | int | float):
+                raise ConfigError(f"{origin}: header {name!r} must map a name to a string")
+            if "\n" in str(value) or "\r" in str(value) or "\n" in name or "\r" in name:
+                raise ConfigError(f"{origin}: header {name!r} contains a line break")
+            merged[name] = str(value)
+    return merged
