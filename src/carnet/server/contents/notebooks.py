@@ -1,0 +1,214 @@
+"""Notebook files <-> notebook models, compatible with nbformat byte for byte.
+
+On disk a v4 notebook is JSON with sorted keys, one-space indent, multi-line strings
+split into lists of lines, and a final newline; in a model the lines are joined into
+strings and transient keys (signature, orig_nbformat, cells' `trusted`) are dropped.
+That is nbformat's own convention; doing it here on plain dicts, in place, avoids
+nbformat's NotebookNode conversion and deep copies, which dominate the time on big
+notebooks. Older formats (v1-v3) are upgraded through nbformat itself.
+
+Validation uses nbformat's schemas through its cached (fastjsonschema) validator; a
+problem is reported as a message, never fatal, as in Jupyter.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from carnet.errors import InvalidContents
+
+Notebook = dict[str, Any]
+
+_NON_TEXT_SPLIT_MIMES = {"application/javascript", "image/svg+xml"}
+_MAX_DETAIL = 400  # jsonschema quotes the whole offending value; a cell may be megabytes
+
+
+def _is_json_mime(mime: str) -> bool:
+    return mime == "application/json" or (
+        mime.startswith("application/") and mime.endswith("+json")
+    )
+
+
+def _cells(nb: Notebook) -> list[dict[str, Any]]:
+    cells = nb.get("cells")
+    return [c for c in cells if isinstance(c, dict)] if isinstance(cells, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _rejoin_bundle(bundle: dict[str, Any]) -> None:
+    for key, value in bundle.items():
+        if (
+            isinstance(value, list)
+            and not _is_json_mime(key)
+            and all(isinstance(v, str) for v in value)
+        ):
+            bundle[key] = "".join(value)
+
+
+def _split_bundle(bundle: dict[str, Any]) -> None:
+    for key, value in bundle.items():
+        if isinstance(value, str) and (key.startswith("text/") or key in _NON_TEXT_SPLIT_MIMES):
+            bundle[key] = value.splitlines(True)
+
+
+def _outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
+    outputs = cell.get("outputs")
+    if cell.get("cell_type") != "code" or not isinstance(outputs, list):
+        return []
+    return [o for o in outputs if isinstance(o, dict)]
+
+
+def rejoin_lines(nb: Notebook) -> None:
+    """Join split multi-line strings (the on-disk form) into plain strings, in place."""
+    for cell in _cells(nb):
+        source = cell.get("source")
+        if isinstance(source, list):
+            cell["source"] = "".join(source)
+        for attachment in _dict(cell.get("attachments")).values():
+            _rejoin_bundle(_dict(attachment))
+        for output in _outputs(cell):
+            kind = output.get("output_type", "")
+            if kind in ("execute_result", "display_data"):
+                _rejoin_bundle(_dict(output.get("data")))
+            elif kind and isinstance(output.get("text"), list):
+                output["text"] = "".join(output["text"])
+
+
+def split_lines(nb: Notebook) -> None:
+    """Split multi-line strings into lists of lines (the on-disk form), in place."""
+    for cell in _cells(nb):
+        source = cell.get("source")
+        if isinstance(source, str):
+            cell["source"] = source.splitlines(True)
+        for attachment in _dict(cell.get("attachments")).values():
+            _split_bundle(_dict(attachment))
+        for output in _outputs(cell):
+            kind = output.get("output_type")
+            if kind in ("execute_result", "display_data"):
+                _split_bundle(_dict(output.get("data")))
+            elif kind == "stream" and isinstance(output.get("text"), str):
+                output["text"] = output["text"].splitlines(True)
+
+
+def strip_transient(nb: Notebook) -> None:
+    """Drop values that must never be stored (signatures, trust marks), in place."""
+    metadata = _dict(nb.get("metadata"))
+    for key in ("orig_nbformat", "orig_nbformat_minor", "signature"):
+        metadata.pop(key, None)
+    for cell in _cells(nb):
+        _dict(cell.get("metadata")).pop("trusted", None)
+
+
+def _repair_cell_ids(nb: Notebook) -> None:
+    """Give 4.5+ cells a unique id when one is missing or repeated, as nbformat does on read."""
+    if nb.get("nbformat_minor", 0) < 5:
+        return
+    seen: set[Any] = set()
+    for cell in _cells(nb):
+        cell_id = cell.get("id")
+        if cell_id is None or cell_id in seen:
+            cell_id = cell["id"] = uuid.uuid4().hex[:8]
+        seen.add(cell_id)
+
+
+def _upgrade(text: str, api_path: str) -> Notebook:
+    """Read a v1-v3 notebook with nbformat and convert it to v4 (without its noisy validation)."""
+    import nbformat
+    import nbformat.reader
+
+    # nbformat's functions are untyped; name them as Any once instead of casting each call.
+    convert: Any = nbformat.convert
+    read_any_version: Any = nbformat.reader.reads
+    try:
+        upgraded = convert(read_any_version(text), 4)
+    except Exception as exc:  # nbformat raises assorted errors on malformed old notebooks
+        raise InvalidContents(
+            f"Unreadable notebook {api_path!r}: {exc}", "unreadable notebook"
+        ) from exc
+    plain: Notebook = json.loads(json.dumps(upgraded))  # NotebookNode -> plain dicts
+    return plain
+
+
+def parse(raw: bytes, api_path: str) -> Notebook:
+    """A notebook model's content from file bytes; InvalidContents when it is not a notebook."""
+    try:
+        text = raw.decode("utf-8-sig")
+        nb: Any = json.loads(text)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidContents(
+            f"Unreadable notebook {api_path!r}: not valid JSON ({exc})", "unreadable notebook"
+        ) from exc
+    major = nb.get("nbformat") if isinstance(nb, dict) else None
+    if not isinstance(major, int) or isinstance(major, bool):
+        raise InvalidContents(
+            f"Unreadable notebook {api_path!r}: no nbformat version", "unreadable notebook"
+        )
+    if major > 4:
+        raise InvalidContents(
+            f"Unreadable notebook {api_path!r}: nbformat {major} is newer than this server reads",
+            "unreadable notebook",
+        )
+    notebook: Notebook = _upgrade(text, api_path) if major < 4 else nb
+    rejoin_lines(notebook)
+    strip_transient(notebook)
+    _repair_cell_ids(notebook)
+    return notebook
+
+
+def serialize(nb: Notebook) -> bytes:
+    """File bytes for a notebook model's content (consumed: it is modified in place)."""
+    _repair_cell_ids(nb)
+    split_lines(nb)
+    strip_transient(nb)
+    text = json.dumps(nb, sort_keys=True, indent=1, separators=(",", ": "), ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def check_savable(content: Any, api_path: str) -> Notebook:
+    """The content of a notebook model to save, or InvalidContents when it cannot be one."""
+    if not isinstance(content, dict):
+        raise InvalidContents(
+            f"Notebook content for {api_path!r} must be a JSON object", "bad model"
+        )
+    if content.get("nbformat") != 4:
+        raise InvalidContents(
+            f"Cannot save {api_path!r}: only nbformat 4 notebooks are written "
+            f"(got nbformat {content.get('nbformat')!r})",
+            "bad model",
+        )
+    return content
+
+
+def validation_message(nb: Notebook) -> str | None:
+    """None when `nb` satisfies its nbformat schema, else a message saying what is wrong."""
+    import nbformat.validator
+
+    get_validator: Any = nbformat.validator.get_validator
+
+    minor = nb.get("nbformat_minor", 0)
+    if not isinstance(minor, int):
+        return f"Notebook validation failed: nbformat_minor is {minor!r}, not an integer"
+    fast = get_validator(4, minor)
+    if fast is None:
+        return f"Notebook validation failed: no schema for nbformat 4.{minor}"
+    try:
+        fast.validate(nb)
+    except Exception:
+        # The fast validator only says "invalid"; jsonschema says where and why.
+        slow = get_validator(4, minor, name="jsonschema")
+        error = next(iter(slow.iter_errors(nb)), None) if slow is not None else None
+        if error is None:
+            return "Notebook validation failed"
+        where = "/".join(str(p) for p in error.absolute_path) or "(notebook)"
+        detail = (
+            error.message
+            if len(error.message) <= _MAX_DETAIL
+            else error.message[:_MAX_DETAIL] + "..."
+        )
+        return f"Notebook validation failed at {where}: {detail}"
+    return None
