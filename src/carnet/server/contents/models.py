@@ -99,7 +99,8 @@ def decode_upload(content: Any, fmt: Any, api_path: str) -> bytes:
         except UnicodeEncodeError as exc:
             raise InvalidContents(f"Invalid text for {api_path!r}: {exc}", "bad format") from exc
     try:
-        return base64.b64decode(content.encode("ascii"), validate=False)
+        # Whitespace is allowed (encodebytes wraps lines); anything else outside the alphabet is not.
+        return base64.b64decode("".join(content.split()).encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError) as exc:
         raise InvalidContents(
             f"Invalid base64 content for {api_path!r}: {exc}", "bad format"

@@ -34,10 +34,13 @@ class ChunkedUploads:
             elif chunk == -1 or chunk == self._expected.get(real):
                 self._append(real, api_path, data)
             else:
-                expected = self._expected.get(real)
+                # The client and server disagree on what was sent: start over cleanly.
+                expected = self._expected.pop(real, None)
+                staging_path(real).unlink(missing_ok=True)
                 wanted = "chunk 1" if expected is None else f"chunk {expected} or -1"
                 raise InvalidContents(
-                    f"Out-of-order upload chunk {chunk} for {api_path!r}: expected {wanted}",
+                    f"Out-of-order upload chunk {chunk} for {api_path!r}: expected {wanted};"
+                    " the upload is abandoned, start again from chunk 1",
                     "bad chunk",
                 )
             if chunk != -1:
