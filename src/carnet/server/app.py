@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
-from carnet.server.api import core, spec
+from carnet.server.api import contents, core, files, spec
 from carnet.server.auth.credentials import Credentials
 from carnet.server.auth.identity import server_owner
 from carnet.server.auth.middleware import TokenAuthMiddleware
+from carnet.server.contents import ContentsManager
 from carnet.server.headers import HeadersMiddleware
 from carnet.server.http_errors import exception_handlers
 from carnet.server.settings import ServerSettings
@@ -56,6 +57,8 @@ def _route_families() -> list[BaseRoute]:
         Route("/", root_redirect, methods=["GET"]),
         *core.routes(),
         *spec.routes(),
+        *contents.routes(),
+        *files.routes(),
     ]
 
 
@@ -105,4 +108,5 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.credentials = credentials
     app.state.api_routes = api_routes
     app.state.shutdown_hooks = []
+    app.state.contents = ContentsManager(settings.root_dir, allow_hidden=settings.allow_hidden)
     return app
