@@ -26,6 +26,7 @@ from carnet.client.ports import PortRange, ipc_paths, new_connection_info
 from carnet.client.process import KernelProcess
 from carnet.errors import KernelDied, KernelError, KernelStartError
 from carnet.ids import KernelId, new_kernel_id
+from carnet.protocol import Message
 from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
 
 log = logging.getLogger("carnet")
@@ -89,6 +90,8 @@ class KernelManager:
         self._watcher: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._started_at = 0.0
+        # Set when the kernel announces on iopub that a client asked it to exit.
+        self._exit_requested = False
 
     @property
     def kernel_name(self) -> str:
@@ -155,8 +158,10 @@ class KernelManager:
         process = await KernelProcess.launch(self._argv(), env, self.cwd, self.echo_stderr)
         self.process = process
         self._started_at = time.monotonic()
+        self._exit_requested = False
         if self._client is None:
             self._client = AsyncKernelClient(self.connection_info)
+            self._client.on_iopub(self._on_iopub)
             await self._client.start_channels()
         ready = asyncio.create_task(self._client.wait_for_ready(self.startup_timeout))
         died = asyncio.create_task(process.wait())
@@ -184,6 +189,10 @@ class KernelManager:
 
     # --- watching ---------------------------------------------------------------
 
+    def _on_iopub(self, msg: Message) -> None:
+        if msg.msg_type == "shutdown_reply" and not msg.content.get("restart", False):
+            self._exit_requested = True
+
     async def _watch(self, process: KernelProcess) -> None:
         beats = asyncio.create_task(self._watch_heartbeat())
         try:
@@ -194,8 +203,12 @@ class KernelManager:
             if self.process is not process or self.state != "running":
                 return  # a shutdown or restart we asked for
             ran_for = time.monotonic() - self._started_at
-            log.warning("Kernel %s died (exit code %s)", self.kernel_id, code)
             self.client.abort_pending(KernelDied(f"kernel exited with code {code}"))
+            if self._exit_requested:
+                log.info("Kernel %s was shut down by a client", self.kernel_id)
+                self.lifecycle.move("dead", self.restart_count, "shut down by a client")
+                return
+            log.warning("Kernel %s died (exit code %s)", self.kernel_id, code)
             if ran_for > self.stable_after:
                 self.restart_count = 0
             await self._auto_restart(f"exit code {code}")
