@@ -1,17 +1,14 @@
-"""Fixtures for the contents service: a root directory, a manager, and an HTTP server.
+"""Fixtures for the contents service: a root directory, a manager, and the real server.
 
-`api` serves the contents and files routes with uvicorn on a free 127.0.0.1 port (real
-sockets, real HTTP), mounted under a non-trivial base_url so Location headers are
-tested with a prefix. Tests talk to it with httpx, as clients of the full server do.
+`api` is the real `carnet notebook` subprocess (tests/server/conftest.py) with a
+non-trivial base_url, so Location headers are checked with a prefix; tests talk to it
+over HTTP with httpx, and look at its root directory on disk.
 """
 
 from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from carnet.server.api import contents, files
 from carnet.server.contents import ContentsManager
+from tests.server.conftest import StartServer
 
 SAMPLES = Path("/work/shared/notebooks")
 BASE_URL = "/base/"
@@ -64,43 +61,19 @@ class Api:
         return self.request("GET", path, **kwargs)
 
 
-def _serve(root: Path, allow_hidden: bool) -> Iterator[tuple[str, Path]]:
-    import uvicorn
-    from starlette.applications import Starlette
-    from starlette.routing import Mount
-
-    app = Starlette(routes=[Mount(BASE_URL.rstrip("/"), routes=contents.routes() + files.routes())])
-    app.state.contents = ContentsManager(root, allow_hidden=allow_hidden)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        assert thread.is_alive(), "uvicorn exited"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}", root
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+def _api(start_server: StartServer, *args: str) -> Iterator[Api]:
+    server = start_server(f"--NotebookApp.base_url={BASE_URL}", *args)
+    origin = f"http://127.0.0.1:{server.port}"
+    with httpx.Client(base_url=origin, headers=server.auth_headers, timeout=10) as client:
+        yield Api(client, server.root_dir, BASE_URL.rstrip("/"))
 
 
 @pytest.fixture
-def api(root: Path) -> Iterator[Api]:
-    for url, directory in _serve(root, allow_hidden=False):
-        with httpx.Client(base_url=url, timeout=10) as client:
-            yield Api(client, directory, BASE_URL.rstrip("/"))
+def api(start_server: StartServer) -> Iterator[Api]:
+    yield from _api(start_server)
 
 
 @pytest.fixture
-def api_hidden(root: Path) -> Iterator[Api]:
+def api_hidden(start_server: StartServer) -> Iterator[Api]:
     """The same server with allow_hidden=True."""
-    for url, directory in _serve(root, allow_hidden=True):
-        with httpx.Client(base_url=url, timeout=10) as client:
-            yield Api(client, directory, BASE_URL.rstrip("/"))
+    yield from _api(start_server, "--ContentsManager.allow_hidden=True")

@@ -99,7 +99,7 @@ def decode_upload(content: Any, fmt: Any, api_path: str) -> bytes:
         except UnicodeEncodeError as exc:
             raise InvalidContents(f"Invalid text for {api_path!r}: {exc}", "bad format") from exc
     try:
-        # Whitespace is allowed (encodebytes wraps lines); anything else outside the alphabet is not.
+        # Whitespace is allowed (encodebytes wraps lines); other non-alphabet bytes are not.
         return base64.b64decode("".join(content.split()).encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError) as exc:
         raise InvalidContents(

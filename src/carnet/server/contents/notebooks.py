@@ -7,8 +7,8 @@ That is nbformat's own convention; doing it here on plain dicts, in place, avoid
 nbformat's NotebookNode conversion and deep copies, which dominate the time on big
 notebooks. Older formats (v1-v3) are upgraded through nbformat itself.
 
-Validation uses nbformat's schemas through its cached (fastjsonschema) validator; a
-problem is reported as a message, never fatal, as in Jupyter.
+Validation uses nbformat's schemas (schema.py); a problem is reported as a message,
+never fatal, as in Jupyter.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from carnet.errors import InvalidContents
 Notebook = dict[str, Any]
 
 _NON_TEXT_SPLIT_MIMES = {"application/javascript", "image/svg+xml"}
-_MAX_DETAIL = 400  # jsonschema quotes the whole offending value; a cell may be megabytes
+_MAX_DETAIL = 400  # a validator may quote the offending value; a cell may be megabytes
 
 
 def _is_json_mime(mime: str) -> bool:
@@ -186,29 +186,11 @@ def check_savable(content: Any, api_path: str) -> Notebook:
 
 def validation_message(nb: Notebook) -> str | None:
     """None when `nb` satisfies its nbformat schema, else a message saying what is wrong."""
-    import nbformat.validator
+    from carnet.server.contents import schema
 
-    get_validator: Any = nbformat.validator.get_validator
-
-    minor = nb.get("nbformat_minor", 0)
-    if not isinstance(minor, int):
-        return f"Notebook validation failed: nbformat_minor is {minor!r}, not an integer"
-    fast = get_validator(4, minor)
-    if fast is None:
-        return f"Notebook validation failed: no schema for nbformat 4.{minor}"
-    try:
-        fast.validate(nb)
-    except Exception:
-        # The fast validator only says "invalid"; jsonschema says where and why.
-        slow = get_validator(4, minor, name="jsonschema")
-        error = next(iter(slow.iter_errors(nb)), None) if slow is not None else None
-        if error is None:
-            return "Notebook validation failed"
-        where = "/".join(str(p) for p in error.absolute_path) or "(notebook)"
-        detail = (
-            error.message
-            if len(error.message) <= _MAX_DETAIL
-            else error.message[:_MAX_DETAIL] + "..."
-        )
-        return f"Notebook validation failed at {where}: {detail}"
-    return None
+    problem = schema.problem(nb)
+    if problem is None:
+        return None
+    if len(problem) > _MAX_DETAIL:
+        problem = problem[:_MAX_DETAIL] + "..."
+    return f"Notebook validation failed: {problem}"
