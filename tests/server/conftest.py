@@ -143,15 +143,20 @@ def launch(
 ) -> RunningServer:
     """Start `carnet notebook` with the standard test arguments plus `args`.
 
-    notebook_dir=False leaves out --notebook-dir (the server then serves its cwd,
+    An explicit --port=... or --NotebookApp.open_browser=... in args replaces the
+    default one. notebook_dir=False leaves out --notebook-dir (the server then serves its cwd,
     dirs.base, unless config says otherwise).
     """
     token = secrets.token_hex(16) if token is None else token
     log_path = dirs.base / f"server-{time.monotonic_ns()}.log"
     command = carnet_command(
         "notebook",
-        "--no-browser",
-        f"--port={free_port()}",
+        *(
+            []
+            if any(a.startswith("--NotebookApp.open_browser") for a in args)
+            else ["--no-browser"]
+        ),
+        *([] if any(a.startswith("--port=") for a in args) else [f"--port={free_port()}"]),
         "--ip=127.0.0.1",
         *([f"--notebook-dir={dirs.root}"] if notebook_dir else []),
         f"--NotebookApp.token={token}",

@@ -23,6 +23,7 @@ from typing import Any
 
 from traitlets import TraitError
 from traitlets.config import Config, Configurable
+from traitlets.config.loader import ConfigError as TraitletsConfigError
 from traitlets.config.loader import (
     DeferredConfig,
     JSONFileConfigLoader,
@@ -78,7 +79,10 @@ def parse_command_line(argv: list[str]) -> tuple[Config, list[str]]:
     loader = KVArgParseConfigLoader(
         argv, aliases, flags, classes=list(probe._classes_with_config_traits())
     )
-    config = loader.load_config()
+    try:
+        config = loader.load_config()
+    except (ValueError, TraitError, TraitletsConfigError) as exc:  # e.g. an option given twice
+        raise ConfigError(f"{COMMAND_LINE}: {_one_line(exc)}") from None
     return config, list(loader.extra_args)
 
 
