@@ -43,11 +43,12 @@ def test_execute_output_and_result(client: BlockingKernelClient) -> None:
 
 
 def test_execute_error_and_user_expressions(client: BlockingKernelClient) -> None:
+    reply = client.execute("a = 5", user_expressions={"double": "a * 2"})
+    assert reply.content["user_expressions"]["double"]["data"]["text/plain"] == "10"
+    # Last: kernels abort requests that arrive right after an error (stop_on_error).
     reply = client.execute("1 / 0")
     assert reply.content["status"] == "error"
     assert reply.content["ename"] == "ZeroDivisionError"
-    reply = client.execute("a = 5", user_expressions={"double": "a * 2"})
-    assert reply.content["user_expressions"]["double"]["data"]["text/plain"] == "10"
 
 
 def test_execute_interactive_collects_all_output(client: BlockingKernelClient) -> None:
