@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import traceback
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,14 @@ def parse_command_line(argv: list[str]) -> tuple[Config, list[str]]:
 
 def load(argv: list[str]) -> LoadedConfig:
     """Parse argv and the config files into a configured NotebookApp, or raise ConfigError."""
+    with warnings.catch_warnings():
+        # `--NotebookApp.headers={...}` is how Jupyter users write dicts; traitlets
+        # deprecates the form but still parses it, and so do we, quietly.
+        warnings.filterwarnings("ignore", "--.*for dict-traits is deprecated", DeprecationWarning)
+        return _load(argv)
+
+
+def _load(argv: list[str]) -> LoadedConfig:
     cli, extra_args = parse_command_line(argv)
     warnings: list[str] = []
     _check(cli, COMMAND_LINE, warnings)
