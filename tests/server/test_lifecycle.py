@@ -23,6 +23,7 @@ from tests.server.conftest import (
     carnet_command,
     free_port,
     launch,
+    wait_for_info,
 )
 
 
@@ -162,10 +163,8 @@ def test_browser_opens_the_notebook_given_as_path(
     )
 
 
-def test_tls_with_a_self_signed_certificate(
-    server_dirs: ServerDirs, start_server: StartServer
-) -> None:
-    cert, key = server_dirs.base / "cert.pem", server_dirs.base / "key.pem"
+def self_signed(directory: Path, name: str) -> tuple[Path, Path]:
+    cert, key = directory / f"{name}-cert.pem", directory / f"{name}-key.pem"
     subprocess.run(
         [
             "openssl", "req", "-x509", "-nodes", "-newkey", "ec",
@@ -176,17 +175,56 @@ def test_tls_with_a_self_signed_certificate(
         check=True,
         capture_output=True,
     )  # fmt: skip
+    return cert, key
+
+
+def test_tls_with_a_self_signed_certificate(
+    server_dirs: ServerDirs, start_server: StartServer
+) -> None:
+    cert, key = self_signed(server_dirs.base, "server")
     server = start_server(f"--certfile={cert}", f"--keyfile={key}")
     assert server.info["secure"] is True
     assert server.info["url"].startswith("https://")
     context = ssl.create_default_context(cafile=str(cert))
     with server.client(verify=context) as client:
         assert client.get("api/status").status_code == 200
-        redirect = client.get("tree", params={"token": server.token}, headers={"Authorization": ""})
-    assert "Secure" in redirect.headers.get("set-cookie", "Secure")
+    with server.client(authenticated=False, verify=context) as client:
+        redirect = client.get("tree", params={"token": server.token})
+    assert redirect.status_code == 302
+    assert "; Secure" in redirect.headers["set-cookie"]
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{server.port}/api/status", timeout=5)
     assert f"https://127.0.0.1:{server.port}/?token=" in server.output()
+
+
+def test_client_ca_requires_a_client_certificate(server_dirs: ServerDirs) -> None:
+    cert, key = self_signed(server_dirs.base, "server")
+    client_cert, client_key = self_signed(server_dirs.base, "client")
+    stranger_cert, stranger_key = self_signed(server_dirs.base, "stranger")
+    server = launch(
+        server_dirs,
+        f"--certfile={cert}",
+        f"--keyfile={key}",
+        f"--client-ca={client_cert}",
+        token="t",
+        wait=False,
+    )
+    try:
+        info = wait_for_info(server.process, server_dirs.runtime, server.log_path)
+        url = f"https://127.0.0.1:{info['port']}/api/status?token=t"
+
+        def get(certificate: tuple[Path, Path] | None) -> int:
+            context = ssl.create_default_context(cafile=str(cert))
+            if certificate is not None:
+                context.load_cert_chain(*certificate)
+            return httpx.get(url, verify=context, timeout=5).status_code
+
+        assert wait_until(lambda: get((client_cert, client_key)) == 200)
+        for certificate in (None, (stranger_cert, stranger_key)):
+            with pytest.raises(httpx.TransportError):
+                get(certificate)
+    finally:
+        server.stop()
 
 
 def test_missing_certificate_file_is_a_clear_error(server_dirs: ServerDirs) -> None:
