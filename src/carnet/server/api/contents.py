@@ -98,6 +98,7 @@ async def create_contents(request: Request) -> Response:
     """
     manager = contents_manager(request)
     path = _path(request)
+    manager.os_path(path)  # a path outside the root or hidden is refused as such, not as absent
     if await manager.file_exists(path):
         raise BadRequest("Cannot POST to files, use PUT instead.")
     if not await manager.dir_exists(path):
@@ -152,6 +153,7 @@ async def save_contents(request: Request) -> Response:
     """
     manager = contents_manager(request)
     path = _path(request)
+    manager.os_path(path)  # refuse outside-root and hidden paths before anything else
     require_hash = flag(request, "hash", "0")
     body = await json_body(request, required=False)
     if body is None:

@@ -153,7 +153,13 @@ def parse(raw: bytes, api_path: str) -> Notebook:
             f"Unreadable notebook {api_path!r}: nbformat {major} is newer than this server reads",
             "unreadable notebook",
         )
-    notebook: Notebook = _upgrade(text, api_path) if major < 4 else nb
+    if major < 4:
+        # The upgrade records orig_nbformat, which a frontend uses to say "converted from
+        # an older format"; it is transient, so it is dropped again when saving.
+        upgraded = _upgrade(text, api_path)
+        rejoin_lines(upgraded)
+        return upgraded
+    notebook: Notebook = nb
     rejoin_lines(notebook)
     strip_transient(notebook)
     _repair_cell_ids(notebook)
