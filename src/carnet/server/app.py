@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
-from carnet.server.api import contents, core, files, spec
+from carnet.server.api import contents, core, files, kernels, kernelspecs, sessions, spec
 from carnet.server.auth.credentials import Credentials
 from carnet.server.auth.identity import server_owner
 from carnet.server.auth.middleware import TokenAuthMiddleware
 from carnet.server.contents import ContentsManager
 from carnet.server.headers import HeadersMiddleware
 from carnet.server.http_errors import exception_handlers
+from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ def _route_families() -> list[BaseRoute]:
         *spec.routes(),
         *contents.routes(),
         *files.routes(),
+        *kernels.routes(),
+        *sessions.routes(),
+        *kernelspecs.routes(),
     ]
 
 
@@ -109,4 +113,13 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.api_routes = api_routes
     app.state.shutdown_hooks = []
     app.state.contents = ContentsManager(settings.root_dir, allow_hidden=settings.allow_hidden)
+    app.state.kernels = KernelService(
+        settings.root_dir,
+        cull_idle_timeout=settings.cull_idle_timeout,
+        cull_interval=settings.cull_interval,
+        cull_connected=settings.cull_connected,
+        cull_busy=settings.cull_busy,
+    )
+    app.state.sessions = SessionManager(app.state.kernels)
+    app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
     return app

@@ -40,7 +40,12 @@ def build_spec(api_routes: list[BaseRoute], base_url: str) -> dict[str, Any]:
     """The OpenAPI document for the given routes (paths relative to base_url)."""
     from starlette.schemas import SchemaGenerator
 
-    base = dict(_BASE_DOCUMENT, servers=[{"url": base_url.rstrip("/") or "/"}])
+    from carnet.server.api.kernel_schemas import SCHEMAS
+
+    components = dict(_BASE_DOCUMENT["components"], schemas=SCHEMAS)
+    base = dict(
+        _BASE_DOCUMENT, components=components, servers=[{"url": base_url.rstrip("/") or "/"}]
+    )
     document: dict[str, Any] = SchemaGenerator(base).get_schema(api_routes)
     for operations in document.get("paths", {}).values():
         for operation in operations.values():

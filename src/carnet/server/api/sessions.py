@@ -1,0 +1,182 @@
+"""/api/sessions: notebook paths tied to kernels (create reuses a path's session)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from carnet.server.api.kernel_errors import handles_kernel_errors
+from carnet.server.api.kernels import optional_str
+from carnet.server.contents.responses import BadRequest, json_body, json_response
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import BaseRoute
+
+    from carnet.server.kernels.sessions import SessionManager
+
+SESSIONS_ROUTE = "api_sessions"
+
+
+def session_manager(request: Request) -> SessionManager:
+    sessions: SessionManager = request.app.state.sessions
+    return sessions
+
+
+def _kernel_fields(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    kernel = body.get("kernel")
+    if kernel is None:
+        return None, None
+    if not isinstance(kernel, dict):
+        raise BadRequest("'kernel' must be an object with a name or an id")
+    return optional_str(kernel, "name"), optional_str(kernel, "id")
+
+
+def _path_of(body: dict[str, Any]) -> str | None:
+    path = optional_str(body, "path")
+    notebook = body.get("notebook")
+    if path is None and isinstance(notebook, dict):  # the pre-5.0 notebook client form
+        path = optional_str(notebook, "path")
+    return path
+
+
+@handles_kernel_errors
+async def list_sessions(request: Request) -> Response:
+    """List the sessions.
+    ---
+    summary: List the active sessions
+    tags: [sessions]
+    responses:
+      200:
+        description: The session models
+        content:
+          application/json:
+            schema: {type: array, items: {$ref: '#/components/schemas/Session'}}
+    """
+    return json_response(session_manager(request).list())
+
+
+@handles_kernel_errors
+async def create_session(request: Request) -> Response:
+    """Create a session, or return the existing one for the path.
+    ---
+    summary: Create a session for a path (reusing the path's session if it has one)
+    tags: [sessions]
+    requestBody:
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Session'}
+    responses:
+      201:
+        description: The session model
+        headers:
+          Location: {description: The session's URL, schema: {type: string}}
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Session'}
+      400: {description: A malformed body (no path)}
+      404: {description: No such kernel or kernelspec}
+    """
+    body = await json_body(request)
+    assert body is not None
+    path = _path_of(body)
+    if not path:
+        raise BadRequest("a session needs a 'path'")
+    kernel_name, kernel_id = _kernel_fields(body)
+    sessions = session_manager(request)
+    rec, _ = await sessions.create(
+        path,
+        name=optional_str(body, "name") or "",
+        type=optional_str(body, "type") or "notebook",
+        kernel_name=kernel_name,
+        kernel_id=kernel_id,
+    )
+    location = request.url_for(SESSIONS_ROUTE).path.rstrip("/") + f"/{rec.id}"
+    return json_response(sessions.model(rec), 201, {"Location": location})
+
+
+@handles_kernel_errors
+async def get_session(request: Request) -> Response:
+    """Get a session.
+    ---
+    summary: Get a session's model
+    tags: [sessions]
+    parameters:
+      - {name: session, in: path, required: true, schema: {type: string}}
+    responses:
+      200:
+        description: The session model
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Session'}
+      404: {description: No such session}
+    """
+    sessions = session_manager(request)
+    return json_response(sessions.model(sessions.get(request.path_params["session"])))
+
+
+@handles_kernel_errors
+async def patch_session(request: Request) -> Response:
+    """Rename a session or change its kernel.
+    ---
+    summary: Change a session's path, name, type or kernel
+    tags: [sessions]
+    parameters:
+      - {name: session, in: path, required: true, schema: {type: string}}
+    requestBody:
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Session'}
+    responses:
+      200:
+        description: The updated session model
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Session'}
+      400: {description: A malformed body}
+      404: {description: No such session, kernel or kernelspec}
+    """
+    body = await json_body(request)
+    assert body is not None
+    kernel_name, kernel_id = _kernel_fields(body)
+    sessions = session_manager(request)
+    rec = await sessions.update(
+        request.path_params["session"],
+        path=_path_of(body),
+        name=optional_str(body, "name"),
+        type=optional_str(body, "type"),
+        kernel_name=kernel_name,
+        kernel_id=kernel_id,
+    )
+    return json_response(sessions.model(rec))
+
+
+@handles_kernel_errors
+async def delete_session(request: Request) -> Response:
+    """Delete a session and shut down its kernel.
+    ---
+    summary: Delete a session (its kernel is shut down)
+    tags: [sessions]
+    parameters:
+      - {name: session, in: path, required: true, schema: {type: string}}
+    responses:
+      204: {description: The session was deleted}
+      404: {description: No such session}
+    """
+    from starlette.responses import Response
+
+    await session_manager(request).delete(request.path_params["session"])
+    return Response(status_code=204)
+
+
+def routes() -> list[BaseRoute]:
+    from starlette.routing import Route
+
+    item = "/api/sessions/{session}"
+    return [
+        Route("/api/sessions", list_sessions, methods=["GET"], name=SESSIONS_ROUTE),
+        Route("/api/sessions", create_session, methods=["POST"]),
+        Route(item, get_session, methods=["GET"]),
+        Route(item, patch_session, methods=["PATCH"]),
+        Route(item, delete_session, methods=["DELETE"]),
+    ]

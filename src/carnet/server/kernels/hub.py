@@ -1,0 +1,197 @@
+"""One kernel, many websockets: the KernelHub routes messages between them.
+
+The server holds a single connection to each kernel (the manager's client)
+and fans it out, instead of opening five zmq sockets per browser tab:
+
+- iopub goes to every connected websocket;
+- a shell/control reply, or a stdin input_request, goes to the websocket that
+  sent the request it answers (remembered by msg_id);
+- lifecycle events (restarting, autorestarting, dead) become status messages.
+
+A websocket that drops leaves its session's messages buffered (bounded, for a
+while) and replayed when the same session_id reconnects, so a network blip
+loses no output.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from carnet.client.lifecycle import KernelEvent
+from carnet.client.multi import ManagedKernel
+from carnet.protocol import Message, Session
+
+log = logging.getLogger("carnet.server")
+
+# What a reconnecting session may get back, and for how long we keep it.
+REPLAY_MAX_MESSAGES = 10_000
+REPLAY_MAX_SECONDS = 600.0
+# Requests whose replies we still expect; far more than any client keeps in flight.
+MAX_ROUTES = 50_000
+# Lifecycle states that clients see as iopub status messages.
+STATUS_EVENTS = {"starting", "restarting", "autorestarting", "dead"}
+
+
+class Connection(Protocol):
+    """A websocket as the hub sees it: a session id and a non-blocking delivery."""
+
+    session_id: str
+
+    def deliver(self, channel: str, msg: Message) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Backlog:
+    """Messages kept for a session whose websocket dropped."""
+
+    def __init__(self) -> None:
+        self.since = time.monotonic()
+        self.messages: deque[tuple[str, Message]] = deque(maxlen=REPLAY_MAX_MESSAGES)
+        self.dropped = 0
+
+    def add(self, channel: str, msg: Message) -> None:
+        if len(self.messages) == self.messages.maxlen:
+            self.dropped += 1
+        self.messages.append((channel, msg))
+
+    def expired(self, now: float) -> bool:
+        return now - self.since > REPLAY_MAX_SECONDS
+
+
+class KernelHub:
+    def __init__(self, kernel: ManagedKernel) -> None:
+        self.kernel = kernel
+        self._connections: dict[str, list[Connection]] = {}
+        self._backlogs: dict[str, _Backlog] = {}
+        # request msg_id -> (session_id, channel) of the websocket that sent it
+        self._routes: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._status_session = Session()
+        self._detach_client: list[Callable[[], None]] = []
+        self._attached_client: object = None
+        self._unsubscribe = kernel.manager.subscribe(self._on_event)
+        self._attach_client()
+
+    # --- the kernel side ------------------------------------------------------
+
+    def _attach_client(self) -> None:
+        """(Re)attach to the manager's client; a restart may have made a new one."""
+        try:
+            client = self.kernel.manager.client
+        except Exception:
+            return
+        if client is self._attached_client:
+            return
+        for undo in self._detach_client:
+            undo()
+        self._attached_client = client
+        self._detach_client = [
+            client.on_iopub(self._on_iopub),
+            client.on_stdin(self._on_stdin),
+            client.on_unmatched_reply(self._on_reply),
+        ]
+
+    def close(self) -> None:
+        """The kernel is gone: close its websockets and stop listening."""
+        for conns in list(self._connections.values()):
+            for conn in conns:
+                conn.close()
+        self._backlogs.clear()
+        for undo in self._detach_client:
+            undo()
+        self._detach_client = []
+        self._unsubscribe()
+
+    def _on_event(self, event: KernelEvent) -> None:
+        if event.status == "running":
+            self._attach_client()
+        if event.status in STATUS_EVENTS:
+            status = self._status_session.msg("status", {"execution_state": event.status})
+            self._broadcast("iopub", status)
+
+    def _on_iopub(self, msg: Message) -> None:
+        self._broadcast("iopub", msg)
+
+    def _on_reply(self, msg: Message) -> None:
+        route = self._routes.pop(msg.parent_msg_id, None)
+        if route is not None:
+            self._deliver(route[0], route[1], msg)
+
+    def _on_stdin(self, msg: Message) -> None:
+        route = self._routes.get(msg.parent_msg_id)
+        if route is not None:
+            self._deliver(route[0], "stdin", msg)
+
+    # --- the websocket side ---------------------------------------------------
+
+    def attach(self, conn: Connection) -> int:
+        """Add a websocket; replays what its session missed. Returns how many."""
+        self._attach_client()
+        self._connections.setdefault(conn.session_id, []).append(conn)
+        self.kernel.add_connection()
+        backlog = self._backlogs.pop(conn.session_id, None)
+        if backlog is None:
+            return 0
+        if backlog.dropped:
+            log.warning(
+                "session %s missed %d messages beyond the replay buffer",
+                conn.session_id,
+                backlog.dropped,
+            )
+        for channel, msg in backlog.messages:
+            conn.deliver(channel, msg)
+        return len(backlog.messages)
+
+    def detach(self, conn: Connection, undelivered: Iterable[tuple[str, Message]] = ()) -> None:
+        """Remove a websocket; what it had not sent yet starts its session's backlog."""
+        conns = self._connections.get(conn.session_id, [])
+        if conn in conns:
+            conns.remove(conn)
+            self.kernel.remove_connection()
+        if not conns:
+            self._connections.pop(conn.session_id, None)
+            backlog = self._backlogs[conn.session_id] = _Backlog()
+            for channel, msg in undelivered:
+                backlog.add(channel, msg)
+
+    def send(self, conn: Connection, channel: str, msg: Message) -> None:
+        """A message from a websocket to the kernel."""
+        self.kernel.touch()
+        client = self.kernel.manager.client
+        if channel in ("shell", "control"):
+            self._routes[msg.msg_id] = (conn.session_id, channel)
+            if len(self._routes) > MAX_ROUTES:
+                self._routes.popitem(last=False)
+        client.send_message(channel, msg, expect_reply=False)
+
+    @property
+    def connection_count(self) -> int:
+        return sum(len(c) for c in self._connections.values())
+
+    # --- delivery -------------------------------------------------------------
+
+    def _deliver(self, session_id: str, channel: str, msg: Message) -> None:
+        conns = self._connections.get(session_id)
+        if conns:
+            for conn in conns:
+                conn.deliver(channel, msg)
+            return
+        backlog = self._backlogs.get(session_id)
+        if backlog is not None:
+            backlog.add(channel, msg)
+
+    def _broadcast(self, channel: str, msg: Message) -> None:
+        for conns in self._connections.values():
+            for conn in conns:
+                conn.deliver(channel, msg)
+        if self._backlogs:
+            now = time.monotonic()
+            for session_id, backlog in list(self._backlogs.items()):
+                if backlog.expired(now):
+                    del self._backlogs[session_id]
+                else:
+                    backlog.add(channel, msg)

@@ -1,0 +1,154 @@
+"""The kernel websocket endpoint: /api/kernels/{kernel_id}/channels?session_id=...
+
+Speaks the v1.kernel.websocket.jupyter.org subprotocol when the client offers
+it, else the legacy JSON protocol. Each websocket gets a bounded send queue
+drained by its own task, so a slow browser never blocks the kernel or the
+other clients; a websocket that falls too far behind is closed and what it had
+not received is kept for its session's reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import deque
+from typing import TYPE_CHECKING
+
+from carnet.errors import KernelNotFound, ProtocolError
+from carnet.protocol import Message
+from carnet.server.ws.formats import (
+    V1_SUBPROTOCOL,
+    WsMessage,
+    decode_legacy,
+    decode_v1,
+    encode_legacy,
+    encode_v1,
+)
+
+if TYPE_CHECKING:
+    from starlette.websockets import WebSocket
+
+    from carnet.server.kernels.hub import KernelHub
+
+log = logging.getLogger("carnet.server")
+
+# Messages queued for one websocket before it counts as stuck and is closed.
+MAX_QUEUED = 20_000
+# Channels a client may send on (iopub and hb are kernel-to-client only).
+CLIENT_CHANNELS = frozenset({"shell", "control", "stdin"})
+# 1013: "try again later"; the client reconnects and gets the backlog replayed.
+CLOSE_LAGGING = 1013
+
+
+class WebSocketConnection:
+    """One browser tab's websocket, as the KernelHub sees it."""
+
+    def __init__(self, websocket: WebSocket, session_id: str, v1: bool) -> None:
+        self.websocket = websocket
+        self.session_id = session_id
+        self.v1 = v1
+        self.queue: deque[tuple[str, Message]] = deque()
+        self._wakeup = asyncio.Event()
+        self.closing = False
+
+    def deliver(self, channel: str, msg: Message) -> None:
+        if self.closing:
+            return
+        self.queue.append((channel, msg))
+        self._wakeup.set()
+        if len(self.queue) > MAX_QUEUED:
+            log.warning("websocket of session %s is too slow; closing it", self.session_id)
+            self.close()
+
+    def close(self) -> None:
+        self.closing = True
+        self._wakeup.set()
+
+    async def write_forever(self) -> None:
+        ws = self.websocket
+        while not self.closing:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            while self.queue and not self.closing:
+                channel, msg = self.queue.popleft()
+                wire = WsMessage.from_message(channel, msg)
+                if self.v1:
+                    await ws.send_bytes(encode_v1(wire))
+                else:
+                    frame = encode_legacy(wire)
+                    if isinstance(frame, str):
+                        await ws.send_text(frame)
+                    else:
+                        await ws.send_bytes(frame)
+        code = CLOSE_LAGGING if self.queue else 1000
+        with contextlib.suppress(Exception):
+            await ws.close(code)
+
+
+def _decode(v1: bool, data: str | bytes) -> WsMessage:
+    if v1:
+        if isinstance(data, str):
+            raise ProtocolError("text frame on a v1 websocket")
+        return decode_v1(data)
+    return decode_legacy(data)
+
+
+async def _read_forever(conn: WebSocketConnection, hub: KernelHub) -> None:
+    ws = conn.websocket
+    while True:
+        event = await ws.receive()
+        if event["type"] == "websocket.disconnect":
+            return
+        data = event.get("bytes")
+        if data is None:
+            data = event.get("text") or ""
+        try:
+            wire = _decode(conn.v1, data)
+            if wire.channel not in CLIENT_CHANNELS:
+                raise ProtocolError(f"clients may not send on {wire.channel}")
+            msg = wire.decode()
+        except ProtocolError as exc:
+            log.warning("dropped a websocket message from session %s: %s", conn.session_id, exc)
+            continue
+        hub.send(conn, wire.channel, msg)
+
+
+async def kernel_channels(websocket: WebSocket) -> None:
+    from carnet.server.http_errors import json_error
+
+    kernel_id = websocket.path_params["kernel_id"]
+    try:
+        hub = websocket.app.state.kernels.hub(kernel_id)
+    except KernelNotFound:
+        if "websocket.http.response" in websocket.scope.get("extensions", {}):
+            await websocket.send_denial_response(
+                json_error(404, f"no kernel with id {kernel_id!r}", "not found")
+            )
+        else:
+            await websocket.close(code=1008)
+        return
+    offered = websocket.scope.get("subprotocols", [])
+    v1 = V1_SUBPROTOCOL in offered
+    await websocket.accept(subprotocol=V1_SUBPROTOCOL if v1 else None)
+    session_id = websocket.query_params.get("session_id") or str(uuid.uuid4())
+    conn = WebSocketConnection(websocket, session_id, v1)
+    activity = websocket.app.state.activity
+    activity.connection_opened()
+    writer = asyncio.create_task(conn.write_forever())
+    try:
+        hub.attach(conn)
+        reader = asyncio.create_task(_read_forever(conn, hub))
+        done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (reader, writer):
+            if task not in done:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+    finally:
+        conn.closing = True
+        hub.detach(conn, list(conn.queue))
+        activity.connection_closed()
+        if not writer.done():
+            writer.cancel()
