@@ -30,6 +30,10 @@ def test_api_status_reports_activity(server: RunningServer) -> None:
         time.sleep(0.05)
         # Polling the status is not activity; other API requests are.
         assert client.get("api/status").json()["last_activity"] == first["last_activity"]
+        # Nor are refused requests: they must not keep an idle server alive.
+        with server.client(authenticated=False) as stranger:
+            assert stranger.get("api/contents").status_code == 403
+        assert client.get("api/status").json()["last_activity"] == first["last_activity"]
         client.get("api/contents")
         later = client.get("api/status").json()
         assert parse_time(later["last_activity"]) > parse_time(first["last_activity"])

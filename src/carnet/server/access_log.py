@@ -40,7 +40,9 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            if asgi.relative_path(scope, self.base_url) not in _NOT_ACTIVITY:
+            # Only authenticated requests count: refused ones must not keep the server up.
+            relative = asgi.relative_path(scope, self.base_url)
+            if "user" in scope and relative not in _NOT_ACTIVITY:
                 self.activity.touch()
             self._log(scope, status, (time.perf_counter() - start) * 1000)
 

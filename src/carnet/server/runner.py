@@ -84,8 +84,10 @@ async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
     server = _uvicorn_server(app, settings)
 
     def stop() -> None:
-        if not server.should_exit:
-            log.info("Shutting down the notebook server")
+        if server.should_exit:
+            server.force_exit = True  # asked again: stop waiting for open connections
+            return
+        log.info("Shutting down the notebook server")
         server.should_exit = True
 
     signals = ShutdownSignals(stop, lambda: _describe(settings))
@@ -98,9 +100,7 @@ async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
             await asyncio.sleep(0.01)
         if serving.done():
             return _startup_failure(serving)
-        info_path = runtime_info.write_info_file(
-            runtime_info.server_info(settings, urls.server_url(settings))
-        )
+        info_path = _write_info(settings)
         _announce(settings)
         if settings.open_browser:
             _open_browser(settings)
@@ -120,6 +120,17 @@ async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
             Path(settings.sock).unlink(missing_ok=True)
         for sock in bound.sockets:
             sock.close()
+
+
+def _write_info(settings: ServerSettings) -> Path | None:
+    try:
+        return runtime_info.write_info_file(
+            runtime_info.server_info(settings, urls.server_url(settings))
+        )
+    except OSError as exc:
+        # The server works without it; only `carnet notebook list` will not see it.
+        logs.server_log().error("Cannot write the server info file: %s", exc)
+        return None
 
 
 def _startup_failure(serving: asyncio.Task[None]) -> int:

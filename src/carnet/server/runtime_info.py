@@ -112,7 +112,12 @@ def stop_server(port: int, timeout: float = 10.0) -> str:
         raise LookupError(f"There is currently no server running on port {port}")
     info = matches[0]
     pid = int(info["pid"])
-    os.kill(pid, signal.SIGTERM)
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except PermissionError:
+        raise LookupError(f"Not allowed to stop the server on port {port} (pid {pid})") from None
+    except ProcessLookupError:
+        return f"The server on port {port} (pid {pid}) had already exited"
     if _wait_gone(pid, timeout):
         return f"Shut down server on port {port} (pid {pid})"
     os.kill(pid, signal.SIGKILL)

@@ -7,7 +7,8 @@ does not linger in the address bar, history or Referer. Unauthenticated requests
 get 403, as jupyter_server answers them; websockets are refused before accepting.
 
 The authenticated user goes to scope["user"] (Starlette's request.user) and how
-it was proven to scope["auth"] ("header", "query", "cookie" or "none"), which a
+it was proven to scope["auth"] ("header", "query", "cookie", "none" when auth is
+disabled, "anonymous" on a public path without credentials), which a
 cross-site request forgery check needs. Password login and host/origin checks are
 separate middleware around this one.
 """
@@ -40,8 +41,9 @@ class TokenAuthMiddleware:
         if method is None and relative not in self.public_paths:
             await self._refuse(scope, send)
             return
-        scope["user"] = self.credentials.owner
-        scope["auth"] = method or "none"
+        if method is not None:
+            scope["user"] = self.credentials.owner
+        scope["auth"] = method or "anonymous"
         if method == "query" and self._is_page_view(scope, relative):
             await self._strip_token(scope, send)
             return
