@@ -7,6 +7,7 @@ install:
 	$(PIP) -e .
 
 install-test:
+	bash scripts/system-deps.sh
 	$(PIP) -e '.[test]'
 
 # Install everything and start the main job.

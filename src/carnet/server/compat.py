@@ -57,7 +57,6 @@ _SERVER_OPTIONS = frozenset(
         "terminals_enabled",
         "webapp_settings",
         "websocket_compression_options",
-        "websocket_ping_interval",
         "websocket_ping_timeout",
         "websocket_url",
     }

@@ -190,6 +190,14 @@ class ServerOptions(Configurable):
         3.0, config=True, help="The averaging window, in seconds, of the iopub rate limits."
     )
 
+    websocket_ping_interval = Float(
+        20.0,
+        config=True,
+        help="Seconds between websocket pings (0 disables them). The pings keep idle "
+        "notebooks connected through proxies that close quiet connections "
+        "(nginx's proxy_read_timeout is 60 s by default).",
+    )
+
     # Kernel culling (also accepted in the MappingKernelManager section)
     cull_idle_timeout = Integer(
         0,

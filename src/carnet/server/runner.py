@@ -74,6 +74,10 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
         ssl_ca_certs=settings.client_ca or None,
         ssl_cert_reqs=ssl.CERT_REQUIRED if settings.client_ca else ssl.CERT_NONE,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        ws_ping_interval=settings.websocket_ping_interval or None,
+        ws_ping_timeout=max(20.0, settings.websocket_ping_interval) or None,
+        # Outputs and notebooks can be large; jupyter_server allows 10 MiB by default.
+        ws_max_size=256 * 1024 * 1024,
     )
     return Server(config)
 

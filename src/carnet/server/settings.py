@@ -57,6 +57,7 @@ class ServerSettings:
     iopub_data_rate_limit: float = 0.0
     iopub_msg_rate_limit: float = 0.0
     rate_limit_window: float = 3.0
+    websocket_ping_interval: float = 20.0
     cull_idle_timeout: int = 0
     cull_interval: int = 300
     cull_connected: bool = False
@@ -135,6 +136,7 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         iopub_data_rate_limit=app.iopub_data_rate_limit,
         iopub_msg_rate_limit=app.iopub_msg_rate_limit,
         rate_limit_window=app.rate_limit_window,
+        websocket_ping_interval=app.websocket_ping_interval,
         cull_idle_timeout=app.cull_idle_timeout,
         cull_interval=app.cull_interval,
         cull_connected=app.cull_connected,

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the test suite drives for real: Chromium (browser tests) and
+# nginx (reverse-proxy tests). Installs only what is missing; needs root.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+    echo "system-deps: please install ${missing[*]} (needs root)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
