@@ -100,3 +100,15 @@ def test_empty_token_disables_auth_with_a_warning(start_server: StartServer) -> 
     with server.client(authenticated=False) as client:
         assert client.get("api/status").status_code == 200
     assert "authentication is disabled" in server.output()
+
+
+def test_token_redirect_never_leaves_the_server(server: RunningServer) -> None:
+    for raw in ("//evil.example/x", "/\\evil.example/x", "/\\/evil.example", "///evil.example"):
+        request = httpx.Request("GET", f"http://127.0.0.1:{server.port}{raw}?token={server.token}")
+        with httpx.Client(timeout=10) as client:
+            response = client.send(request)
+        assert response.status_code == 302, raw
+        location = response.headers["location"]
+        assert location.startswith("/"), location
+        assert location[1:2] not in ("/", "\\"), location
+        assert server.token not in location

@@ -79,8 +79,8 @@ class TokenAuthMiddleware:
         raw_path = scope.get("raw_path") or str(scope["path"]).encode()
         query = asgi.query_without(scope, "token")
         location = raw_path.decode("latin-1") + (f"?{query}" if query else "")
-        # A path like //evil.example would be read as another host: keep it on ours.
-        location = "/" + location.lstrip("/")
+        # Browsers read //evil.example and /\evil.example as another host: keep it on ours.
+        location = "/" + location.lstrip("/\\")
         await asgi.send_redirect(send, location, [self.login_cookie_header()])
 
     async def _refuse(self, scope: asgi.Scope, send: asgi.Send) -> None:
