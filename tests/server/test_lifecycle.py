@@ -321,3 +321,20 @@ def test_as_pid_1_orphans_are_reaped(server_dirs: ServerDirs) -> None:
             wrapper.kill()
             wrapper.wait(5)
     assert sys.platform.startswith("linux")
+
+
+def test_unix_socket(server_dirs: ServerDirs) -> None:
+    path = server_dirs.base / "nb.sock"
+    server = launch(server_dirs, f"--sock={path}", token="t", wait=False)
+    try:
+        info = wait_for_info(server.process, server_dirs.runtime, server.log_path)
+        assert info["sock"] == str(path)
+        assert path.stat().st_mode & 0o777 == 0o600
+        transport = httpx.HTTPTransport(uds=str(path))
+        with httpx.Client(transport=transport, base_url="http://notebook", timeout=5) as client:
+            assert wait_until(lambda: client.get("/api/status?token=t").status_code == 200)
+            assert client.get("/api/status").status_code == 403
+        assert server.stop() == 0
+        assert not path.exists()
+    finally:
+        server.stop()
