@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import deque
 from typing import TYPE_CHECKING
 
 from carnet.errors import KernelNotFound, ProtocolError
 from carnet.protocol import Message
+from carnet.server.kernels.ratelimit import IOPubRateLimiter
 from carnet.server.ws.formats import (
     V1_SUBPROTOCOL,
     WsMessage,
@@ -45,10 +47,17 @@ CLOSE_LAGGING = 1013
 class WebSocketConnection:
     """One browser tab's websocket, as the KernelHub sees it."""
 
-    def __init__(self, websocket: WebSocket, session_id: str, v1: bool) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        session_id: str,
+        v1: bool,
+        limiter: IOPubRateLimiter | None = None,
+    ) -> None:
         self.websocket = websocket
         self.session_id = session_id
         self.v1 = v1
+        self.limiter = limiter if limiter is not None and limiter.enabled else None
         self.queue: deque[tuple[str, Message]] = deque()
         self._wakeup = asyncio.Event()
         self.closing = False
@@ -56,7 +65,11 @@ class WebSocketConnection:
     def deliver(self, channel: str, msg: Message) -> None:
         if self.closing:
             return
-        self.queue.append((channel, msg))
+        if self.limiter is not None and channel == "iopub":
+            for item in self.limiter.filter(msg, time.monotonic()):
+                self.queue.append((channel, item))
+        else:
+            self.queue.append((channel, msg))
         self._wakeup.set()
         if len(self.queue) > MAX_QUEUED:
             log.warning("websocket of session %s is too slow; closing it", self.session_id)
@@ -133,7 +146,11 @@ async def kernel_channels(websocket: WebSocket) -> None:
     v1 = V1_SUBPROTOCOL in offered
     await websocket.accept(subprotocol=V1_SUBPROTOCOL if v1 else None)
     session_id = websocket.query_params.get("session_id") or str(uuid.uuid4())
-    conn = WebSocketConnection(websocket, session_id, v1)
+    settings = websocket.app.state.settings
+    limiter = IOPubRateLimiter(
+        settings.iopub_data_rate_limit, settings.iopub_msg_rate_limit, settings.rate_limit_window
+    )
+    conn = WebSocketConnection(websocket, session_id, v1, limiter)
     activity = websocket.app.state.activity
     activity.connection_opened()
     writer = asyncio.create_task(conn.write_forever())
