@@ -186,6 +186,8 @@ def test_generate_config_writes_every_option_and_asks_before_overwriting(
         "# c.NotebookApp.cull_idle_timeout = 0",
         "# c.NotebookApp.tornado_settings = {}",
         "# c.ContentsManager.allow_hidden = False",
+        "# c.Application.log_level = 20",
+        "# c.MappingKernelManager.cull_busy = False",
     ):
         assert line in text
     assert "The port the server listens on" in text
@@ -206,11 +208,20 @@ def test_generate_config_writes_every_option_and_asks_before_overwriting(
     assert target.read_text() == text
 
 
-def test_generated_config_loads_cleanly(server_dirs: ServerDirs, start_server: StartServer) -> None:
+def test_generated_config_loads_cleanly_with_every_line_uncommented(
+    server_dirs: ServerDirs, start_server: StartServer
+) -> None:
     assert run_carnet(server_dirs, "--generate-config").returncode == 0
+    target = server_dirs.config / "jupyter_notebook_config.py"
+    lines = target.read_text().splitlines()
+    uncommented = [line[2:] if line.startswith("# c.") else line for line in lines]
+    assert sum(line.startswith("c.") for line in uncommented) > 40
+    target.write_text("\n".join(uncommented))
     server = start_server()
     with httpx.Client(base_url=server.url, headers=server.auth_headers) as client:
         assert client.get("api/status").status_code == 200
+    assert "WARNING" not in server.output()
+    assert "[W " not in server.output()
 
 
 def test_help_all_lists_every_option(server_dirs: ServerDirs) -> None:

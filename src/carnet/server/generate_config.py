@@ -1,17 +1,66 @@
-"""`carnet notebook --generate-config`: a commented-out jupyter_notebook_config.py."""
+"""`carnet notebook --generate-config`: a commented-out jupyter_notebook_config.py.
+
+Options are listed under the section names Jupyter users write (`c.NotebookApp`,
+`c.Application`, `c.ContentsManager`, `c.MappingKernelManager`), each with its
+help and its default, so uncommenting a line is all it takes.
+"""
 
 from __future__ import annotations
 
 import sys
+import textwrap
+from typing import Any
 
-from carnet import paths
+from traitlets.config import Configurable
+
+from carnet import __version__, paths
 from carnet.server.config import CONFIG_FILE_NAME, NotebookApp
+from carnet.server.options import ContentsManager, MappingKernelManager, ServerOptions
+
+_RULE = "#" + "-" * 78
+_LOGGING = ("log_level", "log_format", "log_datefmt", "logging_config")
 
 
-def default_config_text(app: NotebookApp) -> str:
+def _sections() -> list[tuple[str, Configurable, list[str]]]:
+    app = NotebookApp()
+    server_options = [*ServerOptions.class_traits(config=True), "config_file"]
+    culling = MappingKernelManager.class_traits(config=True)
+    return [
+        ("NotebookApp", app, sorted(server_options)),
+        ("Application", app, list(_LOGGING)),
+        ("ContentsManager", ContentsManager(), ["allow_hidden"]),
+        ("MappingKernelManager", MappingKernelManager(), sorted(culling)),
+    ]
+
+
+def _option(section: str, instance: Configurable, name: str) -> list[str]:
+    trait: Any = instance.traits()[name]
+    text = " ".join(str(trait.help or "").split()) or "(no description)"
+    wrapped = textwrap.wrap(text, 77)
+    value = repr(getattr(instance, name))
+    return [
+        f"## {wrapped[0]}",
+        *(f"#  {line}" for line in wrapped[1:]),
+        f"#  Default: {value}",
+        f"# c.{section}.{name} = {value}",
+        "",
+    ]
+
+
+def default_config_text() -> str:
     """Every option, commented out, with its help and default."""
-    text: str = app.generate_config_file()
-    return text if text.endswith("\n") else text + "\n"
+    lines = [
+        f"# Configuration file for carnet notebook (Carnet {__version__}).",
+        "# Jupyter Server's section (c.ServerApp.*) is read too; c.NotebookApp.* wins over it.",
+        "",
+        "c = get_config()  # noqa",
+        "",
+    ]
+    for section, instance, names in _sections():
+        lines += [_RULE, f"# {section}", _RULE, ""]
+        for name in names:
+            lines += _option(section, instance, name)
+    return "\n".join(lines)
 
 
 def write_default_config(app: NotebookApp, answer_yes: bool) -> int:
@@ -22,7 +71,7 @@ def write_default_config(app: NotebookApp, answer_yes: bool) -> int:
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp")
-    partial.write_text(default_config_text(app))
+    partial.write_text(default_config_text())
     partial.replace(target)
     print(f"Writing default config to: {target}")
     return 0
