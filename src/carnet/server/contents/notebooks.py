@@ -18,6 +18,8 @@ import uuid
 from typing import Any
 
 from carnet.errors import InvalidContents
+from carnet.server.contents import jsonfmt
+from carnet.server.contents.jsonfmt import Lines
 
 Notebook = dict[str, Any]
 
@@ -40,20 +42,26 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _joined(value: Any) -> Any:
+    """A list of strings joined into one string; anything else unchanged."""
+    if isinstance(value, list):
+        try:
+            return "".join(value)  # fails (at C speed) unless every item is a string
+        except TypeError:
+            return value
+    return value
+
+
 def _rejoin_bundle(bundle: dict[str, Any]) -> None:
     for key, value in bundle.items():
-        if (
-            isinstance(value, list)
-            and not _is_json_mime(key)
-            and all(isinstance(v, str) for v in value)
-        ):
-            bundle[key] = "".join(value)
+        if isinstance(value, list) and not _is_json_mime(key):
+            bundle[key] = _joined(value)
 
 
 def _split_bundle(bundle: dict[str, Any]) -> None:
     for key, value in bundle.items():
         if isinstance(value, str) and (key.startswith("text/") or key in _NON_TEXT_SPLIT_MIMES):
-            bundle[key] = value.splitlines(True)
+            bundle[key] = Lines(value)
 
 
 def _outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
@@ -66,9 +74,8 @@ def _outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
 def rejoin_lines(nb: Notebook) -> None:
     """Join split multi-line strings (the on-disk form) into plain strings, in place."""
     for cell in _cells(nb):
-        source = cell.get("source")
-        if isinstance(source, list):
-            cell["source"] = "".join(source)
+        if isinstance(cell.get("source"), list):
+            cell["source"] = _joined(cell["source"])
         for attachment in _dict(cell.get("attachments")).values():
             _rejoin_bundle(_dict(attachment))
         for output in _outputs(cell):
@@ -76,15 +83,15 @@ def rejoin_lines(nb: Notebook) -> None:
             if kind in ("execute_result", "display_data"):
                 _rejoin_bundle(_dict(output.get("data")))
             elif kind and isinstance(output.get("text"), list):
-                output["text"] = "".join(output["text"])
+                output["text"] = _joined(output["text"])
 
 
 def split_lines(nb: Notebook) -> None:
-    """Split multi-line strings into lists of lines (the on-disk form), in place."""
+    """Mark multi-line strings to be written as lists of lines (the on-disk form), in place."""
     for cell in _cells(nb):
         source = cell.get("source")
         if isinstance(source, str):
-            cell["source"] = source.splitlines(True)
+            cell["source"] = Lines(source)
         for attachment in _dict(cell.get("attachments")).values():
             _split_bundle(_dict(attachment))
         for output in _outputs(cell):
@@ -92,7 +99,7 @@ def split_lines(nb: Notebook) -> None:
             if kind in ("execute_result", "display_data"):
                 _split_bundle(_dict(output.get("data")))
             elif kind == "stream" and isinstance(output.get("text"), str):
-                output["text"] = output["text"].splitlines(True)
+                output["text"] = Lines(output["text"])
 
 
 def strip_transient(nb: Notebook) -> None:
@@ -104,7 +111,7 @@ def strip_transient(nb: Notebook) -> None:
         _dict(cell.get("metadata")).pop("trusted", None)
 
 
-def _repair_cell_ids(nb: Notebook) -> None:
+def repair_cell_ids(nb: Notebook) -> None:
     """Give 4.5+ cells a unique id when one is missing or repeated, as nbformat does on read."""
     if nb.get("nbformat_minor", 0) < 5:
         return
@@ -162,17 +169,21 @@ def parse(raw: bytes, api_path: str) -> Notebook:
     notebook: Notebook = nb
     rejoin_lines(notebook)
     strip_transient(notebook)
-    _repair_cell_ids(notebook)
+    repair_cell_ids(notebook)
     return notebook
 
 
 def serialize(nb: Notebook) -> bytes:
     """File bytes for a notebook model's content (consumed: it is modified in place)."""
-    _repair_cell_ids(nb)
+    repair_cell_ids(nb)
     split_lines(nb)
     strip_transient(nb)
-    text = json.dumps(nb, sort_keys=True, indent=1, separators=(",", ": "), ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    try:
+        return (jsonfmt.dumps(nb) + "\n").encode("utf-8")
+    except (TypeError, RecursionError, UnicodeEncodeError) as exc:
+        raise InvalidContents(
+            f"The notebook cannot be written as JSON: {exc}", "bad model"
+        ) from exc
 
 
 def check_savable(content: Any, api_path: str) -> Notebook:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -37,6 +39,43 @@ class NotebookTrust(Protocol):
         """Record the signature of a notebook about to be saved, if all its cells are trusted."""
 
 
+StatKey = tuple[int, int, int, int]
+
+
+class ValidationCache:
+    """Validation results of notebook files as they are on disk, keyed by their stat.
+
+    Validating a big notebook costs a noticeable fraction of loading it; a notebook
+    just saved (and validated before the write) or opened again unchanged need not be
+    validated again. Any change to the file changes its size, mtime or ctime.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._entries: OrderedDict[Path, tuple[StatKey, str | None]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(st: os.stat_result) -> StatKey:
+        return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    def lookup(self, real: Path, st: os.stat_result) -> tuple[bool, str | None]:
+        """(found, message) for this file in this exact state."""
+        with self._lock:
+            entry = self._entries.get(real)
+            if entry is None or entry[0] != self._key(st):
+                return False, None
+            self._entries.move_to_end(real)
+            return True, entry[1]
+
+    def store(self, real: Path, st: os.stat_result, message: str | None) -> None:
+        with self._lock:
+            self._entries[real] = (self._key(st), message)
+            self._entries.move_to_end(real)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
 def _stat(resolved: Resolved) -> os.stat_result:
     try:
         return os.stat(resolved.real)
@@ -65,6 +104,7 @@ def get(
     format: str | None = None,
     require_hash: bool = False,
     trust: NotebookTrust | None = None,
+    validated: ValidationCache | None = None,
 ) -> Model:
     if type not in (None, *TYPES):
         raise InvalidContents(f"Type {type!r} is invalid", "bad type")
@@ -83,7 +123,7 @@ def get(
     if type == "directory":
         raise InvalidContents(f"{api!r} is not a directory", "bad type")
     if type == "notebook" or (type is None and api.endswith(".ipynb")):
-        return _notebook(resolved, st, content, require_hash, trust)
+        return _notebook(resolved, st, content, require_hash, trust, validated)
     return _file(resolved, st, content, format, require_hash)
 
 
@@ -93,6 +133,7 @@ def _notebook(
     content: bool,
     require_hash: bool,
     trust: NotebookTrust | None,
+    validated: ValidationCache | None,
 ) -> Model:
     model = base_model(resolved.api, resolved.real, st, "notebook")
     if not (content or require_hash):
@@ -100,7 +141,11 @@ def _notebook(
     raw = read_bytes(resolved.real, resolved.api)
     if content:
         nb = notebooks.parse(raw, resolved.api)
-        message = notebooks.validation_message(nb)
+        found, message = validated.lookup(resolved.real, st) if validated else (False, None)
+        if not found:
+            message = notebooks.validation_message(nb)
+            if validated is not None:
+                validated.store(resolved.real, st, message)
         if trust is not None:
             trust.mark(nb, resolved.api)
         model.update(content=nb, format="json")

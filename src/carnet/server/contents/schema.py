@@ -58,20 +58,94 @@ def _future_schema(latest: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-@functools.cache
-def validator(minor: int) -> Validator | None:
-    """The compiled validator for nbformat 4.<minor>, or None when there is no schema."""
-    import fastjsonschema
-
+def _load(minor: int) -> dict[str, Any] | None:
     known = _known_minors()
     if minor in known:
-        schema = json.loads(known[minor].read_text(encoding="utf-8"))
-    elif known and minor > max(known):
-        schema = _future_schema(json.loads(known[max(known)].read_text(encoding="utf-8")))
-    else:
-        return None
-    compiled: Validator = fastjsonschema.compile(schema)
-    return compiled
+        schema: dict[str, Any] = json.loads(known[minor].read_text(encoding="utf-8"))
+        return schema
+    if known and minor > max(known):
+        return _future_schema(json.loads(known[max(known)].read_text(encoding="utf-8")))
+    return None
+
+
+def _discriminated(definitions: dict[str, Any], name: str, key: str) -> dict[str, str]:
+    """{type value: definition name} for a `oneOf` whose branches each fix `key` by enum."""
+    table = {}
+    for branch in definitions[name]["oneOf"]:
+        target = branch["$ref"].rpartition("/")[2]
+        for value in definitions[target]["properties"][key].get("enum", []):
+            table[value] = target
+    return table
+
+
+class _Checker:
+    """A notebook schema, checked cell by cell and output by output.
+
+    The schemas say a cell is `oneOf` raw/markdown/code and an output `oneOf` four
+    kinds, so a generic validator tries every branch of every cell and output, raising
+    and discarding an exception for each miss. The branches are told apart by
+    `cell_type` / `output_type`, so picking the one branch by that key is equivalent
+    and several times faster. Unknown kinds (and any failure) go to the whole-schema
+    validator, which has the final word and the error message.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        import fastjsonschema
+
+        definitions = schema["definitions"]
+        self.schema = schema
+        self.cell_kinds = _discriminated(definitions, "cell", "cell_type")
+        self.output_kinds = _discriminated(definitions, "output", "output_type")
+        shallow = json.loads(json.dumps(schema))
+        shallow["definitions"]["cell"] = {"type": "object"}
+        shallow["definitions"]["output"] = {"type": "object"}
+        self.top: Validator = fastjsonschema.compile(shallow)
+
+        def part(name: str) -> Validator:
+            root = {
+                "definitions": shallow["definitions"],
+                "allOf": [{"$ref": f"#/definitions/{name}"}],
+            }
+            compiled: Validator = fastjsonschema.compile(root)
+            return compiled
+
+        self.parts = {
+            name: part(name) for name in {*self.cell_kinds.values(), *self.output_kinds.values()}
+        }
+
+    @functools.cached_property
+    def full(self) -> Validator:
+        """The whole-schema validator, compiled only when a notebook fails the fast check."""
+        import fastjsonschema
+
+        compiled: Validator = fastjsonschema.compile(self.schema)
+        return compiled
+
+    def fast_check(self, nb: dict[str, Any]) -> bool:
+        """True when valid; False means "ask the full validator" (maybe invalid)."""
+        import fastjsonschema
+
+        try:
+            self.top(nb)
+            for cell in nb["cells"]:
+                name = self.cell_kinds.get(cell.get("cell_type"))
+                if name is None:
+                    return False
+                self.parts[name](cell)
+                for output in cell.get("outputs", ()) if name == "code_cell" else ():
+                    kind = self.output_kinds.get(output.get("output_type"))
+                    if kind is None:
+                        return False
+                    self.parts[kind](output)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+
+@functools.cache
+def _checker(minor: int) -> _Checker | None:
+    schema = _load(minor)
+    return None if schema is None else _Checker(schema)
 
 
 def problem(nb: dict[str, Any]) -> str | None:
@@ -81,11 +155,13 @@ def problem(nb: dict[str, Any]) -> str | None:
     minor = nb.get("nbformat_minor", 0)
     if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
         return f"nbformat_minor is {minor!r}, not a version number"
-    check = validator(minor)
-    if check is None:
+    checker = _checker(minor)
+    if checker is None:
         return f"no schema for nbformat 4.{minor}"
+    if checker.fast_check(nb):
+        return None
     try:
-        check(nb)
+        checker.full(nb)
     except fastjsonschema.JsonSchemaException as error:
         return str(error)
     return None

@@ -49,6 +49,7 @@ class FileStore:
         self.paths = PathResolver(root_dir, allow_hidden)
         self.trust: reader.NotebookTrust | None = None
         self._uploads = ChunkedUploads()
+        self._validated = reader.ValidationCache()
         # Saves of one file are serialized, so a hash check and the write that follows
         # it cannot interleave with another save of the same file.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
@@ -69,7 +70,7 @@ class FileStore:
         return "file" if stat.S_ISREG(st.st_mode) else None
 
     def get(self, path: str, **options: Any) -> Model:
-        return reader.get(self.paths, path, trust=self.trust, **options)
+        return reader.get(self.paths, path, trust=self.trust, validated=self._validated, **options)
 
     # -- saving ----------------------------------------------------------------
 
@@ -105,6 +106,7 @@ class FileStore:
             message: str | None = None
             if kind == "notebook":
                 nb = notebooks.check_savable(model["content"], target.api)
+                notebooks.repair_cell_ids(nb)  # as nbformat does before validating a write
                 message = notebooks.validation_message(nb)
                 if self.trust is not None:
                     self.trust.sign(nb, target.api)
@@ -116,8 +118,10 @@ class FileStore:
                     f"Cannot save {target.api!r}: the file is read-only", "permission denied"
                 )
             atomic.replace_with(target.real, raw, target.api)
-            if kind == "notebook" and not checkpoints.list_for(target.real):
-                checkpoints.create(target.real, target.api)
+            if kind == "notebook":
+                self._validated.store(target.real, target.real.stat(), message)
+                if not checkpoints.list_for(target.real):
+                    checkpoints.create(target.real, target.api)
         result = self.get(target.api, content=False)
         if message:
             result["message"] = message
