@@ -13,7 +13,6 @@ import collections
 import contextlib
 import logging
 import os
-import traceback
 import uuid
 from collections.abc import Callable
 
@@ -36,6 +35,8 @@ def reply_type(msg_type: str) -> str:
 
 
 def error_content(exc: BaseException) -> JsonDict:
+    import traceback
+
     return {
         "status": "error",
         "ename": type(exc).__name__,
@@ -105,7 +106,11 @@ class KernelCore:
             if self._backlog:
                 self.handle(self._backlog.popleft())
                 continue
-            events = dict(poller.poll())
+            delay = self.interpreter.idle_delay()
+            events = dict(poller.poll(None if delay is None else int(delay * 1000)))
+            if not events and delay is not None:
+                self.interpreter.idle_work()
+                continue
             if self._wake_r in events:
                 with contextlib.suppress(BlockingIOError):
                     os.read(self._wake_r, 4096)

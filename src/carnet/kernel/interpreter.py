@@ -59,5 +59,11 @@ class Interpreter(Protocol):
 
     def history(self, request: JsonDict) -> JsonDict: ...
 
+    def idle_delay(self) -> float | None:
+        """After this many idle seconds the shell loop calls idle_work(); None: no work."""
+
+    def idle_work(self) -> None:
+        """Deferred housekeeping (saving history), run while no request waits."""
+
     def shutdown(self) -> None:
         """Save state (history) before the process exits; called on the main thread."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import getpass
-import importlib.metadata
 import os
 import platform
 import sys
@@ -24,6 +23,12 @@ from carnet.protocol import PROTOCOL_VERSION
 from carnet.protocol.messages import JsonDict
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# While IPython imports on its thread, hand the GIL back to the main thread often so
+# that requests answered during start-up (kernel_info) are not kept waiting.
+STARTUP_SWITCH_INTERVAL = 0.0005
+# History is written to SQLite when the kernel has been idle this long, not on the
+# hot path of every execution.
+HISTORY_SAVE_DELAY = 0.3
 
 
 def _preload() -> None:
@@ -36,6 +41,8 @@ def _preload() -> None:
 
 
 def _ipython_version() -> str:
+    import importlib.metadata
+
     try:
         return importlib.metadata.version("ipython")
     except importlib.metadata.PackageNotFoundError:
@@ -68,10 +75,14 @@ class PythonInterpreter:
     # -- start-up --------------------------------------------------------------------------
 
     def _load(self) -> None:
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(STARTUP_SWITCH_INTERVAL)
         try:
             _preload()
         except BaseException as exc:  # reported when the shell is first needed
             self._load_error = exc
+        finally:
+            sys.setswitchinterval(interval)
         self._loaded.set()
         if self._on_loaded is not None:
             self._on_loaded()
@@ -102,7 +113,26 @@ class PythonInterpreter:
         shell = CarnetShell.instance()
         shell.kernel_io = self._io
         register_magics(shell, self._io.connection_file)
+        history: Any = shell.history_manager
+        if getattr(history, "save_flag", None) is not None:
+            # Saved by idle_work(): a commit per cell would cost milliseconds each.
+            history.db_cache_size = 1 << 30
         self._shell = shell
+
+    def idle_delay(self) -> float | None:
+        """Seconds of idleness after which idle_work() should run, or None."""
+        shell = self._shell
+        if shell is None:
+            return None
+        history = shell.history_manager
+        if history.save_flag is not None and history.db_input_cache:
+            return HISTORY_SAVE_DELAY
+        return None
+
+    def idle_work(self) -> None:
+        """Let IPython's history thread write the cached inputs and outputs to SQLite."""
+        if self._shell is not None:
+            self._shell.history_manager.save_flag.set()
 
     @property
     def execution_count(self) -> int:

@@ -47,7 +47,6 @@ class OutStream(io.TextIOBase):
     def name(self) -> str:
         return f"<{self._name}>"
 
-
     def isatty(self) -> bool:
         return False
 
