@@ -237,6 +237,7 @@ def test_help_all_lists_every_option(server_dirs: ServerDirs) -> None:
         "--notebook-dir",
     ):
         assert option in result.stdout
+    assert "ServerOptions" not in result.stdout  # only section names config files use
     short = run_carnet(server_dirs, "--help")
     assert short.returncode == 0
     assert "--help-all" in short.stdout

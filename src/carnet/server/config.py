@@ -110,6 +110,17 @@ class NotebookApp(Application, ServerOptions):
             config["loggers"][name] = {"level": level, "handlers": ["console"], "propagate": False}
         return config
 
+    def emit_help(self, classes: bool = False) -> Any:
+        """Traitlets' help, with every option listed under the sections users write."""
+        epilogue = list(self.emit_help_epilogue(False))
+        for line in super().emit_help(False):
+            if not (classes and line in epilogue):
+                yield line
+        if classes:
+            from carnet.server.generate_config import help_all_text
+
+            yield from help_all_text()
+
     def emit_help_epilogue(self, classes: bool) -> Any:
         if not classes:
             yield "`--help-all` lists every option, `--Class.option=value` sets any of them."

@@ -21,7 +21,8 @@ _RULE = "#" + "-" * 78
 _LOGGING = ("log_level", "log_format", "log_datefmt", "logging_config")
 
 
-def _sections() -> list[tuple[str, Configurable, list[str]]]:
+def sections() -> list[tuple[str, Configurable, list[str]]]:
+    """(section name, an instance holding the defaults, option names) for each section."""
     app = NotebookApp()
     server_options = [*ServerOptions.class_traits(config=True), "config_file"]
     culling = MappingKernelManager.class_traits(config=True)
@@ -47,6 +48,21 @@ def _option(section: str, instance: Configurable, name: str) -> list[str]:
     ]
 
 
+def help_all_text() -> list[str]:
+    """`--help-all`'s list: every option as it is set on the command line."""
+    lines: list[str] = []
+    for section, instance, names in sections():
+        lines += [f"{section} options", "-" * (len(section) + 8)]
+        for name in names:
+            trait: Any = instance.traits()[name]
+            text = " ".join(str(trait.help or "").split()) or "(no description)"
+            lines.append(f"--{section}.{name}=<{type(trait).__name__}>")
+            lines += [f"    {line}" for line in textwrap.wrap(text, 76)]
+            lines.append(f"    Default: {getattr(instance, name)!r}")
+        lines.append("")
+    return lines
+
+
 def default_config_text() -> str:
     """Every option, commented out, with its help and default."""
     lines = [
@@ -56,7 +72,7 @@ def default_config_text() -> str:
         "c = get_config()  # noqa",
         "",
     ]
-    for section, instance, names in _sections():
+    for section, instance, names in sections():
         lines += [_RULE, f"# {section}", _RULE, ""]
         for name in names:
             lines += _option(section, instance, name)
