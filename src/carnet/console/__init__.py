@@ -1,0 +1,1 @@
+"""`carnet console`: a terminal REPL attached to any Jupyter kernel."""
