@@ -242,3 +242,25 @@ def test_help_all_lists_every_option(server_dirs: ServerDirs) -> None:
     assert short.returncode == 0
     assert "--help-all" in short.stdout
     assert "--NotebookApp.iopub_data_rate_limit" not in short.stdout
+
+
+def test_files_along_the_config_path_merge_and_the_more_specific_wins(
+    server_dirs: ServerDirs, start_server: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carnet import paths
+
+    extra = server_dirs.base / "extra-config"
+    write(
+        extra / "jupyter_notebook_config.py",
+        "c.NotebookApp.base_url = '/extra/'\nc.NotebookApp.headers = {'X-Extra': '1'}\n",
+    )
+    write(server_dirs.config / "jupyter_notebook_config.py", "c.NotebookApp.base_url = '/dir/'\n")
+    env = server_dirs.env(JUPYTER_CONFIG_PATH=str(extra))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(extra))
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(server_dirs.config))
+    order = paths.config_path()  # most specific first
+    winner = "/extra/" if order.index(extra) < order.index(server_dirs.config) else "/dir/"
+    server = start_server(env=env)
+    assert server.info["base_url"] == winner
+    with server.client() as client:
+        assert client.get("api/status").headers["x-extra"] == "1"
