@@ -227,11 +227,23 @@ def test_client_ca_requires_a_client_certificate(server_dirs: ServerDirs) -> Non
         server.stop()
 
 
-def test_missing_certificate_file_is_a_clear_error(server_dirs: ServerDirs) -> None:
-    result = carnet(server_dirs, "--no-browser", "--certfile=/nonexistent/cert.pem")
-    assert result.returncode == 2
-    assert "certfile" in result.stderr
-    assert "/nonexistent/cert.pem" in result.stderr
+def test_bad_tls_files_are_clear_errors(server_dirs: ServerDirs) -> None:
+    cert, key = self_signed(server_dirs.base, "one")
+    _, other_key = self_signed(server_dirs.base, "two")
+    garbage = server_dirs.base / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    cases = {
+        ("--certfile=/nonexistent/cert.pem",): "/nonexistent/cert.pem",
+        (f"--certfile={cert}", f"--keyfile={other_key}"): "KEY_VALUES_MISMATCH",
+        (f"--certfile={garbage}",): "not a PEM certificate",
+        (f"--certfile={cert}", f"--keyfile={key}", f"--client-ca={garbage}"): "client_ca",
+    }
+    for args, expected in cases.items():
+        result = carnet(server_dirs, "--no-browser", *args)
+        assert result.returncode == 2, args
+        assert expected in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
 
 
 def _spawn(dirs: ServerDirs, port: int) -> pexpect.spawn:

@@ -100,6 +100,8 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
             raise ConfigError(f"NotebookApp.{name}: no such file: {value}")
     if app.keyfile and not app.certfile:
         raise ConfigError("NotebookApp.keyfile is set but NotebookApp.certfile is not")
+    if app.certfile:
+        _check_tls(_expand(app.certfile), _expand(app.keyfile), _expand(app.client_ca))
     if app.password_required and not app.password:
         raise ConfigError("NotebookApp.password_required is set but no password is configured")
     contents = FileContentsManager(config=loaded.config)
@@ -151,6 +153,27 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
 
 def _expand(value: str) -> str:
     return str(Path(value).expanduser().absolute()) if value else ""
+
+
+def _check_tls(certfile: str, keyfile: str, client_ca: str) -> None:
+    """Load the TLS files now, so a bad one is a clear error rather than a failed start."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(certfile, keyfile or None)
+    except (ssl.SSLError, OSError) as exc:
+        files = f"{certfile}" + (f" with key {keyfile}" if keyfile else "")
+        reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+        if "PEM lib" in str(exc):  # OpenSSL's unhelpful word for "not PEM, or no key"
+            reason = "not a PEM certificate and private key (is --keyfile needed?)"
+        raise ConfigError(f"NotebookApp.certfile/keyfile: cannot load {files}: {reason}") from None
+    if client_ca:
+        try:
+            context.load_verify_locations(client_ca)
+        except (ssl.SSLError, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+            raise ConfigError(f"NotebookApp.client_ca: cannot load {client_ca}: {reason}") from None
 
 
 def _served_paths(notebook_dir: str, extra_args: list[str], file_to_run: str) -> tuple[Path, str]:
