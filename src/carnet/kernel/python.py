@@ -288,7 +288,10 @@ class PythonInterpreter:
             )
         else:
             raise ValueError(f"hist_access_type must be tail, range or search, not {access!r}")
-        return {"status": "ok", "history": [list(entry) for entry in entries]}
+        # IPython numbers the current session 0 in ranges; clients want the real number.
+        current = manager.session_number
+        history = [[session or current, line, data] for session, line, data in entries]
+        return {"status": "ok", "history": history}
 
     def shutdown(self) -> None:
         if self._shell is not None:
