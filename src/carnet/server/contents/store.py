@@ -230,6 +230,9 @@ class FileStore:
             if os.path.lexists(target.entry):
                 raise ContentsConflict(f"File already exists: {target.api!r}", "exists")
             atomic.copy_file(source.real, target.real, target.api)
+        if target.api.endswith(".ipynb") and not checkpoints.list_for(target.real):
+            # Jupyter's copy saves the notebook, and a first save leaves a checkpoint.
+            checkpoints.create(target.real, target.api)
         return self.get(target.api, content=False)
 
     def _directory(self, path: str) -> Resolved:
