@@ -24,6 +24,7 @@ from carnet.server.contents import ContentsManager
 from carnet.server.headers import HeadersMiddleware
 from carnet.server.http_errors import exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
+from carnet.server.pages import routes as pages_routes
 from carnet.server.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def _route_families() -> list[BaseRoute]:
         *kernels.routes(),
         *sessions.routes(),
         *kernelspecs.routes(),
+        *pages_routes(),
     ]
 
 

@@ -1,0 +1,155 @@
+// The REST calls the pages make (same-origin, authenticated by the login cookie).
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ContentsModel {
+  name: string;
+  path: string;
+  type: "directory" | "file" | "notebook";
+  writable: boolean;
+  created: string;
+  last_modified: string;
+  size: number | null;
+  mimetype: string | null;
+  format: string | null;
+  content: unknown;
+}
+
+export interface SessionModel {
+  id: string;
+  path: string;
+  name: string;
+  type: string;
+  kernel: { id: string; name: string; execution_state?: string; connections?: number } | null;
+}
+
+export interface KernelspecsModel {
+  default: string;
+  kernelspecs: Record<string, { name: string; spec: { display_name: string; language: string } }>;
+}
+
+/** Encodes a contents path segment by segment (slashes stay separators). */
+export function encodePath(path: string): string {
+  return path
+    .split("/")
+    .filter(Boolean)
+    .map(encodeURIComponent)
+    .join("/");
+}
+
+export class Api {
+  constructor(
+    readonly baseUrl: string,
+    private readonly xsrf = "",
+  ) {}
+
+  async call<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (this.xsrf) headers["X-XSRFToken"] = this.xsrf;
+    const response = await fetch(this.baseUrl + url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        const data = await response.json();
+        message = data.message || data.reason || message;
+      } catch {
+        // not JSON: the status line says enough
+      }
+      throw new ApiError(response.status, message);
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  contents(path: string, options: { content?: boolean; type?: string } = {}): Promise<ContentsModel> {
+    const query = new URLSearchParams();
+    if (options.content === false) query.set("content", "0");
+    if (options.type) query.set("type", options.type);
+    const q = query.toString();
+    return this.call("GET", `api/contents/${encodePath(path)}${q ? `?${q}` : ""}`);
+  }
+
+  save(path: string, model: Partial<ContentsModel>): Promise<ContentsModel> {
+    return this.call("PUT", `api/contents/${encodePath(path)}`, model);
+  }
+
+  create(dir: string, body: Record<string, unknown>): Promise<ContentsModel> {
+    return this.call("POST", `api/contents/${encodePath(dir)}`, body);
+  }
+
+  rename(path: string, newPath: string): Promise<ContentsModel> {
+    return this.call("PATCH", `api/contents/${encodePath(path)}`, { path: newPath });
+  }
+
+  remove(path: string): Promise<void> {
+    return this.call("DELETE", `api/contents/${encodePath(path)}`);
+  }
+
+  checkpoints(path: string): Promise<{ id: string; last_modified: string }[]> {
+    return this.call("GET", `api/contents/${encodePath(path)}/checkpoints`);
+  }
+
+  createCheckpoint(path: string): Promise<{ id: string; last_modified: string }> {
+    return this.call("POST", `api/contents/${encodePath(path)}/checkpoints`);
+  }
+
+  restoreCheckpoint(path: string, id: string): Promise<void> {
+    return this.call("POST", `api/contents/${encodePath(path)}/checkpoints/${encodeURIComponent(id)}`);
+  }
+
+  trust(path: string): Promise<void> {
+    return this.call("POST", `api/contents/${encodePath(path)}/trust`);
+  }
+
+  sessions(): Promise<SessionModel[]> {
+    return this.call("GET", "api/sessions");
+  }
+
+  startSession(path: string, kernelName: string | null): Promise<SessionModel> {
+    const body: Record<string, unknown> = { path, type: "notebook", name: "" };
+    if (kernelName) body.kernel = { name: kernelName };
+    return this.call("POST", "api/sessions", body);
+  }
+
+  patchSession(id: string, body: Record<string, unknown>): Promise<SessionModel> {
+    return this.call("PATCH", `api/sessions/${encodeURIComponent(id)}`, body);
+  }
+
+  deleteSession(id: string): Promise<void> {
+    return this.call("DELETE", `api/sessions/${encodeURIComponent(id)}`);
+  }
+
+  kernels(): Promise<{ id: string; name: string; execution_state: string; connections: number }[]> {
+    return this.call("GET", "api/kernels");
+  }
+
+  kernelspecs(): Promise<KernelspecsModel> {
+    return this.call("GET", "api/kernelspecs");
+  }
+
+  interrupt(kernelId: string): Promise<void> {
+    return this.call("POST", `api/kernels/${encodeURIComponent(kernelId)}/interrupt`);
+  }
+
+  restart(kernelId: string): Promise<void> {
+    return this.call("POST", `api/kernels/${encodeURIComponent(kernelId)}/restart`);
+  }
+
+  shutdownKernel(kernelId: string): Promise<void> {
+    return this.call("DELETE", `api/kernels/${encodeURIComponent(kernelId)}`);
+  }
+}

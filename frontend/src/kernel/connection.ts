@@ -1,0 +1,203 @@
+// One browser connection to a kernel: the websocket (v1 format), request/reply matching,
+// IOPub routing by parent msg_id, stdin requests, and reconnection with backoff.
+
+import { Emitter } from "../model/emitter";
+import type { Channel, KernelMessage } from "./wire";
+import { decodeV1, encodeV1, V1_PROTOCOL } from "./wire";
+
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+/** Callbacks for everything one request causes. */
+export interface RequestHandlers {
+  onIOPub?: (msg: KernelMessage) => void;
+  onReply?: (msg: KernelMessage) => void;
+  onStdin?: (msg: KernelMessage) => void;
+  /** Called once: the reply arrived and the kernel went idle for this request. */
+  onDone?: () => void;
+}
+
+interface Pending {
+  handlers: RequestHandlers;
+  replied: boolean;
+  idle: boolean;
+}
+
+const MAX_BACKOFF_MS = 10_000;
+
+function uuid(): string {
+  return typeof globalThis.crypto?.randomUUID === "function" && globalThis.isSecureContext !== false ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+export class KernelConnection {
+  readonly status = new Emitter<ConnectionStatus>();
+  /** Every IOPub message (kernel status, messages of other clients, comms later). */
+  readonly iopub = new Emitter<KernelMessage>();
+  readonly sessionId = uuid();
+  private ws: WebSocket | null = null;
+  private pending = new Map<string, Pending>();
+  private queue: ArrayBuffer[] = [];
+  private attempts = 0;
+  private closed = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private _status: ConnectionStatus = "connecting";
+
+  constructor(
+    private readonly wsBase: string,
+    public kernelId: string,
+    private readonly username = "",
+  ) {}
+
+  get state(): ConnectionStatus {
+    return this._status;
+  }
+
+  connect(): void {
+    this.closed = false;
+    const url = `${this.wsBase}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
+    const ws = new WebSocket(url, [V1_PROTOCOL]);
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempts = 0;
+      this.setStatus("connected");
+      for (const frame of this.queue.splice(0)) ws.send(frame);
+    };
+    ws.onmessage = (event) => {
+      if (typeof event.data === "string") return; // only the v1 format is spoken here
+      try {
+        this.dispatch(decodeV1(event.data as ArrayBuffer));
+      } catch (error) {
+        console.error("Carnet: unreadable kernel message", error);
+      }
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.closed) {
+        this.setStatus("disconnected");
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  /** Reconnects to another kernel id (after changing the kernel). */
+  switchKernel(kernelId: string): void {
+    this.close();
+    this.kernelId = kernelId;
+    this.failPending();
+    this.connect();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close();
+    this.ws = null;
+  }
+
+  /** Sends a request; handlers get its replies and outputs. Returns the msg_id. */
+  send(channel: Channel, msgType: string, content: Record<string, unknown>, handlers: RequestHandlers = {}, metadata: Record<string, unknown> = {}): string {
+    const msg = this.message(channel, msgType, content, {}, metadata);
+    this.pending.set(msg.header.msg_id, { handlers, replied: false, idle: false });
+    this.sendFrame(encodeV1(msg));
+    return msg.header.msg_id;
+  }
+
+  /** A request whose reply content is all the caller wants. */
+  request(channel: Channel, msgType: string, content: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const id = this.send(channel, msgType, content, { onReply: (reply) => resolve(reply.content) });
+      setTimeout(() => {
+        if (this.pending.has(id)) {
+          this.pending.delete(id);
+          reject(new Error(`${msgType} got no reply`));
+        }
+      }, 30_000);
+    });
+  }
+
+  execute(code: string, handlers: RequestHandlers, options: { silent?: boolean; storeHistory?: boolean } = {}): string {
+    return this.send("shell", "execute_request", {
+      code,
+      silent: options.silent ?? false,
+      store_history: options.storeHistory ?? true,
+      user_expressions: {},
+      allow_stdin: true,
+      stop_on_error: true,
+    }, handlers);
+  }
+
+  /** Answers an input_request (stdin channel) of the request `parent`. */
+  inputReply(parent: KernelMessage, value: string): void {
+    const msg = this.message("stdin", "input_reply", { value }, parent.header);
+    this.sendFrame(encodeV1(msg));
+  }
+
+  /** Forgets pending requests (the kernel restarted: their replies will never come). */
+  failPending(): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.handlers.onDone?.();
+  }
+
+  private message(channel: Channel, msgType: string, content: Record<string, unknown>, parent: KernelMessage["parent_header"], metadata: Record<string, unknown> = {}): KernelMessage {
+    return {
+      channel,
+      header: { msg_id: uuid(), msg_type: msgType, session: this.sessionId, username: this.username, date: new Date().toISOString(), version: "5.3" },
+      parent_header: parent,
+      metadata,
+      content,
+      buffers: [],
+    };
+  }
+
+  private sendFrame(frame: ArrayBuffer): void {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+    else this.queue.push(frame);
+  }
+
+  private dispatch(msg: KernelMessage): void {
+    const parentId = msg.parent_header?.msg_id ?? "";
+    const pending = parentId ? this.pending.get(parentId) : undefined;
+    if (msg.channel === "iopub") {
+      this.iopub.emit(msg);
+      if (!pending) return;
+      pending.handlers.onIOPub?.(msg);
+      if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") {
+        pending.idle = true;
+        this.maybeDone(parentId, pending);
+      }
+      return;
+    }
+    if (!pending) return;
+    if (msg.channel === "stdin") {
+      pending.handlers.onStdin?.(msg);
+      return;
+    }
+    pending.replied = true;
+    pending.handlers.onReply?.(msg);
+    // Replies without an IOPub idle of their own (e.g. from a busy-less kernel) still finish.
+    if (!pending.handlers.onIOPub) pending.idle = true;
+    this.maybeDone(parentId, pending);
+  }
+
+  private maybeDone(id: string, pending: Pending): void {
+    if (!pending.replied || !pending.idle) return;
+    this.pending.delete(id);
+    pending.handlers.onDone?.();
+  }
+
+  private scheduleReconnect(): void {
+    this.setStatus("reconnecting");
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.attempts) * (0.75 + Math.random() / 2);
+    this.attempts += 1;
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (status === this._status) return;
+    this._status = status;
+    this.status.emit(status);
+  }
+}

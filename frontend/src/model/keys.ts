@@ -1,0 +1,119 @@
+// Jupyter's keyboard shortcuts as data: key chords -> action names, with two-key sequences.
+
+export interface Chord {
+  key: string;
+  shift?: boolean;
+  ctrl?: boolean;
+  alt?: boolean;
+  meta?: boolean;
+}
+
+export const COMMAND_SHORTCUTS: Record<string, string> = {
+  "Shift-Enter": "run-select-next",
+  "Ctrl-Enter": "run",
+  "Alt-Enter": "run-insert-below",
+  Enter: "edit",
+  a: "insert-above",
+  b: "insert-below",
+  "d,d": "delete",
+  z: "undo-delete",
+  m: "to-markdown",
+  y: "to-code",
+  r: "to-raw",
+  "1": "heading-1",
+  "2": "heading-2",
+  "3": "heading-3",
+  c: "copy",
+  x: "cut",
+  v: "paste-below",
+  "Shift-V": "paste-above",
+  "Shift-M": "merge",
+  ArrowUp: "select-previous",
+  ArrowDown: "select-next",
+  k: "select-previous",
+  j: "select-next",
+  "Shift-ArrowUp": "extend-previous",
+  "Shift-ArrowDown": "extend-next",
+  "Shift-K": "extend-previous",
+  "Shift-J": "extend-next",
+  "Ctrl-s": "save",
+  s: "save",
+  "0,0": "restart",
+  "i,i": "interrupt",
+  h: "help",
+  o: "toggle-output",
+  "Shift-O": "toggle-scroll",
+  l: "toggle-line-numbers",
+  "Ctrl-Shift-Minus": "split",
+};
+
+export const EDIT_SHORTCUTS: Record<string, string> = {
+  "Shift-Enter": "run-select-next",
+  "Ctrl-Enter": "run",
+  "Alt-Enter": "run-insert-below",
+  Escape: "command-mode",
+  "Ctrl-m": "command-mode",
+  "Ctrl-s": "save",
+  "Ctrl-Shift-Minus": "split",
+  "Shift-Tab": "inspect",
+};
+
+/** A chord as the tables spell it: modifiers in a fixed order, then the key. */
+export function chordName(chord: Chord): string {
+  let key = chord.key === "-" || chord.key === "_" ? "Minus" : chord.key;
+  if (key.length === 1 && (chord.ctrl || chord.meta)) key = key.toLowerCase();
+  if (key.length === 1 && !chord.ctrl && !chord.meta && !chord.alt) {
+    // Shift-j arrives as "J": spell it Shift-J; plain letters stay lower case.
+    if (chord.shift && /[a-z]/i.test(key)) return `Shift-${key.toUpperCase()}`;
+    return key.toLowerCase();
+  }
+  const mods = [chord.ctrl || chord.meta ? "Ctrl" : "", chord.alt ? "Alt" : "", chord.shift ? "Shift" : ""].filter(Boolean);
+  if (key.length === 1 && /[a-z]/i.test(key)) key = key.toLowerCase();
+  if (chord.shift && key.length === 1 && /[A-Z]/.test(key)) key = key.toLowerCase();
+  return [...mods, key].join("-");
+}
+
+/**
+ * Resolves key presses to actions, remembering the first key of a two-key sequence
+ * (D D, 0 0, I I) for `timeoutMs`.
+ */
+export class KeySequencer {
+  private pending: string | null = null;
+  private pendingAt = 0;
+
+  constructor(
+    private readonly table: Record<string, string>,
+    private readonly timeoutMs = 800,
+  ) {}
+
+  /** The action for this chord, or null; `now` is a clock reading in ms. */
+  press(chord: Chord, now: number): string | null {
+    const name = chordName(chord);
+    if (this.pending !== null && now - this.pendingAt <= this.timeoutMs) {
+      const action = this.table[`${this.pending},${name}`];
+      this.pending = null;
+      if (action) return action;
+    }
+    this.pending = null;
+    const direct = this.table[name];
+    if (direct) return direct;
+    if (Object.keys(this.table).some((k) => k.startsWith(`${name},`))) {
+      this.pending = name;
+      this.pendingAt = now;
+    }
+    return null;
+  }
+
+  /** Whether a key is the first half of a sequence waiting for its second. */
+  get waiting(): boolean {
+    return this.pending !== null;
+  }
+}
+
+/** Shortcut help: a readable list of the command-mode and edit-mode shortcuts. */
+export function shortcutHelp(): { mode: string; keys: string; action: string }[] {
+  const rows: { mode: string; keys: string; action: string }[] = [];
+  for (const [keys, action] of Object.entries(COMMAND_SHORTCUTS)) rows.push({ mode: "Command", keys: keys.replace(",", " "), action });
+  for (const [keys, action] of Object.entries(EDIT_SHORTCUTS)) rows.push({ mode: "Edit", keys, action });
+  return rows;
+}

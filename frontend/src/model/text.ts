@@ -1,0 +1,47 @@
+// Terminal-like handling of carriage returns and backspaces in stream text.
+
+/**
+ * Applies `\r` (return to line start, later characters overwrite) and `\b` (erase
+ * the previous character of the line) to `text`. A trailing `\r` is kept, so the
+ * next chunk of the same stream still overwrites the line (progress bars).
+ */
+export function applyControlChars(text: string): string {
+  if (!text.includes("\r") && !text.includes("\b")) return text;
+  const lines = text.split("\n");
+  const out = lines.map((line, i) => renderLine(line, i === lines.length - 1));
+  return out.join("\n");
+}
+
+function renderLine(line: string, isLast: boolean): string {
+  let buffer: string[] = [];
+  let cursor = 0;
+  let pendingReturn = false;
+  for (const ch of line) {
+    if (ch === "\r") {
+      cursor = 0;
+      pendingReturn = true;
+      continue;
+    }
+    if (ch === "\b") {
+      if (cursor > 0) {
+        buffer.splice(cursor - 1, 1);
+        cursor -= 1;
+      }
+      continue;
+    }
+    pendingReturn = false;
+    buffer[cursor] = ch;
+    cursor += 1;
+  }
+  let result = buffer.join("");
+  // "\r\n" ends the line: the carriage return did nothing visible.
+  if (pendingReturn && isLast) result += "\r";
+  buffer = [];
+  return result;
+}
+
+/** Appends a chunk to already-processed stream text; only the last line is redone. */
+export function appendStream(previous: string, chunk: string): string {
+  const cut = previous.lastIndexOf("\n") + 1;
+  return previous.slice(0, cut) + applyControlChars(previous.slice(cut) + chunk);
+}

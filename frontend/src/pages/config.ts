@@ -1,0 +1,28 @@
+// The page config the server writes into the HTML shell (never the token).
+
+export interface PageConfig {
+  page: "tree" | "notebook" | "edit";
+  baseUrl: string;
+  path: string;
+  xsrfToken: string;
+  autosaveInterval: number;
+  appVersion: string;
+}
+
+export function readConfig(): PageConfig {
+  const el = document.getElementById("carnet-config");
+  const raw = el ? JSON.parse(el.textContent || "{}") : {};
+  return {
+    page: raw.page ?? "tree",
+    baseUrl: raw.baseUrl ?? "/",
+    path: raw.path ?? "",
+    xsrfToken: raw.xsrfToken ?? "",
+    autosaveInterval: typeof raw.autosaveInterval === "number" ? raw.autosaveInterval : 120,
+    appVersion: raw.appVersion ?? "",
+  };
+}
+
+export function wsBase(baseUrl: string): string {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${location.host}${baseUrl}`;
+}

@@ -1,0 +1,103 @@
+// The notebook page's header: name, save status, kernel and trust indicators, menus, toolbar.
+
+import { h } from "../../view/dom";
+
+export interface Action {
+  label: string;
+  run(): void | Promise<void>;
+  keys?: string;
+}
+
+export type Actions = Record<string, Action>;
+
+const MENUS: [string, (string | "-")[]][] = [
+  ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", "download-ipynb", "-", "trust", "-", "close"]],
+  ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "shortcuts"]],
+  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "-", "toggle-output", "toggle-scroll"]],
+  ["Insert", ["insert-above", "insert-below"]],
+  ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", "clear-output", "clear-all-output"]],
+  ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "-", "change-kernel", "shutdown"]],
+  ["Help", ["shortcuts", "about"]],
+];
+
+const TOOLBAR: (string | "-")[] = ["save", "-", "insert-below", "-", "cut", "copy", "paste-below", "-", "move-up", "move-down", "-", "run-select-next", "interrupt", "restart", "restart-run-all"];
+
+const ICONS: Record<string, string> = {
+  save: "💾",
+  "insert-below": "+",
+  cut: "✂",
+  copy: "⧉",
+  "paste-below": "📋",
+  "move-up": "↑",
+  "move-down": "↓",
+  "run-select-next": "▶ Run",
+  interrupt: "■",
+  restart: "↻",
+  "restart-run-all": "⏩",
+};
+
+export class NotebookHeader {
+  readonly element: HTMLElement;
+  readonly name = h("span", { id: "notebook_name", class: "filename", title: "Rename notebook", role: "button", tabindex: "0" });
+  readonly checkpoint = h("span", { id: "save_widget_status", class: "checkpoint_status" });
+  readonly dirty = h("span", { id: "dirty-indicator", class: "autosave_status" });
+  readonly kernelName = h("span", { id: "kernel_name", class: "kernel_name" });
+  readonly kernelIndicator = h("span", { id: "kernel_indicator", class: "kernel_indicator", title: "Kernel status" });
+  readonly trust = h("button", { id: "trust-indicator", class: "indicator trust", title: "Trust this notebook" });
+  readonly modeIndicator = h("span", { id: "mode-indicator", class: "mode_indicator" });
+  readonly cellType = h("select", { id: "cell-type", class: "form-control", "aria-label": "Cell type" });
+
+  constructor(
+    private readonly actions: Actions,
+    homeUrl: string,
+  ) {
+    const site = h(
+      "div",
+      { id: "header-container" },
+      h("a", { id: "logo", href: homeUrl, title: "Dashboard" }, h("span", { class: "logo-mark" }, "◆"), h("span", { class: "logo-text" }, "Carnet")),
+      h("span", { id: "save_widget" }, this.name, this.checkpoint, this.dirty),
+      h("span", { class: "header-right" }, this.trust, this.kernelName, this.kernelIndicator),
+    );
+    const menubar = h("div", { id: "menubar", role: "menubar" });
+    for (const [title, items] of MENUS) menubar.append(this.menu(title, items));
+    menubar.append(h("span", { class: "menubar-right" }, this.modeIndicator));
+    for (const [value, label] of [["code", "Code"], ["markdown", "Markdown"], ["raw", "Raw NBConvert"]]) this.cellType.append(h("option", { value }, label));
+    const toolbar = h("div", { id: "maintoolbar", role: "toolbar" });
+    for (const name of TOOLBAR) {
+      if (name === "-") {
+        toolbar.append(h("span", { class: "toolbar-sep" }));
+        continue;
+      }
+      const action = actions[name];
+      toolbar.append(h("button", { class: "btn toolbar-btn", title: action.label, "data-action": name, onclick: () => void action.run() }, ICONS[name] ?? action.label));
+    }
+    toolbar.append(h("span", { class: "toolbar-sep" }), this.cellType);
+    this.element = h("div", { id: "header" }, site, h("div", { id: "menubar-container" }, menubar, toolbar));
+  }
+
+  private menu(title: string, items: (string | "-")[]): HTMLElement {
+    const list = h("ul", { class: "dropdown-menu", role: "menu" });
+    for (const name of items) {
+      if (name === "-") {
+        list.append(h("li", { class: "divider" }));
+        continue;
+      }
+      const action = this.actions[name];
+      if (!action) continue;
+      list.append(h("li", { role: "menuitem", "data-action": name, onclick: () => {
+        wrapper.classList.remove("open");
+        void action.run();
+      } }, h("span", {}, action.label), action.keys ? h("kbd", {}, action.keys) : null));
+    }
+    const toggle = h("button", { class: "dropdown-toggle", "data-menu": title.toLowerCase() }, title);
+    const wrapper = h("div", { class: "dropdown" }, toggle, list);
+    toggle.addEventListener("click", (event) => {
+      event.stopPropagation();
+      const open = !wrapper.classList.contains("open");
+      document.querySelectorAll(".dropdown.open").forEach((d) => d.classList.remove("open"));
+      wrapper.classList.toggle("open", open);
+    });
+    document.addEventListener("click", () => wrapper.classList.remove("open"));
+    return wrapper;
+  }
+}

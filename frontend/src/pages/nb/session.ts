@@ -1,0 +1,198 @@
+// The notebook's kernel: its session on the server, its websocket, its status, and runs.
+
+import { Api, type KernelspecsModel, type SessionModel } from "../../kernel/api";
+import { KernelConnection } from "../../kernel/connection";
+import type { KernelMessage } from "../../kernel/wire";
+import type { Cell } from "../../model/cell";
+import type { KernelStatus, Notebook } from "../../model/notebook";
+import { events } from "../../events";
+import type { OutputView } from "../../view/outputview";
+
+export interface RunHooks {
+  outputView(cell: Cell): OutputView | undefined;
+  showPager(text: string): void;
+}
+
+export class KernelSession {
+  session: SessionModel | null = null;
+  connection: KernelConnection | null = null;
+  specs: KernelspecsModel | null = null;
+
+  constructor(
+    private readonly api: Api,
+    private readonly wsBase: string,
+    private readonly nb: Notebook,
+    private readonly hooks: RunHooks,
+  ) {}
+
+  get kernelId(): string | null {
+    return this.session?.kernel?.id ?? null;
+  }
+
+  get kernelName(): string {
+    return this.session?.kernel?.name ?? "";
+  }
+
+  displayName(name = this.kernelName): string {
+    return this.specs?.kernelspecs[name]?.spec.display_name ?? name;
+  }
+
+  /** Starts (or joins) the session for `path`, with the notebook's kernel or the default. */
+  async start(path: string): Promise<void> {
+    this.specs = await this.api.kernelspecs().catch(() => null);
+    const wanted = (this.nb.metadata.kernelspec as { name?: string } | undefined)?.name ?? null;
+    const known = wanted && this.specs && wanted in this.specs.kernelspecs ? wanted : (this.specs?.default ?? null);
+    this.nb.kernelStatus = "starting";
+    this.session = await this.api.startSession(path, known);
+    this.recordKernelspec();
+    this.connect();
+  }
+
+  private connect(): void {
+    const id = this.kernelId;
+    if (!id) return;
+    const connection = new KernelConnection(this.wsBase, id);
+    this.connection = connection;
+    connection.status.on((status) => {
+      if (status === "reconnecting") this.nb.kernelStatus = "reconnecting";
+      if (status === "disconnected") this.nb.kernelStatus = "disconnected";
+      if (status === "connected") this.probe();
+    });
+    connection.iopub.on((msg) => this.onIOPub(msg));
+    connection.connect();
+  }
+
+  /** kernel_info_request: once answered, the kernel is ready. */
+  private probe(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    connection.request("shell", "kernel_info_request", {}).then(
+      () => {
+        if (this.nb.kernelStatus !== "busy") this.nb.kernelStatus = "idle";
+        events.emit("kernel_ready", { kernel_id: this.kernelId, name: this.kernelName });
+      },
+      () => {
+        this.nb.kernelStatus = "unknown";
+      },
+    );
+  }
+
+  private onIOPub(msg: KernelMessage): void {
+    const type = msg.header.msg_type;
+    if (type === "status") {
+      const state = String(msg.content.execution_state) as KernelStatus;
+      // Status of our own kernel_info probes would flicker "busy"; all else counts.
+      if (state === "restarting" || state === "dead" || state === "starting") this.nb.kernelStatus = state;
+      else if (state === "busy" || state === "idle") this.nb.kernelStatus = state;
+      if (state === "restarting" || state === "dead") this.resetRunning();
+      if (state === "starting") this.probe();
+    } else if (type === "update_display_data") {
+      const id = String((msg.content.transient as { display_id?: string } | undefined)?.display_id ?? "");
+      if (!id) return;
+      const data = (msg.content.data ?? {}) as Record<string, unknown>;
+      const metadata = (msg.content.metadata ?? {}) as Record<string, unknown>;
+      for (const cell of this.nb.cells) cell.outputs.updateDisplay(id, data, metadata);
+    }
+  }
+
+  /** Queues a code cell for execution; resolves when it has finished. */
+  run(cell: Cell): Promise<void> {
+    const connection = this.connection;
+    if (cell.type !== "code" || !connection) return Promise.resolve();
+    cell.outputs.clear();
+    // Output the user produces in this session is trusted.
+    cell.trusted = true;
+    if (!cell.source.trim()) {
+      cell.executionCount = null;
+      return Promise.resolve();
+    }
+    cell.state = "queued";
+    return new Promise((resolve) => {
+      let status = "ok";
+      connection.execute(cell.source, {
+        onIOPub: (msg) => {
+          const type = msg.header.msg_type;
+          if (type === "status" && msg.content.execution_state === "busy") cell.state = "running";
+          else if (type === "execute_input" && typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
+          else cell.outputs.handle({ msgType: type, content: msg.content });
+        },
+        onStdin: (msg) => {
+          if (msg.header.msg_type !== "input_request") return;
+          const view = this.hooks.outputView(cell);
+          const prompt = String(msg.content.prompt ?? "");
+          view?.askInput(prompt, Boolean(msg.content.password)).then((value) => connection.inputReply(msg, value));
+        },
+        onReply: (msg) => {
+          status = String(msg.content.status ?? "ok");
+          if (typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
+          for (const payload of (msg.content.payload ?? []) as Record<string, unknown>[]) {
+            if (payload.source === "page") {
+              const data = (payload.data ?? {}) as Record<string, string>;
+              this.hooks.showPager(data["text/plain"] ?? "");
+            }
+          }
+        },
+        onDone: () => {
+          cell.state = "idle";
+          const index = this.nb.indexOf(cell);
+          events.emit("cell_executed", { cell_id: cell.id, index, status, execution_count: cell.executionCount });
+          resolve();
+        },
+      });
+    });
+  }
+
+  async interrupt(): Promise<void> {
+    if (this.kernelId) await this.api.interrupt(this.kernelId);
+  }
+
+  async restart(): Promise<void> {
+    if (!this.kernelId) return;
+    this.nb.kernelStatus = "restarting";
+    this.resetRunning();
+    await this.api.restart(this.kernelId);
+    this.probe();
+  }
+
+  /** Switches the session to another kernelspec (a new kernel process). */
+  async changeKernel(name: string): Promise<void> {
+    if (!this.session) return;
+    this.resetRunning();
+    this.nb.kernelStatus = "starting";
+    this.session = await this.api.patchSession(this.session.id, { kernel: { name } });
+    this.recordKernelspec();
+    this.nb.setDirty(true);
+    if (this.connection && this.kernelId) this.connection.switchKernel(this.kernelId);
+  }
+
+  /** The path changed (rename): the session follows, so the kernel keeps its state. */
+  async rename(path: string): Promise<void> {
+    if (this.session) this.session = await this.api.patchSession(this.session.id, { path, name: path.split("/").pop() ?? path });
+  }
+
+  async complete(code: string, cursor: number): Promise<{ matches: string[]; start: number; end: number } | null> {
+    if (!this.connection || this.nb.kernelStatus === "dead") return null;
+    const reply = await this.connection.request("shell", "complete_request", { code, cursor_pos: cursor });
+    if (reply.status !== "ok") return null;
+    return { matches: (reply.matches as string[]) ?? [], start: Number(reply.cursor_start ?? cursor), end: Number(reply.cursor_end ?? cursor) };
+  }
+
+  async inspect(code: string, cursor: number): Promise<string | null> {
+    if (!this.connection) return null;
+    const reply = await this.connection.request("shell", "inspect_request", { code, cursor_pos: cursor, detail_level: 0 });
+    if (reply.status !== "ok" || !reply.found) return null;
+    return String(((reply.data ?? {}) as Record<string, unknown>)["text/plain"] ?? "");
+  }
+
+  private resetRunning(): void {
+    this.connection?.failPending();
+    for (const cell of this.nb.cells) cell.state = "idle";
+  }
+
+  private recordKernelspec(): void {
+    const name = this.kernelName;
+    const spec = this.specs?.kernelspecs[name]?.spec;
+    if (!name) return;
+    this.nb.metadata.kernelspec = { name, display_name: spec?.display_name ?? name, language: spec?.language ?? "" };
+  }
+}

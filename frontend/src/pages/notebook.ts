@@ -1,0 +1,162 @@
+// The notebook page: loads the notebook, starts its kernel session, wires model, views, actions.
+
+import "katex/dist/katex.min.css";
+import { Api, encodePath } from "../kernel/api";
+import { Notebook } from "../model/notebook";
+import type { NbDocument } from "../model/types";
+import { h } from "../view/dom";
+import { notify } from "../view/dialog";
+import { NotebookView } from "../view/notebookview";
+import type { PageConfig } from "./config";
+import { wsBase } from "./config";
+import { buildActions } from "./nb/actions";
+import { NotebookHeader } from "./nb/header";
+import { installKeyboard } from "./nb/keyboard";
+import { Saver } from "./nb/saving";
+import { KernelSession } from "./nb/session";
+
+export interface NotebookPage {
+  model: Notebook;
+  view: NotebookView;
+  kernel: KernelSession;
+  saver: Saver;
+  api: Api;
+  config: PageConfig;
+  header: NotebookHeader;
+  pager: HTMLElement;
+  /** The directory of the notebook, for relative links and images. */
+  dir(): string;
+  enterEdit(): void;
+  enterCommand(): void;
+  reload(doc: NbDocument): void;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  idle: "Kernel idle",
+  busy: "Kernel busy",
+  starting: "Kernel starting",
+  restarting: "Kernel restarting",
+  dead: "Kernel dead",
+  disconnected: "Not connected",
+  reconnecting: "Reconnecting",
+  unknown: "Kernel status unknown",
+};
+
+export async function startNotebookPage(config: PageConfig): Promise<NotebookPage> {
+  const api = new Api(config.baseUrl, config.xsrfToken);
+  const contents = await api.contents(config.path, { type: "notebook" });
+  const model = Notebook.fromJSON(contents.content as NbDocument);
+  document.title = contents.name.replace(/\.ipynb$/, "");
+  const pager = h("div", { id: "pager", hidden: true });
+  const page = {} as NotebookPage;
+  const kernel = new KernelSession(api, wsBase(config.baseUrl), model, {
+    outputView: (cell) => page.view.viewOf(cell)?.outputs,
+    showPager: (text) => showPager(pager, text),
+  });
+  const saver = new Saver(api, model, contents.path);
+  page.dir = () => (saver.path.includes("/") ? saver.path.slice(0, saver.path.lastIndexOf("/")) : "");
+  let lineNumbers = false;
+  const view = new NotebookView(model, {
+    select: (cell, extend) => {
+      const index = model.indexOf(cell);
+      if (index !== model.activeIndex || extend) model.select(index, extend);
+    },
+    edit: (cell) => {
+      const index = model.indexOf(cell);
+      if (index !== model.activeIndex) model.select(index);
+      page.enterEdit();
+    },
+    complete: (code, cursor) => kernel.complete(code, cursor),
+    context: (cell) => ({ trusted: cell.trusted, filesUrl: `${config.baseUrl}files/${encodePath(page.dir())}${page.dir() ? "/" : ""}` }),
+    lineNumbers: () => lineNumbers,
+  });
+  Object.assign(page, {
+    model,
+    view,
+    kernel,
+    saver,
+    api,
+    config,
+    pager,
+    enterEdit: () => {
+      const cellView = view.viewOf(model.activeCell);
+      if (!cellView) return;
+      model.mode = "edit";
+      cellView.ensureEditor().focus();
+    },
+    enterCommand: () => {
+      const cellView = view.viewOf(model.activeCell);
+      cellView?.editor?.blur();
+      model.mode = "command";
+      view.element.focus({ preventScroll: true });
+    },
+    reload: (doc: NbDocument) => {
+      model.load(doc);
+    },
+    toggleLineNumbers: () => {
+      lineNumbers = !lineNumbers;
+      for (const v of view.allViews) v.editor?.setLineNumbers(lineNumbers);
+    },
+  });
+  const actions = buildActions(page as NotebookPage & { toggleLineNumbers(): void });
+  const header = new NotebookHeader(actions, `${config.baseUrl}tree/${encodePath(page.dir())}`);
+  page.header = header;
+  view.element.tabIndex = -1;
+  const site = h("div", { id: "site" }, h("div", { id: "notebook" }, view.element, h("div", { class: "end-space" })));
+  document.body.classList.add("notebook_app");
+  document.body.replaceChildren(header.element, site, pager);
+
+  const syncHeader = () => {
+    header.name.textContent = saver.path.split("/").pop()?.replace(/\.ipynb$/, "") ?? "";
+    header.dirty.textContent = model.dirty ? "(unsaved changes)" : "(autosaved)";
+    header.dirty.classList.toggle("dirty", model.dirty);
+    header.checkpoint.textContent = saver.lastCheckpoint ? `Last Checkpoint: ${new Date(saver.lastCheckpoint).toLocaleString()}` : "";
+    const status = model.kernelStatus;
+    header.kernelIndicator.className = `kernel_indicator kernel_${status}`;
+    header.kernelIndicator.dataset.status = status;
+    header.kernelIndicator.title = STATUS_TEXT[status] ?? status;
+    header.kernelName.textContent = kernel.displayName() || "No kernel";
+    header.trust.hidden = model.trusted;
+    header.trust.textContent = "Not Trusted";
+    header.modeIndicator.textContent = model.mode === "edit" ? "✎ Edit" : "";
+    header.cellType.value = model.activeCell?.type ?? "code";
+  };
+  model.changed.on((change) => {
+    syncHeader();
+    if (change.kind === "selection") view.scrollToActive();
+  });
+  saver.onSaved = (message) => {
+    notify(message);
+    syncHeader();
+  };
+  header.name.addEventListener("click", () => void actions.rename.run());
+  header.trust.addEventListener("click", () => void actions.trust.run());
+  header.cellType.addEventListener("change", () => {
+    model.changeType(header.cellType.value as "code" | "markdown" | "raw");
+    page.enterCommand();
+  });
+  installKeyboard(model, actions);
+  syncHeader();
+  await saver.loadCheckpoints();
+  syncHeader();
+  saver.startAutosave(config.autosaveInterval);
+  view.element.focus({ preventScroll: true });
+  try {
+    await kernel.start(saver.path);
+  } catch (error) {
+    model.kernelStatus = "dead";
+    notify(`Could not start a kernel: ${error instanceof Error ? error.message : String(error)}`, "error", 8000);
+  }
+  syncHeader();
+  return page;
+}
+
+function showPager(pager: HTMLElement, text: string): void {
+  const close = h("button", { class: "close", "aria-label": "Close pager", onclick: () => (pager.hidden = true) }, "×");
+  const pre = h("pre", {});
+  import("../render/ansi").then(({ ansiPre }) => {
+    pre.replaceWith(ansiPre(text, "pager-text"));
+  });
+  pager.replaceChildren(close, pre);
+  pager.hidden = false;
+}

@@ -1,0 +1,284 @@
+// The file browser (/tree): breadcrumbs, sorting, new, rename, duplicate, delete, upload,
+// download, and the running notebooks and kernels.
+
+import { Api, encodePath, type ContentsModel, type KernelspecsModel } from "../kernel/api";
+import { confirmDialog, notify, promptDialog } from "../view/dialog";
+import { h } from "../view/dom";
+import type { PageConfig } from "./config";
+import { uploadFile } from "./upload";
+
+type SortKey = "name" | "last_modified" | "size";
+
+const ICON: Record<string, string> = { directory: "📁", notebook: "📓", file: "📄" };
+
+export async function startTreePage(config: PageConfig): Promise<void> {
+  const api = new Api(config.baseUrl, config.xsrfToken);
+  const page = new TreePage(api, config);
+  await page.init();
+}
+
+class TreePage {
+  private items: ContentsModel[] = [];
+  private running = new Set<string>();
+  private sort: { key: SortKey; asc: boolean } = { key: "name", asc: true };
+  private specs: KernelspecsModel | null = null;
+  private readonly list = h("div", { id: "notebook_list", class: "list" });
+  private readonly crumbs = h("ul", { class: "breadcrumb", id: "breadcrumbs" });
+  private readonly actions = h("div", { class: "dynamic-buttons" });
+  private readonly runningList = h("div", { id: "running_list", class: "list" });
+  private readonly newMenu = h("ul", { class: "dropdown-menu", id: "new-menu" });
+
+  constructor(
+    private readonly api: Api,
+    private readonly config: PageConfig,
+  ) {}
+
+  private get dir(): string {
+    return this.config.path.replace(/^\/+|\/+$/g, "");
+  }
+
+  async init(): Promise<void> {
+    document.title = this.dir ? `${this.dir} - Carnet` : "Home - Carnet";
+    document.body.classList.add("tree_app");
+    const upload = h("input", { type: "file", multiple: true, id: "upload-input", hidden: true });
+    upload.addEventListener("change", () => void this.upload(Array.from(upload.files ?? [])).then(() => (upload.value = "")));
+    const newToggle = h("button", { class: "btn btn-primary dropdown-toggle", id: "new-dropdown-button" }, "New ▾");
+    const newDropdown = h("div", { class: "dropdown" }, newToggle, this.newMenu);
+    newToggle.addEventListener("click", (e) => {
+      e.stopPropagation();
+      newDropdown.classList.toggle("open");
+    });
+    document.addEventListener("click", () => newDropdown.classList.remove("open"));
+    const filesTab = h("div", { id: "notebooks", class: "tab-pane active" },
+      h("div", { class: "list-toolbar" }, this.crumbs, h("div", { class: "tree-buttons" }, this.actions,
+        h("button", { class: "btn", id: "upload-button", onclick: () => upload.click() }, "Upload"), newDropdown,
+        h("button", { class: "btn", id: "refresh", title: "Refresh", onclick: () => void this.refresh() }, "⟳"), upload)),
+      this.list);
+    const runningTab = h("div", { id: "running", class: "tab-pane" }, h("h3", {}, "Currently running Jupyter processes"), this.runningList);
+    const tabs = h("ul", { class: "nav-tabs" });
+    for (const [id, label, pane] of [["files", "Files", filesTab], ["running-tab", "Running", runningTab]] as const) {
+      const tab = h("li", { id, class: id === "files" ? "active" : "", onclick: () => {
+        tabs.querySelectorAll("li").forEach((t) => t.classList.remove("active"));
+        tab.classList.add("active");
+        document.querySelectorAll(".tab-pane").forEach((p) => p.classList.remove("active"));
+        pane.classList.add("active");
+        if (id === "running-tab") void this.refreshRunning();
+      } }, label);
+      tabs.append(tab);
+    }
+    const header = h("div", { id: "header" }, h("div", { id: "header-container" },
+      h("a", { id: "logo", href: `${this.config.baseUrl}tree` }, h("span", { class: "logo-mark" }, "◆"), h("span", { class: "logo-text" }, "Carnet"))));
+    document.body.replaceChildren(header, h("div", { id: "site" }, h("div", { class: "container tree-container" }, tabs, filesTab, runningTab)));
+    document.body.addEventListener("dragover", (e) => e.preventDefault());
+    document.body.addEventListener("drop", (e) => {
+      e.preventDefault();
+      void this.upload(Array.from(e.dataTransfer?.files ?? []));
+    });
+    this.specs = await this.api.kernelspecs().catch(() => null);
+    this.buildNewMenu();
+    await this.refresh();
+  }
+
+  private buildNewMenu(): void {
+    const item = (label: string, id: string, run: () => Promise<void>) =>
+      h("li", { id, role: "menuitem", onclick: () => void run().catch((e) => notify(String(e.message ?? e), "error")) }, label);
+    this.newMenu.replaceChildren(h("li", { class: "dropdown-header" }, "Notebook:"));
+    const specs = Object.values(this.specs?.kernelspecs ?? {}).sort((a, b) => a.spec.display_name.localeCompare(b.spec.display_name));
+    for (const spec of specs) this.newMenu.append(item(spec.spec.display_name, `new-kernel-${spec.name}`, () => this.newNotebook(spec.name)));
+    if (specs.length === 0) this.newMenu.append(item("Notebook", "new-notebook", () => this.newNotebook(null)));
+    this.newMenu.append(h("li", { class: "divider" }), h("li", { class: "dropdown-header" }, "Other:"),
+      item("Text File", "new-file", () => this.newUntitled("file", ".txt")),
+      item("Folder", "new-folder", () => this.newUntitled("directory")));
+  }
+
+  private async newNotebook(kernel: string | null): Promise<void> {
+    const model = await this.api.create(this.dir, { type: "notebook" });
+    if (kernel) {
+      const spec = this.specs?.kernelspecs[kernel]?.spec;
+      const content = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: kernel, display_name: spec?.display_name ?? kernel, language: spec?.language ?? "" } }, cells: [] };
+      await this.api.save(model.path, { type: "notebook", format: "json", content } as never);
+    }
+    window.location.href = `${this.config.baseUrl}notebooks/${encodePath(model.path)}`;
+  }
+
+  private async newUntitled(type: "file" | "directory", ext = ""): Promise<void> {
+    const model = await this.api.create(this.dir, ext ? { type, ext } : { type });
+    if (type === "file") window.location.href = `${this.config.baseUrl}edit/${encodePath(model.path)}`;
+    else await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const [dir, sessions] = await Promise.all([this.api.contents(this.dir), this.api.sessions().catch(() => [])]);
+      this.items = (dir.content as ContentsModel[]) ?? [];
+      this.running = new Set(sessions.map((s) => s.path));
+    } catch (error) {
+      this.list.replaceChildren(h("div", { class: "list-empty error" }, `Cannot list ${this.dir || "the home directory"}: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
+    this.renderCrumbs();
+    this.renderList();
+  }
+
+  private renderCrumbs(): void {
+    const parts = this.dir ? this.dir.split("/") : [];
+    this.crumbs.replaceChildren(h("li", {}, h("a", { href: `${this.config.baseUrl}tree`, title: "Home" }, "🏠")));
+    parts.forEach((part, i) => {
+      const path = parts.slice(0, i + 1).join("/");
+      this.crumbs.append(h("li", {}, h("a", { href: `${this.config.baseUrl}tree/${encodePath(path)}` }, part)));
+    });
+  }
+
+  private sorted(): ContentsModel[] {
+    const { key, asc } = this.sort;
+    const sign = asc ? 1 : -1;
+    return [...this.items].sort((a, b) => {
+      // Folders first, as the classic Notebook lists them.
+      if ((a.type === "directory") !== (b.type === "directory")) return a.type === "directory" ? -1 : 1;
+      if (key === "name") return sign * a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: "base" });
+      if (key === "size") return sign * ((a.size ?? 0) - (b.size ?? 0));
+      return sign * (Date.parse(a.last_modified) - Date.parse(b.last_modified));
+    });
+  }
+
+  private renderList(): void {
+    const header = h("div", { class: "list-header row" },
+      h("input", { type: "checkbox", class: "select-all", "aria-label": "Select all", onchange: (e) => {
+        const on = (e.target as HTMLInputElement).checked;
+        this.list.querySelectorAll<HTMLInputElement>(".item-check").forEach((c) => (c.checked = on));
+        this.renderActions();
+      } }),
+      this.sortButton("name", "Name"), this.sortButton("last_modified", "Last Modified"), this.sortButton("size", "File size"));
+    const rows = this.sorted().map((item) => this.row(item));
+    if (this.dir) {
+      const parent = this.dir.includes("/") ? this.dir.slice(0, this.dir.lastIndexOf("/")) : "";
+      rows.unshift(h("div", { class: "list-item row" }, h("span", { class: "check-spacer" }), h("a", { class: "item-name", href: `${this.config.baseUrl}tree/${encodePath(parent)}` }, h("span", { class: "item-icon" }, "📁"), "..")));
+    }
+    this.list.replaceChildren(header, ...rows);
+    if (this.items.length === 0) this.list.append(h("div", { class: "list-empty" }, "The notebook list is empty."));
+    this.renderActions();
+  }
+
+  private sortButton(key: SortKey, label: string): HTMLElement {
+    const active = this.sort.key === key;
+    return h("button", { class: `sort-button sort-${key}${active ? " active" : ""}`, onclick: () => {
+      this.sort = { key, asc: active ? !this.sort.asc : true };
+      this.renderList();
+    } }, label, active ? (this.sort.asc ? " ▲" : " ▼") : "");
+  }
+
+  private href(item: ContentsModel): string {
+    const path = encodePath(item.path);
+    if (item.type === "directory") return `${this.config.baseUrl}tree/${path}`;
+    if (item.type === "notebook") return `${this.config.baseUrl}notebooks/${path}`;
+    return `${this.config.baseUrl}edit/${path}`;
+  }
+
+  private row(item: ContentsModel): HTMLElement {
+    const running = this.running.has(item.path);
+    const check = h("input", { type: "checkbox", class: "item-check", "aria-label": `Select ${item.name}`, "data-path": item.path, onchange: () => this.renderActions() });
+    return h("div", { class: `list-item row${running ? " running" : ""}`, "data-path": item.path, "data-type": item.type },
+      check,
+      h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : "_blank" }, h("span", { class: "item-icon" }, ICON[item.type] ?? "📄"), item.name),
+      running ? h("span", { class: "running-indicator" }, "Running") : null,
+      h("span", { class: "item-modified", title: item.last_modified }, relativeTime(item.last_modified)),
+      h("span", { class: "item-size" }, item.type === "directory" ? "" : formatSize(item.size)));
+  }
+
+  private selected(): ContentsModel[] {
+    const paths = new Set(Array.from(this.list.querySelectorAll<HTMLInputElement>(".item-check:checked")).map((c) => c.dataset.path ?? ""));
+    return this.items.filter((i) => paths.has(i.path));
+  }
+
+  private renderActions(): void {
+    const sel = this.selected();
+    const button = (label: string, id: string, run: () => Promise<void>) =>
+      h("button", { class: "btn", id, onclick: () => void run().catch((e) => notify(String(e.message ?? e), "error", 6000)).then(() => this.refresh()) }, label);
+    const buttons: HTMLElement[] = [];
+    if (sel.length === 1) buttons.push(button("Rename", "rename-button", () => this.rename(sel[0])));
+    if (sel.length >= 1 && sel.every((s) => s.type !== "directory")) buttons.push(button("Duplicate", "duplicate-button", () => this.duplicate(sel)));
+    if (sel.some((s) => this.running.has(s.path))) buttons.push(button("Shutdown", "shutdown-button", () => this.shutdown(sel)));
+    if (sel.length === 1 && sel[0].type !== "directory") buttons.push(h("a", { class: "btn", id: "download-button", href: `${this.config.baseUrl}files/${encodePath(sel[0].path)}?download=1`, download: sel[0].name }, "Download"));
+    if (sel.length >= 1) buttons.push(button("🗑", "delete-button", () => this.remove(sel)));
+    this.actions.replaceChildren(...buttons);
+  }
+
+  private async rename(item: ContentsModel): Promise<void> {
+    const name = await promptDialog(`Rename ${item.type === "directory" ? "folder" : "file"}`, "Enter a new name:", item.name);
+    if (!name || name === item.name) return;
+    const base = item.path.slice(0, item.path.length - item.name.length);
+    await this.api.rename(item.path, base + name);
+  }
+
+  private async duplicate(items: ContentsModel[]): Promise<void> {
+    for (const item of items) await this.api.create(this.dir, { copy_from: item.path });
+  }
+
+  private async remove(items: ContentsModel[]): Promise<void> {
+    const names = items.map((i) => i.name).join(", ");
+    if (!(await confirmDialog("Delete", `Are you sure you want to permanently delete: ${names}?`, "Delete", true))) return;
+    for (const item of items) await this.api.remove(item.path);
+  }
+
+  private async shutdown(items: ContentsModel[]): Promise<void> {
+    const sessions = await this.api.sessions();
+    for (const s of sessions) if (items.some((i) => i.path === s.path)) await this.api.deleteSession(s.id);
+  }
+
+  private async upload(files: File[]): Promise<void> {
+    for (const file of files) {
+      const exists = this.items.some((i) => i.name === file.name);
+      if (exists && !(await confirmDialog("Replace file", `There is already a file named ${file.name}. Do you want to replace it?`, "Overwrite", true))) continue;
+      try {
+        await uploadFile(this.api, this.dir ? `${this.dir}/${file.name}` : file.name, file, (done) => notify(`Uploading ${file.name}: ${Math.round(done * 100)}%`, "info", 800));
+        notify(`Uploaded ${file.name}`);
+      } catch (error) {
+        notify(`Upload of ${file.name} failed: ${error instanceof Error ? error.message : String(error)}`, "error", 8000);
+      }
+    }
+    await this.refresh();
+  }
+
+  async refreshRunning(): Promise<void> {
+    const [sessions, kernels] = await Promise.all([this.api.sessions(), this.api.kernels()]);
+    const withSession = new Set(sessions.map((s) => s.kernel?.id));
+    const rows: HTMLElement[] = [];
+    for (const s of sessions) {
+      rows.push(h("div", { class: "list-item row", "data-path": s.path },
+        h("a", { class: "item-name", href: `${this.config.baseUrl}notebooks/${encodePath(s.path)}`, target: "_blank" }, h("span", { class: "item-icon" }, "📓"), s.path),
+        h("span", { class: "item-modified" }, s.kernel?.name ?? ""),
+        h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.deleteSession(s.id).then(() => this.refreshRunning()) }, "Shutdown")));
+    }
+    for (const k of kernels.filter((k) => !withSession.has(k.id))) {
+      rows.push(h("div", { class: "list-item row", "data-kernel": k.id },
+        h("span", { class: "item-name" }, h("span", { class: "item-icon" }, "⚙"), `Kernel ${k.name} (${k.id.slice(0, 8)})`),
+        h("span", { class: "item-modified" }, k.execution_state),
+        h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.shutdownKernel(k.id).then(() => this.refreshRunning()) }, "Shutdown")));
+    }
+    this.runningList.replaceChildren(...(rows.length ? rows : [h("div", { class: "list-empty" }, "There are no notebooks or kernels running.")]));
+  }
+}
+
+export function formatSize(size: number | null): string {
+  if (size === null || size === undefined) return "";
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = size;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function relativeTime(iso: string, now = Date.now()): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return "";
+  const seconds = Math.round((now - then) / 1000);
+  if (seconds < 60) return "seconds ago";
+  const steps: [number, string][] = [[60, "minute"], [3600, "hour"], [86400, "day"], [2592000, "month"], [31536000, "year"]];
+  let label = "";
+  for (const [size, name] of steps) if (seconds >= size) label = `${Math.floor(seconds / size)} ${name}${Math.floor(seconds / size) === 1 ? "" : "s"} ago`;
+  return label;
+}
+

@@ -1,0 +1,113 @@
+// A CodeMirror 6 editor for one cell, created lazily (first focus or first time on screen).
+
+import { autocompletion, completionKeymap, startCompletion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { defaultKeymap, history, historyKeymap, indentMore, indentLess } from "@codemirror/commands";
+import { markdown } from "@codemirror/lang-markdown";
+import { python } from "@codemirror/lang-python";
+import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { Compartment, EditorState, type Extension } from "@codemirror/state";
+import { drawSelection, EditorView, highlightSpecialChars, keymap, lineNumbers } from "@codemirror/view";
+import type { CellType } from "../model/types";
+
+export interface EditorHooks {
+  onChange(text: string): void;
+  onFocus(): void;
+  /** complete_request: matches and the range they replace, or null. */
+  complete?(code: string, cursor: number): Promise<{ matches: string[]; start: number; end: number } | null>;
+}
+
+const languageSlot = new Compartment();
+const numbersSlot = new Compartment();
+
+function language(type: CellType): Extension {
+  if (type === "code") return python();
+  if (type === "markdown") return markdown();
+  return [];
+}
+
+function kernelCompletion(hooks: EditorHooks) {
+  return async (context: CompletionContext): Promise<CompletionResult | null> => {
+    if (!hooks.complete || !context.explicit) return null;
+    const code = context.state.doc.toString();
+    const reply = await hooks.complete(code, context.pos);
+    if (!reply || reply.matches.length === 0) return null;
+    return {
+      from: reply.start,
+      to: reply.end,
+      options: reply.matches.map((label) => ({ label })),
+      filter: false,
+    };
+  };
+}
+
+/** Tab completes after a word character and indents elsewhere, as in Jupyter. */
+function tabCommand(view: EditorView): boolean {
+  const { head, empty } = view.state.selection.main;
+  const before = view.state.sliceDoc(Math.max(0, head - 1), head);
+  if (empty && /[\w.\])"'/]/.test(before)) return startCompletion(view);
+  return indentMore(view);
+}
+
+export class CellEditor {
+  readonly view: EditorView;
+
+  constructor(parent: HTMLElement, text: string, type: CellType, hooks: EditorHooks, lineNumbersOn = false) {
+    const state = EditorState.create({
+      doc: text,
+      extensions: [
+        highlightSpecialChars(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        indentUnit.of("    "),
+        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        autocompletion({ override: [kernelCompletion(hooks)], activateOnTyping: false, icons: false }),
+        keymap.of([{ key: "Tab", run: tabCommand, shift: indentLess }, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
+        languageSlot.of(language(type)),
+        numbersSlot.of(lineNumbersOn ? lineNumbers() : []),
+        EditorView.lineWrapping,
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) hooks.onChange(update.state.doc.toString());
+          if (update.focusChanged && update.view.hasFocus) hooks.onFocus();
+        }),
+      ],
+    });
+    this.view = new EditorView({ state, parent });
+  }
+
+  get text(): string {
+    return this.view.state.doc.toString();
+  }
+
+  /** Replaces the text (when the model changed it, e.g. split or merge). */
+  setText(text: string): void {
+    if (text === this.text) return;
+    this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: text } });
+  }
+
+  setType(type: CellType): void {
+    this.view.dispatch({ effects: languageSlot.reconfigure(language(type)) });
+  }
+
+  setLineNumbers(on: boolean): void {
+    this.view.dispatch({ effects: numbersSlot.reconfigure(on ? lineNumbers() : []) });
+  }
+
+  get cursor(): number {
+    return this.view.state.selection.main.head;
+  }
+
+  focus(atEnd = false): void {
+    if (atEnd) this.view.dispatch({ selection: { anchor: this.view.state.doc.length } });
+    this.view.focus();
+  }
+
+  blur(): void {
+    this.view.contentDOM.blur();
+  }
+
+  destroy(): void {
+    this.view.destroy();
+  }
+}

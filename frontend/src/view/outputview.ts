@@ -1,0 +1,108 @@
+// The output area of a code cell: applies OutputArea changes to the DOM incrementally.
+
+import type { OutputArea, OutputChange } from "../model/outputs";
+import type { Output } from "../model/types";
+import { ansiPre } from "../render/ansi";
+import { renderMime, type RenderContext } from "../render/mime";
+import { h } from "./dom";
+
+export function renderOutput(output: Output, ctx: RenderContext): HTMLElement {
+  const row = h("div", { class: `output output-${output.output_type.replace("_", "-")}` });
+  const prompt = h("div", { class: "prompt output-prompt" });
+  let body: HTMLElement;
+  switch (output.output_type) {
+    case "stream":
+      body = ansiPre(output.text.endsWith("\r") ? output.text.slice(0, -1) : output.text, `output-stream ${output.name}`);
+      break;
+    case "error":
+      body = ansiPre(output.traceback.length ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`, "output-error");
+      break;
+    case "execute_result":
+      prompt.textContent = `Out[${output.execution_count ?? " "}]:`;
+      body = renderMime(output.data, output.metadata, ctx);
+      break;
+    default:
+      body = renderMime(output.data, output.metadata, ctx);
+  }
+  body.classList.add("output-body");
+  row.append(prompt, body);
+  return row;
+}
+
+export class OutputView {
+  readonly element = h("div", { class: "output-wrapper" });
+  private readonly list = h("div", { class: "output-area" });
+  private readonly collapser = h("div", { class: "output-collapser", title: "Click to expand output; double click to hide output" });
+  private off: () => void;
+
+  constructor(
+    private readonly area: OutputArea,
+    private readonly context: () => RenderContext,
+  ) {
+    this.collapser.addEventListener("click", () => this.toggleScroll());
+    this.collapser.addEventListener("dblclick", () => this.toggleCollapsed());
+    this.element.append(this.collapser, this.list);
+    this.off = area.changed.on((change) => this.apply(change));
+    this.apply({ kind: "reset" });
+  }
+
+  private apply(change: OutputChange): void {
+    const ctx = this.context();
+    if (change.kind === "reset") {
+      this.list.replaceChildren(...this.area.outputs.map((o) => renderOutput(o, ctx)));
+    } else if (change.kind === "append") {
+      this.list.append(renderOutput(this.area.outputs[change.index], ctx));
+    } else {
+      const old = this.list.children[change.index];
+      const fresh = renderOutput(this.area.outputs[change.index], ctx);
+      if (old) old.replaceWith(fresh);
+      else this.list.append(fresh);
+    }
+    this.element.classList.toggle("empty", this.area.length === 0 && !this.list.querySelector(".stdin-row"));
+  }
+
+  /** Re-renders everything (after a trust change). */
+  refresh(): void {
+    this.apply({ kind: "reset" });
+  }
+
+  toggleCollapsed(): void {
+    this.area.collapsed = !this.area.collapsed;
+    this.syncToggles();
+  }
+
+  toggleScroll(): void {
+    this.area.scrolled = !this.area.scrolled;
+    this.syncToggles();
+  }
+
+  syncToggles(): void {
+    this.element.classList.toggle("collapsed", this.area.collapsed);
+    this.list.classList.toggle("scrolled", this.area.scrolled);
+  }
+
+  /** An input() / getpass() prompt in the output area; resolves with what the user typed. */
+  askInput(prompt: string, password: boolean): Promise<string> {
+    return new Promise((resolve) => {
+      const input = h("input", { type: password ? "password" : "text", class: "stdin-input", "aria-label": prompt || "input", autocomplete: "off" });
+      const row = h("div", { class: "output stdin-row" }, h("div", { class: "prompt output-prompt" }), h("div", { class: "output-body stdin" }, h("span", { class: "stdin-prompt" }, prompt), input));
+      input.addEventListener("keydown", (event) => {
+        event.stopPropagation();
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        const value = input.value;
+        row.remove();
+        // The answer shows in the output as the terminal would echo it.
+        this.area.add({ output_type: "stream", name: "stdout", text: `${prompt}${password ? "········" : value}\n` });
+        resolve(value);
+      });
+      this.element.classList.remove("empty");
+      this.list.append(row);
+      input.focus();
+    });
+  }
+
+  dispose(): void {
+    this.off();
+  }
+}

@@ -1,0 +1,115 @@
+"""The HTML shell of every page: the bundle's entry files, the page config, custom/.
+
+The bundle is built by Vite (`make frontend`) into carnet/static/ with hashed names;
+its manifest.json says which files the entry point needs. The page config travels
+as JSON in a <script type="application/json"> tag: base_url, the path, the xsrf
+token if one is set, the autosave interval. The login token never goes in a page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import carnet
+
+STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+_ENTRY = "src/main.ts"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The entry script and stylesheets of the built frontend (paths under static/)."""
+
+    script: str
+    styles: tuple[str, ...]
+
+
+def _read_manifest(path: Path) -> Bundle | None:
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    entry = manifest.get(_ENTRY)
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        return None
+    styles = tuple(str(css) for css in entry.get("css", []))
+    return Bundle(script=entry["file"], styles=styles)
+
+
+@cache
+def _cached_bundle(manifest: Path, mtime_ns: int) -> Bundle | None:
+    return _read_manifest(manifest)
+
+
+def bundle(static_dir: Path = STATIC_DIR) -> Bundle | None:
+    """The built bundle, or None when the frontend was not built."""
+    manifest = static_dir / "manifest.json"
+    try:
+        mtime = manifest.stat().st_mtime_ns
+    except OSError:
+        return None
+    # Keyed by mtime: a rebuild while the server runs is picked up.
+    return _cached_bundle(manifest, mtime)
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON safe inside a <script> element (no '</script>' or '<!--' can appear)."""
+    text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_page(
+    *,
+    page: str,
+    title: str,
+    base_url: str,
+    path: str,
+    xsrf_token: str,
+    autosave_interval: int,
+    built: Bundle,
+) -> str:
+    """The HTML of one page."""
+    config = {
+        "page": page,
+        "baseUrl": base_url,
+        "path": path,
+        "xsrfToken": xsrf_token,
+        "autosaveInterval": autosave_interval,
+        "appVersion": carnet.__version__,
+    }
+    static = html.escape(base_url + "static/", quote=True)
+    custom = html.escape(base_url + "custom/", quote=True)
+    styles = "".join(
+        f'<link rel="stylesheet" href="{static}{html.escape(css)}">' for css in built.styles
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title>"
+        '<link rel="icon" href="data:,">'
+        f"{styles}"
+        f'<link rel="stylesheet" href="{custom}custom.css">'
+        f'<script id="carnet-config" type="application/json">{_script_json(config)}</script>'
+        f'<script type="module" src="{static}{html.escape(built.script)}"></script>'
+        # Deferred classic scripts run after the module above, in order: carnet.events exists.
+        f'<script defer src="{custom}custom.js"></script>'
+        '</head><body><div class="page-loading">Loading…</div></body></html>\n'
+    )
+
+
+def not_built_page() -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<title>Carnet: frontend not built</title></head><body>"
+        "<h1>The Carnet frontend is not built</h1>"
+        "<p>The browser UI is built from <code>frontend/</code> into "
+        f"<code>{html.escape(str(STATIC_DIR))}</code>. Build it with "
+        "<code>make frontend</code> (needs Node.js 20 and npm), then reload this page.</p>"
+        "<p>The REST API under <code>/api</code> works without it.</p></body></html>\n"
+    )
