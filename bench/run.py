@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
-    suites = [a for a in argv if not a.startswith("-")] or ["kernel"]
+    suites = [a for a in argv if not a.startswith("-")] or ["kernel", "server"]
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     for suite in suites:
@@ -27,6 +27,12 @@ def main(argv: list[str]) -> int:
                 kernel_bench.run(round_trips=100, prints=20_000, starts=2)
                 if quick
                 else kernel_bench.run()
+            )
+        elif suite == "server":
+            from bench import server_bench
+
+            report = (
+                server_bench.run(round_trips=100, prints=20_000) if quick else server_bench.run()
             )
         else:
             print(f"unknown suite {suite!r}", file=sys.stderr)
