@@ -12,7 +12,7 @@ install-test:
 
 # Install everything and start the main job.
 run: install
-	$(PYTHON) -m carnet console
+	$(PYTHON) -m carnet notebook
 
 lint:
 	$(PYTHON) -m ruff check src tests bench
