@@ -24,7 +24,7 @@ def shell_reply(kc: BlockingKernelClient, msg_id: str, timeout: float = 15) -> M
 
 
 def iopub_until_idle(kc: BlockingKernelClient, msg_id: str, timeout: float = 15) -> list[Msg]:
-    """IOPub messages caused by msg_id, up to (excluding) its idle status."""
+    """IOPub messages caused by msg_id (status messages left out), up to its idle status."""
     deadline = time.monotonic() + timeout
     seen: list[Msg] = []
     while True:
@@ -37,8 +37,10 @@ def iopub_until_idle(kc: BlockingKernelClient, msg_id: str, timeout: float = 15)
             continue
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return seen
+        if msg["msg_type"] == "status":
+            if msg["content"]["execution_state"] == "idle":
+                return seen
+            continue
         seen.append(msg)
 
 

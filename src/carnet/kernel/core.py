@@ -149,6 +149,9 @@ class KernelCore:
             log.warning("%s failed: %s", msg.msg_type, exc)
             reply = (error_content(exc), {"status": "error"})
         self.io.capture.sync()
+        # Only requests that arrived before the failure is reported count as queued.
+        to_abort = self._take_waiting_executes() if self._abort_queued else []
+        self._abort_queued = False
         if reply is not None:
             content, metadata = reply
             self.socket.send_multipart(
@@ -157,28 +160,32 @@ class KernelCore:
                 )
             )
         iopub.status("idle", msg)
-        if self._abort_queued:
-            self._abort_queued = False
-            self._abort_waiting_executes()
+        for waiting in to_abort:
+            self._abort(waiting)
 
-    def _abort_waiting_executes(self) -> None:
-        """After a failed cell with stop_on_error, queued cells are answered 'aborted'."""
+    def _take_waiting_executes(self) -> list[Message]:
+        """After a failed cell with stop_on_error, the execute requests already queued."""
+        taken: list[Message] = []
         while True:
             msg = self._receive(zmq.NOBLOCK)
             if msg is None:
                 if self._pending_frames():
                     continue
-                return
-            if msg.msg_type != "execute_request":
+                return taken
+            if msg.msg_type == "execute_request":
+                taken.append(msg)
+            else:
                 self._backlog.append(msg)
-                continue
-            self.io.iopub.status("busy", msg)
-            content = {"status": "aborted", "execution_count": None}
-            metadata = {"status": "aborted", "engine": self.engine_id, "dependencies_met": True}
-            self.socket.send_multipart(
-                self.session.serialize(self.session.reply(msg, "execute_reply", content, metadata))
-            )
-            self.io.iopub.status("idle", msg)
+
+    def _abort(self, msg: Message) -> None:
+        """Answer a queued execute_request 'aborted' without running it."""
+        self.io.iopub.status("busy", msg)
+        content = {"status": "aborted", "execution_count": None}
+        metadata = {"status": "aborted", "engine": self.engine_id, "dependencies_met": True}
+        self.socket.send_multipart(
+            self.session.serialize(self.session.reply(msg, "execute_reply", content, metadata))
+        )
+        self.io.iopub.status("idle", msg)
 
     def _pending_frames(self) -> bool:
         events = int(self.socket.getsockopt(zmq.EVENTS))

@@ -91,8 +91,15 @@ class IOPub:
         # One byte per burst, not per message: the owner clears the flag before draining.
         if not self._wake_pending:
             self._wake_pending = True
-            with contextlib.suppress(BlockingIOError):
+            try:
                 os.write(self._wake_w, b"\0")
+            except BlockingIOError:
+                pass  # the pipe is full: the owner is awake anyway
+            except BaseException:
+                # A KeyboardInterrupt from Ctrl-C can land in write(); a flag left set
+                # would silence IOPub for good.
+                self._wake_pending = False
+                raise
 
     def _run(self) -> None:
         poller = zmq.Poller()

@@ -1,0 +1,165 @@
+"""Interrupts (signal and message mode), shutdown, SIGTERM, parent death, command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from queue import Empty
+
+import pytest
+from jupyter_client.blocking.client import BlockingKernelClient
+
+from tests.kernel.conftest import MESSAGE_SPEC, SIGNAL_SPEC, start_kernel, stop_kernel
+from tests.kernel.helpers import evaluate, execute, shell_reply
+
+
+def _wait_started(kc: BlockingKernelClient, msg_id: str) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=1)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+            time.sleep(0.2)  # let the cell get into its loop
+            return
+    raise TimeoutError("the cell never started")
+
+
+def _wait_exit(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("spec", [SIGNAL_SPEC, MESSAGE_SPEC])
+def test_interrupt_busy_loop_and_input(spec: str) -> None:
+    km, kc = start_kernel(spec)
+    try:
+        msg_id = kc.execute("while True: pass")
+        _wait_started(kc, msg_id)
+        km.interrupt_kernel()
+        reply = shell_reply(kc, msg_id, timeout=10)["content"]
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+
+        msg_id = kc.execute("input('waiting: ')")
+        assert kc.get_stdin_msg(timeout=10)["msg_type"] == "input_request"
+        km.interrupt_kernel()
+        reply = shell_reply(kc, msg_id, timeout=10)["content"]
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+
+        # An idle kernel ignores the interrupt and keeps working.
+        km.interrupt_kernel()
+        assert evaluate(kc, "6*7") == "42"
+    finally:
+        stop_kernel(km, kc)
+
+
+def test_shutdown_request_exits_cleanly() -> None:
+    km, kc = start_kernel()
+    try:
+        execute(kc, "x = 1")
+        # Old clients send shutdown_request on shell; it is honoured there too.
+        request = kc.session.msg("shutdown_request", {"restart": True})
+        kc.shell_channel.send(request)
+        reply = shell_reply(kc, request["header"]["msg_id"])["content"]
+        assert reply == {"status": "ok", "restart": True}
+        assert km.provisioner.process.wait(10) == 0  # type: ignore[union-attr]
+    finally:
+        stop_kernel(km, kc)
+
+
+def test_shutdown_on_control_while_code_runs() -> None:
+    km, kc = start_kernel()
+    try:
+        msg_id = kc.execute("import time\nwhile True: time.sleep(0.01)")
+        _wait_started(kc, msg_id)
+        request = kc.session.msg("shutdown_request", {"restart": False})
+        kc.control_channel.send(request)
+        reply = kc.control_channel.get_msg(timeout=10)
+        assert reply["content"] == {"status": "ok", "restart": False}
+        assert km.provisioner.process.wait(10) == 0  # type: ignore[union-attr]
+    finally:
+        stop_kernel(km, kc)
+
+
+def test_sigterm_exits_cleanly() -> None:
+    km, kc = start_kernel()
+    try:
+        execute(kc, "y = 2")
+        process = km.provisioner.process  # type: ignore[union-attr]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+    finally:
+        stop_kernel(km, kc)
+
+
+_LAUNCHER = """
+import subprocess, sys, time
+kernel = subprocess.Popen([sys.executable, "-m", "carnet.kernel", "-f", sys.argv[1]])
+print(kernel.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_exits_when_parent_dies(tmp_path: Path) -> None:
+    connection_file = tmp_path / "kernel-orphan.json"
+    env = {k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"}
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCHER, str(connection_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    kernel_pid = 0
+    try:
+        assert launcher.stdout is not None
+        kernel_pid = int(launcher.stdout.readline())
+        kc = BlockingKernelClient(connection_file=str(connection_file))
+        deadline = time.monotonic() + 20
+        while (
+            not connection_file.exists()
+            or not json.loads(connection_file.read_text())["shell_port"]
+        ):
+            assert time.monotonic() < deadline, "the kernel never wrote its connection file"
+            time.sleep(0.05)
+        kc.load_connection_file()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=20)
+        finally:
+            kc.stop_channels()
+        launcher.kill()
+        launcher.wait(5)
+        assert _wait_exit(kernel_pid, 10), "the kernel outlived its parent"
+    finally:
+        launcher.kill()
+        launcher.wait(5)
+        launcher.stdout.close()  # type: ignore[union-attr]
+        if kernel_pid and not _wait_exit(kernel_pid, 0.1):
+            os.kill(kernel_pid, signal.SIGKILL)
+
+
+def test_command_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "carnet.kernel", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "--connection-file" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "carnet.kernel"], capture_output=True, text=True)
+    assert result.returncode == 2 and "connection file is required" in result.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "carnet.kernel", "-f", str(bad)], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "bad.json" in result.stderr
