@@ -1,0 +1,169 @@
+"""Raw pyzmq against the kernel: forged, replayed and malformed messages are dropped.
+
+The kernel logs each drop to its real stderr, keeps running, and still
+answers kernel_info afterwards. Unknown request types get an error reply.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zmq
+
+from carnet.protocol import DELIMITER, Session
+from carnet.protocol.connection_file import (
+    ConnectionInfo,
+    read_connection_file,
+    write_connection_file,
+)
+
+KEY = "a-test-key-0123456789"
+
+
+class RawKernel:
+    def __init__(self, info: ConnectionInfo, process: subprocess.Popen[bytes]) -> None:
+        self.info = info
+        self.process = process
+        self.session = Session(KEY)
+        self.context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
+        self.shell = self._dealer("shell")
+        self.control = self._dealer("control")
+
+    def _dealer(self, channel: str) -> zmq.Socket[bytes]:
+        socket = self.context.socket(zmq.DEALER)
+        socket.linger = 0
+        socket.connect(self.info.url(channel))
+        return socket
+
+    def request(self, socket: zmq.Socket[bytes], msg_type: str, content: dict) -> list[bytes]:
+        return self.session.serialize(self.session.msg(msg_type, content))  # type: ignore[return-value]
+
+    def receive(self, socket: zmq.Socket[bytes], timeout: float = 10.0) -> list[bytes] | None:
+        if socket.poll(int(timeout * 1000)):
+            return socket.recv_multipart()
+        return None
+
+    def assert_alive(self, socket: zmq.Socket[bytes] | None = None) -> None:
+        socket = socket or self.shell
+        socket.send_multipart(self.request(socket, "kernel_info_request", {}))
+        frames = self.receive(socket)
+        assert frames is not None, "the kernel stopped answering"
+        assert self.session.deserialize(frames).content["implementation"] == "carnet"
+
+    def close(self) -> None:
+        self.context.destroy(linger=0)
+
+
+@pytest.fixture(scope="module")
+def raw_kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RawKernel]:
+    path = tmp_path_factory.mktemp("raw") / "kernel-raw.json"
+    # Ports 0: the kernel picks free ports and writes them back to the file.
+    write_connection_file(ConnectionInfo(0, 0, 0, 0, 0, key=KEY), path)
+    stderr_path = path.with_suffix(".stderr")
+    with stderr_path.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "carnet.kernel", "-f", str(path), "--IPKernelApp.foo=bar"],
+            stderr=stderr,
+        )
+    deadline = time.monotonic() + 20
+    while read_connection_file(path).shell_port == 0:
+        assert time.monotonic() < deadline, "the kernel never wrote its ports"
+        time.sleep(0.02)
+    kernel = RawKernel(read_connection_file(path), process)
+    kernel.stderr_path = stderr_path  # type: ignore[attr-defined]
+    yield kernel
+    kernel.close()
+    process.terminate()
+    process.wait(10)
+
+
+def stderr_of(kernel: RawKernel) -> str:
+    path: Path = kernel.stderr_path  # type: ignore[attr-defined]
+    return path.read_text(errors="replace")
+
+
+def test_unknown_traitlets_options_are_ignored_with_a_warning(raw_kernel: RawKernel) -> None:
+    raw_kernel.assert_alive()
+    assert "ignoring unsupported option '--IPKernelApp.foo=bar'" in stderr_of(raw_kernel)
+
+
+@pytest.mark.parametrize("channel", ["shell", "control"])
+def test_forged_messages_are_dropped(raw_kernel: RawKernel, channel: str) -> None:
+    socket = getattr(raw_kernel, channel)
+    good = raw_kernel.request(socket, "execute_request", {"code": "pwned = 1"})
+    index = good.index(DELIMITER)
+    bad_signature = [*good[: index + 1], b"0" * 64, *good[index + 2 :]]
+    no_signature = [*good[: index + 1], b"", *good[index + 2 :]]
+    tampered = list(good)
+    tampered[-1] = tampered[-1].replace(b"pwned = 1", b"pwned = 2")
+    no_delimiter = [f for f in good if f != DELIMITER]
+    truncated = good[: index + 3]
+    for frames in (bad_signature, no_signature, tampered, no_delimiter, truncated, [b"x"]):
+        socket.send_multipart(frames)
+    assert raw_kernel.receive(socket, timeout=0.5) is None
+    raw_kernel.assert_alive(socket)
+    raw_kernel.assert_alive()
+    log = stderr_of(raw_kernel)
+    assert f"dropped message on {channel}" in log
+    assert "signature" in log
+    # None of them ran.
+    raw_kernel.shell.send_multipart(
+        raw_kernel.request(
+            raw_kernel.shell,
+            "execute_request",
+            {"code": "", "silent": True, "user_expressions": {"x": "'pwned' in dir()"}},
+        )
+    )
+    frames = raw_kernel.receive(raw_kernel.shell)
+    assert frames is not None
+    reply = raw_kernel.session.deserialize(frames)
+    assert reply.content["user_expressions"]["x"]["data"]["text/plain"] == "False"
+
+
+def test_replayed_message_is_dropped(raw_kernel: RawKernel) -> None:
+    frames = raw_kernel.request(raw_kernel.shell, "kernel_info_request", {})
+    raw_kernel.shell.send_multipart(frames)
+    assert raw_kernel.receive(raw_kernel.shell) is not None
+    raw_kernel.shell.send_multipart(frames)
+    assert raw_kernel.receive(raw_kernel.shell, timeout=0.5) is None
+    assert "replay" in stderr_of(raw_kernel)
+    raw_kernel.assert_alive()
+
+
+def test_signed_garbage_json_is_dropped(raw_kernel: RawKernel) -> None:
+    parts = [b"{not json", b"{}", b"{}", b"{}"]
+    frames = [DELIMITER, raw_kernel.session.signer.sign(parts), *parts]
+    raw_kernel.shell.send_multipart(frames)
+    assert raw_kernel.receive(raw_kernel.shell, timeout=0.5) is None
+    assert "not valid JSON" in stderr_of(raw_kernel)
+    raw_kernel.assert_alive()
+
+
+@pytest.mark.parametrize("channel", ["shell", "control"])
+def test_unknown_request_type_gets_an_error_reply(raw_kernel: RawKernel, channel: str) -> None:
+    socket = getattr(raw_kernel, channel)
+    socket.send_multipart(raw_kernel.request(socket, "teleport_request", {}))
+    frames = raw_kernel.receive(socket)
+    assert frames is not None
+    reply = raw_kernel.session.deserialize(frames)
+    assert reply.msg_type == "teleport_reply"
+    assert reply.content["status"] == "error"
+    assert "teleport_request" in reply.content["evalue"]
+    raw_kernel.assert_alive(socket)
+
+
+def test_bad_request_content_gets_an_error_reply(raw_kernel: RawKernel) -> None:
+    shell = raw_kernel.shell
+    shell.send_multipart(raw_kernel.request(shell, "execute_request", {"code": 42}))
+    frames = raw_kernel.receive(shell)
+    assert frames is not None
+    reply = raw_kernel.session.deserialize(frames)
+    assert reply.msg_type == "execute_reply"
+    assert reply.content["status"] == "error"
+    assert "code" in reply.content["evalue"]
+    raw_kernel.assert_alive()
