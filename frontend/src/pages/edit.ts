@@ -9,6 +9,7 @@ import { EditorView, highlightActiveLine, keymap, lineNumbers } from "@codemirro
 import { Api, encodePath } from "../kernel/api";
 import { notify, promptDialog } from "../view/dialog";
 import { h } from "../view/dom";
+import { icon } from "../view/icons";
 import type { PageConfig } from "./config";
 
 function languageFor(path: string): Extension {
@@ -84,9 +85,9 @@ export async function startEditPage(config: PageConfig): Promise<void> {
   });
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
   const header = h("div", { id: "header" }, h("div", { id: "header-container" },
-    h("a", { id: "logo", href: `${config.baseUrl}tree/${encodePath(dir)}` }, h("span", { class: "logo-mark" }, "◆"), h("span", { class: "logo-text" }, "Carnet")),
+    h("a", { id: "logo", href: `${config.baseUrl}tree/${encodePath(dir)}` }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet")),
     h("span", { id: "save_widget" }, name, status)),
-    h("div", { id: "menubar-container" }, h("div", { id: "maintoolbar" }, h("button", { class: "btn", id: "save-button", onclick: () => void save() }, "💾 Save"))));
+    h("div", { id: "menubar-container" }, h("div", { id: "maintoolbar" }, h("button", { class: "btn", id: "save-button", onclick: () => void save() }, icon("save"), "Save"))));
   const host = h("div", { id: "texteditor-container", class: "container" }, view.dom);
   document.body.classList.add("edit_app");
   document.body.replaceChildren(header, h("div", { id: "site" }, host));

@@ -4,12 +4,13 @@
 import { Api, encodePath, type ContentsModel, type KernelspecsModel } from "../kernel/api";
 import { confirmDialog, notify, promptDialog } from "../view/dialog";
 import { h } from "../view/dom";
+import { icon } from "../view/icons";
 import type { PageConfig } from "./config";
 import { uploadFile } from "./upload";
 
 type SortKey = "name" | "last_modified" | "size";
 
-const ICON: Record<string, string> = { directory: "📁", notebook: "📓", file: "📄" };
+const ICON: Record<string, string> = { directory: "folder", notebook: "notebook", file: "file" };
 
 export async function startTreePage(config: PageConfig): Promise<void> {
   const api = new Api(config.baseUrl, config.xsrfToken);
@@ -52,7 +53,7 @@ class TreePage {
     const filesTab = h("div", { id: "notebooks", class: "tab-pane active" },
       h("div", { class: "list-toolbar" }, this.crumbs, h("div", { class: "tree-buttons" }, this.actions,
         h("button", { class: "btn", id: "upload-button", onclick: () => upload.click() }, "Upload"), newDropdown,
-        h("button", { class: "btn", id: "refresh", title: "Refresh", onclick: () => void this.refresh() }, "⟳"), upload)),
+        h("button", { class: "btn", id: "refresh", title: "Refresh", onclick: () => void this.refresh() }, icon("refresh")), upload)),
       this.list);
     const runningTab = h("div", { id: "running", class: "tab-pane" }, h("h3", {}, "Currently running Jupyter processes"), this.runningList);
     const tabs = h("ul", { class: "nav-tabs" });
@@ -67,7 +68,7 @@ class TreePage {
       tabs.append(tab);
     }
     const header = h("div", { id: "header" }, h("div", { id: "header-container" },
-      h("a", { id: "logo", href: `${this.config.baseUrl}tree` }, h("span", { class: "logo-mark" }, "◆"), h("span", { class: "logo-text" }, "Carnet"))));
+      h("a", { id: "logo", href: `${this.config.baseUrl}tree` }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet"))));
     document.body.replaceChildren(header, h("div", { id: "site" }, h("div", { class: "container tree-container" }, tabs, filesTab, runningTab)));
     document.body.addEventListener("dragover", (e) => e.preventDefault());
     document.body.addEventListener("drop", (e) => {
@@ -122,7 +123,7 @@ class TreePage {
 
   private renderCrumbs(): void {
     const parts = this.dir ? this.dir.split("/") : [];
-    this.crumbs.replaceChildren(h("li", {}, h("a", { href: `${this.config.baseUrl}tree`, title: "Home" }, "🏠")));
+    this.crumbs.replaceChildren(h("li", {}, h("a", { href: `${this.config.baseUrl}tree`, title: "Home" }, icon("home", 16))));
     parts.forEach((part, i) => {
       const path = parts.slice(0, i + 1).join("/");
       this.crumbs.append(h("li", {}, h("a", { href: `${this.config.baseUrl}tree/${encodePath(path)}` }, part)));
@@ -152,7 +153,7 @@ class TreePage {
     const rows = this.sorted().map((item) => this.row(item));
     if (this.dir) {
       const parent = this.dir.includes("/") ? this.dir.slice(0, this.dir.lastIndexOf("/")) : "";
-      rows.unshift(h("div", { class: "list-item row" }, h("span", { class: "check-spacer" }), h("a", { class: "item-name", href: `${this.config.baseUrl}tree/${encodePath(parent)}` }, h("span", { class: "item-icon" }, "📁"), "..")));
+      rows.unshift(h("div", { class: "list-item row" }, h("span", { class: "check-spacer" }), h("a", { class: "item-name", href: `${this.config.baseUrl}tree/${encodePath(parent)}` }, h("span", { class: "item-icon icon-directory" }, icon("folder", 16)), "..")));
     }
     this.list.replaceChildren(header, ...rows);
     if (this.items.length === 0) this.list.append(h("div", { class: "list-empty" }, "The notebook list is empty."));
@@ -179,7 +180,7 @@ class TreePage {
     const check = h("input", { type: "checkbox", class: "item-check", "aria-label": `Select ${item.name}`, "data-path": item.path, onchange: () => this.renderActions() });
     return h("div", { class: `list-item row${running ? " running" : ""}`, "data-path": item.path, "data-type": item.type },
       check,
-      h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : "_blank" }, h("span", { class: "item-icon" }, ICON[item.type] ?? "📄"), item.name),
+      h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : "_blank" }, h("span", { class: `item-icon icon-${item.type}` }, icon(ICON[item.type] ?? "file", 16)), item.name),
       running ? h("span", { class: "running-indicator" }, "Running") : null,
       h("span", { class: "item-modified", title: item.last_modified }, relativeTime(item.last_modified)),
       h("span", { class: "item-size" }, item.type === "directory" ? "" : formatSize(item.size)));
@@ -199,7 +200,7 @@ class TreePage {
     if (sel.length >= 1 && sel.every((s) => s.type !== "directory")) buttons.push(button("Duplicate", "duplicate-button", () => this.duplicate(sel)));
     if (sel.some((s) => this.running.has(s.path))) buttons.push(button("Shutdown", "shutdown-button", () => this.shutdown(sel)));
     if (sel.length === 1 && sel[0].type !== "directory") buttons.push(h("a", { class: "btn", id: "download-button", href: `${this.config.baseUrl}files/${encodePath(sel[0].path)}?download=1`, download: sel[0].name }, "Download"));
-    if (sel.length >= 1) buttons.push(button("🗑", "delete-button", () => this.remove(sel)));
+    if (sel.length >= 1) buttons.push(button("Delete", "delete-button", () => this.remove(sel)));
     this.actions.replaceChildren(...buttons);
   }
 
@@ -245,13 +246,13 @@ class TreePage {
     const rows: HTMLElement[] = [];
     for (const s of sessions) {
       rows.push(h("div", { class: "list-item row", "data-path": s.path },
-        h("a", { class: "item-name", href: `${this.config.baseUrl}notebooks/${encodePath(s.path)}`, target: "_blank" }, h("span", { class: "item-icon" }, "📓"), s.path),
+        h("a", { class: "item-name", href: `${this.config.baseUrl}notebooks/${encodePath(s.path)}`, target: "_blank" }, h("span", { class: "item-icon icon-notebook" }, icon("notebook", 16)), s.path),
         h("span", { class: "item-modified" }, s.kernel?.name ?? ""),
         h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.deleteSession(s.id).then(() => this.refreshRunning()) }, "Shutdown")));
     }
     for (const k of kernels.filter((k) => !withSession.has(k.id))) {
       rows.push(h("div", { class: "list-item row", "data-kernel": k.id },
-        h("span", { class: "item-name" }, h("span", { class: "item-icon" }, "⚙"), `Kernel ${k.name} (${k.id.slice(0, 8)})`),
+        h("span", { class: "item-name" }, h("span", { class: "item-icon" }, icon("gear", 16)), `Kernel ${k.name} (${k.id.slice(0, 8)})`),
         h("span", { class: "item-modified" }, k.execution_state),
         h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.shutdownKernel(k.id).then(() => this.refreshRunning()) }, "Shutdown")));
     }

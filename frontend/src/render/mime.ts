@@ -65,7 +65,7 @@ export function renderMime(bundle: Record<string, unknown>, metadata: Record<str
       try {
         new Function("element", text(value))(box);
       } catch (error) {
-        box.append(ansiPre(`Javascript error: ${String(error)}`, "output-error"));
+        box.append(ansiPre(`Javascript error: ${String(error)}`, "traceback-text"));
       }
       break;
     }

@@ -12,10 +12,10 @@ export function renderOutput(output: Output, ctx: RenderContext): HTMLElement {
   let body: HTMLElement;
   switch (output.output_type) {
     case "stream":
-      body = ansiPre(output.text.endsWith("\r") ? output.text.slice(0, -1) : output.text, `output-stream ${output.name}`);
+      body = ansiPre(output.text.endsWith("\r") ? output.text.slice(0, -1) : output.text, `stream-text ${output.name}`);
       break;
     case "error":
-      body = ansiPre(output.traceback.length ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`, "output-error");
+      body = ansiPre(output.traceback.length ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`, "traceback-text");
       break;
     case "execute_result":
       prompt.textContent = `Out[${output.execution_count ?? " "}]:`;

@@ -1,6 +1,7 @@
 // The notebook page's header: name, save status, kernel and trust indicators, menus, toolbar.
 
 import { h } from "../../view/dom";
+import { icon } from "../../view/icons";
 
 export interface Action {
   label: string;
@@ -22,18 +23,18 @@ const MENUS: [string, (string | "-")[]][] = [
 
 const TOOLBAR: (string | "-")[] = ["save", "-", "insert-below", "-", "cut", "copy", "paste-below", "-", "move-up", "move-down", "-", "run-select-next", "interrupt", "restart", "restart-run-all"];
 
-const ICONS: Record<string, string> = {
-  save: "💾",
-  "insert-below": "+",
-  cut: "✂",
-  copy: "⧉",
-  "paste-below": "📋",
-  "move-up": "↑",
-  "move-down": "↓",
-  "run-select-next": "▶ Run",
-  interrupt: "■",
-  restart: "↻",
-  "restart-run-all": "⏩",
+const ICONS: Record<string, [string, string]> = {
+  save: ["save", ""],
+  "insert-below": ["plus", ""],
+  cut: ["cut", ""],
+  copy: ["copy", ""],
+  "paste-below": ["paste", ""],
+  "move-up": ["up", ""],
+  "move-down": ["down", ""],
+  "run-select-next": ["run", "Run"],
+  interrupt: ["stop", ""],
+  restart: ["restart", ""],
+  "restart-run-all": ["forward", ""],
 };
 
 export class NotebookHeader {
@@ -54,7 +55,7 @@ export class NotebookHeader {
     const site = h(
       "div",
       { id: "header-container" },
-      h("a", { id: "logo", href: homeUrl, title: "Dashboard" }, h("span", { class: "logo-mark" }, "◆"), h("span", { class: "logo-text" }, "Carnet")),
+      h("a", { id: "logo", href: homeUrl, title: "Dashboard" }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet")),
       h("span", { id: "save_widget" }, this.name, this.checkpoint, this.dirty),
       h("span", { class: "header-right" }, this.trust, this.kernelName, this.kernelIndicator),
     );
@@ -69,7 +70,7 @@ export class NotebookHeader {
         continue;
       }
       const action = actions[name];
-      toolbar.append(h("button", { class: "btn toolbar-btn", title: action.label, "data-action": name, onclick: () => void action.run() }, ICONS[name] ?? action.label));
+      toolbar.append(h("button", { class: "btn toolbar-btn", title: action.label, "data-action": name, onclick: () => void action.run() }, ...toolbarContent(name, action.label)));
     }
     toolbar.append(h("span", { class: "toolbar-sep" }), this.cellType);
     this.element = h("div", { id: "header" }, site, h("div", { id: "menubar-container" }, menubar, toolbar));
@@ -100,4 +101,10 @@ export class NotebookHeader {
     document.addEventListener("click", () => wrapper.classList.remove("open"));
     return wrapper;
   }
+}
+
+function toolbarContent(name: string, label: string): (Node | string)[] {
+  const entry = ICONS[name];
+  if (!entry) return [label];
+  return entry[1] ? [icon(entry[0]), entry[1]] : [icon(entry[0])];
 }

@@ -1,0 +1,163 @@
+"""Browser end-to-end fixtures: one real Carnet server and one headless Chromium per module.
+
+Chromium is Debian's (/usr/bin/chromium, installed by `make install-test`), driven by
+Playwright for Python; Playwright's own browser downloads are never used. The
+frontend must be built (`make frontend`). Each test gets a fresh page (and browser
+context), logged in through the token URL so the page holds only the login cookie.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.server.conftest import RunningServer, ServerDirs, launch
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STATIC = Path(__file__).resolve().parents[2] / "src" / "carnet" / "static"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# What custom.js records, so tests can see that it ran and which events it got.
+CUSTOM_JS = """
+window.customEvents = [];
+for (const name of ["page_loaded", "kernel_ready", "cell_executed"]) {
+  window.carnet.events.on(name, (detail) => window.customEvents.push([name, detail]));
+}
+document.documentElement.dataset.customJs = "loaded";
+"""
+CUSTOM_CSS = "#notebook-container { border-top: 3px solid rgb(243, 119, 38); }\n"
+
+pytestmark = pytest.mark.e2e
+
+
+def _require_browser() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make install-test installs it)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not (STATIC / "manifest.json").exists():
+        pytest.fail("the frontend is not built: run `make frontend`")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A real server with custom.js and custom.css in its Jupyter config directory."""
+    _require_browser()
+    dirs = ServerDirs(tmp_path_factory.mktemp("e2e"))
+    custom = dirs.config / "custom"
+    custom.mkdir()
+    (custom / "custom.js").write_text(CUSTOM_JS)
+    (custom / "custom.css").write_text(CUSTOM_CSS)
+    running = launch(dirs)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(server: RunningServer) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: RunningServer) -> Iterator[Any]:
+    """A fresh page, logged in (the token URL sets the cookie), collecting page errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.errors = errors
+    tab.goto(server.url + f"tree?token={server.token}")
+    tab.wait_for_selector("#notebook_list .list-header")
+    yield tab
+    context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def write_notebook(server: RunningServer, name: str, cells: list[dict[str, Any]]) -> str:
+    """Writes a notebook into the served directory; its API path."""
+    full = []
+    for i, cell in enumerate(cells):
+        base: dict[str, Any] = {"id": f"cell{i}", "metadata": {}, "source": cell.get("source", "")}
+        base["cell_type"] = cell.get("cell_type", "code")
+        if base["cell_type"] == "code":
+            base["outputs"] = cell.get("outputs", [])
+            base["execution_count"] = cell.get("execution_count")
+        full.append(base)
+    doc = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        "cells": full,
+    }
+    (server.root_dir / name).write_text(json.dumps(doc))
+    return name
+
+
+def code(*lines: str) -> dict[str, Any]:
+    """A code cell of these source lines."""
+    return {"cell_type": "code", "source": "\n".join(lines)}
+
+
+def markdown(*lines: str) -> dict[str, Any]:
+    return {"cell_type": "markdown", "source": "\n".join(lines)}
+
+
+def open_notebook(page: Any, server: RunningServer, path: str) -> None:
+    """Opens a notebook and waits until its kernel is ready."""
+    page.goto(server.url + f"notebooks/{path}")
+    page.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def cell(page: Any, index: int) -> Any:
+    return page.locator("#notebook-container > .cell").nth(index)
+
+
+def edit_cell(page: Any, index: int, text: str) -> None:
+    """Puts `text` in cell `index` (replacing its source), leaving it in edit mode."""
+    target = cell(page, index)
+    target.locator(".input-area").click()
+    page.wait_for_selector(f"#notebook-container > .cell:nth-child({index + 1}).editing")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+
+
+def clean(server: RunningServer) -> None:
+    """Shuts down every session, so each test starts without kernels of earlier ones."""
+    with server.client() as client:
+        for session in client.get("api/sessions").json():
+            client.delete(f"api/sessions/{session['id']}")
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_sessions(server: RunningServer) -> Iterator[None]:
+    yield
+    clean(server)
+
+
+__all__ = ["cell", "code", "edit_cell", "markdown", "open_notebook", "screenshot", "write_notebook"]
