@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -163,3 +164,29 @@ def test_command_line(tmp_path: Path) -> None:
         [sys.executable, "-m", "carnet.kernel", "-f", str(bad)], capture_output=True, text=True
     )
     assert result.returncode == 2 and "bad.json" in result.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = tmp_path / "busy.json"
+        ports = {f"{c}_port": 0 for c in ("iopub", "stdin", "control", "hb")}
+        busy.write_text(json.dumps({"shell_port": taken.getsockname()[1], **ports, "key": "k"}))
+        result = subprocess.run(
+            [sys.executable, "-m", "carnet.kernel", "-f", str(busy)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 1 and "cannot bind" in result.stderr
+
+
+def test_restart_keeps_ports_and_forgets_state() -> None:
+    km, kc = start_kernel()
+    try:
+        execute(kc, "state = 'old'")
+        ports = (km.shell_port, km.iopub_port, km.control_port)
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=30)
+        assert (km.shell_port, km.iopub_port, km.control_port) == ports
+        assert evaluate(kc, "'state' in dir()") == "False"
+    finally:
+        stop_kernel(km, kc)

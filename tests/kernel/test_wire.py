@@ -167,3 +167,46 @@ def test_bad_request_content_gets_an_error_reply(raw_kernel: RawKernel) -> None:
     assert reply.content["status"] == "error"
     assert "code" in reply.content["evalue"]
     raw_kernel.assert_alive()
+
+
+def test_heartbeat_echoes_while_code_runs(raw_kernel: RawKernel) -> None:
+    hb = raw_kernel.context.socket(zmq.REQ)
+    hb.linger = 0
+    hb.connect(raw_kernel.info.url("hb"))
+    shell = raw_kernel.shell
+    shell.send_multipart(
+        raw_kernel.request(shell, "execute_request", {"code": "import time; time.sleep(1.5)"})
+    )
+    time.sleep(0.3)
+    started = time.monotonic()
+    hb.send(b"ping")
+    assert hb.poll(1000), "no heartbeat while the kernel was busy"
+    assert hb.recv() == b"ping"
+    assert time.monotonic() - started < 1.0
+    assert raw_kernel.receive(shell) is not None  # the execute_reply
+    hb.close()
+
+
+def test_ipc_transport(tmp_path: Path) -> None:
+    from jupyter_client.blocking.client import BlockingKernelClient
+
+    path = tmp_path / "kernel-ipc.json"
+    info = ConnectionInfo(0, 0, 0, 0, 0, key=KEY, ip=str(tmp_path / "kipc"), transport="ipc")
+    write_connection_file(info, path)
+    process = subprocess.Popen([sys.executable, "-m", "carnet.kernel", "-f", str(path)])
+    kc = BlockingKernelClient(connection_file=str(path))
+    try:
+        deadline = time.monotonic() + 20
+        while read_connection_file(path).shell_port == 0:
+            assert time.monotonic() < deadline, "the kernel never wrote its ports"
+            time.sleep(0.02)
+        assert (tmp_path / f"kipc-{read_connection_file(path).shell_port}").exists()
+        kc.load_connection_file()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=20)
+        reply = kc.execute_interactive("print(6*7)", timeout=20)
+        assert reply["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        process.terminate()
+        assert process.wait(10) == 0

@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so that `--help` stays instant.
     from carnet.errors import ConnectionFileError
     from carnet.kernel.app import KernelApp
-    from carnet.protocol.connection_file import ConnectionInfo, read_connection_file
+    from carnet.protocol.connection_file import CHANNELS, ConnectionInfo, read_connection_file
     from carnet.protocol.signing import Signer
 
     for option in unknown:
@@ -58,7 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConnectionFileError, ValueError) as exc:
         print(f"carnet.kernel: {exc}", file=sys.stderr)
         return 2
-    return KernelApp(info, path, capture_fds=args.capture_fds).run()
+    import zmq
+
+    try:
+        app = KernelApp(info, path, capture_fds=args.capture_fds)
+    except zmq.ZMQError as exc:
+        print(
+            f"carnet.kernel: cannot bind the kernel's sockets on {info.transport}://{info.ip} "
+            f"(ports {', '.join(str(info.port(c)) for c in CHANNELS)}): {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    return app.run()
 
 
 if __name__ == "__main__":
