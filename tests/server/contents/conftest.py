@@ -53,6 +53,7 @@ class Api:
     client: httpx.Client
     root: Path
     prefix: str  # the base_url, without its trailing slash
+    pid: int  # the server process
 
     def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
         return self.client.request(method, self.prefix + path, **kwargs)  # type: ignore[arg-type]
@@ -65,7 +66,7 @@ def _api(start_server: StartServer, *args: str) -> Iterator[Api]:
     server = start_server(f"--NotebookApp.base_url={BASE_URL}", *args)
     origin = f"http://127.0.0.1:{server.port}"
     with httpx.Client(base_url=origin, headers=server.auth_headers, timeout=10) as client:
-        yield Api(client, server.root_dir, BASE_URL.rstrip("/"))
+        yield Api(client, server.root_dir, BASE_URL.rstrip("/"), server.process.pid)
 
 
 @pytest.fixture

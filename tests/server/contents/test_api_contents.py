@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 from tests.server.contents.conftest import Api
@@ -158,8 +159,16 @@ def test_copy_names_like_jupyter(api: Api) -> None:
     into_dir = api.request("POST", "/api/contents/d", json={"copy_from": "a.ipynb"})
     assert into_dir.json()["path"] == "d/a.ipynb"
     assert (api.root / "d/a.ipynb").read_bytes() == (api.root / "a.ipynb").read_bytes()
+    (api.root / "d/inner").mkdir()
+    (api.root / "d/link").symlink_to(api.root.parent)  # copied as a link, never followed
     directory = api.request("POST", "/api/contents", json={"copy_from": "d"})
-    assert (directory.status_code, directory.json()["reason"]) == (400, "bad type")
+    assert (directory.status_code, directory.json()["path"]) == (201, "d-Copy1")
+    assert (api.root / "d-Copy1/a.ipynb").read_bytes() == (api.root / "a.ipynb").read_bytes()
+    assert (api.root / "d-Copy1/inner").is_dir()
+    assert os.readlink(api.root / "d-Copy1/link") == str(api.root.parent)
+    into_itself = api.request("POST", "/api/contents/d/inner", json={"copy_from": "d"})
+    assert (into_itself.status_code, into_itself.json()["reason"]) == (400, "bad path")
+    assert sorted(p.name for p in (api.root / "d/inner").iterdir()) == []
     missing = api.request("POST", "/api/contents", json={"copy_from": "zzz.ipynb"})
     assert missing.status_code == 404
     put_copy = api.request("PUT", "/api/contents/x.ipynb", json={"copy_from": "a.ipynb"})

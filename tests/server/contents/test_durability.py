@@ -96,7 +96,7 @@ def tiny_api(server_dirs: ServerDirs, start_server: StartServer) -> Iterator[Api
         server = start_server(f"--NotebookApp.base_url={BASE_URL}")
         origin = f"http://127.0.0.1:{server.port}"
         with httpx.Client(base_url=origin, headers=server.auth_headers, timeout=10) as client:
-            yield Api(client, server.root_dir, BASE_URL.rstrip("/"))
+            yield Api(client, server.root_dir, BASE_URL.rstrip("/"), server.process.pid)
     finally:
         subprocess.run(["umount", "-l", str(server_dirs.root)], check=False)
 

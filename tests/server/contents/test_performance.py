@@ -1,15 +1,32 @@
-"""A 10 MB notebook saves and loads through /api/contents well under a second."""
+"""A 10 MB notebook saves and loads through /api/contents well under a second.
+
+The limit is on the server's CPU time per request, read from /proc: this machine is
+shared with other test runs, so wall time measures the neighbours as much as us.
+Wall time is printed alongside, and held to a loose bound.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
 
 from tests.server.contents.conftest import Api
 
 TARGET_BYTES = 10_000_000
-LIMIT_SECONDS = 1.0
+CPU_LIMIT = 0.8
+WALL_LIMIT = 5.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def big_notebook(cells: int) -> dict[str, object]:
@@ -39,25 +56,39 @@ def big_notebook(cells: int) -> dict[str, object]:
     return {"cells": made, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
+def measure(pid: int, request: Callable[[], httpx.Response]) -> tuple[float, float]:
+    """(server CPU seconds, wall seconds) of one request."""
+    cpu, wall = cpu_seconds(pid), time.perf_counter()
+    response = request()
+    assert response.status_code in (200, 201), response.text[:200]
+    return cpu_seconds(pid) - cpu, time.perf_counter() - wall
+
+
 def test_ten_megabyte_notebook_saves_and_loads_fast(api: Api) -> None:
     nb = big_notebook(1500)
     body = json.dumps({"type": "notebook", "content": nb}).encode()
     headers = {"Content-Type": "application/json"}
     saves, loads = [], []
     for _ in range(3):
-        start = time.perf_counter()
-        saved = api.request("PUT", "/api/contents/big.ipynb", content=body, headers=headers)
-        saves.append(time.perf_counter() - start)
-        assert saved.status_code in (200, 201)
+        saves.append(
+            measure(
+                api.pid,
+                lambda: api.request(
+                    "PUT", "/api/contents/big.ipynb", content=body, headers=headers
+                ),
+            )
+        )
         (api.root / "big.ipynb").touch()  # a changed file: no cached validation
-        start = time.perf_counter()
-        loaded = api.get("/api/contents/big.ipynb")
-        loads.append(time.perf_counter() - start)
-        assert loaded.status_code == 200
-        assert "message" not in loaded.json()
+        loads.append(measure(api.pid, lambda: api.get("/api/contents/big.ipynb")))
     size = (api.root / "big.ipynb").stat().st_size
     assert size >= TARGET_BYTES
-    assert loaded.json()["content"] == nb
-    save, load = statistics.median(saves), statistics.median(loads)
-    print(f"\n{size / 1e6:.1f} MB notebook: save {save:.3f} s, load {load:.3f} s (median of 3)")
-    assert save < LIMIT_SECONDS and load < LIMIT_SECONDS, (saves, loads)
+    loaded = api.get("/api/contents/big.ipynb").json()
+    assert loaded["content"] == nb and "message" not in loaded
+    save_cpu, save_wall = (statistics.median(x) for x in zip(*saves, strict=True))
+    load_cpu, load_wall = (statistics.median(x) for x in zip(*loads, strict=True))
+    print(
+        f"\n{size / 1e6:.1f} MB notebook, median of 3: save {save_cpu:.3f} s CPU"
+        f" ({save_wall:.3f} s wall), load {load_cpu:.3f} s CPU ({load_wall:.3f} s wall)"
+    )
+    assert save_cpu < CPU_LIMIT and load_cpu < CPU_LIMIT, (saves, loads)
+    assert save_wall < WALL_LIMIT and load_wall < WALL_LIMIT, (saves, loads)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -130,4 +131,27 @@ def commit_staged(staged: Path, target: Path, api_path: str) -> None:
         os.replace(staged, target)
     except OSError as exc:
         raise write_error(api_path, exc) from exc
+    _fsync_dir(target.parent)
+
+
+def copy_tree(source: Path, target: Path, api_path: str) -> None:
+    """Copy a directory so that `target` appears complete or not at all.
+
+    The copy is built in a hidden staging directory beside the target and renamed into
+    place (over an empty placeholder, if one was reserved). Symlinks are copied as
+    links, never followed, so a link leading outside the root is not read through.
+    """
+    try:
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".~{target.name}.", suffix="~"))
+    except OSError as exc:
+        raise write_error(api_path, exc) from exc
+    try:
+        shutil.copytree(source, staging, symlinks=True, dirs_exist_ok=True)
+        os.replace(staging, target)
+    except OSError as exc:  # shutil.Error (some entries failed) is an OSError too
+        shutil.rmtree(staging, ignore_errors=True)
+        raise write_error(api_path, exc) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _fsync_dir(target.parent)

@@ -213,27 +213,38 @@ class FileStore:
         source = self.paths.resolve(from_path)
         source_kind = self.kind(source.api)
         if source_kind is None:
-            raise ContentsNotFound(f"No such file: {source.api!r}", "not found")
-        if source_kind == "directory":
-            raise InvalidContents("Cannot copy directories", "bad type")
+            raise ContentsNotFound(f"No such file or directory: {source.api!r}", "not found")
+        if not source.api:
+            raise InvalidContents("Cannot copy the root directory", "bad path")
+        is_dir = source_kind == "directory"
         destination = split(source.api)[0] if to_path is None else to_path
         if self.kind(destination) == "directory":
             directory = self._directory(destination)
             base = naming.copy_base(split(source.api)[1])
-            name = self._reserve(directory, base, naming.COPY_INSERT, False)
+            name = self._reserve(directory, base, naming.COPY_INSERT, is_dir)
             with self._unreserve_on_failure(directory, name):
                 target = self.paths.resolve(join(directory.api, name))
-                atomic.copy_file(source.real, target.real, target.api)
+                self._copy_to(source, target, is_dir)
         else:
             target = self.paths.resolve(destination)
             self._require_parent(target)
             if os.path.lexists(target.entry):
                 raise ContentsConflict(f"File already exists: {target.api!r}", "exists")
-            atomic.copy_file(source.real, target.real, target.api)
+            self._copy_to(source, target, is_dir)
         if target.api.endswith(".ipynb") and not checkpoints.list_for(target.real):
             # Jupyter's copy saves the notebook, and a first save leaves a checkpoint.
             checkpoints.create(target.real, target.api)
         return self.get(target.api, content=False)
+
+    def _copy_to(self, source: Resolved, target: Resolved, is_dir: bool) -> None:
+        if not is_dir:
+            atomic.copy_file(source.real, target.real, target.api)
+            return
+        if target.real.is_relative_to(source.real):
+            raise InvalidContents(
+                f"Cannot copy {source.api!r} into itself ({target.api!r})", "bad path"
+            )
+        atomic.copy_tree(source.real, target.real, target.api)
 
     def _directory(self, path: str) -> Resolved:
         directory = self.paths.resolve(path)
