@@ -120,7 +120,7 @@ def test_default_and_configured_headers(start_server: StartServer) -> None:
 def test_defaults_without_configuration(server: RunningServer) -> None:
     with server.client() as client:
         headers = client.get("api/status").headers
-    assert headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'self'"
 
 
 def test_base_url_prefixes_every_route(start_server: StartServer) -> None:

@@ -24,10 +24,13 @@ def test_missing_or_wrong_credentials_are_refused(server: RunningServer) -> None
             {"Cookie": f"carnet-login-{server.port}={server.token}"},
         ]
         for headers in wrong:
-            for path in ("api/status", "api/me", "api/spec.yaml", "api/contents", "tree"):
+            for path in ("api/status", "api/me", "api/spec.yaml", "api/contents"):
                 response = client.get(path, headers=headers)
                 assert response.status_code == 403, (path, headers)
                 assert response.json()["message"] == "Forbidden"
+            page = client.get("tree", headers=headers)
+            assert page.status_code == 302
+            assert page.headers["location"] == "/login?next=%2Ftree"
         assert client.get("api/status", params={"token": "nope"}).status_code == 403
         assert client.post("api/contents", json={"type": "directory"}).status_code == 403
         assert not any(server.root_dir.iterdir())

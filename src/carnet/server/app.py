@@ -17,11 +17,10 @@ from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
 from carnet.server.api import contents, core, files, kernels, kernelspecs, sessions, spec
-from carnet.server.auth.credentials import Credentials
-from carnet.server.auth.identity import server_owner
-from carnet.server.auth.middleware import TokenAuthMiddleware
+from carnet.server.auth import login
+from carnet.server.auth.stack import make_credentials, security_middleware
+from carnet.server.auth.throttle import LoginThrottle
 from carnet.server.contents import ContentsManager
-from carnet.server.headers import HeadersMiddleware
 from carnet.server.http_errors import exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.pages import routes as pages_routes
@@ -57,6 +56,7 @@ def _route_families() -> list[BaseRoute]:
 
     return [
         Route("/", root_redirect, methods=["GET"]),
+        *login.routes(),
         *core.routes(),
         *spec.routes(),
         *contents.routes(),
@@ -86,22 +86,14 @@ def create_app(settings: ServerSettings) -> Starlette:
     from starlette.routing import Mount
 
     activity = Activity()
-    credentials = Credentials(
-        token=settings.token,
-        password_hash=settings.password,
-        owner=server_owner(),
-        port=settings.port,
-    )
+    credentials = make_credentials(settings)
     api_routes = _route_families()
     base = settings.base_url
     routes = api_routes if base == "/" else [Mount(base.rstrip("/"), routes=api_routes)]
-    # Outermost first: log every request (refusals too), then headers, then auth.
+    # Outermost first: log every request (refusals too), then the security checks.
     middleware = [
         Middleware(AccessLogMiddleware, activity=activity, base_url=base),
-        Middleware(HeadersMiddleware, configured=settings.headers),
-        Middleware(
-            TokenAuthMiddleware, credentials=credentials, base_url=base, secure=settings.secure
-        ),
+        *security_middleware(settings, credentials),
     ]
     app = Starlette(
         routes=routes,
@@ -112,6 +104,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.settings = settings
     app.state.activity = activity
     app.state.credentials = credentials
+    app.state.login_throttle = LoginThrottle()
     app.state.api_routes = api_routes
     app.state.shutdown_hooks = []
     app.state.contents = ContentsManager(settings.root_dir, allow_hidden=settings.allow_hidden)

@@ -115,6 +115,24 @@ class ServerOptions(Configurable):
         help="A hashed password for the login page (argon2, or Jupyter's sha1/sha256 "
         "forms); `carnet notebook password` sets it.",
     )
+    read_only_token = Unicode(
+        "",
+        config=True,
+        help="A second token that grants read-only access: open notebooks and see outputs, "
+        "but not execute, edit, save or manage kernels. Empty: no read-only token.",
+    )
+    read_only_password = Unicode(
+        "",
+        config=True,
+        help="A hashed password (same forms as password) that grants read-only access.",
+    )
+    allow_unauthenticated_remote_access = Bool(
+        False,
+        config=True,
+        help="With authentication disabled (token and password both ''), allow listening "
+        "on an address other than loopback. Off: the server refuses to start, since "
+        "anyone on the network could run code.",
+    )
     password_required = Bool(
         False, config=True, help="Refuse to start without a password configured."
     )

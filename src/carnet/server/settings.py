@@ -9,6 +9,7 @@ environment, or generated).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,6 +50,9 @@ class ServerSettings:
     allow_password_change: bool = True
     disable_check_xsrf: bool = False
     allow_remote_access: bool = False
+    read_only_token: str = ""
+    read_only_password: str = ""
+    allow_unauthenticated_remote_access: bool = False
     local_hostnames: tuple[str, ...] = ("localhost",)
     allow_origin: str = ""
     allow_origin_pat: str = ""
@@ -104,6 +108,7 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         _check_tls(_expand(app.certfile), _expand(app.keyfile), _expand(app.client_ca))
     if app.password_required and not app.password:
         raise ConfigError("NotebookApp.password_required is set but no password is configured")
+    _check_authentication(app, token)
     contents = FileContentsManager(config=loaded.config)
     return ServerSettings(
         root_dir=root_dir,
@@ -130,6 +135,9 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         allow_password_change=app.allow_password_change,
         disable_check_xsrf=app.disable_check_xsrf,
         allow_remote_access=app.allow_remote_access,
+        read_only_token=app.read_only_token,
+        read_only_password=app.read_only_password,
+        allow_unauthenticated_remote_access=app.allow_unauthenticated_remote_access,
         local_hostnames=tuple(app.local_hostnames),
         allow_origin=app.allow_origin,
         allow_origin_pat=app.allow_origin_pat,
@@ -149,6 +157,31 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         allow_hidden=bool(contents.allow_hidden),
         config=loaded.config,
     )
+
+
+def _check_authentication(app: Any, token: str) -> None:
+    """Password hashes must be checkable; no unauthenticated server on the network by accident."""
+    from carnet.server.auth.hosts import listens_on_loopback_only
+    from carnet.server.auth.passwords import check_hash
+
+    check_hash(app.password)
+    try:
+        re.compile(app.allow_origin_pat)
+    except re.error as exc:
+        message = f"NotebookApp.allow_origin_pat: not a regular expression: {exc}"
+        raise ConfigError(message) from None
+    try:
+        check_hash(app.read_only_password)
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace(".password:", ".read_only_password:")) from None
+    if token or app.password or app.sock or app.allow_unauthenticated_remote_access:
+        return
+    if not listens_on_loopback_only("" if app.ip == "*" else app.ip):
+        raise ConfigError(
+            f"NotebookApp.ip={app.ip!r} with authentication disabled (token and password "
+            "both '') would let anyone on the network run code; listen on localhost, set a "
+            "token or password, or set NotebookApp.allow_unauthenticated_remote_access=True"
+        )
 
 
 def _expand(value: str) -> str:

@@ -1,25 +1,29 @@
-"""Token authentication as ASGI middleware, the Jupyter way.
+"""Authentication as ASGI middleware, the Jupyter way.
 
 A request is authenticated by an `Authorization: token <t>` header, a `?token=<t>`
-parameter, or the login cookie. A page (not /api) fetched with a valid `?token=`
-gets the cookie and a redirect to the same URL without the token, so the token
-does not linger in the address bar, history or Referer. Unauthenticated requests
-get 403, as jupyter_server answers them; websockets are refused before accepting.
+parameter, or the login cookie (set by /login or by a page opened with `?token=`).
+A page (not /api) fetched with a valid `?token=` gets the cookie and a redirect to
+the same URL without the token, so the token does not linger in the address bar,
+history or Referer. Unauthenticated page views are redirected to the login page;
+other unauthenticated requests get 403 JSON, as jupyter_server answers them;
+websockets are refused before accepting.
 
 The authenticated user goes to scope["user"] (Starlette's request.user) and how
 it was proven to scope["auth"] ("header", "query", "cookie", "none" when auth is
-disabled, "anonymous" on a public path without credentials), which a
-cross-site request forgery check needs. Password login and host/origin checks are
-separate middleware around this one.
+disabled, "anonymous" on a public path without credentials), which the
+cross-site request forgery check needs.
 """
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from carnet.server import asgi
 from carnet.server.auth.credentials import Credentials
+from carnet.server.auth.identity import User
 
 # Reachable without credentials: clients probe the API version before logging in.
-PUBLIC_PATHS = frozenset({"/api"})
+PUBLIC_PATHS = frozenset({"/api", "/login", "/logout"})
 
 
 class TokenAuthMiddleware:
@@ -36,56 +40,84 @@ class TokenAuthMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        method = self._authenticate(scope)
+        user, method = self._authenticate(scope)
         relative = asgi.relative_path(scope, self.base_url)
-        if method is None and relative not in self.public_paths:
-            await self._refuse(scope, send)
+        if user is None and relative not in self.public_paths:
+            await self._refuse(scope, send, relative)
             return
-        if method is not None:
-            scope["user"] = self.credentials.owner
-        scope["auth"] = method or "anonymous"
-        if method == "query" and self._is_page_view(scope, relative):
-            await self._strip_token(scope, send)
+        if user is not None:
+            scope["user"] = user
+        scope["auth"] = method
+        if method == "query" and user is not None and self._is_page_view(scope, relative):
+            await self._strip_token(scope, send, user)
             return
         await self.app(scope, receive, send)
 
-    def _authenticate(self, scope: asgi.Scope) -> str | None:
+    def _authenticate(self, scope: asgi.Scope) -> tuple[User | None, str]:
         creds = self.credentials
         if not creds.enabled:
-            return "none"
+            return creds.owner, "none"
         scheme, _, value = asgi.header(scope, "authorization").partition(" ")
-        if scheme.lower() == "token" and creds.token_matches(value.strip()):
-            return "header"
+        if scheme.lower() == "token":
+            user = creds.user_for_token(value.strip())
+            if user is not None:
+                return user, "header"
         for name, value in asgi.query_params(scope):
-            if name == "token" and creds.token_matches(value):
-                return "query"
-        if creds.cookie_matches(asgi.cookies(scope).get(creds.cookie_name, "")):
-            return "cookie"
-        return None
+            if name == "token":
+                user = creds.user_for_token(value)
+                if user is not None:
+                    return user, "query"
+        user = creds.user_for_cookie(asgi.cookies(scope).get(creds.cookie_name, ""))
+        if user is not None:
+            return user, "cookie"
+        return None, "anonymous"
 
     @staticmethod
     def _is_page_view(scope: asgi.Scope, relative: str) -> bool:
         api = relative == "/api" or relative.startswith("/api/")
         return scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not api
 
-    def login_cookie_header(self) -> tuple[bytes, bytes]:
-        attributes = f"Path={self.base_url}; HttpOnly; SameSite=Lax"
-        if self.secure:
-            attributes += "; Secure"
-        value = f"{self.credentials.cookie_name}={self.credentials.cookie_value()}; {attributes}"
-        return (b"set-cookie", value.encode("latin-1"))
+    def login_cookie_header(self, user: User) -> tuple[bytes, bytes]:
+        return login_cookie(self.credentials, user, self.base_url, self.secure)
 
-    async def _strip_token(self, scope: asgi.Scope, send: asgi.Send) -> None:
+    async def _strip_token(self, scope: asgi.Scope, send: asgi.Send, user: User) -> None:
         raw_path = scope.get("raw_path") or str(scope["path"]).encode()
         query = asgi.query_without(scope, "token")
         location = raw_path.decode("latin-1") + (f"?{query}" if query else "")
         # Browsers read //evil.example and /\evil.example as another host: keep it on ours.
         location = "/" + location.lstrip("/\\")
-        await asgi.send_redirect(send, location, [self.login_cookie_header()])
+        await asgi.send_redirect(send, location, [self.login_cookie_header(user)])
 
-    async def _refuse(self, scope: asgi.Scope, send: asgi.Send) -> None:
+    async def _refuse(self, scope: asgi.Scope, send: asgi.Send, relative: str) -> None:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
+        if self._is_page_view(scope, relative) and relative:
+            raw_path = scope.get("raw_path") or str(scope["path"]).encode()
+            target = raw_path.decode("latin-1")
+            if scope.get("query_string"):
+                target += "?" + asgi.query_without(scope, "token")
+            location = f"{self.base_url}login?next={quote(target, safe='')}"
+            await asgi.send_redirect(send, location, [])
+            return
         body = {"message": "Forbidden", "reason": "authentication required"}
         await asgi.send_json(send, 403, body, [])
+
+
+def login_cookie(
+    credentials: Credentials, user: User, base_url: str, secure: bool
+) -> tuple[bytes, bytes]:
+    """The Set-Cookie header that logs a user in: HttpOnly, SameSite=Lax, Secure under TLS."""
+    attributes = f"Path={base_url}; HttpOnly; SameSite=Lax"
+    if secure:
+        attributes += "; Secure"
+    value = f"{credentials.cookie_name}={credentials.cookie_value(user)}; {attributes}"
+    return (b"set-cookie", value.encode("latin-1"))
+
+
+def logout_cookie(credentials: Credentials, base_url: str, secure: bool) -> tuple[bytes, bytes]:
+    """The Set-Cookie header that removes the login cookie."""
+    attributes = f"Path={base_url}; HttpOnly; SameSite=Lax; Max-Age=0"
+    if secure:
+        attributes += "; Secure"
+    return (b"set-cookie", f"{credentials.cookie_name}=; {attributes}".encode("latin-1"))
