@@ -7,16 +7,25 @@ feature adds), and so must the files they leave on disk, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import secrets
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from jupyter_server.services.contents.filemanager import AsyncFileContentsManager
 
 from carnet.server.contents import ContentsManager
-from tests.server.contents.conftest import SAMPLES, run
+from tests.server.conftest import free_port
+from tests.server.contents.conftest import BASE_URL, SAMPLES, Api, run
 
 
 def _populate(root: Path) -> None:
@@ -106,3 +115,130 @@ def test_same_models_names_and_files(pair: tuple[Any, ContentsManager, Path, Pat
         }
 
     assert tree(ours) == tree(theirs)
+
+
+@pytest.fixture
+def jupyter_server(tmp_path: Path) -> Iterator[tuple[httpx.Client, Path]]:
+    """A real `jupyter server` on a free port, with a token and the same base_url as `api`."""
+    root, runtime, config = tmp_path / "jroot", tmp_path / "jruntime", tmp_path / "jconfig"
+    for directory in (root, runtime, config):
+        directory.mkdir()
+    token, port = secrets.token_hex(16), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_")}
+    env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(runtime))
+    command = [
+        sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
+        "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", f"--ServerApp.base_url={BASE_URL}",
+        "--FileContentsManager.delete_to_trash=False",
+    ]  # fmt: skip
+    log = open(tmp_path / "jupyter.log", "wb")  # noqa: SIM115 (closed in the finalizer)
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    client = httpx.Client(
+        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"token {token}"}
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, (tmp_path / "jupyter.log").read_text()
+            assert time.monotonic() < deadline, "jupyter server did not start"
+            with contextlib.suppress(httpx.TransportError):
+                if client.get(f"{BASE_URL}api/status").status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield client, root
+    finally:
+        client.close()
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()
+
+
+# (method, path, JSON body): a session as a frontend drives it, errors included.
+SESSION: list[tuple[str, str, Any]] = [
+    ("GET", "api/contents", None),
+    ("GET", "api/contents/t.txt", None),
+    ("GET", "api/contents/t.txt?format=base64", None),
+    ("GET", "api/contents/t.txt?content=0&hash=1", None),
+    ("GET", "api/contents/b.bin?format=text", None),
+    ("GET", "api/contents/sub?type=file", None),
+    ("GET", "api/contents/t.txt?type=directory", None),
+    ("GET", "api/contents/missing.txt", None),
+    ("GET", "api/contents/.hidden", None),
+    ("GET", "api/contents/bad.ipynb", None),
+    ("POST", "api/contents", {"type": "notebook"}),
+    ("POST", "api/contents", {"type": "notebook"}),
+    ("POST", "api/contents/sub", {"type": "file", "ext": ".txt"}),
+    ("POST", "api/contents", {"type": "directory"}),
+    ("POST", "api/contents", {"copy_from": "Untitled.ipynb"}),
+    ("POST", "api/contents/sub", {"copy_from": "t.txt"}),
+    ("POST", "api/contents", {"copy_from": "missing.txt"}),
+    ("POST", "api/contents/t.txt", {"type": "file"}),
+    ("POST", "api/contents/nowhere", {"type": "file"}),
+    ("PUT", "api/contents/new%20file.txt", {"type": "file", "format": "text", "content": "x"}),
+    ("PUT", "api/contents/new%20file.txt", {"type": "file", "format": "text", "content": "y"}),
+    ("PUT", "api/contents/b64.bin", {"type": "file", "format": "base64", "content": "AAEC"}),
+    ("PUT", "api/contents/dir2", {"type": "directory"}),
+    ("PUT", "api/contents/t.txt", {"type": "file", "content": "x"}),
+    ("PUT", "api/contents/t.txt", {"type": "file", "format": "text"}),
+    ("PUT", "api/contents/t.txt", {"format": "text", "content": "x"}),
+    ("PUT", "api/contents/t.txt", {"copy_from": "b.bin"}),
+    ("PATCH", "api/contents/new%20file.txt", {"path": "sub/moved.txt"}),
+    ("PATCH", "api/contents/sub/moved.txt", {"path": "t.txt"}),
+    ("PATCH", "api/contents/missing.txt", {"path": "m.txt"}),
+    ("PATCH", "api/contents/t.txt", None),
+    ("POST", "api/contents/t.txt/checkpoints", None),
+    ("GET", "api/contents/t.txt/checkpoints", None),
+    ("POST", "api/contents/t.txt/checkpoints/checkpoint", None),
+    ("DELETE", "api/contents/t.txt/checkpoints/checkpoint", None),
+    ("DELETE", "api/contents/t.txt/checkpoints/checkpoint", None),
+    ("DELETE", "api/contents/sub/moved.txt", None),
+    ("DELETE", "api/contents/missing.txt", None),
+    ("DELETE", "api/contents/dir2", None),
+    ("GET", "files/b.bin", None),
+    ("GET", "files/t.txt?download=1", None),
+    ("GET", "files/missing.txt", None),
+    ("GET", "files/.hidden", None),
+]
+
+
+def _summary(response: httpx.Response) -> dict[str, Any]:
+    """What a client relies on: status, Location, model keys and identity, error reason."""
+    summary: dict[str, Any] = {"status": response.status_code}
+    summary["location"] = response.headers.get("location")
+    content_type = response.headers.get("content-type", "")
+    if response.request.url.path.startswith(f"{BASE_URL}files/"):
+        if response.status_code == 200:  # (Jupyter's error pages are HTML, ours JSON)
+            summary["content-type"] = content_type.split(";")[0]
+            summary["body"] = response.content
+        summary["attachment"] = "attachment" in response.headers.get("content-disposition", "")
+        return summary
+    if response.status_code < 300 and response.content:
+        body = response.json()
+        models = body if isinstance(body, list) else [body]
+        summary["models"] = [
+            {k: v for k, v in m.items() if k not in ("last_modified", "created", "content")}
+            for m in models
+        ]
+    return summary
+
+
+def test_rest_session_matches_jupyter_server(
+    jupyter_server: tuple[httpx.Client, Path], api: Api
+) -> None:
+    jupyter, jupyter_root = jupyter_server
+    for root in (jupyter_root, api.root):
+        (root / "sub").mkdir()
+        (root / "t.txt").write_text("hello\n")
+        (root / "b.bin").write_bytes(b"\xff\xfe\x00")
+        (root / ".hidden").write_text("h")
+        (root / "bad.ipynb").write_text("{nope")
+    for method, path, body in SESSION:
+        kwargs = {} if body is None else {"json": body}
+        expected = _summary(jupyter.request(method, BASE_URL + path, **kwargs))
+        actual = _summary(api.request(method, "/" + path, **kwargs))
+        assert actual == expected, (method, path, body)
