@@ -50,7 +50,7 @@ async def _page(request: Request, page: str, path: str, title: str) -> Response:
         title=title,
         base_url=settings.base_url,
         path=path,
-        xsrf_token="",
+        xsrf_token=request.scope.get("xsrf_token", ""),
         autosave_interval=settings.autosave_interval,
         built=built,
     )
