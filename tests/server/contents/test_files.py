@@ -16,6 +16,7 @@ def _assert_sandboxed(response: object) -> None:
     directives = [d.strip() for d in policy.split(";")]
     assert SANDBOX in directives  # no allow-scripts, no allow-same-origin
     assert "script-src 'none'" in directives
+    assert "frame-ancestors 'self'" in directives
     assert headers["x-content-type-options"] == "nosniff"
 
 

@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
 SANDBOX_HEADERS = {
-    "Content-Security-Policy": "sandbox; script-src 'none'; object-src 'none'",
+    # `sandbox` without allow-scripts/allow-same-origin: no script, an opaque origin.
+    # frame-ancestors repeats the server-wide default, which a route's own CSP replaces.
+    "Content-Security-Policy": "sandbox; script-src 'none'; object-src 'none'; "
+    "frame-ancestors 'self'",
     "X-Content-Type-Options": "nosniff",
 }
 
