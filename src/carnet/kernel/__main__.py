@@ -69,7 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return app.run()
+    code = app.run()
+    # State is saved and every message sent. Run the exit handlers, then skip the
+    # interpreter's module teardown, which takes most of a second once matplotlib
+    # or pandas are loaded: a restart should be quick.
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

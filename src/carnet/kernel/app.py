@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -133,10 +134,12 @@ class KernelApp:
             return
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        started = time.monotonic()
         try:
             self.interpreter.shutdown()
         except Exception:
             log.exception("saving state at exit failed")
+        log.debug("interpreter shut down after %.3fs", time.monotonic() - started)
         self.capture.sync(0.2)
         self.control.stop()
         self.iopub.stop()
@@ -148,6 +151,7 @@ class KernelApp:
         terminator = threading.Thread(target=self.context.term, daemon=True)
         terminator.start()
         terminator.join(2.0)
+        log.debug("closed after %.3fs", time.monotonic() - started)
         self._closed = True
 
 
