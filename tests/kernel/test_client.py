@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
@@ -115,6 +117,10 @@ def test_many_prints_are_coalesced(kernel: Kernel) -> None:
     text = stream_text(outputs)
     assert text.splitlines() == [str(i) for i in range(20000)]
     assert len(streams) < 200
+    # Explicit flushes are coalesced too.
+    reply, outputs = execute(kc, "for i in range(5000): print(i, flush=True)", timeout=30)
+    assert stream_text(outputs).splitlines() == [str(i) for i in range(5000)]
+    assert len(of_type(outputs, "stream")) < 500
 
 
 def test_display_update_and_clear(kernel: Kernel) -> None:
@@ -264,3 +270,17 @@ def test_inline_matplotlib(kernel: Kernel) -> None:
     assert reply["content"]["status"] == "ok"
     images = [m for m in of_type(outputs, "display_data") if "image/png" in m["content"]["data"]]
     assert len(images) == 1
+
+
+def test_chatty_background_process_does_not_delay_idle(kernel: Kernel) -> None:
+    _, kc = kernel
+    start = "import subprocess\nchatty = subprocess.Popen(['yes', 'spam'])"
+    assert execute(kc, start)[0]["content"]["status"] == "ok"
+    try:
+        began = time.monotonic()
+        for _ in range(5):
+            reply, _ = execute(kc, "1")
+            assert reply["content"]["status"] == "ok"
+        assert time.monotonic() - began < 3
+    finally:
+        execute(kc, "chatty.kill(); chatty.wait()")

@@ -75,13 +75,26 @@ class OutStream(io.TextIOBase):
             if schedule:
                 self._scheduled = True
         if full:
-            self.flush()
+            self.send_buffered()
         elif schedule:
-            self._iopub.call_later(FLUSH_INTERVAL, self.flush)
+            self._iopub.call_later(FLUSH_INTERVAL, self.send_buffered)
         return len(text)
 
     def flush(self) -> None:
-        # Held while queueing, so two flushers cannot reorder chunks.
+        """Deliver soon, from the publisher thread.
+
+        Not at once: print(..., flush=True) in a loop must not become one message
+        per line. The kernel's own ordering points call send_buffered() instead.
+        """
+        with self._lock:
+            if not self._parts or self._scheduled:
+                return
+            self._scheduled = True
+        self._iopub.call_later(0, self.send_buffered)
+
+    def send_buffered(self) -> None:
+        """Queue what is buffered as one stream message, now."""
+        # Held while queueing, so two senders cannot reorder chunks.
         with self._lock:
             self._scheduled = False
             if not self._parts:
@@ -104,6 +117,7 @@ class FdCapture:
         os.close(write_end)
         self._read_end = read_end
         self._lock = threading.Lock()
+        self._consumed = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._thread = threading.Thread(target=self._run, name=f"carnet-fd{fd}", daemon=True)
         self._thread.start()
@@ -120,6 +134,7 @@ class FdCapture:
                     return
                 if not data:
                     return
+                self._consumed += len(data)
                 text = self._decoder.decode(data)
                 if text:
                     self._stream.write(text)
@@ -130,16 +145,22 @@ class FdCapture:
         return count
 
     def sync(self, timeout: float) -> None:
-        """Wait until everything written to the fd so far has reached the stream."""
+        """Wait until everything written to the fd so far has reached the stream.
+
+        Only what is in the pipe now: a background process that keeps writing
+        must not hold up the request's idle status.
+        """
+        # Under the lock, every byte consumed so far has been handed to the stream.
+        with self._lock:
+            target = self._consumed + self.pending()
+        if self._consumed >= target:
+            return
         deadline = time.monotonic() + timeout
-        while True:
-            # Under the lock with nothing pending, all bytes read have been handed on.
-            with self._lock:
-                if self.pending() == 0:
-                    return
-            if time.monotonic() > deadline:
-                return
+        while time.monotonic() < deadline:
             time.sleep(0.0005)
+            with self._lock:
+                if self._consumed >= target:
+                    return
 
     def restore(self) -> None:
         os.dup2(self.saved, self.fd)
@@ -162,8 +183,8 @@ class Capture:
 
     def flush(self) -> None:
         """Send what Python-level writers hold (before display and error messages)."""
-        self.stdout.flush()
-        self.stderr.flush()
+        self.stdout.send_buffered()
+        self.stderr.send_buffered()
 
     def sync(self, timeout: float = 1.0) -> None:
         """Flush fd-level output, then the writers: nothing of a request is left behind."""
