@@ -84,6 +84,9 @@ def page(browser: Any, server: RunningServer) -> Iterator[Any]:
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.errors = errors
+    console: list[str] = []
+    tab.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
+    tab.console_errors = console
     tab.goto(server.url + f"tree?token={server.token}")
     tab.wait_for_selector("#notebook_list .list-header")
     yield tab
@@ -123,7 +126,13 @@ def markdown(*lines: str) -> dict[str, Any]:
 def open_notebook(page: Any, server: RunningServer, path: str) -> None:
     """Opens a notebook and waits until its kernel is ready."""
     page.goto(server.url + f"notebooks/{path}")
-    page.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+    try:
+        page.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+    except Exception:
+        status = page.get_attribute(".kernel_indicator", "data-status")
+        console = page.console_errors
+        detail = f"{console}; errors {page.errors}"
+        raise AssertionError(f"kernel not ready ({status}): {detail}") from None
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -92,6 +92,7 @@ export function notify(message: string, kind: "info" | "error" = "info", ms = 25
     area = h("div", { id: "notification-area" });
     document.body.append(area);
   }
+  if (kind === "error") console.error(`Carnet: ${message}`);
   const note = h("div", { class: `notification ${kind}`, role: "status" }, message);
   area.append(note);
   setTimeout(() => note.remove(), ms);
