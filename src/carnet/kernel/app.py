@@ -8,6 +8,7 @@ parent death) all end in KernelApp.close() on the main thread.
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import signal
@@ -164,3 +165,6 @@ def _log_to(fd: int | None) -> None:
     log.propagate = False
     if log.level == logging.NOTSET:
         log.setLevel(logging.WARNING)
+    if target is not None:
+        # A crash in C code is reported where a human looks, not into the captured pipe.
+        faulthandler.enable(file=target)
