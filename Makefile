@@ -1,12 +1,12 @@
 PYTHON ?= python3
 PIP = PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(PYTHON) -m pip install -q
 
-.PHONY: install install-test run test lint typecheck unit bench
+.PHONY: install install-test run test lint typecheck unit bench frontend frontend-test
 
-install:
+install: frontend
 	$(PIP) -e .
 
-install-test:
+install-test: frontend
 	bash scripts/system-deps.sh
 	$(PIP) -e '.[test]'
 
@@ -25,7 +25,25 @@ unit:
 	$(PYTHON) -m pytest
 
 # Install everything the tests need and run them all.
-test: install-test lint typecheck unit
+test: install-test lint typecheck unit frontend-test
+
+# The browser UI: frontend/ built by Vite into src/carnet/static/ (needs Node.js >= 20.19).
+# Without npm the server still runs and its pages say how to build the UI.
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/tsconfig.json
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+src/carnet/static/manifest.json: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && npm run --silent build
+
+frontend:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory src/carnet/static/manifest.json; \
+	else echo "make frontend: npm not found; install Node.js >= 20.19 to build the browser UI" >&2; fi
+
+# The notebook model's unit tests (vitest, in Node).
+frontend-test: frontend
+	cd frontend && npm test --silent
 
 bench: install-test
 	$(PIP) -e '.[bench]'
