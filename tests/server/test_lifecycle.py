@@ -192,8 +192,8 @@ def test_tls_with_a_self_signed_certificate(
         redirect = client.get("tree", params={"token": server.token})
     assert redirect.status_code == 302
     assert "; Secure" in redirect.headers["set-cookie"]
-    with pytest.raises(httpx.TransportError):
-        httpx.get(f"http://127.0.0.1:{server.port}/api/status", timeout=5)
+    plain = httpx.get(f"http://127.0.0.1:{server.port}/api/status", timeout=5)
+    assert plain.status_code == 307  # see tests/server/security/test_tls.py
     assert f"https://127.0.0.1:{server.port}/?token=" in server.output()
 
 

@@ -1,4 +1,4 @@
-"""`carnet notebook`: serve notebooks; `list`, `stop`; `--generate-config`; `--help(-all)`."""
+"""`carnet notebook`: serve; `list`, `stop`, `password`; `--generate-config`; `--help(-all)`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ def main(argv: list[str]) -> int:
         return _list(argv[1:])
     if argv and argv[0] == "stop":
         return _stop(argv[1:])
+    if argv and argv[0] == "password":
+        from carnet.server.auth.password_cli import main as password_main
+
+        return password_main(argv[1:])
     from carnet.server.config import NotebookApp
 
     words = argv[: argv.index("--")] if "--" in argv else argv

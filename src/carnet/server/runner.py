@@ -51,9 +51,20 @@ def _loop_factory() -> Any:
     return uvloop.new_event_loop
 
 
-def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
-    import ssl
+def _http_protocol(settings: ServerSettings) -> Any:
+    """uvicorn's HTTP protocol, behind a TLS sniffer when the server speaks HTTPS."""
+    from uvicorn.importer import import_from_string
 
+    from carnet.server import tls
+
+    auto = import_from_string("uvicorn.protocols.http.auto:AutoHTTPProtocol")
+    if not settings.certfile:
+        return auto
+    context = tls.server_context(settings.certfile, settings.keyfile, settings.client_ca)
+    return tls.sniffing_protocol(auto, context, settings.port)
+
+
+def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -69,10 +80,8 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
         server_header=False,
         proxy_headers=settings.trust_xheaders,
         forwarded_allow_ips="*" if settings.trust_xheaders else None,
-        ssl_certfile=settings.certfile or None,
-        ssl_keyfile=settings.keyfile or None,
-        ssl_ca_certs=settings.client_ca or None,
-        ssl_cert_reqs=ssl.CERT_REQUIRED if settings.client_ca else ssl.CERT_NONE,
+        # TLS is started per connection by carnet.server.tls (plain HTTP gets a redirect).
+        http=_http_protocol(settings),
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         ws_ping_interval=settings.websocket_ping_interval or None,
         ws_ping_timeout=max(20.0, settings.websocket_ping_interval) or None,

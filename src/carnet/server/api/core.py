@@ -106,6 +106,12 @@ async def api_me(request: Request) -> Response:
                   additionalProperties:
                     type: array
                     items: {type: string}
+                auth:
+                  type: object
+                  description: Carnet's addition, for the UI's warnings and read-only mode
+                  properties:
+                    enabled: {type: boolean, description: false when token and password are ''}
+                    read_only: {type: boolean}
       400:
         description: The permissions parameter is not a JSON object of lists of strings
       403:
@@ -121,8 +127,13 @@ async def api_me(request: Request) -> Response:
             'permissions must be a JSON object like {"contents": ["read", "write"]}',
             "bad permissions",
         )
+    auth = {"enabled": request.scope.get("auth") != "none", "read_only": user.read_only}
     return JSONResponse(
-        {"identity": user.identity_model(), "permissions": permissions_model(user, asked)}
+        {
+            "identity": user.identity_model(),
+            "permissions": permissions_model(user, asked),
+            "auth": auth,
+        }
     )
 
 
