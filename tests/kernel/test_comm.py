@@ -105,6 +105,8 @@ def test_message_for_unknown_comm_is_harmless(kernel: Kernel) -> None:
     _, kc = kernel
     msg_id = send_shell(kc, "comm_msg", {"comm_id": "nope", "data": {}})
     iopub_until_idle(kc, msg_id)
+    msg_id = send_shell(kc, "comm_open", {"data": {}})  # no comm_id, no target_name
+    iopub_until_idle(kc, msg_id)
     msg_id = send_shell(kc, "comm_open", {"comm_id": "x", "target_name": "no.such.target"})
     outputs = iopub_until_idle(kc, msg_id)
     # Opening an unknown target is answered by closing the comm, as ipykernel does.

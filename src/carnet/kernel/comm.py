@@ -21,7 +21,7 @@ from carnet.protocol.messages import JsonDict
 log = logging.getLogger("carnet.kernel")
 
 _iopub: IOPub | None = None
-_manager: CommManager | None = None
+_manager: CarnetCommManager | None = None
 
 
 class Comm(BaseComm):
@@ -47,14 +47,45 @@ class Comm(BaseComm):
         )
 
 
+class CarnetCommManager(CommManager):
+    """The comm registry; takes Carnet's Message objects from the shell loop."""
+
+    def handle(self, msg: Message) -> None:
+        """A comm_open, comm_msg or comm_close from a client."""
+        handlers = {
+            "comm_open": self.comm_open,
+            "comm_msg": self.comm_msg,
+            "comm_close": self.comm_close,
+        }
+        handler = handlers.get(msg.msg_type)
+        if handler is None:
+            raise ValueError(f"not a comm message: {msg.msg_type}")
+        content = msg.content
+        if not isinstance(content.get("comm_id"), str):
+            raise ValueError(f"{msg.msg_type} without a string comm_id")
+        if msg.msg_type == "comm_open" and not isinstance(content.get("target_name"), str):
+            raise ValueError("comm_open without a string target_name")
+        # The zmq stream and identity arguments are unused by CommManager's handlers.
+        stream: Any = None
+        handler(stream, "", msg.to_dict())
+
+    def info(self, target_name: str | None) -> JsonDict:
+        comms = {
+            comm_id: {"target_name": comm.target_name}
+            for comm_id, comm in self.comms.items()
+            if not target_name or comm.target_name == target_name
+        }
+        return {"status": "ok", "comms": comms}
+
+
 def _create_comm(*args: Any, **kwargs: Any) -> Comm:
     return Comm(*args, **kwargs)
 
 
-def get_manager() -> CommManager:
+def get_manager() -> CarnetCommManager:
     global _manager
     if _manager is None:
-        _manager = CommManager()
+        _manager = CarnetCommManager()
     return _manager
 
 
@@ -64,28 +95,3 @@ def install(iopub: IOPub) -> None:
     _iopub = iopub
     comm_package.create_comm = _create_comm
     comm_package.get_comm_manager = get_manager
-
-
-def handle(msg: Message) -> None:
-    """A comm_open, comm_msg or comm_close from a client."""
-    manager = get_manager()
-    # The zmq stream and identity arguments are unused by CommManager's handlers.
-    stream: Any = None
-    as_dict = msg.to_dict()
-    if msg.msg_type == "comm_open":
-        manager.comm_open(stream, "", as_dict)
-    elif msg.msg_type == "comm_msg":
-        manager.comm_msg(stream, "", as_dict)
-    elif msg.msg_type == "comm_close":
-        manager.comm_close(stream, "", as_dict)
-    else:
-        raise ValueError(f"not a comm message: {msg.msg_type}")
-
-
-def comm_info(target_name: str | None) -> JsonDict:
-    comms = {
-        comm_id: {"target_name": comm.target_name}
-        for comm_id, comm in get_manager().comms.items()
-        if not target_name or comm.target_name == target_name
-    }
-    return {"status": "ok", "comms": comms}

@@ -254,7 +254,7 @@ class KernelCore:
         from carnet.kernel import comm
 
         target = msg.content.get("target_name")
-        return comm.comm_info(str(target) if target else None), {}
+        return comm.get_manager().info(str(target) if target else None), {}
 
     def _comm(self, msg: Message) -> Reply:
         from carnet.kernel import comm
@@ -262,9 +262,9 @@ class KernelCore:
         # Comm targets are registered by user code, so the shell must exist first.
         self.interpreter.prepare()
         try:
-            comm.handle(msg)
-        except Exception:
-            log.exception("%s failed", msg.msg_type)
+            comm.get_manager().handle(msg)
+        except Exception as exc:
+            log.warning("%s failed: %s", msg.msg_type, exc)
         return None
 
     def _shutdown(self, msg: Message) -> Reply:
