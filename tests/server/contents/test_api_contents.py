@@ -400,6 +400,10 @@ def test_routes_document_themselves_for_openapi() -> None:
     for operations in paths.values():
         for operation in operations.values():
             assert operation["summary"] and operation["responses"]
+            for code, response in operation["responses"].items():
+                # A stray comma in a YAML flow mapping would add a key here.
+                assert isinstance(code, int) and 200 <= code < 600
+                assert list(response) == ["description"] and response["description"], response
 
 
 def test_extra_routes_come_before_the_catch_all(root: Path) -> None:

@@ -57,7 +57,7 @@ async def get_contents(request: Request) -> Response:
       200: {description: The contents model (with a Last-Modified header)}
       400: {description: "Bad request; reason 'bad type', 'bad format' or 'unreadable notebook'"}
       403: {description: The path leaves the root directory}
-      404: {description: No such file or directory, or a hidden one}
+      404: {description: 'No such file or directory, or a hidden one'}
     """
     query = request.query_params
     model = await contents_manager(request).get(
@@ -146,8 +146,8 @@ async def save_contents(request: Request) -> Response:
     responses:
       200: {description: Saved}
       201: {description: Created}
-      400: {description: Bad model, format or chunk}
-      403: {description: Outside the root, hidden, or read-only}
+      400: {description: 'Bad model, format or chunk'}
+      403: {description: 'Outside the root, hidden, or read-only'}
       409: {description: The file changed on disk since expected_hash was read}
       507: {description: Disk full; the previous file is intact}
     """
@@ -214,7 +214,7 @@ async def delete_contents(request: Request) -> Response:
       - {name: path, in: path, required: true, schema: {type: string}}
     responses:
       204: {description: Deleted}
-      400: {description: The directory is not empty, or it is the root}
+      400: {description: 'The directory is not empty, or it is the root'}
       404: {description: No such file or directory}
     """
     from starlette.responses import Response

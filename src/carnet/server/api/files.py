@@ -72,9 +72,9 @@ async def download_file(request: Request) -> Response:
       - {name: path, in: path, required: true, schema: {type: string}}
       - {name: download, in: query, description: "1: as an attachment", schema: {type: integer}}
     responses:
-      200: {description: The file, with its Content-Type; sandboxed by Content-Security-Policy}
+      200: {description: 'The file, with its Content-Type; sandboxed by Content-Security-Policy'}
       403: {description: The path leaves the root directory}
-      404: {description: No such file, a directory, or a hidden file}
+      404: {description: 'No such file, a directory, or a hidden file'}
     """
     response = await _download(request)
     response.headers.update(SANDBOX_HEADERS)  # errors too: every /files response is sandboxed
