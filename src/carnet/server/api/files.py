@@ -94,7 +94,7 @@ async def _download(request: Request) -> Response:
         st = None
     if st is None or not stat.S_ISREG(st.st_mode):
         raise ContentsNotFound(f"No such file: {api_path.strip('/')!r}", "not found")
-    name = real.name if not api_path.rstrip("/") else api_path.rstrip("/").rpartition("/")[2]
+    name = api_path.rstrip("/").rpartition("/")[2]  # the name asked for, even through a link
     headers = {}
     if request.query_params.get("download", "0").lower() not in ("", "0", "false", "no"):
         headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
