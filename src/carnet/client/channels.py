@@ -97,6 +97,7 @@ class KernelChannels:
         for future in pending.values():
             if not future.done():
                 future.set_exception(error)
+                future.exception()  # awaiters still get it; nobody awaiting is not an error
 
     # --- handlers -----------------------------------------------------------
 

@@ -286,8 +286,9 @@ class KernelManager:
             return
         if not now and self._client is not None:
             request = self._client.send_request("control", "shutdown_request", {"restart": restart})
-            if await process.wait(self.shutdown_timeout) is not None:
-                self._client.forget(request)
+            exited = await process.wait(self.shutdown_timeout) is not None
+            self._client.forget(request)
+            if exited:
                 return
         if now:
             process.kill()

@@ -54,6 +54,7 @@ class Repl:
             key_bindings=self._key_bindings(),
             completer=make_completer(self.client),
             complete_in_thread=False,
+            complete_while_typing=False,  # as IPython: the menu comes on Tab
             lexer=make_lexer(language_info),
             history=InMemoryHistory(),
         )
