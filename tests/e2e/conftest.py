@@ -9,6 +9,7 @@ context), logged in through the token URL so the page holds only the login cooki
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     custom.mkdir()
     (custom / "custom.js").write_text(CUSTOM_JS)
     (custom / "custom.css").write_text(CUSTOM_CSS)
+    # A second kernelspec, so "Change kernel" has somewhere to go.
+    other = dirs.data / "kernels" / "other-python"
+    other.mkdir(parents=True)
+    argv = [sys.executable, "-m", "carnet.kernel", "-f", "{connection_file}"]
+    spec = {"argv": argv, "display_name": "Other Python", "language": "python"}
+    (other / "kernel.json").write_text(json.dumps(spec))
     running = launch(dirs)
     yield running
     running.stop()
