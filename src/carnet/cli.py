@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "kernelspec": ("carnet.client.kernelspec_cli", "main", "list or install kernelspecs"),
     "console": ("carnet.console.app", "main", "a terminal console attached to a kernel"),
     "notebook": ("carnet.server.cli", "main", "the notebook server (list, stop, --help-all)"),
+    "trust": ("carnet.trust.cli", "main", "trust notebooks (their outputs may run script)"),
 }
 
 

@@ -13,10 +13,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+from carnet import paths
 from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
 from carnet.server.api import contents, core, files, kernels, kernelspecs, sessions, spec
+from carnet.server.api import trust as trust_api
 from carnet.server.auth import login
 from carnet.server.auth.stack import make_credentials, security_middleware
 from carnet.server.auth.throttle import LoginThrottle
@@ -25,6 +27,7 @@ from carnet.server.http_errors import exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.pages import routes as pages_routes
 from carnet.server.settings import ServerSettings
+from carnet.trust import Notary
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -59,7 +62,7 @@ def _route_families() -> list[BaseRoute]:
         *login.routes(),
         *core.routes(),
         *spec.routes(),
-        *contents.routes(),
+        *contents.routes(extra=trust_api.routes()),
         *files.routes(),
         *kernels.routes(),
         *sessions.routes(),
@@ -108,6 +111,8 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.api_routes = api_routes
     app.state.shutdown_hooks = []
     app.state.contents = ContentsManager(settings.root_dir, allow_hidden=settings.allow_hidden)
+    app.state.notary = Notary(paths.data_dir(), log=logs.server_log())
+    app.state.contents.trust = app.state.notary
     app.state.kernels = KernelService(
         settings.root_dir,
         cull_idle_timeout=settings.cull_idle_timeout,

@@ -1,0 +1,119 @@
+"""Notary: signs, checks and marks notebooks; the contents service's trust hook.
+
+A notebook is trusted when its digest (digest.py, keyed by the user's secret) is in
+the signatures store. On read, `mark` sets each code cell's `metadata.trusted`; on
+save, `sign` records the digest only if every cell with rich output is trusted, so a
+save never launders output that came from elsewhere. The secret and the database
+are opened on first use, not at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from carnet.trust import cells, digest, secret
+from carnet.trust.store import DB_NAME, SignatureStore
+
+Notebook = dict[str, Any]
+
+
+class Notary:
+    """Notebook signatures for one user (one Jupyter data directory).
+
+    `data_dir=None` keeps everything in memory: a fresh secret, an in-memory store.
+    """
+
+    algorithm = digest.ALGORITHM
+
+    def __init__(
+        self,
+        data_dir: Path | None,
+        *,
+        store: SignatureStore | None = None,
+        log: logging.Logger | None = None,
+    ) -> None:
+        self.data_dir = data_dir
+        self.log = log or logging.getLogger("carnet.trust")
+        db_file = data_dir / DB_NAME if data_dir is not None else None
+        self.store = store or SignatureStore(db_file, log=self.log)
+        self._secret: bytes | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def secret_file(self) -> Path | None:
+        return self.data_dir / secret.SECRET_NAME if self.data_dir is not None else None
+
+    def secret(self) -> bytes:
+        """The signing key, loaded (or created) on first use."""
+        with self._lock:
+            if self._secret is None:
+                self._secret = self._load_secret()
+            return self._secret
+
+    def _load_secret(self) -> bytes:
+        path = self.secret_file
+        if path is None:
+            return secret.new_secret()
+        try:
+            return secret.load_or_create(path)
+        except OSError as exc:
+            # Signatures made with a throwaway key are worthless on disk: keep them in memory.
+            self.store.fall_back(f"cannot read or create the secret {path}: {exc}")
+            return secret.new_secret()
+
+    def compute_signature(self, nb: Notebook) -> str | None:
+        """The notebook's digest, or None when it is too malformed to have one."""
+        try:
+            return digest.compute(nb, self.secret())
+        except (TypeError, ValueError, RecursionError):
+            return None
+
+    def is_signed(self, nb: Notebook) -> bool:
+        """Whether this exact notebook content was signed (by Carnet or Jupyter)."""
+        signature = self.compute_signature(nb)
+        return signature is not None and self.store.check(signature, self.algorithm)
+
+    def trust(self, nb: Notebook) -> bool:
+        """Sign the notebook unconditionally (the user said so); False if it cannot be signed."""
+        signature = self.compute_signature(nb)
+        if signature is None:
+            return False
+        self.store.store(signature, self.algorithm)
+        return True
+
+    def untrust(self, nb: Notebook) -> None:
+        signature = self.compute_signature(nb)
+        if signature is not None:
+            self.store.remove(signature, self.algorithm)
+
+    # -- the contents service's hook ---------------------------------------------
+
+    def mark(self, nb: Notebook, api_path: str = "") -> None:
+        """Set each code cell's `metadata.trusted` for a notebook being opened."""
+        signed = self.is_signed(nb)
+        if not signed:
+            self.log.debug("Notebook %s is not trusted", api_path)
+        cells.mark(nb, signed)
+
+    def sign(self, nb: Notebook, api_path: str = "") -> None:
+        """Sign a notebook being saved, if every cell with rich output is trusted."""
+        if cells.all_trusted(nb):
+            self.trust(nb)
+        else:
+            self.log.debug("Notebook %s has untrusted output: saved unsigned", api_path)
+
+    def reset(self) -> None:
+        """A new secret and an empty database: every earlier signature stops counting."""
+        self.store.close()
+        with self._lock:
+            if self.data_dir is not None:
+                (self.data_dir / DB_NAME).unlink(missing_ok=True)
+                self._secret = secret.reset(self.data_dir / secret.SECRET_NAME)
+            else:
+                self._secret = secret.new_secret()
+
+    def close(self) -> None:
+        self.store.close()

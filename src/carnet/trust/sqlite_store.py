@@ -1,0 +1,88 @@
+"""Signatures in SQLite, in the very table Jupyter uses (nbsignatures.db, table nbsignatures).
+
+Same columns, same index and the same culling (beyond `cache_size` rows, only the most
+recently seen three quarters are kept), so Jupyter and Carnet share one database. The
+connection uses a short busy timeout: a database another process holds locked makes
+an operation fail fast instead of hanging a request.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+CACHE_SIZE = 65535
+BUSY_TIMEOUT = 0.25
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS nbsignatures (
+        id integer PRIMARY KEY AUTOINCREMENT,
+        algorithm text,
+        signature text,
+        path text,
+        last_seen timestamp
+    )""",
+    "CREATE INDEX IF NOT EXISTS algosig ON nbsignatures(algorithm, signature)",
+)
+_FIND = "SELECT id FROM nbsignatures WHERE algorithm = ? AND signature = ? LIMIT 1"
+_TOUCH = "UPDATE nbsignatures SET last_seen = ? WHERE id = ?"
+_INSERT = "INSERT INTO nbsignatures (algorithm, signature, last_seen) VALUES (?, ?, ?)"
+_DELETE = "DELETE FROM nbsignatures WHERE algorithm = ? AND signature = ?"
+_COUNT = "SELECT count(*) FROM nbsignatures"
+_CULL = (
+    "DELETE FROM nbsignatures WHERE id IN "
+    "(SELECT id FROM nbsignatures ORDER BY last_seen DESC LIMIT -1 OFFSET ?)"
+)
+
+
+def _now() -> str:
+    # The ISO text nbformat's sqlite adapter writes, so both sort alike in ORDER BY.
+    return datetime.now(UTC).isoformat()
+
+
+class SQLiteSignatures:
+    """One open nbsignatures database; not thread-safe (SignatureStore serializes calls).
+
+    Raises sqlite3 errors as they come: the caller decides between recovering a
+    corrupted file and falling back to memory.
+    """
+
+    def __init__(
+        self, db_file: Path, cache_size: int = CACHE_SIZE, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
+        self.db_file = db_file
+        self.cache_size = cache_size
+        self._db = sqlite3.connect(
+            db_file, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            # Losing the last few last_seen updates in a power cut is harmless; an fsync
+            # on every notebook opened is not.
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def check(self, digest: str, algorithm: str) -> bool:
+        row = self._db.execute(_FIND, (algorithm, digest)).fetchone()
+        if row is None:
+            return False
+        self._db.execute(_TOUCH, (_now(), row[0]))
+        return True
+
+    def store(self, digest: str, algorithm: str) -> None:
+        if self.check(digest, algorithm):
+            return
+        self._db.execute(_INSERT, (algorithm, digest, _now()))
+        (count,) = self._db.execute(_COUNT).fetchone()
+        if count > self.cache_size:
+            self._db.execute(_CULL, (max(int(0.75 * self.cache_size), 1),))
+
+    def remove(self, digest: str, algorithm: str) -> None:
+        self._db.execute(_DELETE, (algorithm, digest))
+
+    def close(self) -> None:
+        self._db.close()
