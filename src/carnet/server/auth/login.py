@@ -44,6 +44,8 @@ def safe_next(candidate: str, base_url: str, default: str) -> str:
         parts = urlsplit(form)
         if parts.scheme or parts.netloc:
             return default
+        if any(segment in (".", "..") for segment in parts.path.split("/")):
+            return default  # resolving dot segments could make "//host" of the rest
     return candidate
 
 
