@@ -69,7 +69,7 @@ async def start_kernel(request: Request) -> Response:
             type: object
             properties:
               name: {type: string, description: The kernelspec name (the default if absent)}
-              path: {type: string, description: The directory the kernel runs in, relative}
+              path: {type: string, description: 'The directory the kernel runs in, relative'}
     responses:
       201:
         description: The kernel was started

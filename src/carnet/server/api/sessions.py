@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from carnet.errors import KernelNotFound, KernelSpecError
 from carnet.server.api.kernel_errors import handles_kernel_errors
 from carnet.server.api.kernels import optional_str
 from carnet.server.contents.responses import BadRequest, json_body, json_response
@@ -40,6 +41,22 @@ def _path_of(body: dict[str, Any]) -> str | None:
     return path
 
 
+def _kernel_unavailable(name: str | None, error: KernelSpecError) -> Response:
+    """jupyter_server's answer to a session asking for a kernelspec it lacks: 501."""
+    body = {
+        "message": f"The {name!r} kernel is not available: {error}",
+        "short_message": f"{name} not found",
+        "reason": "no such kernelspec",
+    }
+    return json_response(body, 501)
+
+
+def _no_such_kernel(kernel_id: str | None) -> BadRequest:
+    # A session naming a kernel id that does not exist is a bad body (400), as in
+    # jupyter_server; 404 is kept for the session itself being missing.
+    return BadRequest(f"No such kernel: {kernel_id}")
+
+
 @handles_kernel_errors
 async def list_sessions(request: Request) -> Response:
     """List the sessions.
@@ -74,8 +91,14 @@ async def create_session(request: Request) -> Response:
         content:
           application/json:
             schema: {$ref: '#/components/schemas/Session'}
-      400: {description: A malformed body (no path)}
-      404: {description: No such kernel or kernelspec}
+      400: {description: 'A malformed body (no path), or no kernel with the given id'}
+      501:
+        description: No such kernelspec (as jupyter_server answers)
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: {message: {type: string}, short_message: {type: string}}
     """
     body = await json_body(request)
     assert body is not None
@@ -84,13 +107,18 @@ async def create_session(request: Request) -> Response:
         raise BadRequest("a session needs a 'path'")
     kernel_name, kernel_id = _kernel_fields(body)
     sessions = session_manager(request)
-    rec, _ = await sessions.create(
-        path,
-        name=optional_str(body, "name") or "",
-        type=optional_str(body, "type") or "notebook",
-        kernel_name=kernel_name,
-        kernel_id=kernel_id,
-    )
+    try:
+        rec, _ = await sessions.create(
+            path,
+            name=optional_str(body, "name") or "",
+            type=optional_str(body, "type") or "notebook",
+            kernel_name=kernel_name,
+            kernel_id=kernel_id,
+        )
+    except KernelSpecError as exc:
+        return _kernel_unavailable(kernel_name, exc)
+    except KernelNotFound as exc:
+        raise _no_such_kernel(kernel_id) from exc
     location = request.url_for(SESSIONS_ROUTE).path.rstrip("/") + f"/{rec.id}"
     return json_response(sessions.model(rec), 201, {"Location": location})
 
@@ -133,21 +161,29 @@ async def patch_session(request: Request) -> Response:
         content:
           application/json:
             schema: {$ref: '#/components/schemas/Session'}
-      400: {description: A malformed body}
-      404: {description: No such session, kernel or kernelspec}
+      400: {description: 'A malformed body, or no kernel with the given id'}
+      404: {description: No such session}
+      501: {description: No such kernelspec (as jupyter_server answers)}
     """
     body = await json_body(request)
     assert body is not None
     kernel_name, kernel_id = _kernel_fields(body)
     sessions = session_manager(request)
-    rec = await sessions.update(
-        request.path_params["session"],
-        path=_path_of(body),
-        name=optional_str(body, "name"),
-        type=optional_str(body, "type"),
-        kernel_name=kernel_name,
-        kernel_id=kernel_id,
-    )
+    session_id = request.path_params["session"]
+    sessions.get(session_id)  # an unknown session is a 404, before any kernel lookup
+    try:
+        rec = await sessions.update(
+            session_id,
+            path=_path_of(body),
+            name=optional_str(body, "name"),
+            type=optional_str(body, "type"),
+            kernel_name=kernel_name,
+            kernel_id=kernel_id,
+        )
+    except KernelSpecError as exc:
+        return _kernel_unavailable(kernel_name, exc)
+    except KernelNotFound as exc:
+        raise _no_such_kernel(kernel_id) from exc
     return json_response(sessions.model(rec))
 
 

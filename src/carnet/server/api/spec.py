@@ -6,6 +6,7 @@ starlette.schemas convention), so the document cannot drift from the code.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from carnet import __version__
@@ -47,12 +48,36 @@ def build_spec(api_routes: list[BaseRoute], base_url: str) -> dict[str, Any]:
         _BASE_DOCUMENT, components=components, servers=[{"url": base_url.rstrip("/") or "/"}]
     )
     document: dict[str, Any] = SchemaGenerator(base).get_schema(api_routes)
-    for operations in document.get("paths", {}).values():
+    for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
             # YAML reads `200:` as an int; OpenAPI wants status codes as strings.
             responses = operation.get("responses", {})
             operation["responses"] = {str(code): value for code, value in responses.items()}
+            _match_path_parameters(path, operation)
     return document
+
+
+def _match_path_parameters(path: str, operation: dict[str, Any]) -> None:
+    """Declare exactly the path's template parameters, as OpenAPI requires.
+
+    One handler may serve several routes (`/api/contents` and `/api/contents/{path}`),
+    so its docstring cannot be right for all of them: drop the path parameters a route
+    lacks and add (as strings) the ones a docstring left out.
+    """
+    names = re.findall(r"{([^}:]+)}", path)
+    kept = [
+        parameter
+        for parameter in operation.get("parameters", [])
+        if parameter.get("in") != "path" or parameter.get("name") in names
+    ]
+    declared = {p.get("name") for p in kept if p.get("in") == "path"}
+    missing = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in names
+        if name not in declared
+    ]
+    if kept or missing:
+        operation["parameters"] = missing + kept
 
 
 async def api_spec(request: Request) -> Response:
