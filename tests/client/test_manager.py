@@ -193,3 +193,21 @@ def test_ipc_transport_and_port_range(runtime_dir: Path) -> None:
         await km.shutdown()
 
     asyncio.run(main())
+
+
+def test_heartbeat_watch_notices_a_frozen_kernel() -> None:
+    async def main() -> None:
+        km = KernelManager(tiny_spec(), heartbeat_interval=0.2, echo_stderr=False)
+        await km.start()
+        assert km.process is not None
+        try:
+            assert km.responsive
+            km.process.send_signal(signal.SIGSTOP, group=False)
+            await wait_for(lambda: not km.responsive, timeout=5)
+            km.process.send_signal(signal.SIGCONT, group=False)
+            await wait_for(lambda: km.responsive, timeout=5)
+            assert km.state == "running"
+        finally:
+            await km.shutdown()
+
+    asyncio.run(main())

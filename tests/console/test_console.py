@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from carnet.client.blocking import BlockingKernelClient
 from tests.client.procs import children
-from tests.console.conftest import Standalone, console_env
+from tests.console.conftest import KERNELS, Standalone, console_env
 
 
 class Console:
@@ -139,8 +140,9 @@ def test_bad_prefix_is_one_clear_line(standalone: Standalone) -> None:
     assert standalone.kernel_id in lines[0]  # the candidates are listed
 
 
-def test_new_kernel_is_shut_down_on_exit(tmp_path: Path) -> None:
-    console = Console(console_env(tmp_path), "--kernel", "ipy")
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_new_kernel_is_shut_down_on_exit(kernel: str, tmp_path: Path) -> None:
+    console = Console(console_env(tmp_path), "--kernel", kernel)
     child = console.child
     try:
         console.run("import os; os.getpid()", r"Out\[\d+\]: (\x1b\[0m)?(\d+)")

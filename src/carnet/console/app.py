@@ -14,7 +14,7 @@ from carnet.client.lifecycle import KernelEvent
 from carnet.client.manager import KernelManager
 from carnet.console.render import DIM, RESET
 from carnet.console.repl import Repl
-from carnet.errors import CarnetError, KernelError
+from carnet.errors import CarnetError, KernelDied, KernelError
 from carnet.protocol.connection_file import find_connection_file, kernel_id_of
 
 _EVENT_NOTES = {
@@ -70,7 +70,11 @@ async def _attach(args: argparse.Namespace) -> int:
         async def confirm() -> bool:
             return True
 
-        await _repl(client, client.interrupt, confirm)
+        watch = asyncio.create_task(_watch_heartbeat(client))
+        try:
+            await _repl(client, client.interrupt, confirm)
+        finally:
+            watch.cancel()
         if args.shutdown:
             with contextlib.suppress(KernelError):
                 await client.shutdown(timeout=5)
@@ -80,6 +84,18 @@ async def _attach(args: argparse.Namespace) -> int:
     finally:
         await client.stop_channels()
     return 0
+
+
+async def _watch_heartbeat(client: AsyncKernelClient, interval: float = 2.0) -> None:
+    """An attached kernel is not ours to watch by pid: a silent heartbeat means it is gone,
+    and whatever waits for its replies is told so instead of hanging."""
+    misses = 0
+    while True:
+        await asyncio.sleep(interval)
+        misses = 0 if await client.heartbeat.beat(timeout=interval) else misses + 1
+        if misses == 3:
+            _note("The kernel does not answer its heartbeat; it may have died.")
+            client.abort_pending(KernelDied("the kernel stopped answering its heartbeat"))
 
 
 async def _start(args: argparse.Namespace) -> int:
