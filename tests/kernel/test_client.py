@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
@@ -270,17 +268,3 @@ def test_inline_matplotlib(kernel: Kernel) -> None:
     assert reply["content"]["status"] == "ok"
     images = [m for m in of_type(outputs, "display_data") if "image/png" in m["content"]["data"]]
     assert len(images) == 1
-
-
-def test_chatty_background_process_does_not_delay_idle(kernel: Kernel) -> None:
-    _, kc = kernel
-    start = "import subprocess\nchatty = subprocess.Popen(['yes', 'spam'])"
-    assert execute(kc, start)[0]["content"]["status"] == "ok"
-    try:
-        began = time.monotonic()
-        for _ in range(5):
-            reply, _ = execute(kc, "1")
-            assert reply["content"]["status"] == "ok"
-        assert time.monotonic() - began < 3
-    finally:
-        execute(kc, "chatty.kill(); chatty.wait()")

@@ -25,6 +25,7 @@ from carnet.kernel.control import ControlThread
 from carnet.kernel.core import Handler, KernelCore
 from carnet.kernel.heartbeat import start_heartbeat
 from carnet.kernel.interpreter import KernelIO
+from carnet.kernel.interrupts import InterruptGate
 from carnet.kernel.iopub import IOPub
 from carnet.kernel.parent import watch_parent
 from carnet.kernel.python import PythonInterpreter
@@ -59,8 +60,9 @@ class KernelApp:
         _log_to(self.capture.saved_stderr)
         self._saved_streams = (sys.stdout, sys.stderr)
         sys.stdout, sys.stderr = self.capture.stdout, self.capture.stderr
-        stdin = StdinBridge(self.sockets.stdin, self.session, self.capture.flush)
-        self.io = KernelIO(self.iopub, self.capture, stdin, connection_file)
+        self.interrupts = InterruptGate()
+        stdin = StdinBridge(self.sockets.stdin, self.session, self.capture.flush, self.interrupts)
+        self.io = KernelIO(self.iopub, self.capture, stdin, connection_file, self.interrupts)
         self.interpreter = PythonInterpreter(self.io, on_loaded=self._wake)
         self.core = KernelCore(
             self.session, self.sockets.shell, self.io, self.interpreter, self._shutdown_request
@@ -75,7 +77,7 @@ class KernelApp:
         )
         self.control.start()
         self._closed = False
-        signal.signal(signal.SIGINT, self._on_sigint)
+        signal.signal(signal.SIGINT, self.interrupts.on_sigint)
         signal.signal(signal.SIGTERM, self._on_sigterm)
         watch_parent(lambda: os.kill(os.getpid(), signal.SIGTERM))
 
@@ -83,11 +85,6 @@ class KernelApp:
         self.core.wake()
 
     # -- signals and requests ---------------------------------------------------------------
-
-    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
-        # Idle kernels ignore Ctrl-C; running code gets KeyboardInterrupt as in a terminal.
-        if self.core.executing:
-            raise KeyboardInterrupt
 
     def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
         self.core.stopping = True

@@ -68,8 +68,6 @@ class KernelCore:
         self.io = io
         self.interpreter = interpreter
         self.engine_id = str(uuid.uuid4())
-        # True while user code runs: SIGINT raises KeyboardInterrupt only then.
-        self.executing = False
         self.stopping = False
         self._on_shutdown = on_shutdown
         self._backlog: collections.deque[Message] = collections.deque()
@@ -214,11 +212,12 @@ class KernelCore:
                 "execute_input", {"code": code, "execution_count": interpreter.execution_count}
             )
         self.io.stdin.parent = msg
-        self.executing = True
         try:
-            reply = interpreter.execute(code, silent, store_history, user_expressions, allow_stdin)
+            with self.io.interrupts.user_code():
+                reply = interpreter.execute(
+                    code, silent, store_history, user_expressions, allow_stdin
+                )
         finally:
-            self.executing = False
             self.io.stdin.parent = None
         status = reply.get("status", "ok")
         if status == "error" and not silent and content.get("stop_on_error", True):

@@ -38,7 +38,8 @@ class CarnetDisplayPublisher(DisplayPublisher):
         # Text printed before the display must reach the client before it.
         io.capture.flush()
         content = {"data": data, "metadata": metadata or {}, "transient": transient or {}}
-        io.iopub.send("update_display_data" if update else "display_data", content)
+        with io.interrupts.deferred():
+            io.iopub.send("update_display_data" if update else "display_data", content)
 
     def clear_output(self, wait: bool = False) -> None:
         io = _kernel_io(self.shell)
@@ -73,4 +74,5 @@ class CarnetDisplayHook(DisplayHook):
             return
         io = _kernel_io(self.shell)
         io.capture.flush()
-        io.iopub.send("execute_result", content)
+        with io.interrupts.deferred():
+            io.iopub.send("execute_result", content)

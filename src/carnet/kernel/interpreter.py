@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from carnet.kernel.interrupts import InterruptGate
 from carnet.kernel.iopub import IOPub
 from carnet.kernel.stdin import StdinBridge
 from carnet.kernel.streams import Capture
@@ -25,6 +26,7 @@ class KernelIO:
     capture: Capture
     stdin: StdinBridge
     connection_file: Path | None
+    interrupts: InterruptGate
 
 
 class Interpreter(Protocol):

@@ -69,4 +69,5 @@ class CarnetShell(InteractiveShell):
             "traceback": [str(line) for line in stb],
         }
         self.last_error = error
-        io.iopub.send("error", error)
+        with io.interrupts.deferred():
+            io.iopub.send("error", error)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import zmq
 
 from carnet.errors import ProtocolError
+from carnet.kernel.interrupts import InterruptGate
 from carnet.protocol import Message, Session
 
 log = logging.getLogger("carnet.kernel")
@@ -21,9 +22,14 @@ log = logging.getLogger("carnet.kernel")
 
 class StdinBridge:
     def __init__(
-        self, socket: zmq.Socket[bytes], session: Session, flush_output: Callable[[], None]
+        self,
+        socket: zmq.Socket[bytes],
+        session: Session,
+        flush_output: Callable[[], None],
+        interrupts: InterruptGate,
     ) -> None:
         self._socket = socket
+        self._interrupts = interrupts
         self._session = session
         self._flush_output = flush_output
         # The execute_request being served, and whether its client accepts input.
@@ -49,8 +55,10 @@ class StdinBridge:
             parent,
             identities=parent.identities,
         )
-        self._socket.send_multipart(self._session.serialize(msg))
+        with self._interrupts.deferred():
+            self._socket.send_multipart(self._session.serialize(msg))
         while True:
+            # Ctrl-C lands here; whatever it leaves unread is discarded before the next prompt.
             frames = self._socket.recv_multipart()
             try:
                 reply = self._session.deserialize(frames)
