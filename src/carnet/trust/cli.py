@@ -85,6 +85,10 @@ def main(argv: Sequence[str]) -> int:
                 failed = True
                 continue
             print(f"Signing notebook: {name}" if signed else f"Notebook already signed: {name}")
+        if notary.store.in_memory:
+            # Trust that ends with this process is no trust at all: say so, and fail.
+            print("carnet trust: the signatures could not be saved (see above)", file=sys.stderr)
+            failed = True
     finally:
         notary.close()
     return 1 if failed else 0
