@@ -13,7 +13,16 @@ export interface MarkdownContext {
 let parser: InstanceType<typeof MarkdownIt> | null = null;
 
 function md(): InstanceType<typeof MarkdownIt> {
-  parser ??= new MarkdownIt({ html: true, linkify: true });
+  if (parser) return parser;
+  parser = new MarkdownIt({ html: true, linkify: true });
+  const image = parser.renderer.rules.image;
+  // Image URLs are resolved before sanitizing, which would drop "attachment:" URLs.
+  parser.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx];
+    const src = token.attrGet("src");
+    if (src && env?.ctx) token.attrSet("src", rewriteUrl(String(src), env.ctx as MarkdownContext));
+    return image ? image(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+  };
   return parser;
 }
 
@@ -80,7 +89,7 @@ function rewriteUrl(url: string, ctx: MarkdownContext): string {
 /** Markdown (with math) to a sanitized element; never runs script, trusted or not. */
 export function renderMarkdown(source: string, ctx: MarkdownContext): HTMLElement {
   const { text, math } = extractMath(source);
-  const html = md().render(text);
+  const html = md().render(text, { ctx });
   const container = document.createElement("div");
   container.className = "rendered-markdown";
   container.append(sanitizeHtml(html));
@@ -95,6 +104,7 @@ export function renderMarkdown(source: string, ctx: MarkdownContext): HTMLElemen
       .replace(/@@MATH(\d+)@@/g, (_m, i) => renderMath(math[Number(i)] ?? ""));
     node.replaceWith(...Array.from(span.childNodes));
   }
+  // Raw <img> tags written as HTML in the markdown (the renderer did the markdown ones).
   for (const img of Array.from(container.querySelectorAll("img"))) {
     const src = img.getAttribute("src");
     if (src) img.setAttribute("src", rewriteUrl(src, ctx));
