@@ -44,11 +44,16 @@ def test_stream_and_result_in_order(kernel: Kernel) -> None:
     content = reply["content"]
     assert content["status"] == "ok"
     assert reply["metadata"]["status"] == "ok" and "started" in reply["metadata"]
+    # A timer flush may split the text into several stream messages; order is what counts.
     kinds = [m["msg_type"] for m in outputs]
-    assert kinds == ["execute_input", "stream", "execute_result"]
+    assert [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k] == [
+        "execute_input",
+        "stream",
+        "execute_result",
+    ]
     assert outputs[0]["content"]["execution_count"] == content["execution_count"]
     assert stream_text(outputs) == "first\n"
-    result = outputs[2]["content"]
+    result = outputs[-1]["content"]
     assert result["data"]["text/plain"] == "42"
     assert result["execution_count"] == content["execution_count"]
     again, _ = execute(kc, "1")
@@ -71,8 +76,9 @@ def test_error_reply_and_message(kernel: Kernel) -> None:
     assert "division by zero" in content["evalue"]
     assert any("ZeroDivisionError" in line for line in content["traceback"])
     kinds = [m["msg_type"] for m in outputs]
-    assert kinds == ["execute_input", "stream", "error"]
-    assert outputs[2]["content"]["ename"] == "ZeroDivisionError"
+    assert kinds[0] == "execute_input" and kinds[-1] == "error"
+    assert set(kinds[1:-1]) == {"stream"}
+    assert outputs[-1]["content"]["ename"] == "ZeroDivisionError"
 
 
 def test_stop_on_error_aborts_queued_requests(kernel: Kernel) -> None:
