@@ -21,6 +21,8 @@ def main() -> None:
     mode = sys.argv[2] if len(sys.argv) > 2 else ""
     if mode == "crash":
         sys.exit("tiny kernel: crashing on purpose")
+    if mode == "mute":
+        print("tiny kernel: muted, will not answer", file=sys.stderr, flush=True)
     ctx = zmq.Context()
     session = Session(info.key_bytes, info.signature_scheme)
     sockets = {}

@@ -39,6 +39,8 @@ def print_output(msg: Message) -> None:
 class AsyncKernelClient(KernelChannels):
     """Requests to one kernel. Replies are Messages; `content["status"]` tells errors."""
 
+    _last_ready_probe: Pending | None = None
+
     @classmethod
     def from_connection_file(cls, path: Path | str, **kwargs: Any) -> AsyncKernelClient:
         return cls(read_connection_file(path), **kwargs)
@@ -56,6 +58,7 @@ class AsyncKernelClient(KernelChannels):
                 wait = 0.05
                 while True:
                     pending = self.send_request("shell", "kernel_info_request")
+                    self._last_ready_probe = pending
                     reply = await pending.reply
                     for _ in range(10):
                         if pending.msg_id in seen_on_iopub:
@@ -66,6 +69,9 @@ class AsyncKernelClient(KernelChannels):
             raise KernelTimeout(f"kernel did not become ready within {timeout}s") from None
         finally:
             remove()
+            if self._last_ready_probe is not None:
+                self.forget(self._last_ready_probe)
+                self._last_ready_probe = None
 
     async def kernel_info(self, timeout: float | None = None, channel: str = "shell") -> Message:
         return await self.request(channel, "kernel_info_request", {}, timeout)
