@@ -11,7 +11,7 @@ from jupyter_client.blocking.client import BlockingKernelClient
 Msg = dict[str, Any]
 
 
-def shell_reply(kc: BlockingKernelClient, msg_id: str, timeout: float = 15) -> Msg:
+def shell_reply(kc: BlockingKernelClient, msg_id: str, timeout: float = 30) -> Msg:
     """The shell reply to msg_id, skipping replies to earlier requests."""
     deadline = time.monotonic() + timeout
     while True:
@@ -23,7 +23,7 @@ def shell_reply(kc: BlockingKernelClient, msg_id: str, timeout: float = 15) -> M
             return reply
 
 
-def iopub_until_idle(kc: BlockingKernelClient, msg_id: str, timeout: float = 15) -> list[Msg]:
+def iopub_until_idle(kc: BlockingKernelClient, msg_id: str, timeout: float = 30) -> list[Msg]:
     """IOPub messages caused by msg_id (status messages left out), up to its idle status."""
     deadline = time.monotonic() + timeout
     seen: list[Msg] = []
@@ -45,7 +45,7 @@ def iopub_until_idle(kc: BlockingKernelClient, msg_id: str, timeout: float = 15)
 
 
 def execute(
-    kc: BlockingKernelClient, code: str, timeout: float = 15, **options: Any
+    kc: BlockingKernelClient, code: str, timeout: float = 30, **options: Any
 ) -> tuple[Msg, list[Msg]]:
     """Run code; return its execute_reply and the IOPub messages it caused."""
     msg_id = kc.execute(code, **options)

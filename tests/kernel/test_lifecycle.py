@@ -50,13 +50,13 @@ def test_interrupt_busy_loop_and_input(spec: str) -> None:
         msg_id = kc.execute("while True: pass")
         _wait_started(kc, msg_id)
         km.interrupt_kernel()
-        reply = shell_reply(kc, msg_id, timeout=10)["content"]
+        reply = shell_reply(kc, msg_id, timeout=20)["content"]
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
 
         msg_id = kc.execute("input('waiting: ')")
-        assert kc.get_stdin_msg(timeout=10)["msg_type"] == "input_request"
+        assert kc.get_stdin_msg(timeout=20)["msg_type"] == "input_request"
         km.interrupt_kernel()
-        reply = shell_reply(kc, msg_id, timeout=10)["content"]
+        reply = shell_reply(kc, msg_id, timeout=20)["content"]
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
 
         # An idle kernel ignores the interrupt and keeps working.
@@ -75,7 +75,7 @@ def test_shutdown_request_exits_cleanly() -> None:
         kc.shell_channel.send(request)
         reply = shell_reply(kc, request["header"]["msg_id"])["content"]
         assert reply == {"status": "ok", "restart": True}
-        assert km.provisioner.process.wait(10) == 0  # type: ignore[union-attr]
+        assert km.provisioner.process.wait(20) == 0  # type: ignore[union-attr]
     finally:
         stop_kernel(km, kc)
 
@@ -87,9 +87,9 @@ def test_shutdown_on_control_while_code_runs() -> None:
         _wait_started(kc, msg_id)
         request = kc.session.msg("shutdown_request", {"restart": False})
         kc.control_channel.send(request)
-        reply = kc.control_channel.get_msg(timeout=10)
+        reply = kc.control_channel.get_msg(timeout=20)
         assert reply["content"] == {"status": "ok", "restart": False}
-        assert km.provisioner.process.wait(10) == 0  # type: ignore[union-attr]
+        assert km.provisioner.process.wait(20) == 0  # type: ignore[union-attr]
     finally:
         stop_kernel(km, kc)
 
@@ -100,7 +100,7 @@ def test_sigterm_exits_cleanly() -> None:
         execute(kc, "y = 2")
         process = km.provisioner.process  # type: ignore[union-attr]
         process.send_signal(signal.SIGTERM)
-        assert process.wait(10) == 0
+        assert process.wait(20) == 0
     finally:
         stop_kernel(km, kc)
 

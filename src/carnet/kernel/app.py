@@ -106,11 +106,12 @@ class KernelApp:
 
     def _watchdog(self) -> None:
         """If user code keeps the main thread busy, interrupt it; if that fails, force."""
-        stopped = threading.Event()
-        if stopped.wait(GRACE) or self._closed:
+        time.sleep(GRACE)
+        if self._closed:
             return
         os.kill(os.getpid(), signal.SIGTERM)
-        if stopped.wait(FORCE_AFTER) or self._closed:
+        time.sleep(FORCE_AFTER)
+        if self._closed:
             return
         log.warning("user code did not stop; forcing exit")
         self.iopub.stop(1.0)
