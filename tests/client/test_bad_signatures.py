@@ -60,3 +60,41 @@ def test_forged_replies_and_iopub_are_dropped(caplog: pytest.LogCaptureFixture) 
     ctx.term()
     dropped = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
     assert any("shell" in m for m in dropped) and any("iopub" in m for m in dropped)
+
+
+def test_unawaited_replies_go_to_channel_handlers() -> None:
+    """How the server forwards: send with expect_reply=False, get replies by channel."""
+    info = new_connection_info()
+    kernel = Session(info.key_bytes)
+    ctx = zmq.Context()
+    control = ctx.socket(zmq.ROUTER)
+    control.bind(info.url("control"))
+
+    async def main() -> None:
+        client = AsyncKernelClient(info)
+        on_control: list[Message] = []
+        unmatched: list[Message] = []
+        client.on_channel("control", on_control.append)
+        client.on_unmatched_reply(unmatched.append)
+        await client.start_channels()
+        try:
+            request = client.session.msg("interrupt_request", {})
+            client.send_message("control", request, expect_reply=False)
+            frames = await asyncio.to_thread(control.recv_multipart)
+            received = kernel.deserialize(frames)
+            assert received.msg_id == request.msg_id
+            control.send_multipart(
+                kernel.serialize(kernel.reply(received, "interrupt_reply", {"status": "ok"}))
+            )
+            for _ in range(250):
+                if on_control:
+                    break
+                await asyncio.sleep(0.02)
+            assert [m.parent_msg_id for m in on_control] == [request.msg_id]
+            assert unmatched == on_control
+        finally:
+            await client.stop_channels()
+
+    asyncio.run(main())
+    control.close(0)
+    ctx.term()

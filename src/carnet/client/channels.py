@@ -54,7 +54,7 @@ class KernelChannels:
         self._sockets: dict[str, zmq.asyncio.Socket] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._pending: dict[str, asyncio.Future[Message]] = {}
-        self._handlers: dict[str, list[Handler]] = {"iopub": [], "stdin": [], "reply": []}
+        self._handlers: dict[str, list[Handler]] = {channel: [] for channel in _SOCKET_TYPES}
         self.heartbeat = Heartbeat(self._context, info.url("hb"))
 
     @property
@@ -101,24 +101,36 @@ class KernelChannels:
 
     # --- handlers -----------------------------------------------------------
 
-    def on_iopub(self, handler: Handler) -> Callable[[], None]:
-        """Call `handler` with every iopub message; returns a function that removes it."""
-        return self._add_handler("iopub", handler)
+    def on_channel(self, channel: str, handler: Handler) -> Callable[[], None]:
+        """Call `handler` with each message from `channel` that no request awaits.
 
-    def on_stdin(self, handler: Handler) -> Callable[[], None]:
-        """Call `handler` with every stdin request (input_request) from the kernel."""
-        return self._add_handler("stdin", handler)
-
-    def on_unmatched_reply(self, handler: Handler) -> Callable[[], None]:
-        """Replies whose request is no longer awaited (timed out, sent raw)."""
-        return self._add_handler("reply", handler)
-
-    def _add_handler(self, kind: str, handler: Handler) -> Callable[[], None]:
-        self._handlers[kind].append(handler)
+        On shell and control that means replies sent with expect_reply=False or
+        no longer awaited (how the server forwards replies to websockets).
+        Returns a function that removes the handler.
+        """
+        self._handlers[channel].append(handler)
 
         def remove() -> None:
             with contextlib.suppress(ValueError):
-                self._handlers[kind].remove(handler)
+                self._handlers[channel].remove(handler)
+
+        return remove
+
+    def on_iopub(self, handler: Handler) -> Callable[[], None]:
+        """Call `handler` with every iopub message; returns a function that removes it."""
+        return self.on_channel("iopub", handler)
+
+    def on_stdin(self, handler: Handler) -> Callable[[], None]:
+        """Call `handler` with every stdin request (input_request) from the kernel."""
+        return self.on_channel("stdin", handler)
+
+    def on_unmatched_reply(self, handler: Handler) -> Callable[[], None]:
+        """Replies on shell or control that no request awaits (see `on_channel`)."""
+        removers = [self.on_channel(channel, handler) for channel in ("shell", "control")]
+
+        def remove() -> None:
+            for remover in removers:
+                remover()
 
         return remove
 
@@ -145,7 +157,7 @@ class KernelChannels:
         return self.send_message(channel, self.session.msg(msg_type, content or {}))
 
     def forget(self, pending: Pending) -> None:
-        """Stop waiting for a reply (it will go to the unmatched-reply handlers)."""
+        """Stop waiting for a reply (it will go to the channel's handlers)."""
         self._pending.pop(pending.msg_id, None)
 
     async def wait_reply(self, pending: Pending, timeout: float | None = None) -> Message:
@@ -182,11 +194,8 @@ class KernelChannels:
             if future is not None and not future.done():
                 future.set_result(msg)
                 return
-            kind = "reply"
-        else:
-            kind = channel
-        for handler in list(self._handlers[kind]):
+        for handler in list(self._handlers[channel]):
             try:
                 handler(msg)
             except Exception:
-                log.exception("%s handler failed on %s", kind, msg.msg_type)
+                log.exception("%s handler failed on %s", channel, msg.msg_type)
