@@ -193,7 +193,10 @@ def test_ipc_transport(tmp_path: Path) -> None:
     path = tmp_path / "kernel-ipc.json"
     info = ConnectionInfo(0, 0, 0, 0, 0, key=KEY, ip=str(tmp_path / "kipc"), transport="ipc")
     write_connection_file(info, path)
-    process = subprocess.Popen([sys.executable, "-m", "carnet.kernel", "-f", str(path)])
+    # The long option name works too.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "carnet.kernel", "--connection-file", str(path)]
+    )
     kc = BlockingKernelClient(connection_file=str(path))
     try:
         deadline = time.monotonic() + 20
