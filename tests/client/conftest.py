@@ -38,11 +38,28 @@ def launch(spec: KernelSpec, runtime_dir: Path) -> RunningKernel:
     return RunningKernel(spec, info, path, process)
 
 
+def _stop(running: RunningKernel) -> None:
+    running.process.kill()
+    running.process.wait(10)
+
+
 @pytest.fixture(params=python_specs(), ids=lambda spec: spec.name)
 def kernel(request: pytest.FixtureRequest, runtime_dir: Path) -> Iterator[RunningKernel]:
+    """A fresh kernel for one test (for tests that end it)."""
     running = launch(request.param, runtime_dir)
     try:
         yield running
     finally:
-        running.process.kill()
-        running.process.wait(10)
+        _stop(running)
+
+
+@pytest.fixture(scope="module", params=python_specs(), ids=lambda spec: spec.name)
+def shared_kernel(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningKernel]:
+    """One kernel per module and kind, for tests that leave it usable (saves starts)."""
+    running = launch(request.param, tmp_path_factory.mktemp("runtime"))
+    try:
+        yield running
+    finally:
+        _stop(running)

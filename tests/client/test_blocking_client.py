@@ -14,8 +14,8 @@ from tests.client.conftest import RunningKernel
 
 
 @pytest.fixture
-def client(kernel: RunningKernel) -> Iterator[BlockingKernelClient]:
-    with BlockingKernelClient.from_connection_file(kernel.connection_file) as c:
+def client(shared_kernel: RunningKernel) -> Iterator[BlockingKernelClient]:
+    with BlockingKernelClient.from_connection_file(shared_kernel.connection_file) as c:
         c.wait_for_ready(30)
         yield c
 
@@ -109,7 +109,10 @@ def test_interrupt_busy_loop(client: BlockingKernelClient) -> None:
     assert client.execute("1 + 1").content["status"] == "ok"
 
 
-def test_shutdown_ends_the_process(client: BlockingKernelClient, kernel: RunningKernel) -> None:
+def test_shutdown_ends_the_process(kernel: RunningKernel) -> None:
+    client = BlockingKernelClient.from_connection_file(kernel.connection_file)
+    client.start_channels()
+    client.wait_for_ready(30)
     assert client.is_alive()
     reply = client.shutdown()
     assert reply.content["status"] == "ok"
@@ -118,3 +121,4 @@ def test_shutdown_ends_the_process(client: BlockingKernelClient, kernel: Running
         time.sleep(0.05)
     assert kernel.process.returncode is not None
     assert not client.is_alive(timeout=0.3)
+    client.close()
