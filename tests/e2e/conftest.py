@@ -44,7 +44,7 @@ CUSTOM_CSS = "#notebook-container { border-top: 3px solid rgb(243, 119, 38); }\n
 pytestmark = pytest.mark.e2e
 
 
-def _require_browser() -> None:
+def require_browser() -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make install-test installs it)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -55,7 +55,7 @@ def _require_browser() -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A real server with custom.js and custom.css in its Jupyter config directory."""
-    _require_browser()
+    require_browser()
     dirs = ServerDirs(tmp_path_factory.mktemp("e2e"))
     custom = dirs.config / "custom"
     custom.mkdir()
@@ -86,7 +86,8 @@ def browser(server: RunningServer) -> Iterator[Any]:
 def page(browser: Any, server: RunningServer) -> Iterator[Any]:
     """A fresh page, logged in (the token URL sets the cookie), collecting page errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    # Generous: the machine is shared and browser tests must not flake under load.
+    context.set_default_timeout(30_000)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
