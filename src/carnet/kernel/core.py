@@ -258,8 +258,10 @@ class KernelCore:
     def _comm(self, msg: Message) -> Reply:
         from carnet.kernel import comm
 
-        # Comm targets are registered by user code, so the shell must exist first.
+        # Comm targets are registered by user code: build the shell if it can be built now.
         self.interpreter.prepare()
+        # Even before that, comms opened here must publish on IOPub (to close unknown ones).
+        comm.install(self.io.iopub)
         try:
             comm.get_manager().handle(msg)
         except Exception as exc:
