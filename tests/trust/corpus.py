@@ -110,6 +110,11 @@ PAYLOADS: dict[str, list[dict[str, Any]]] = {
             _html(
                 f"<svg><script>{report('html_svg_script')}</script></svg>",
                 f'<svg><use href="{HIT}/svg_use.svg#x"/></svg>',
+                '<svg width="30" height="10">'
+                f'<rect width="10" height="10" fill="url({HIT}/svg_fill.svg#p)"/>'
+                f'<rect x="10" width="10" height="10" filter="url({HIT}/svg_filter.svg#f)"/>'
+                f'<rect x="20" width="10" height="10" mask="url({HIT}/svg_mask.svg#m)" '
+                f'style="cursor: url({HIT}/svg_cursor), auto"/></svg>',
             )
         ),
     ],

@@ -7,14 +7,30 @@ import DOMPurify from "dompurify";
 const FORBID_TAGS = ["form", "input", "button", "textarea", "select", "option", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link", "meta", "base", "script", "noscript", "template"];
 const FORBID_ATTR = ["formaction", "action", "srcdoc", "ping", "background"];
 
+// Attributes whose values are CSS (style, and SVG presentation attributes): url() there
+// fetches, which leaks what the page shows, unless it points inside the document.
+const CSS_VALUED = new Set(["style", "fill", "stroke", "filter", "mask", "clip-path", "marker-start", "marker-mid", "marker-end", "cursor"]);
+const LOCAL_URL = /url\(\s*(['"]?)#([\w.:-]+)\1\s*\)/gi;
+
+/** A CSS value without remote fetches (null when it has one), local references kept working. */
+function safeCss(value: string): string | null {
+  const remote = value.replace(LOCAL_URL, "");
+  // CSS escapes (u\rl) would hide a url( from the pattern, so any backslash is refused too.
+  if (/url\s*\(|image-set|@import|expression\s*\(/i.test(remote) || value.includes("\\")) return null;
+  // Ids in output are prefixed (SANITIZE_NAMED_PROPS), so references to them must be too.
+  return value.replace(LOCAL_URL, (_m, quote: string, id: string) => `url(${quote}#user-content-${id}${quote})`);
+}
+
 let hooked = false;
 
 function installHooks(): void {
   if (hooked) return;
   hooked = true;
   DOMPurify.addHook("uponSanitizeAttribute", (_node, data) => {
-    // CSS can fetch URLs (url(), image-set, @import) that leak what the page shows.
-    if (data.attrName === "style" && /url\s*\(|image-set|@import|expression\s*\(/i.test(data.attrValue)) data.keepAttr = false;
+    if (!CSS_VALUED.has(data.attrName)) return;
+    const safe = safeCss(data.attrValue);
+    if (safe === null) data.keepAttr = false;
+    else data.attrValue = safe;
   });
   DOMPurify.addHook("afterSanitizeAttributes", (node) => {
     // Links from output open in a new tab and cannot reach back into this page.
