@@ -113,6 +113,20 @@ def test_fd_level_and_subprocess_output(kernel: Kernel) -> None:
     assert "child-err" in stream_text(outputs, "stderr")
 
 
+def test_output_of_forked_children(kernel: Kernel) -> None:
+    _, kc = kernel
+    code = (
+        "import multiprocessing\n"
+        "context = multiprocessing.get_context('fork')\n"
+        "children = [context.Process(target=print, args=(f'child {i}',)) for i in range(3)]\n"
+        "for child in children: child.start()\n"
+        "for child in children: child.join()\n"
+    )
+    reply, outputs = execute(kc, code)
+    assert reply["content"]["status"] == "ok"
+    assert sorted(stream_text(outputs).splitlines()) == ["child 0", "child 1", "child 2"]
+
+
 def test_many_prints_are_coalesced(kernel: Kernel) -> None:
     _, kc = kernel
     reply, outputs = execute(kc, "for i in range(20000): print(i)", timeout=30)

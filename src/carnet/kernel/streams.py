@@ -42,6 +42,8 @@ class OutStream(io.TextIOBase):
         self._parts: list[str] = []
         self._size = 0
         self._scheduled = False
+        self._forked = False
+        os.register_at_fork(after_in_child=self._after_fork)
 
     @property
     def name(self) -> str:
@@ -67,6 +69,8 @@ class OutStream(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if not text:
             return 0
+        if self._forked:
+            return self._write_from_child(text)
         with self._lock:
             self._parts.append(text)
             self._size += len(text)
@@ -80,6 +84,21 @@ class OutStream(io.TextIOBase):
             self._iopub.call_later(FLUSH_INTERVAL, self.send_buffered)
         return len(text)
 
+    def _after_fork(self) -> None:
+        # A forked child (multiprocessing) has no publisher thread: its output goes to
+        # the captured fd, which the parent reads. What the parent buffered is its own.
+        self._forked = True
+        self._lock = threading.Lock()
+        self._parts = []
+        self._size = 0
+
+    def _write_from_child(self, text: str) -> int:
+        data = text.encode("utf-8", "replace")
+        fd = self._fd if self._fd is not None else (1 if self._name == "stdout" else 2)
+        while data:
+            data = data[os.write(fd, data) :]
+        return len(text)
+
     def flush(self) -> None:
         """Deliver soon, from the publisher thread.
 
@@ -87,7 +106,7 @@ class OutStream(io.TextIOBase):
         per line. The kernel's own ordering points call send_buffered() instead.
         """
         with self._lock:
-            if not self._parts or self._scheduled:
+            if not self._parts or self._scheduled or self._forked:
                 return
             self._scheduled = True
         self._iopub.call_later(0, self.send_buffered)
