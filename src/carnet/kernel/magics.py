@@ -23,16 +23,15 @@ def connect_info_text(connection_file: Path | None) -> str:
         in_runtime = connection_file.resolve().parent == paths.runtime_dir().resolve()
     except OSError:
         in_runtime = False
-    target = f"kernel-{kernel_id_of(connection_file)}.json" if in_runtime else str(connection_file)
+    # In the runtime directory the kernel id (or a unique prefix of it) finds the file.
+    target = kernel_id_of(connection_file) if in_runtime else str(connection_file)
     return (
         f"{text}\n\n"
-        "Paste the above JSON into a file, and connect with:\n"
-        "    $> carnet console --existing <file>\n"
-        "or, if you are local, you can connect with just:\n"
-        f"    $> carnet console --existing {target}\n"
-        "or even just:\n"
-        "    $> carnet console --existing\n"
-        "if this is the most recent Carnet kernel you have started."
+        "To attach a console to this kernel:\n"
+        f"    carnet console --existing {target}\n"
+        "From another machine, save the JSON above to a file and pass its path:\n"
+        "    carnet console --existing <file>\n"
+        "`carnet console --existing` alone attaches to the most recently started kernel."
     )
 
 
