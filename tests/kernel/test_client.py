@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
@@ -191,7 +193,9 @@ def test_connect_info_magic(kernel: Kernel) -> None:
     _, outputs = execute(kc, "%connect_info")
     text = stream_text(outputs)
     assert f'"shell_port": {km.shell_port}' in text
-    assert "carnet console --existing" in text
+    kernel_id = Path(km.connection_file).stem.removeprefix("kernel-")
+    assert f"carnet console --existing {kernel_id}\n" in text
+    assert "carnet console --existing <file>" in text
 
 
 def test_complete_inspect_is_complete(kernel: Kernel) -> None:
