@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Callable
 
 import pytest
 
@@ -20,6 +21,13 @@ def lookup(name: str) -> object:
     if name not in specs:
         raise KernelSpecError(f"no kernelspec named {name!r}")
     return specs[name]
+
+
+async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
 
 
 def test_many_kernels_models_and_events() -> None:
@@ -39,12 +47,10 @@ def test_many_kernels_models_and_events() -> None:
         assert model["connections"] == 0 and model["last_activity"].endswith("Z")
 
         before = kernel.last_activity
-        pending = kernel.manager.client.send_execute("import time; time.sleep(0.5)")
-        await asyncio.sleep(0.25)
-        assert kernel.execution_state == "busy"
+        pending = kernel.manager.client.send_execute("import time; time.sleep(1)")
+        await until(lambda: kernel.execution_state == "busy")
         await kernel.manager.client.wait_reply(pending, timeout=10)
-        await asyncio.sleep(0.1)
-        assert kernel.execution_state == "idle"
+        await until(lambda: kernel.execution_state == "idle")
         assert kernel.last_activity > before
         kernel.add_connection()
         assert kernel.to_model()["connections"] == 1
@@ -57,10 +63,7 @@ def test_many_kernels_models_and_events() -> None:
         tiny = mkm.get(first)
         assert tiny.manager.process is not None
         os.kill(tiny.manager.process.pid, signal.SIGKILL)
-        for _ in range(200):
-            if tiny.manager.restart_count == 1 and tiny.manager.state == "running":
-                break
-            await asyncio.sleep(0.02)
+        await until(lambda: tiny.manager.restart_count == 1 and tiny.manager.state == "running")
         assert tiny.execution_state == "idle"
 
         await mkm.shutdown(first)
