@@ -42,7 +42,7 @@ def test_forged_replies_and_iopub_are_dropped(caplog: pytest.LogCaptureFixture) 
             assert answer.content == {"status": "ok"}
 
             # SUB connects lazily: publish until the good message gets through.
-            for _ in range(100):
+            for _ in range(250):
                 for session, text in ((forger, "forged"), (good, "genuine")):
                     msg = session.msg("stream", {"name": "stdout", "text": text})
                     iopub.send_multipart(session.serialize(msg))
