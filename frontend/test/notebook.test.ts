@@ -144,3 +144,15 @@ describe("Notebook", () => {
     expect(nb.cells[0].outputs.length).toBe(0);
   });
 });
+
+describe("Notebook versions", () => {
+  it("counts every change, even while already dirty", () => {
+    const nb = Notebook.fromJSON(doc("a"));
+    const start = nb.version;
+    nb.cells[0].source = "b";
+    nb.cells[0].source = "c";
+    expect(nb.version).toBe(start + 2);
+    nb.setDirty(false);
+    expect(nb.version).toBe(start + 2);
+  });
+});

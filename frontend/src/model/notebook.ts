@@ -65,7 +65,11 @@ export class Notebook {
     return this._dirty;
   }
 
+  /** Counts changes, so a save knows whether anything changed while it was in flight. */
+  version = 0;
+
   setDirty(value: boolean): void {
+    if (value) this.version += 1;
     if (value === this._dirty) return;
     this._dirty = value;
     this.changed.emit({ kind: "dirty" });

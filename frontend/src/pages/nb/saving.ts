@@ -26,19 +26,17 @@ export class Saver {
   async save(manual = true): Promise<void> {
     if (this.saving) await this.saving;
     const content: NbDocument = this.nb.toJSON();
-    const dirtyBefore = this.nb.dirty;
-    this.nb.setDirty(false);
+    const version = this.nb.version;
     this.saving = (async () => {
       try {
         await this.api.save(this.path, { type: "notebook", format: "json", content } as never);
+        // Clean only if nothing changed while the save was in flight.
+        if (this.nb.version === version) this.nb.setDirty(false);
         if (manual) {
           const checkpoint = await this.api.createCheckpoint(this.path);
           this.lastCheckpoint = checkpoint.last_modified;
         }
         this.onSaved(manual ? "Checkpoint created" : "Autosaved");
-      } catch (error) {
-        if (dirtyBefore || !this.nb.dirty) this.nb.setDirty(true);
-        throw error;
       } finally {
         this.saving = null;
       }
