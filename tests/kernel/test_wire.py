@@ -213,3 +213,42 @@ def test_ipc_transport(tmp_path: Path) -> None:
         kc.stop_channels()
         process.terminate()
         assert process.wait(10) == 0
+
+
+def test_comm_open_while_ipython_loads_is_closed(tmp_path: Path) -> None:
+    """Frontends open comms (jupyter.widget.control) as soon as they connect."""
+    path = tmp_path / "kernel-early.json"
+    write_connection_file(ConnectionInfo(0, 0, 0, 0, 0, key=KEY), path)
+    process = subprocess.Popen([sys.executable, "-m", "carnet.kernel", "-f", str(path)])
+    context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
+    try:
+        deadline = time.monotonic() + 20
+        while read_connection_file(path).shell_port == 0:
+            assert time.monotonic() < deadline, "the kernel never wrote its ports"
+            time.sleep(0.01)
+        info = read_connection_file(path)
+        session = Session(KEY)
+        iopub = context.socket(zmq.SUB)
+        iopub.setsockopt(zmq.SUBSCRIBE, b"")
+        iopub.connect(info.url("iopub"))
+        assert iopub.poll(10000), "no iopub_welcome"
+        assert session.deserialize(iopub.recv_multipart()).msg_type == "iopub_welcome"
+        shell = context.socket(zmq.DEALER)
+        shell.connect(info.url("shell"))
+        content = {"comm_id": "early", "target_name": "jupyter.widget.control", "data": {}}
+        request = session.msg("comm_open", content)
+        shell.send_multipart(session.serialize(request))
+        seen = []
+        while True:
+            assert iopub.poll(10000), f"no idle status; saw {seen}"
+            msg = session.deserialize(iopub.recv_multipart())
+            if msg.parent_msg_id != request.msg_id:
+                continue
+            seen.append(msg.msg_type)
+            if msg.msg_type == "status" and msg.content["execution_state"] == "idle":
+                break
+        assert "comm_close" in seen
+    finally:
+        context.destroy(linger=0)
+        process.terminate()
+        process.wait(10)
