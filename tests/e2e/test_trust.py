@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import code, open_notebook, write_notebook
+from tests.e2e.conftest import cell, code, edit_cell, open_notebook, write_notebook
 from tests.server.conftest import RunningServer
 from tests.trust import corpus
 
@@ -231,6 +231,49 @@ def test_markdown_never_runs_script_even_when_trusted(
     assert recorder.hits[before:] == ["/hit/sentinel-trusted-markdown"]
     assert page.evaluate("window.__pwned === undefined")
     assert page.evaluate(DOM_PROBLEMS, "#notebook-container .text-cell-render") == []
+
+
+def test_output_run_here_is_signed_on_save_and_runs_after_reload(
+    page: Any, server: RunningServer, recorder: HitRecorder
+) -> None:
+    path = write_notebook(server, "ran-here.ipynb", [code("")])
+    open_notebook(page, server, path)
+    source = (
+        "from IPython.display import Javascript, display\n"
+        'display(Javascript("window.__ranHere = (window.__ranHere || 0) + 1"))'
+    )
+    edit_cell(page, 0, source)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("window.__ranHere === 1")
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "!document.querySelector('#dirty-indicator').classList.contains('dirty')"
+    )
+    with server.client() as client:
+        model = client.get(f"api/contents/{path}").json()
+    assert model["content"]["cells"][0]["metadata"]["trusted"] is True, "not signed on save"
+    page.reload()
+    page.wait_for_function("window.__ranHere === 1")  # the saved output ran on opening
+    assert page.locator("#trust-indicator").is_hidden()
+    assert cell(page, 0).locator("[data-mime='application/javascript']").count() == 1
+
+
+def test_untrusted_svg_keeps_its_local_references(
+    page: Any, server: RunningServer, recorder: HitRecorder
+) -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<defs><clipPath id="half"><rect width="20" height="20"/></clipPath></defs>'
+        '<rect width="40" height="20" fill="teal" clip-path="url(#half)"/></svg>'
+    )
+    cells = [code("SVG(...)")]
+    cells[0]["outputs"] = [
+        {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": svg}}
+    ]
+    open_notebook(page, server, write_notebook(server, "local-refs.ipynb", cells))
+    rect = page.locator("[data-mime='image/svg+xml'] rect[fill=teal]")
+    assert rect.get_attribute("clip-path") == "url(#user-content-half)"
+    assert page.locator("[data-mime='image/svg+xml'] clipPath#user-content-half").count() == 1
 
 
 def test_recorder_sees_requests(recorder: HitRecorder) -> None:
