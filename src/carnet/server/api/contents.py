@@ -63,8 +63,8 @@ async def get_contents(request: Request) -> Response:
     model = await contents_manager(request).get(
         _path(request),
         content=flag(request, "content", "1"),
-        type=query.get("type") or None,
-        format=query.get("format") or None,
+        type=query.get("type"),  # an empty type= or format= is invalid, as in jupyter_server
+        format=query.get("format"),
         require_hash=flag(request, "hash", "0"),
     )
     return json_response(model, headers={"Last-Modified": http_date(model["last_modified"])})
@@ -148,6 +148,7 @@ async def save_contents(request: Request) -> Response:
       201: {description: Created}
       400: {description: 'Bad model, format or chunk'}
       403: {description: 'Outside the root, hidden, or read-only'}
+      404: {description: No such directory to create an untitled file in (a PUT without body)}
       409: {description: The file changed on disk since expected_hash was read}
       507: {description: Disk full; the previous file is intact}
     """

@@ -70,7 +70,10 @@ async def download_file(request: Request) -> Response:
     tags: [files]
     parameters:
       - {name: path, in: path, required: true, schema: {type: string}}
-      - {name: download, in: query, description: "1: as an attachment", schema: {type: integer}}
+      - name: download
+        in: query
+        description: Any value but 0, false, no or empty sends the file as an attachment
+        schema: {type: string}
     responses:
       200: {description: 'The file, with its Content-Type; sandboxed by Content-Security-Policy'}
       403: {description: The path leaves the root directory}

@@ -68,8 +68,14 @@ async def start_kernel(request: Request) -> Response:
           schema:
             type: object
             properties:
-              name: {type: string, description: The kernelspec name (the default if absent)}
-              path: {type: string, description: 'The directory the kernel runs in, relative'}
+              name:
+                type: string
+                nullable: true
+                description: The kernelspec name (the default if absent, null or empty)
+              path:
+                type: string
+                nullable: true
+                description: 'The directory the kernel runs in, relative'
     responses:
       201:
         description: The kernel was started

@@ -54,6 +54,9 @@ def build_spec(api_routes: list[BaseRoute], base_url: str) -> dict[str, Any]:
             responses = operation.get("responses", {})
             operation["responses"] = {str(code): value for code, value in responses.items()}
             _match_path_parameters(path, operation)
+            if path.startswith("/api/") and operation.get("security") != []:
+                # The auth middleware's answer to any unauthenticated API request.
+                operation["responses"].setdefault("403", {"description": "Not authenticated"})
     return document
 
 
@@ -78,6 +81,8 @@ def _match_path_parameters(path: str, operation: dict[str, Any]) -> None:
     ]
     if kept or missing:
         operation["parameters"] = missing + kept
+    else:
+        operation.pop("parameters", None)
 
 
 async def api_spec(request: Request) -> Response:
@@ -90,7 +95,7 @@ async def api_spec(request: Request) -> Response:
         description: The OpenAPI 3 document, as YAML
         content:
           text/x-yaml:
-            schema: {type: string}
+            schema: {type: object, description: An OpenAPI 3 document}
       403:
         description: Not authenticated
     """

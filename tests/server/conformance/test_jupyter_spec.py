@@ -1,0 +1,57 @@
+"""Carnet's REST API against jupyter_server's published api.yaml (issue 3).
+
+Each in-scope operation gets schema-valid generated requests (random and aimed at
+existing files, checkpoints, kernels and sessions); every response must have a status
+the spec lists, the spec's Content-Type and a body valid against the spec's schema.
+The spec's known mistakes are corrected, each with its reason, in jupyter_spec.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.server.conformance import jupyter_spec
+from tests.server.conformance.conftest import Seed, seed_kernel
+from tests.server.conformance.fuzz import fuzz, load_operations
+
+SPEC = jupyter_spec.corrected(jupyter_spec.load())
+OPERATIONS = load_operations(SPEC)
+_KERNEL_TAGS = {"kernels", "sessions"}
+
+# Operations whose generated requests cannot reach a 2xx, and why.
+_NO_SUCCESS_EXPECTED: dict[str, str] = {}
+
+
+def _tags(label: str) -> set[str]:
+    return set(OPERATIONS[label].tags or [])
+
+
+def test_every_operation_of_the_notebook_api_is_in_scope() -> None:
+    paths = {op.path for op in OPERATIONS.values()}
+    published = set(jupyter_spec.load()["paths"])
+    assert paths == published - set(jupyter_spec.OUT_OF_SCOPE)
+    assert {"/api/contents/{path}", "/api/sessions", "/api/kernels", "/api/me"} <= paths
+
+
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_operation_conforms(label: str, seed: Seed) -> None:
+    operation = OPERATIONS[label]
+    kernels = bool(_tags(label) & _KERNEL_TAGS)
+    if kernels:
+        seed_kernel(seed)
+    options: dict[str, Any] = (
+        {"max_examples": 12, "deadline": 20.0, "after_each": seed.reap}
+        if kernels
+        else {"max_examples": 40, "deadline": 3.0}
+    )
+    statuses = fuzz(
+        operation,
+        base_url=seed.server.url,
+        headers=seed.server.auth_headers,
+        known=seed.known(),
+        **options,
+    )
+    if label not in _NO_SUCCESS_EXPECTED:
+        assert any(200 <= s < 300 for s in statuses), f"never reached success: {statuses}"
