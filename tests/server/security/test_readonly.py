@@ -96,6 +96,13 @@ def test_reader_sees_output_but_cannot_execute(shared: RunningServer) -> None:
                 assert reply.parent_msg_id == msg_id
                 assert reply.content["status"] == "error"
                 assert reply.content["ename"] == "PermissionError"
+        # kernel_info (how a frontend learns the kernel is ready) is harmless: answered.
+        info_id = ro.send("shell", "kernel_info_request")
+        while True:
+            _, info = ro.recv(timeout=10)
+            if info.parent_msg_id == info_id and info.msg_type == "kernel_info_reply":
+                assert info.content["status"] == "ok"
+                break
         # The owner's execution still runs, and the reader sees its output on iopub.
         messages = full.execute("print('visible to readers')")
         assert any(m.msg_type == "execute_reply" for m in messages)

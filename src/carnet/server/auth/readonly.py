@@ -6,7 +6,8 @@ a kernel's websocket, where it receives iopub output. Every state-changing HTTP
 request gets 403. On a kernel websocket, every message the client sends (they
 are all shell, control or stdin requests: execute, complete, interrupt, input
 replies...) is dropped before the kernel sees it, and the client gets an error
-reply to it so a frontend can tell the user why nothing ran.
+reply to it so a frontend can tell the user why nothing ran. Only kernel_info_request,
+which changes nothing, reaches the kernel.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from carnet.server.auth.xsrf import SAFE_METHODS
 
 # Logging in and out changes nothing on the server.
 _ALLOWED_PATHS = frozenset({"/login", "/logout"})
+# Asks only for what the kernel is; frontends send it to learn that the kernel is ready.
+_HARMLESS_REQUESTS = frozenset({"kernel_info_request"})
 REASON = "read-only access: this user may not execute, edit, save or manage kernels"
 
 
@@ -69,9 +72,12 @@ class _InputFilter:
             message = await self.receive()
             if message["type"] != "websocket.receive":
                 return message
-            await self._refuse(message.get("bytes") or message.get("text") or b"")
+            if await self._refused(message.get("bytes") or message.get("text") or b""):
+                continue
+            return message
 
-    async def _refuse(self, data: str | bytes) -> None:
+    async def _refused(self, data: str | bytes) -> bool:
+        """Answer a reader's message with an error, unless it is harmless (then False)."""
         from carnet.protocol.messages import Message, utcnow_iso
         from carnet.server.ws.formats import (
             WsMessage,
@@ -85,12 +91,14 @@ class _InputFilter:
             wire = decode_v1(data) if self.v1 and isinstance(data, bytes) else decode_legacy(data)
             request = wire.decode()
         except ProtocolError:
-            return
+            return True
+        if wire.channel == "shell" and request.msg_type in _HARMLESS_REQUESTS:
+            return False
         logs.server_log().warning(
             "Read-only user's %s %s dropped", wire.channel, request.msg_type or "message"
         )
         if not request.msg_type.endswith("_request"):
-            return  # input_reply, comm messages: nothing to answer
+            return True  # input_reply, comm messages: nothing to answer
         header = {
             **request.header,
             "msg_id": uuid.uuid4().hex,
@@ -109,3 +117,4 @@ class _InputFilter:
             await self.send({"type": "websocket.send", "text": frame})
         else:
             await self.send({"type": "websocket.send", "bytes": frame})
+        return True
