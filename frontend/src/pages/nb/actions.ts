@@ -149,7 +149,8 @@ export function buildActions(page: Page): Actions {
       }
       const ok = await confirmDialog("Trust this notebook?", "A trusted notebook may run code in your browser when you open it. Only trust notebooks from sources you trust.", "Trust", true);
       if (!ok) return;
-      await api.trust(saver.path).catch(() => undefined);
+      // Trusted here either way; if the server could not record it, the next save signs it.
+      await api.trust(saver.path).catch((error) => notify(`The server did not record the trust (${errorText(error)}); saving the notebook will`, "error", 8000));
       nb.trustAll();
     }) },
     close: { label: "Close and Halt", run: guarded(async () => {
