@@ -11,6 +11,7 @@ through the UI, shows the recorder and the flags would see a payload that ran.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -132,6 +133,12 @@ def test_malicious_notebook_runs_nothing_while_untrusted(
     before = len(recorder.hits)
     open_notebook(page, server, path)
     page.wait_for_selector("#trust-indicator:not([hidden])")
+    # Everything was rendered (sanitized), so "nothing ran" is not "nothing was shown".
+    cells = json.loads((server.root_dir / path).read_text())["cells"]
+    outputs = sum(len(c.get("outputs", [])) for c in cells)
+    texts = sum(c["cell_type"] == "markdown" for c in cells)
+    assert page.locator("#notebook-container .output-area > .output").count() == outputs
+    assert page.locator("#notebook-container .rendered-markdown").count() >= texts
     provoke(page)
     settle(page, recorder, name)
     assert recorder.hits[before:] == [f"/hit/sentinel-{name}"]
