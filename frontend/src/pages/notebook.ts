@@ -121,9 +121,18 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
     header.modeIndicator.textContent = model.mode === "edit" ? "✎ Edit" : "";
     header.cellType.value = model.activeCell?.type ?? "code";
   };
+  let lastStatus = model.kernelStatus;
   model.changed.on((change) => {
     syncHeader();
     if (change.kind === "selection") view.scrollToActive();
+    if (change.kind === "kernel" && model.kernelStatus !== lastStatus) {
+      const status = model.kernelStatus;
+      if (status === "dead") notify("The kernel has died. Use Kernel > Restart to start a new one.", "error", 10000);
+      else if (status === "reconnecting") notify("Connection to the kernel lost: reconnecting…");
+      else if (status === "restarting") notify("Kernel restarting…");
+      else if (status === "idle" && (lastStatus === "reconnecting" || lastStatus === "restarting")) notify("Kernel ready");
+      lastStatus = status;
+    }
   });
   saver.onSaved = (message) => {
     notify(message);
