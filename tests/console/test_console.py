@@ -6,7 +6,6 @@ import io
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pexpect
@@ -37,10 +36,19 @@ class Console:
         """Wait for the next fresh prompt (not the redraw of an accepted one)."""
         self.child.expect(rf"In \[{self.count}\]: ")
 
+    def ready(self) -> None:
+        """Wait until the next prompt is drawn and takes keys (raw mode, cursor shown)."""
+        self.prompt()
+        self.child.expect(r"\x1b\[\?25h")
+
+    def exit(self) -> None:
+        """Ctrl-D at a ready prompt."""
+        self.ready()
+        self.child.sendcontrol("d")
+
     def run(self, code: str, *expected: str) -> None:
         """Type code at the next prompt and wait for each expected pattern."""
-        self.prompt()
-        self.child.expect(r"\x1b\[\?25h")  # the prompt is drawn and the cursor shown
+        self.ready()
         self.child.send(code + "\r")
         self.count += 1
         for pattern in expected:
@@ -79,8 +87,7 @@ def test_attach_by_prefix_run_and_leave_kernel_running(standalone: Standalone) -
         console.run("print('loo' + 'ping', flush=True); exec('while True: pass')", "looping")
         child.sendintr()
         child.expect("KeyboardInterrupt")
-        console.prompt()
-        child.sendcontrol("d")
+        console.exit()
         child.expect("Kernel left running")
         child.expect(pexpect.EOF)
     finally:
@@ -100,7 +107,8 @@ def test_output_of_other_clients_is_shown(standalone: Standalone) -> None:
             other.wait_for_ready(10)
             other.execute("print('from ' + 'elsewhere')", timeout=10)
         console.child.expect("from elsewhere")
-        console.child.sendcontrol("d")
+        console.count = 2  # the other client's execution took number 1
+        console.exit()
         console.child.expect(pexpect.EOF)
     finally:
         console.close()
@@ -111,15 +119,14 @@ def test_completion_through_the_kernel(standalone: Standalone) -> None:
     child = console.child
     try:
         console.run("zebra_crossing = 1")
-        console.prompt()
+        console.ready()
         child.send("zebra_cr\t")
         child.expect("ossing")  # only the completion can write it now
-        # The first Enter accepts the chosen completion (as in IPython), the second runs.
-        child.send("\r")
-        time.sleep(0.3)
-        child.send("\r")
-        child.expect(r"Out\[\d+\]: (\x1b\[0m)?1")
-        child.sendcontrol("d")
+        # Typing on closes the completion menu, so one Enter runs the line.
+        child.send(" + 1\r")
+        child.expect(r"Out\[\d+\]: (\x1b\[0m)?2")
+        console.count += 1
+        console.exit()
         child.expect(pexpect.EOF)
     finally:
         console.close()
@@ -147,13 +154,11 @@ def test_new_kernel_is_shut_down_on_exit(kernel: str, tmp_path: Path) -> None:
     try:
         console.run("import os; os.getpid()", r"Out\[\d+\]: (\x1b\[0m)?(\d+)")
         pid = int(child.match.group(2))
-        console.prompt()
-        child.sendcontrol("d")
+        console.exit()
         child.expect(r"shut down the kernel \(\[y\]/n\)\?")
         child.send("n\r")
         console.run("1 + 1", r"Out\[\d+\]: (\x1b\[0m)?2")
-        console.prompt()
-        child.sendcontrol("d")
+        console.exit()
         child.expect(r"\(\[y\]/n\)\?")
         child.send("y\r")
         child.expect(pexpect.EOF)

@@ -22,7 +22,8 @@ def make_completer(client: AsyncKernelClient) -> Any:
             self, document: Document, event: CompleteEvent
         ) -> AsyncGenerator[Completion, None]:
             try:
-                reply = await client.complete(document.text, document.cursor_position, timeout=5)
+                # Generous: typing never waits for it, and a first completion may load jedi.
+                reply = await client.complete(document.text, document.cursor_position, timeout=15)
             except KernelError:
                 return
             content = reply.content
