@@ -14,6 +14,8 @@ import httpx
 import nbformat
 import pytest
 
+from carnet.server.contents import notebooks
+from carnet.trust import Notary
 from tests.server.conftest import (
     RunningServer,
     ServerDirs,
@@ -130,8 +132,15 @@ def test_a_corrupted_database_is_recovered_by_the_server(start_server: StartServ
 
 @pytest.fixture
 def readonly_server(tmp_path: Path) -> Iterator[RunningServer]:
-    """A server whose Jupyter data directory is on a read-only file system."""
+    """A server whose Jupyter data directory is on a read-only file system.
+
+    Before it was made read-only, before.ipynb was trusted there.
+    """
     dirs = ServerDirs(tmp_path)
+    before = write(dirs.root / "before.ipynb", rich_notebook("<i>trusted before</i>"))
+    notary = Notary(dirs.data)
+    assert notary.trust(notebooks.parse(before.read_bytes(), "before.ipynb"))
+    notary.close()
     token = secrets.token_hex(16)
     log_path = tmp_path / "server.log"
     command = carnet_command(
@@ -163,11 +172,16 @@ def readonly_server(tmp_path: Path) -> Iterator[RunningServer]:
 def test_a_read_only_data_dir_falls_back_to_memory(readonly_server: RunningServer) -> None:
     server = readonly_server
     write(server.root_dir / "nb.ipynb", rich_notebook())
+    data_files = sorted(p.name for p in server.dirs.data.iterdir())
     with server.client() as client:
+        assert marks(client, "before.ipynb") == TRUSTED  # the read-only database still counts
         assert marks(client, "nb.ipynb") == UNTRUSTED
         assert client.post("api/contents/nb.ipynb/trust").status_code == 204
         assert marks(client, "nb.ipynb") == TRUSTED
         put_notebook(client, "ran.ipynb", rich_notebook(html="<i>x</i>", trusted_mark=True))
         assert marks(client, "ran.ipynb") == TRUSTED
     assert server.output().count("Notebook trust: cannot use") == 1, server.output()
-    assert not any(server.dirs.data.iterdir())
+    assert "notebooks trusted before stay trusted" in server.output()
+    assert sorted(p.name for p in server.dirs.data.iterdir()) == data_files
+    with jupyter_notary(server.dirs.data) as theirs:  # nothing was written to the database
+        assert not theirs.check_signature(nbformat.read(str(server.root_dir / "nb.ipynb"), 4))

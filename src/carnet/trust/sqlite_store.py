@@ -36,6 +36,11 @@ _CULL = (
 )
 
 
+def is_read_only(error: sqlite3.Error) -> bool:
+    """Whether the database refused a write because it (or its file system) is read-only."""
+    return str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_READONLY")
+
+
 def _now() -> str:
     # The ISO text nbformat's sqlite adapter writes, so both sort alike in ORDER BY.
     return datetime.now(UTC).isoformat()
@@ -70,7 +75,12 @@ class SQLiteSignatures:
         row = self._db.execute(_FIND, (algorithm, digest)).fetchone()
         if row is None:
             return False
-        self._db.execute(_TOUCH, (_now(), row[0]))
+        try:
+            self._db.execute(_TOUCH, (_now(), row[0]))
+        except sqlite3.OperationalError as exc:
+            if not is_read_only(exc):
+                raise
+            # A read-only database still answers: only "last seen" goes unrecorded.
         return True
 
     def store(self, digest: str, algorithm: str) -> None:

@@ -3,9 +3,10 @@
 Trust must never make a notebook fail to open or a request hang. So:
 * a corrupted database file is moved aside (nbsignatures.db.corrupt-<time>) and a new
   one created, with a warning (notebooks trusted before must be trusted again);
-* a database that cannot be used at all (read-only or missing home, a lock held by
-  another process, an NFS mount without working locks) is given up for the rest of
-  the process: signatures are kept in memory, and one warning says so.
+* a database that cannot be used (read-only or missing home, a lock held by another
+  process, an NFS mount without working locks) is given up for the rest of the
+  process: new signatures are kept in memory, and one warning says so; a read-only
+  database is still consulted, so notebooks trusted before stay trusted.
 Every call is serialized by a lock: the contents service calls from worker threads.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from carnet.trust.memory_store import MemorySignatures
-from carnet.trust.sqlite_store import BUSY_TIMEOUT, CACHE_SIZE, SQLiteSignatures
+from carnet.trust.sqlite_store import BUSY_TIMEOUT, CACHE_SIZE, SQLiteSignatures, is_read_only
 
 DB_NAME = "nbsignatures.db"
 _CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
@@ -29,7 +30,8 @@ T = TypeVar("T")
 
 
 def _is_corruption(error: sqlite3.Error) -> bool:
-    return getattr(error, "sqlite_errorname", "") in _CORRUPT
+    name = str(getattr(error, "sqlite_errorname", ""))
+    return any(name.startswith(kind) for kind in _CORRUPT)
 
 
 def _move_aside(db_file: Path) -> Path:
@@ -67,6 +69,7 @@ class SignatureStore:
         self._log = log or logging.getLogger("carnet.trust")
         self._lock = threading.Lock()
         self._db: SQLiteSignatures | None = None
+        self._reader: SQLiteSignatures | None = None  # a read-only database, after giving up
         self._memory = MemorySignatures(cache_size)
         self._in_memory = db_file is None
 
@@ -77,7 +80,7 @@ class SignatureStore:
 
     def check(self, digest: str, algorithm: str) -> bool:
         return self._call(
-            lambda s: s.check(digest, algorithm), self._memory.check, digest, algorithm
+            lambda s: s.check(digest, algorithm), self._check_fallback, digest, algorithm
         )
 
     def store(self, digest: str, algorithm: str) -> None:
@@ -93,9 +96,10 @@ class SignatureStore:
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            for db in (self._db, self._reader):
+                if db is not None:
+                    db.close()
+            self._db = self._reader = None
 
     # -- internals (called with the lock held) --------------------------------------
 
@@ -111,8 +115,19 @@ class SignatureStore:
                 try:
                     return self._with_recovery(on_db)
                 except (sqlite3.Error, OSError) as exc:
-                    self._give_up(f"{type(exc).__name__}: {exc}")
+                    read_only = isinstance(exc, sqlite3.Error) and is_read_only(exc)
+                    self._give_up(f"{type(exc).__name__}: {exc}", keep_reader=read_only)
             return on_memory(digest, algorithm)
+
+    def _check_fallback(self, digest: str, algorithm: str) -> bool:
+        if self._memory.check(digest, algorithm):
+            return True
+        if self._reader is None:
+            return False
+        try:
+            return self._reader.check(digest, algorithm)
+        except sqlite3.Error:
+            return False
 
     def _with_recovery(self, on_db: Callable[[SQLiteSignatures], T]) -> T:
         try:
@@ -144,17 +159,21 @@ class SignatureStore:
             moved,
         )
 
-    def _give_up(self, reason: str) -> None:
+    def _give_up(self, reason: str, keep_reader: bool = False) -> None:
         if self._in_memory:
             return
         self._in_memory = True
-        if self._db is not None:
+        if keep_reader:
+            self._reader = self._db
+        elif self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
-            self._db = None
+        self._db = None
+        kept = "notebooks trusted before stay trusted; " if self._reader is not None else ""
         self._log.warning(
-            "Notebook trust: cannot use the signatures database %s (%s); notebooks trusted "
+            "Notebook trust: cannot use the signatures database %s (%s); %snotebooks trusted "
             "from now on are remembered in memory only, until this process exits.",
             self.db_file,
             reason,
+            kept,
         )
