@@ -168,3 +168,19 @@ def test_new_kernel_is_shut_down_on_exit(kernel: str, tmp_path: Path) -> None:
     assert not Path(f"/proc/{pid}").exists()
     assert list((tmp_path / "runtime").glob("kernel-*.json")) == []
     assert children() == []
+
+
+def test_kernel_death_is_reported_and_the_kernel_restarted(tmp_path: Path) -> None:
+    console = Console(console_env(tmp_path), "--kernel", KERNELS[0], "--no-confirm-exit")
+    child = console.child
+    try:
+        console.run("import os; os.kill(os.getpid(), 9)", "The kernel died; restarting it")
+        child.expect("The kernel is running")
+        console.count = 1  # a new kernel counts from 1 again
+        console.run("print(6 * 7)", "42")
+        console.exit()
+        child.expect(pexpect.EOF)
+    finally:
+        status = console.close()
+    assert status == 0
+    assert list((tmp_path / "runtime").glob("kernel-*.json")) == []
