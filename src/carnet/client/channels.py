@@ -187,6 +187,10 @@ class KernelChannels:
                 log.warning("dropped a message on %s from the kernel: %s", channel, exc)
                 continue
             self._dispatch(channel, msg)
+            # A ready zmq message comes back as an already-done future, so a kernel
+            # flooding output would keep this loop from ever yielding: let the other
+            # tasks (HTTP requests, other kernels, websocket writers) run.
+            await asyncio.sleep(0)
 
     def _dispatch(self, channel: str, msg: Message) -> None:
         if channel in ("shell", "control"):

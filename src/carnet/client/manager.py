@@ -216,6 +216,14 @@ class KernelManager:
     async def _auto_restart(self, why: str) -> None:
         while True:
             if not self.autorestart or self.restart_count >= self.max_restarts:
+                if self.autorestart:
+                    log.error(
+                        "Kernel %s is dead: it died again after %d restarts (%s); "
+                        "not restarting it any more",
+                        self.kernel_id,
+                        self.restart_count,
+                        why,
+                    )
                 self.lifecycle.move("dead", self.restart_count, why)
                 return
             self.restart_count += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import datetime as dt
+import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from carnet.client.manager import KernelManager
 from carnet.errors import KernelNotFound
 from carnet.ids import KernelId
 from carnet.protocol import Message
+
+log = logging.getLogger("carnet")
 
 # Lifecycle states shown as the execution_state of the REST kernel model.
 _STATE_FOR_EVENT = {
@@ -188,5 +191,11 @@ class MultiKernelManager:
             self._kernels.pop(kernel.kernel_id, None)
 
     async def shutdown_all(self, now: bool = False) -> None:
+        """Shut every kernel down at once; a failure is logged and does not stop the rest."""
         ids = list(self._kernels)
-        await asyncio.gather(*(self.shutdown(k, now) for k in ids), return_exceptions=True)
+        results = await asyncio.gather(
+            *(self.shutdown(k, now) for k in ids), return_exceptions=True
+        )
+        for kernel_id, result in zip(ids, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("Kernel %s did not shut down cleanly: %s", kernel_id, result)
