@@ -82,12 +82,23 @@ def browser(server: RunningServer) -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, server: RunningServer) -> Iterator[Any]:
-    """A fresh page, logged in (the token URL sets the cookie), collecting page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@pytest.fixture(scope="module")
+def context(browser: Any, server: RunningServer) -> Iterator[Any]:
+    """One browser context per module, logged in once (the token URL sets the cookie)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     # Generous: the machine is shared and browser tests must not flake under load.
-    context.set_default_timeout(30_000)
+    ctx.set_default_timeout(30_000)
+    login = ctx.new_page()
+    login.goto(server.url + f"tree?token={server.token}")
+    login.wait_for_selector("#notebook_list .list-header")
+    login.close()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: Any, server: RunningServer) -> Iterator[Any]:
+    """A fresh page on the tree, collecting page errors (a test fails on any)."""
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -95,10 +106,10 @@ def page(browser: Any, server: RunningServer) -> Iterator[Any]:
     console: list[str] = []
     tab.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
     tab.console_errors = console
-    tab.goto(server.url + f"tree?token={server.token}")
+    tab.goto(server.url + "tree")
     tab.wait_for_selector("#notebook_list .list-header")
     yield tab
-    context.close()
+    tab.close()
     assert not errors, f"errors in the page: {errors}"
 
 

@@ -190,3 +190,19 @@ def test_leaving_with_unsaved_changes_asks(page: Any, server: RunningServer) -> 
         page.goto(server.url + "tree", wait_until="commit")
     assert asked == ["beforeunload"]
     assert "/notebooks/leave.ipynb" in page.url
+
+
+def test_arrow_keys_walk_between_cells_in_edit_mode(page: Any, server: RunningServer) -> None:
+    open_notebook(page, server, write_notebook(server, "walk.ipynb", [code("a\nb"), code("c")]))
+    press(page, "Enter")
+    press(page, "ArrowDown")
+    assert active(page) == 0  # still inside the first cell: it has a second line
+    press(page, "ArrowDown")
+    assert active(page) == 1
+    assert page.evaluate("document.body.classList.contains('edit-mode')")
+    page.keyboard.type("x")
+    assert sources(page) == ["a\nb", "xc"]
+    press(page, "ArrowUp")
+    assert active(page) == 0
+    page.keyboard.type("y")
+    assert sources(page) == ["a\nby", "xc"]

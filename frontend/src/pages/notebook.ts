@@ -67,6 +67,15 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
       page.enterEdit();
     },
     complete: (code, cursor) => kernel.complete(code, cursor),
+    leave: (cell, direction) => {
+      // As in Jupyter: the arrow keys walk from cell to cell in edit mode.
+      const index = model.indexOf(cell) + (direction === "up" ? -1 : 1);
+      if (index < 0 || index >= model.cells.length) return false;
+      model.select(index);
+      model.mode = "edit";
+      view.viewOf(model.activeCell)?.ensureEditor().focus(direction === "up" ? "end" : "start");
+      return true;
+    },
     context: (cell) => ({ trusted: cell.trusted, filesUrl: `${config.baseUrl}files/${encodePath(page.dir())}${page.dir() ? "/" : ""}` }),
     lineNumbers: () => lineNumbers,
   });

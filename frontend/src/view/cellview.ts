@@ -11,6 +11,7 @@ export interface CellViewHooks {
   select(cell: Cell, extend: boolean): void;
   edit(cell: Cell): void;
   complete: EditorHooks["complete"];
+  leave(cell: Cell, direction: "up" | "down"): boolean;
   context(cell: Cell): RenderContext;
   lineNumbers(): boolean;
 }
@@ -55,6 +56,7 @@ export class CellView {
       },
       onFocus: () => this.hooks.edit(this.cell),
       complete: this.hooks.complete,
+      leave: (direction) => this.hooks.leave(this.cell, direction),
     }, this.hooks.lineNumbers());
     return this.editor;
   }

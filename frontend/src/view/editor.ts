@@ -14,6 +14,8 @@ export interface EditorHooks {
   onFocus(): void;
   /** complete_request: matches and the range they replace, or null. */
   complete?(code: string, cursor: number): Promise<{ matches: string[]; start: number; end: number } | null>;
+  /** The cursor tried to leave the editor (Up on the first line, Down on the last). */
+  leave?(direction: "up" | "down"): boolean;
 }
 
 const languageSlot = new Compartment();
@@ -48,6 +50,13 @@ function tabCommand(view: EditorView): boolean {
   return indentMore(view);
 }
 
+function atEdge(view: EditorView, direction: "up" | "down"): boolean {
+  const { main } = view.state.selection;
+  if (!main.empty) return false;
+  const line = view.state.doc.lineAt(main.head).number;
+  return direction === "up" ? line === 1 : line === view.state.doc.lines;
+}
+
 export class CellEditor {
   readonly view: EditorView;
 
@@ -63,7 +72,14 @@ export class CellEditor {
         indentUnit.of("    "),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         autocompletion({ override: [kernelCompletion(hooks)], activateOnTyping: false, icons: false }),
-        keymap.of([{ key: "Tab", run: tabCommand, shift: indentLess }, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
+        keymap.of([
+          { key: "Tab", run: tabCommand, shift: indentLess },
+          ...completionKeymap,
+          { key: "ArrowUp", run: (view) => atEdge(view, "up") && (hooks.leave?.("up") ?? false) },
+          { key: "ArrowDown", run: (view) => atEdge(view, "down") && (hooks.leave?.("down") ?? false) },
+          ...historyKeymap,
+          ...defaultKeymap,
+        ]),
         languageSlot.of(language(type)),
         numbersSlot.of(lineNumbersOn ? lineNumbers() : []),
         EditorView.lineWrapping,
@@ -98,8 +114,9 @@ export class CellEditor {
     return this.view.state.selection.main.head;
   }
 
-  focus(atEnd = false): void {
-    if (atEnd) this.view.dispatch({ selection: { anchor: this.view.state.doc.length } });
+  focus(where: "keep" | "start" | "end" = "keep"): void {
+    if (where === "end") this.view.dispatch({ selection: { anchor: this.view.state.doc.length } });
+    if (where === "start") this.view.dispatch({ selection: { anchor: 0 } });
     this.view.focus();
   }
 
