@@ -39,7 +39,7 @@ def safe_next(candidate: str, base_url: str, default: str) -> str:
             return default
         if form.startswith("//") or "\\" in form:
             return default
-        if any(ord(char) < 0x21 or ord(char) == 0x7F for char in form):
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in form):
             return default
         parts = urlsplit(form)
         if parts.scheme or parts.netloc:
