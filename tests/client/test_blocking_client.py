@@ -116,7 +116,7 @@ def test_shutdown_ends_the_process(kernel: RunningKernel) -> None:
     assert client.is_alive()
     reply = client.shutdown()
     assert reply.content["status"] == "ok"
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # roomy: a loaded machine is slow to exit
     while kernel.process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert kernel.process.returncode is not None
