@@ -228,7 +228,7 @@ def test_markdown_never_runs_script_even_when_trusted(
     (server.root_dir / path).write_text(corpus.load("markdown_html", recorder.url))
     with server.client() as client:
         response = client.post(f"api/contents/{path}/trust")
-        assert response.status_code == 204
+        assert response.status_code == 201
     before = len(recorder.hits)
     open_notebook(page, server, path)
     assert page.locator("#trust-indicator").is_hidden()

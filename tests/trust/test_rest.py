@@ -50,7 +50,7 @@ def test_post_trust_then_open_is_trusted_in_carnet_and_jupyter(server: RunningSe
     with server.client() as client:
         assert marks(client, "from elsewhere.ipynb") == UNTRUSTED
         response = client.post("api/contents/from%20elsewhere.ipynb/trust")
-        assert (response.status_code, response.content) == (204, b"")
+        assert (response.status_code, response.content) == (201, b"")
         assert marks(client, "from elsewhere.ipynb") == TRUSTED
     assert jupyter_trusts(server.dirs.data, nb_file)
 
@@ -123,7 +123,7 @@ def test_a_corrupted_database_is_recovered_by_the_server(start_server: StartServ
     write(server.root_dir / "nb.ipynb", rich_notebook())
     with server.client() as client:
         assert marks(client, "nb.ipynb") == UNTRUSTED
-        assert client.post("api/contents/nb.ipynb/trust").status_code == 204
+        assert client.post("api/contents/nb.ipynb/trust").status_code == 201
         assert marks(client, "nb.ipynb") == TRUSTED
     assert len(list(server.dirs.data.glob("nbsignatures.db.corrupt-*"))) == 1
     assert jupyter_trusts(server.dirs.data, server.root_dir / "nb.ipynb")
@@ -176,7 +176,7 @@ def test_a_read_only_data_dir_falls_back_to_memory(readonly_server: RunningServe
     with server.client() as client:
         assert marks(client, "before.ipynb") == TRUSTED  # the read-only database still counts
         assert marks(client, "nb.ipynb") == UNTRUSTED
-        assert client.post("api/contents/nb.ipynb/trust").status_code == 204
+        assert client.post("api/contents/nb.ipynb/trust").status_code == 201
         assert marks(client, "nb.ipynb") == TRUSTED
         put_notebook(client, "ran.ipynb", rich_notebook(html="<i>x</i>", trusted_mark=True))
         assert marks(client, "ran.ipynb") == TRUSTED

@@ -33,7 +33,7 @@ async def trust_notebook(request: Request) -> Response:
     parameters:
       - {name: path, in: path, required: true, schema: {type: string}}
     responses:
-      204: {description: Trusted}
+      201: {description: "Trusted (201 with an empty body, as jupyter_server answers)"}
       400: {description: 'Not a notebook, or an unreadable one'}
       403: {description: The path leaves the root directory}
       404: {description: No such file}
@@ -47,7 +47,7 @@ async def trust_notebook(request: Request) -> Response:
     notary: Notary = request.app.state.notary
     if not await asyncio.to_thread(notary.trust, model["content"]):
         raise BadRequest(f"{path!r} cannot be signed: malformed notebook", "unreadable notebook")
-    return Response(status_code=204)
+    return Response(status_code=201)
 
 
 def routes() -> list[BaseRoute]:
