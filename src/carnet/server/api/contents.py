@@ -31,7 +31,20 @@ ROOT_ROUTE = "api_contents_root"
 
 def _path(request: Request) -> str:
     path: str = request.path_params.get("path", "")
+    if "\ufffd" in path:
+        _check_utf8(request)
     return path
+
+
+def _check_utf8(request: Request) -> None:
+    """Refuse a URL whose bytes are not UTF-8 (the server decoded them to U+FFFD)."""
+    from urllib.parse import unquote_to_bytes
+
+    raw = request.scope.get("raw_path") or b""
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("The URL path is not valid UTF-8", "bad path") from exc
 
 
 def _location(request: Request, api_path: str, *suffix: str) -> str:

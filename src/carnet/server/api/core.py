@@ -140,7 +140,7 @@ async def api_me(request: Request) -> Response:
 def _asked_permissions(raw: str) -> dict[str, list[str]] | None:
     try:
         value: Any = json.loads(raw or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return None
     if not isinstance(value, dict):
         return None

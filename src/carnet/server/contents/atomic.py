@@ -48,6 +48,8 @@ def write_error(api_path: str, exc: OSError) -> ContentsWriteError:
         return ContentsWriteError(f"Cannot save {api_path!r}: no space left on device", "disk full")
     if exc.errno == errno.EFBIG:
         return ContentsWriteError(f"Cannot save {api_path!r}: file too large", "file too large")
+    if exc.errno == errno.ENAMETOOLONG:  # the name, or the temporary file's beside it
+        return ContentsWriteError(f"Cannot save {api_path!r}: name too long", "name too long")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return ContentsWriteError(
             f"Cannot save {api_path!r}: permission denied", "permission denied"

@@ -146,7 +146,7 @@ def parse(raw: bytes, api_path: str) -> Notebook:
     try:
         text = raw.decode("utf-8-sig")
         nb: Any = json.loads(text)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # Recursion: too deep
         raise InvalidContents(
             f"Unreadable notebook {api_path!r}: not valid JSON ({exc})", "unreadable notebook"
         ) from exc

@@ -16,6 +16,22 @@ from carnet.errors import ContentsForbidden, ContentsNotFound, InvalidContents
 
 CHECKPOINT_DIR = ".ipynb_checkpoints"
 
+# Linux's NAME_MAX and PATH_MAX: beyond them every file operation fails with ENAMETOOLONG.
+_NAME_MAX = 255
+_PATH_MAX = 4096
+
+
+def _check_lengths(api_path: str, parts: list[str]) -> None:
+    """Refuse names the filesystem cannot hold (or encode) as a bad path, not a crash."""
+    try:
+        too_long = len(os.fsencode(api_path)) > _PATH_MAX or any(
+            len(os.fsencode(part)) > _NAME_MAX for part in parts
+        )
+    except UnicodeEncodeError as exc:
+        raise InvalidContents(f"Invalid path {api_path!r}: not encodable", "bad path") from exc
+    if too_long:
+        raise InvalidContents(f"Invalid path {api_path[:80]!r}...: too long", "bad path")
+
 
 def normalize(api_path: str) -> str:
     """The canonical form of an API path: no leading/trailing or doubled slashes, no `.`."""
@@ -63,6 +79,7 @@ class PathResolver:
         if "\x00" in api_path:
             raise InvalidContents(f"Invalid path {api_path!r}: contains a NUL byte", "bad path")
         parts = [part for part in api_path.split("/") if part not in ("", ".")]
+        _check_lengths(api_path, parts)
         if ".." in parts:
             raise ContentsForbidden(f"{api_path!r} is outside the root directory", "outside root")
         api = "/".join(parts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +32,16 @@ log = logging.getLogger("carnet.server.contents")
 
 Endpoint = Callable[["Request"], Awaitable["Response"]]
 
+# \uD800-\uDFFF escapes: only these can decode to a string UTF-8 cannot encode.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
 # A write refused by the disk: say which way, so a client can tell "full" from "forbidden".
-_WRITE_STATUS = {"disk full": 507, "file too large": 413, "permission denied": 403}
+_WRITE_STATUS = {
+    "disk full": 507,
+    "file too large": 413,
+    "permission denied": 403,
+    "name too long": 400,
+}
 
 
 class BadRequest(InvalidContents):
@@ -102,9 +111,22 @@ async def json_body(request: Request, required: bool = True) -> dict[str, Any] |
         body = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadRequest(f"Invalid JSON in body of request: {exc}") from exc
+    except RecursionError as exc:  # json's parser recurses once per nesting level
+        raise BadRequest("Invalid JSON in body of request: nested too deeply") from exc
+    if _SURROGATE_ESCAPE.search(raw) and not _encodable(body):
+        # A lone \ud800 decodes to a str no file name, log line or response can encode.
+        raise BadRequest("Invalid JSON in body of request: an unpaired surrogate escape")
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
     return body
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def flag(request: Request, name: str, default: str) -> bool:
