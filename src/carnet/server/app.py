@@ -119,7 +119,15 @@ def create_app(settings: ServerSettings) -> Starlette:
         cull_interval=settings.cull_interval,
         cull_connected=settings.cull_connected,
         cull_busy=settings.cull_busy,
+        startup_timeout=_kernel_info_timeout(settings),
     )
     app.state.sessions = SessionManager(app.state.kernels)
     app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
     return app
+
+
+def _kernel_info_timeout(settings: ServerSettings) -> float:
+    """c.MappingKernelManager.kernel_info_timeout: how long a starting kernel may stay silent."""
+    from carnet.server.options import MappingKernelManager
+
+    return float(MappingKernelManager(config=settings.config).kernel_info_timeout)

@@ -89,7 +89,6 @@ _KERNEL_MANAGER_OPTIONS = frozenset(
         "allowed_message_types",
         "buffer_offline_messages",
         "default_kernel_name",
-        "kernel_info_timeout",
         "root_dir",
         "traceback_replacement_message",
     }

@@ -275,6 +275,12 @@ class MappingKernelManager(Configurable):
     cull_interval = Integer(300, config=True, help=ServerOptions.cull_interval.help)
     cull_connected = Bool(False, config=True, help=ServerOptions.cull_connected.help)
     cull_busy = Bool(False, config=True, help=ServerOptions.cull_busy.help)
+    kernel_info_timeout = Float(
+        60.0,
+        config=True,
+        help="Seconds a starting kernel has to answer kernel_info before the start "
+        "fails with an error (and the kernel is stopped).",
+    )
 
 
 def option_names(cls: type[Configurable]) -> set[str]:

@@ -24,11 +24,13 @@ from typing import Protocol
 from carnet.client.lifecycle import KernelEvent
 from carnet.client.multi import ManagedKernel
 from carnet.protocol import Message, Session
+from carnet.server.kernels.sizes import message_size
 
 log = logging.getLogger("carnet.server")
 
 # What a reconnecting session may get back, and for how long we keep it.
 REPLAY_MAX_MESSAGES = 10_000
+REPLAY_MAX_BYTES = 64 * 1024 * 1024
 REPLAY_MAX_SECONDS = 600.0
 # Requests whose replies we still expect; far more than any client keeps in flight.
 MAX_ROUTES = 50_000
@@ -47,17 +49,21 @@ class Connection(Protocol):
 
 
 class _Backlog:
-    """Messages kept for a session whose websocket dropped."""
+    """Messages kept for a session whose websocket dropped (bounded in count and bytes)."""
 
     def __init__(self) -> None:
         self.since = time.monotonic()
-        self.messages: deque[tuple[str, Message]] = deque(maxlen=REPLAY_MAX_MESSAGES)
+        self.messages: deque[tuple[str, Message, int]] = deque()
+        self.size = 0
         self.dropped = 0
 
     def add(self, channel: str, msg: Message) -> None:
-        if len(self.messages) == self.messages.maxlen:
+        item_size = message_size(msg)
+        self.messages.append((channel, msg, item_size))
+        self.size += item_size
+        while len(self.messages) > REPLAY_MAX_MESSAGES or self.size > REPLAY_MAX_BYTES:
+            self.size -= self.messages.popleft()[2]
             self.dropped += 1
-        self.messages.append((channel, msg))
 
     def expired(self, now: float) -> bool:
         return now - self.since > REPLAY_MAX_SECONDS
@@ -142,7 +148,7 @@ class KernelHub:
                 conn.session_id,
                 backlog.dropped,
             )
-        for channel, msg in backlog.messages:
+        for channel, msg, _ in backlog.messages:
             conn.deliver(channel, msg)
         return len(backlog.messages)
 

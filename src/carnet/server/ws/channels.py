@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from carnet.errors import KernelNotFound, ProtocolError
 from carnet.protocol import Message
 from carnet.server.kernels.ratelimit import IOPubRateLimiter
+from carnet.server.kernels.sizes import message_size
 from carnet.server.ws.formats import (
     V1_SUBPROTOCOL,
     WsMessage,
@@ -36,8 +37,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("carnet.server")
 
-# Messages queued for one websocket before it counts as stuck and is closed.
+# Messages (or bytes) queued for one websocket before it counts as stuck and is closed.
 MAX_QUEUED = 20_000
+MAX_QUEUED_BYTES = 64 * 1024 * 1024
 # Channels a client may send on (iopub and hb are kernel-to-client only).
 CLIENT_CHANNELS = frozenset({"shell", "control", "stdin"})
 # 1013: "try again later"; the client reconnects and gets the backlog replayed.
@@ -59,6 +61,7 @@ class WebSocketConnection:
         self.v1 = v1
         self.limiter = limiter if limiter is not None and limiter.enabled else None
         self.queue: deque[tuple[str, Message]] = deque()
+        self.queued_bytes = 0
         self._wakeup = asyncio.Event()
         self.closing = False
 
@@ -67,13 +70,24 @@ class WebSocketConnection:
             return
         if self.limiter is not None and channel == "iopub":
             for item in self.limiter.filter(msg, time.monotonic()):
-                self.queue.append((channel, item))
+                self._enqueue(channel, item)
         else:
-            self.queue.append((channel, msg))
+            self._enqueue(channel, msg)
         self._wakeup.set()
-        if len(self.queue) > MAX_QUEUED:
-            log.warning("websocket of session %s is too slow; closing it", self.session_id)
+        # One big output alone is fine; a backlog of them means the client is stuck.
+        lagging = len(self.queue) > 1 and self.queued_bytes > MAX_QUEUED_BYTES
+        if len(self.queue) > MAX_QUEUED or lagging:
+            log.warning(
+                "websocket of session %s is too slow (%d messages, %d MiB queued); closing it",
+                self.session_id,
+                len(self.queue),
+                self.queued_bytes >> 20,
+            )
             self.close()
+
+    def _enqueue(self, channel: str, msg: Message) -> None:
+        self.queue.append((channel, msg))
+        self.queued_bytes += message_size(msg)
 
     def close(self) -> None:
         self.closing = True
@@ -86,6 +100,7 @@ class WebSocketConnection:
             self._wakeup.clear()
             while self.queue and not self.closing:
                 channel, msg = self.queue.popleft()
+                self.queued_bytes -= message_size(msg)
                 wire = WsMessage.from_message(channel, msg)
                 if self.v1:
                     await ws.send_bytes(encode_v1(wire))
