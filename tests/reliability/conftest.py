@@ -1,0 +1,104 @@
+"""Shared helpers for the reliability tests: process probes from /proc, fake kernels.
+
+The servers themselves come from tests/server/conftest.py (`launch`, `ServerDirs`):
+real `carnet notebook` subprocesses on 127.0.0.1 and free ports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.server.conftest import RunningServer, ServerDirs, launch
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+def open_fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def children(pid: int) -> set[int]:
+    """Direct children of a process (any state, zombies included)."""
+    found: set[int] = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == str(pid):
+            found.add(int(entry))
+    return found
+
+
+def is_running(pid: int) -> bool:
+    """Alive and not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 20.0, what: str = "") -> Any:
+    """Poll `check` until it returns something truthy; fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what or check}")
+        time.sleep(0.05)
+
+
+def install_kernelspec(dirs: ServerDirs, name: str, argv: list[str]) -> None:
+    """A kernelspec in the server's data dir."""
+    spec_dir = dirs.data / "kernels" / name
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": argv, "display_name": name, "language": "python"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+
+
+def start_kernel(http: httpx.Client, name: str | None = None) -> str:
+    response = http.post("api/kernels", json={"name": name} if name else {})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def python_kernel_argv() -> list[str]:
+    return [sys.executable, "-m", "carnet", "kernel", "-f", "{connection_file}"]
+
+
+@pytest.fixture
+def dirs(tmp_path: Path) -> ServerDirs:
+    return ServerDirs(tmp_path)
+
+
+@pytest.fixture
+def running(dirs: ServerDirs) -> Iterator[RunningServer]:
+    server = launch(dirs)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def http(running: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=running.url, headers=running.auth_headers, timeout=60) as client:
+        yield client

@@ -1,0 +1,253 @@
+"""Kernel faults on a live server: killed mid-run, silent at start-up, flooding output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.reliability.conftest import (
+    children,
+    install_kernelspec,
+    is_running,
+    rss_kib,
+    start_kernel,
+    wait_until,
+)
+from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.server.kernels.wsclient import KernelSocket, stdout_of
+
+NOTEBOOK = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {},
+    "cells": [
+        {
+            "cell_type": "code",
+            "id": "c1",
+            "source": "print('kept')",
+            "metadata": {},
+            "execution_count": 1,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": "kept\n"}],
+        }
+    ],
+}
+
+
+def kernel_pid(server: RunningServer) -> int:
+    pids = [p for p in children(server.process.pid) if is_running(p)]
+    assert len(pids) == 1, pids
+    return pids[0]
+
+
+def statuses_until(sock: KernelSocket, wanted: str, timeout: float = 30.0) -> list[str]:
+    """execution_state of every status message, up to and including `wanted`."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while wanted not in seen:
+        _, msg = sock.recv(max(0.1, deadline - time.monotonic()))
+        if msg.msg_type == "status":
+            seen.append(str(msg.content["execution_state"]))
+    return seen
+
+
+def test_sigkilled_kernel_restarts_by_itself_and_loses_no_work(
+    running: RunningServer, http: httpx.Client
+) -> None:
+    assert http.put("api/contents/work.ipynb", json={"type": "notebook", "content": NOTEBOOK})
+    saved = http.get("api/contents/work.ipynb").json()["content"]
+    kid = start_kernel(http)
+    with KernelSocket(running, kid) as sock:
+        msg_id = sock.send(
+            "shell",
+            "execute_request",
+            {"code": "print('go', flush=True)\nimport time; time.sleep(60)"},
+        )
+        wait_until(
+            lambda: any(
+                m.msg_type == "stream" and m.parent_msg_id == msg_id for _, m in [sock.recv()]
+            ),
+            what="the cell to start printing",
+        )
+        victim = kernel_pid(running)
+        os.kill(victim, signal.SIGKILL)
+        seen = statuses_until(sock, "autorestarting")
+        assert "autorestarting" in seen
+        # It comes back by itself, on a new process, and runs code again.
+        wait_until(
+            lambda: http.get(f"api/kernels/{kid}").json()["execution_state"] == "idle",
+            what="the restarted kernel to be idle",
+        )
+        assert kernel_pid(running) != victim
+        assert stdout_of(sock.execute("print(6 * 7)")) == "42\n"
+    assert http.get("api/contents/work.ipynb").json()["content"] == saved
+    log = running.output()
+    assert f"Kernel {kid} died (exit code -9)" in log
+    assert f"Kernel restarted: {kid}" in log
+
+
+def test_restarts_are_bounded_then_the_kernel_is_dead(
+    dirs: ServerDirs,
+) -> None:
+    server = launch(dirs)
+    try:
+        with httpx.Client(base_url=server.url, headers=server.auth_headers, timeout=60) as http:
+            kid = start_kernel(http)
+            with KernelSocket(server, kid) as sock:
+                seen: list[str] = []
+                while "dead" not in seen:
+                    pid = wait_until(
+                        lambda: [p for p in children(server.process.pid) if is_running(p)],
+                        what="a kernel process",
+                    )[0]
+                    os.kill(pid, signal.SIGKILL)
+                    seen += statuses_until(
+                        sock, "dead" if seen.count("autorestarting") >= 5 else "autorestarting"
+                    )
+                    if "dead" not in seen:
+                        wait_until(
+                            lambda: (
+                                http.get(f"api/kernels/{kid}").json()["execution_state"] == "idle"
+                            ),
+                            what="restart",
+                        )
+                assert seen.count("autorestarting") == 5
+            assert http.get(f"api/kernels/{kid}").json()["execution_state"] == "dead"
+            log = server.output()
+            assert f"Kernel {kid} is dead: it died again after 5 restarts" in log
+            # A dead kernel can still be shut down.
+            assert http.delete(f"api/kernels/{kid}").status_code == 204
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def silent_server(dirs: ServerDirs) -> Iterator[RunningServer]:
+    # A kernel that binds nothing and never answers kernel_info.
+    install_kernelspec(dirs, "silent", [sys.executable, "-c", "import time; time.sleep(600)"])
+    server = launch(dirs, "--MappingKernelManager.kernel_info_timeout=2")
+    yield server
+    server.stop()
+
+
+def test_silent_kernel_fails_cleanly_after_the_configured_timeout(
+    silent_server: RunningServer,
+) -> None:
+    results: dict[str, httpx.Response] = {}
+    with httpx.Client(
+        base_url=silent_server.url, headers=silent_server.auth_headers, timeout=30
+    ) as http:
+
+        def post() -> None:
+            results["start"] = http.post("api/kernels", json={"name": "silent"})
+
+        started = time.monotonic()
+        poster = threading.Thread(target=post)
+        poster.start()
+        time.sleep(0.5)
+        # The server keeps answering meanwhile.
+        quick = time.monotonic()
+        assert http.get("api/status").status_code == 200
+        assert time.monotonic() - quick < 1.0
+        poster.join(20)
+        elapsed = time.monotonic() - started
+        response = results["start"]
+        assert response.status_code == 500
+        assert "did not answer kernel_info within 2s" in response.json()["message"]
+        assert 1.5 < elapsed < 8, elapsed
+        assert http.get("api/kernels").json() == []
+    # No process and no connection file left behind.
+    wait_until(
+        lambda: not [p for p in children(silent_server.process.pid) if is_running(p)],
+        timeout=5,
+        what="the silent kernel to be stopped",
+    )
+    assert not list(silent_server.dirs.runtime.glob("kernel-*.json"))
+
+
+class _Drain(threading.Thread):
+    """Reads a websocket as fast as it can, counting stream messages, until stopped."""
+
+    def __init__(self, sock: KernelSocket, until_reply_to: str) -> None:
+        super().__init__(daemon=True)
+        self.sock = sock
+        self.until = until_reply_to
+        self.streams = 0
+        self.reply: dict[str, object] = {}
+
+    def run(self) -> None:
+        while not self.reply:
+            try:
+                _, msg = self.sock.recv(timeout=60)
+            except Exception:  # closed by the test, or a timeout: the asserts tell
+                return
+            self.streams += msg.msg_type == "stream"
+            if msg.msg_type == "execute_reply" and msg.parent_msg_id == self.until:
+                self.reply = dict(msg.content)
+
+
+def test_flooding_kernel_keeps_memory_bounded_and_others_responsive(
+    running: RunningServer, http: httpx.Client
+) -> None:
+    flood_id = start_kernel(http)
+    other_id = start_kernel(http)
+    with (
+        KernelSocket(running, flood_id) as fast,
+        KernelSocket(running, flood_id),  # never read: the slow client
+        KernelSocket(running, other_id) as other,
+    ):
+        assert stdout_of(other.execute("print(0)")) == "0\n"  # warm
+        baseline = rss_kib(running.process.pid)
+        flood = fast.send("shell", "execute_request", {"code": "while True: print('x' * 1000)"})
+        drain = _Drain(fast, flood)
+        drain.start()
+        samples: list[int] = []
+        latencies: list[float] = []
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            samples.append(rss_kib(running.process.pid))
+            t0 = time.monotonic()
+            assert stdout_of(other.execute("print(1)", timeout=10)) == "1\n"
+            latencies.append(time.monotonic() - t0)
+            time.sleep(0.5)
+        print(
+            f"flood: RSS baseline {baseline} KiB, peak {max(samples)} KiB; other kernel "
+            f"round trip max {max(latencies):.3f}s; {drain.streams} stream msgs drained"
+        )
+        assert drain.streams > 50
+        # Per-socket queues and the replay backlog are bounded (64 MiB each).
+        assert max(samples) - baseline < 350_000, samples
+        assert max(latencies) < 2.0, latencies
+        # The interrupt stops the loop at once: the kernel process stops using CPU.
+        # (The server then still forwards what zmq had buffered; the idle status
+        # comes after it, so the kernel's state is checked on the process.)
+        kernel = next(p for p in children(running.process.pid) if cpu_seconds(p) > 1)
+        interrupted = time.monotonic()
+        assert http.post(f"api/kernels/{flood_id}/interrupt").status_code == 204
+        wait_until(lambda: _stopped_computing(kernel), timeout=10, what="the loop to stop")
+        print(f"flood: interrupt stopped the loop within {time.monotonic() - interrupted:.2f}s")
+    with KernelSocket(running, flood_id) as fresh:
+        msg_id = fresh.send("shell", "execute_request", {"code": "print('after')"})
+        while True:
+            channel, msg = fresh.recv(timeout=30)
+            if channel == "shell" and msg.parent_msg_id == msg_id:
+                assert msg.content["status"] == "ok"
+                break
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _stopped_computing(pid: int) -> bool:
+    before = cpu_seconds(pid)
+    time.sleep(1.0)
+    return cpu_seconds(pid) - before < 0.1
