@@ -94,6 +94,15 @@ def test_next_never_leaves_the_server(start_server: StartServer) -> None:
             # Already logged in: GET /login?next=... redirects too, just as safely.
             again = client.get("login", params={"next": evil})
             assert again.headers["location"] == "/tree", evil
+        with browser(server) as client:
+            # Jupyter's form posts to /login?next=... instead of sending a field.
+            data = {"_xsrf": xsrf_of(client), "password": PASSWORD}
+            response = client.post("login", params={"next": evil}, data=data)
+            assert response.headers["location"] == "/tree", evil
+    with browser(server) as client:
+        data = {"_xsrf": xsrf_of(client), "password": PASSWORD}
+        response = client.post("login", params={"next": "/tree/a b"}, data=data)
+        assert response.headers["location"] == "/tree/a%20b"
 
 
 def test_token_works_on_the_login_page(server: RunningServer) -> None:

@@ -110,7 +110,9 @@ async def login_post(request: Request) -> Response:
     settings, credentials = _state(request)
     throttle: LoginThrottle = request.app.state.login_throttle
     form = await _form_fields(request)
-    target = safe_next(form.get("next", ""), settings.base_url, "")
+    # Jupyter's form posts to /login?next=...; Carnet's sends next as a field.
+    wanted = form.get("next") or request.query_params.get("next", "")
+    target = safe_next(wanted, settings.base_url, "")
     address = request.client.host if request.client else "-"
     wait = throttle.retry_after(address)
     if wait > 0:
