@@ -44,7 +44,13 @@ class KernelSocket:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def send(self, channel: str, msg_type: str, content: dict[str, Any] | None = None) -> str:
+    def send(
+        self,
+        channel: str,
+        msg_type: str,
+        content: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
         header = {
             "msg_id": uuid.uuid4().hex,
             "msg_type": msg_type,
@@ -53,7 +59,7 @@ class KernelSocket:
             "date": "2026-01-01T00:00:00Z",
             "version": "5.3",
         }
-        msg = Message(header, {}, {}, content or {})
+        msg = Message(header, {}, metadata or {}, content or {})
         wire = WsMessage.from_message(channel, msg)
         self.ws.send(encode_v1(wire) if self.v1 else encode_legacy(wire))
         return str(header["msg_id"])

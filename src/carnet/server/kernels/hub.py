@@ -24,6 +24,7 @@ from typing import Protocol
 from carnet.client.lifecycle import KernelEvent
 from carnet.client.multi import ManagedKernel
 from carnet.protocol import Message, Session
+from carnet.server.kernels.recorder import OutputRecorder
 from carnet.server.kernels.sizes import message_size
 
 log = logging.getLogger("carnet.server")
@@ -70,8 +71,9 @@ class _Backlog:
 
 
 class KernelHub:
-    def __init__(self, kernel: ManagedKernel) -> None:
+    def __init__(self, kernel: ManagedKernel, recorder: OutputRecorder | None = None) -> None:
         self.kernel = kernel
+        self.recorder = recorder
         self._connections: dict[str, list[Connection]] = {}
         self._backlogs: dict[str, _Backlog] = {}
         # request msg_id -> (session_id, channel) of the websocket that sent it
@@ -121,6 +123,8 @@ class KernelHub:
 
     def _on_iopub(self, msg: Message) -> None:
         self._broadcast("iopub", msg)
+        if self.recorder is not None:
+            self.recorder.on_iopub(msg)
 
     def _on_reply(self, msg: Message) -> None:
         route = self._routes.pop(msg.parent_msg_id, None)
@@ -170,9 +174,14 @@ class KernelHub:
         client = self.kernel.manager.client
         if channel in ("shell", "control"):
             self._routes[msg.msg_id] = (conn.session_id, channel)
+            if self.recorder is not None:
+                self.recorder.on_request(conn.session_id, msg)
             if len(self._routes) > MAX_ROUTES:
                 self._routes.popitem(last=False)
         client.send_message(channel, msg, expect_reply=False)
+
+    def is_connected(self, session_id: str) -> bool:
+        return bool(self._connections.get(session_id))
 
     @property
     def connection_count(self) -> int:

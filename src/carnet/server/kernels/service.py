@@ -10,13 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carnet.client.multi import ManagedKernel, MultiKernelManager
 from carnet.ids import KernelId
 from carnet.server.kernels.hub import KernelHub
+from carnet.server.kernels.outputs import CellRun
+from carnet.server.kernels.recorder import OutputRecorder
+
+if TYPE_CHECKING:
+    from carnet.server.contents import ContentsManager
 
 log = logging.getLogger("carnet.server")
 
@@ -40,6 +45,10 @@ class KernelService:
         self.cull_busy = cull_busy
         self._hubs: dict[KernelId, KernelHub] = {}
         self._culler: asyncio.Task[None] | None = None
+        # Set by the app: where a kernel's notebook is, and how to read and save it.
+        self.contents: ContentsManager | None = None
+        self.notebook_path: Callable[[str], str | None] | None = None
+        self._document_locks: dict[str, asyncio.Lock] = {}
 
     def __len__(self) -> int:
         return len(self.manager)
@@ -64,9 +73,43 @@ class KernelService:
         env: Mapping[str, str] | None = None,
     ) -> KernelId:
         kernel_id = await self.manager.start_kernel(kernel_name, cwd=self.cwd_for(path), env=env)
-        self._hubs[kernel_id] = KernelHub(self.manager.get(kernel_id))
+        self._hubs[kernel_id] = self._new_hub(self.manager.get(kernel_id))
         self._ensure_culler()
         return kernel_id
+
+    def _new_hub(self, kernel: ManagedKernel) -> KernelHub:
+        hub = KernelHub(kernel)
+        kernel_id = kernel.kernel_id
+
+        async def write(run: CellRun) -> None:
+            await self.record_run(kernel_id, run)
+
+        hub.recorder = OutputRecorder(hub.is_connected, write)
+        return hub
+
+    async def record_run(self, kernel_id: str, run: CellRun) -> None:
+        """Write a finished cell's outputs into the kernel's notebook file."""
+        path = self.notebook_path(kernel_id) if self.notebook_path else None
+        if path is None or self.contents is None:
+            return
+        lock = self._document_locks.setdefault(path, asyncio.Lock())
+        async with lock:
+            model = await self.contents.get(path, content=True, type="notebook")
+            notebook = model["content"]
+            cell = next((c for c in notebook["cells"] if c.get("id") == run.cell_id), None)
+            if cell is None or cell.get("cell_type") != "code":
+                log.warning(
+                    "cell %s is no longer in %s; its outputs were not recorded", run.cell_id, path
+                )
+                return
+            cell["outputs"] = run.outputs
+            cell["execution_count"] = run.execution_count
+            # Output this user's kernel produced is trusted, as if the page had saved it.
+            cell.setdefault("metadata", {})["trusted"] = True
+            await self.contents.save({"type": "notebook", "content": notebook}, path)
+        log.info(
+            "Recorded the outputs of cell %s into %s (no page was connected)", run.cell_id, path
+        )
 
     def get(self, kernel_id: str) -> ManagedKernel:
         return self.manager.get(kernel_id)
@@ -75,7 +118,7 @@ class KernelService:
         kernel = self.manager.get(kernel_id)  # raises KernelNotFound
         hub = self._hubs.get(kernel.kernel_id)
         if hub is None:
-            hub = self._hubs[kernel.kernel_id] = KernelHub(kernel)
+            hub = self._hubs[kernel.kernel_id] = self._new_hub(kernel)
         return hub
 
     def models(self) -> list[dict[str, Any]]:
@@ -104,6 +147,8 @@ class KernelService:
         await self.manager.shutdown_all()
         for hub in self._hubs.values():
             hub.close()
+            if hub.recorder is not None:
+                await hub.recorder.drain()
         self._hubs.clear()
 
     # --- culling ------------------------------------------------------------

@@ -61,6 +61,11 @@ class SessionManager:
             raise SessionNotFound(f"no session with id {session_id!r}")
         return rec
 
+    def path_for_kernel(self, kernel_id: str) -> str | None:
+        """The notebook path of the session using a kernel (None for a bare kernel)."""
+        rec = next((r for r in self._alive() if r.kernel_id == kernel_id), None)
+        return rec.path if rec is not None and rec.type == "notebook" else None
+
     def find_by_path(self, path: str) -> SessionRecord | None:
         return next((rec for rec in self._alive() if rec.path == path), None)
 
