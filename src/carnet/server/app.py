@@ -123,6 +123,8 @@ def create_app(settings: ServerSettings) -> Starlette:
     )
     app.state.sessions = SessionManager(app.state.kernels)
     app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
+    app.state.kernels.contents = app.state.contents
+    app.state.kernels.notebook_path = app.state.sessions.path_for_kernel
     return app
 
 
