@@ -83,7 +83,7 @@ def start_kernel(http: httpx.Client, name: str | None = None) -> str:
 
 
 def python_kernel_argv() -> list[str]:
-    return [sys.executable, "-m", "carnet", "kernel", "-f", "{connection_file}"]
+    return [sys.executable, "-m", "carnet.kernel", "-f", "{connection_file}"]
 
 
 @pytest.fixture

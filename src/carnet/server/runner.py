@@ -39,8 +39,19 @@ def run(settings: ServerSettings) -> int:
         return 1
     if not settings.sock:
         settings = settings.with_changes(port=bound.port)
+    _clean_up_after_dead_servers()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(_serve(settings, bound))
+
+
+def _clean_up_after_dead_servers() -> None:
+    """Kernels and runtime files a killed server left behind (see runtime_info)."""
+    log = logs.server_log()
+    try:
+        for line in runtime_info.clean_up_after_dead_servers():
+            log.warning("Cleaned up after a dead server: %s", line)
+    except OSError as exc:
+        log.warning("Could not clean up after dead servers: %s", exc)
 
 
 def _loop_factory() -> Any:

@@ -6,6 +6,7 @@ Files left behind by dead servers are ignored and removed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -17,6 +18,9 @@ from carnet import __version__, paths
 from carnet.server.settings import ServerSettings
 
 _PATTERNS = ("jpserver-*.json", "nbserver-*.json")
+# A connection file no process names is left alone this long: its kernel may be starting
+# (between the file's write and the kernel's exec there is a fork, microseconds to ms).
+STALE_CONNECTION_FILE_SECONDS = 10.0
 
 
 def info_file_path(pid: int | None = None) -> Path:
@@ -95,6 +99,84 @@ def running_servers() -> list[dict[str, Any]]:
             else:
                 remove_info_file(path)
     return [info for _, info in sorted(found, key=lambda item: item[0])]
+
+
+def clean_up_after_dead_servers(stale_after: float = STALE_CONNECTION_FILE_SECONDS) -> list[str]:
+    """Kill kernels orphaned by a dead server; remove stale info and connection files.
+
+    A kernel belongs to the server whose pid is its JPY_PARENT_PID (which every
+    server puts in its kernels' environment) and is found by the connection file
+    of this runtime directory on its command line. It is killed only when that
+    server is gone: a live server's kernels, and processes of other users, are
+    never touched. A connection file no live process names is removed once it
+    is older than `stale_after` seconds (younger ones may be starting right now):
+    its kernel exited (kernels exit by themselves when their server dies) and no
+    client can use it. `kernel-<pid>.json` of a live pid is kept: ipykernel
+    started without -f writes its own file under that name.
+    Returns one line per action, for the log.
+    """
+    done: list[str] = []
+    running_servers()  # removes the info files of dead servers
+    directory = paths.runtime_dir()
+    if not directory.is_dir():
+        return done
+    files = {str(path): path for path in directory.glob("kernel-*.json")}
+    named: set[str] = set()
+    for pid, argv, parent in _kernel_processes(set(files)):
+        connection_file = next(arg for arg in argv if arg in files)
+        named.add(connection_file)
+        if parent == os.getpid() or _alive(parent):
+            continue
+        _kill_group(pid)
+        files[connection_file].unlink(missing_ok=True)
+        done.append(f"killed kernel process {pid}, orphaned by server {parent} (dead)")
+    now = time.time()
+    for name, path in files.items():
+        if name in named or _named_after_live_process(path):
+            continue
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > stale_after:
+                path.unlink()
+                done.append(f"removed stale connection file {path.name}")
+    return done
+
+
+def _kernel_processes(connection_files: set[str]) -> list[tuple[int, list[str], int]]:
+    """(pid, argv, JPY_PARENT_PID) of our user's processes naming one of the files."""
+    found: list[tuple[int, list[str], int]] = []
+    uid = os.getuid()
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if entry.stat().st_uid != uid:
+                continue
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            if not connection_files.intersection(argv):
+                continue
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # exited meanwhile, or not ours to read
+        parents = [
+            v[len(b"JPY_PARENT_PID=") :] for v in environ if v.startswith(b"JPY_PARENT_PID=")
+        ]
+        if parents and parents[0].isdigit():
+            found.append((int(entry.name), argv, int(parents[0])))
+    return found
+
+
+def _named_after_live_process(path: Path) -> bool:
+    suffix = path.stem.removeprefix("kernel-")
+    return suffix.isdigit() and _alive(int(suffix))
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL a kernel and, when it leads its own process group, its subprocesses."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
 
 
 def display_line(info: dict[str, Any]) -> str:
