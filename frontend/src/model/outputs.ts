@@ -1,13 +1,14 @@
 // The outputs of one code cell, changed by kernel messages, announced incrementally.
 
 import { Emitter } from "./emitter";
-import { appendStream } from "./text";
+import { appendStream, appendStreamAt } from "./text";
 import type { JsonObject, MimeBundle, Output } from "./types";
 import { joinText } from "./types";
 
 export type OutputChange =
   | { kind: "append"; index: number }
-  | { kind: "update"; index: number }
+  // `from`: for a stream that grew, the text before this index is unchanged.
+  | { kind: "update"; index: number; from?: number }
   | { kind: "reset" };
 
 /** What an IOPub message asks of an output area. */
@@ -64,8 +65,9 @@ export class OutputArea {
     const last = this.items[this.items.length - 1];
     if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
       const index = this.items.length - 1;
-      this.items[index] = { ...last, text: appendStream(last.text, output.text) };
-      this.changed.emit({ kind: "update", index });
+      const { text, from } = appendStreamAt(last.text, output.text);
+      this.items[index] = { ...last, text };
+      this.changed.emit({ kind: "update", index, from });
       return;
     }
     const item = output.output_type === "stream" ? { ...output, text: appendStream("", output.text) } : output;

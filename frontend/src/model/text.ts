@@ -42,6 +42,19 @@ function renderLine(line: string, isLast: boolean): string {
 
 /** Appends a chunk to already-processed stream text; only the last line is redone. */
 export function appendStream(previous: string, chunk: string): string {
+  return appendStreamAt(previous, chunk).text;
+}
+
+/**
+ * Like appendStream, and says from which index the text changed (`from`): everything
+ * before it is unchanged, so a view only redraws the rest. Plain chunks (no `\r`, `\b`,
+ * and no pending return) are a bare concatenation: no copy of the earlier text, so a
+ * million appended lines stay linear.
+ */
+export function appendStreamAt(previous: string, chunk: string): { text: string; from: number } {
+  if (!previous.endsWith("\r") && !chunk.includes("\r") && !chunk.includes("\b")) {
+    return { text: previous + chunk, from: previous.length };
+  }
   const cut = previous.lastIndexOf("\n") + 1;
-  return previous.slice(0, cut) + applyControlChars(previous.slice(cut) + chunk);
+  return { text: previous.slice(0, cut) + applyControlChars(previous.slice(cut) + chunk), from: cut };
 }

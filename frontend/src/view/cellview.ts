@@ -24,13 +24,17 @@ export class CellView {
   private readonly editorHost = h("div", { class: "input-area" });
   private readonly placeholder = h("pre", { class: "editor-placeholder" });
   private readonly rendered = h("div", { class: "text-cell-render" });
+  // A lazy view draws outputs and markdown only when its cell comes near the screen.
+  private revealed: boolean;
   private off: () => void;
 
   constructor(
     readonly cell: Cell,
     private readonly hooks: CellViewHooks,
+    lazy = false,
   ) {
-    this.outputs = new OutputView(cell.outputs, () => hooks.context(cell));
+    this.revealed = !lazy;
+    this.outputs = new OutputView(cell.outputs, () => hooks.context(cell), { lazy });
     this.editorHost.append(this.placeholder);
     const input = h("div", { class: "input" }, this.prompt, h("div", { class: "inner-cell" }, this.editorHost, this.rendered));
     this.element = h("div", { class: "cell", "data-cell-id": cell.id }, input, this.outputs.element);
@@ -44,6 +48,16 @@ export class CellView {
     });
     this.off = cell.changed.on((what) => this.update(what));
     this.updateAll();
+  }
+
+  /** Draws what a lazy view put off (outputs, markdown) and creates the editor. */
+  reveal(): void {
+    if (!this.revealed) {
+      this.revealed = true;
+      this.outputs.reveal();
+      if (this.cell.type === "markdown" && this.cell.rendered) this.renderText();
+    }
+    this.ensureEditor();
   }
 
   /** Creates the CodeMirror editor on first need (focus, or the cell scrolled into view). */
@@ -102,6 +116,11 @@ export class CellView {
   }
 
   private renderText(): void {
+    if (!this.revealed) {
+      // Stand-in of about the right height until the cell comes near the screen.
+      this.rendered.textContent = this.cell.source;
+      return;
+    }
     const source = this.cell.source.trim() ? this.cell.source : "Type *Markdown* and LaTeX: $\\alpha^2$";
     this.rendered.replaceChildren(renderMarkdown(source, { ...this.hooks.context(this.cell), attachments: this.cell.attachments }));
   }

@@ -5,6 +5,10 @@ import type { Notebook } from "../model/notebook";
 import { CellView, type CellViewHooks } from "./cellview";
 import { h } from "./dom";
 
+// The first cells are drawn at once (the first screenful and then some); the rest when
+// they come near the screen, so a notebook of thousands of cells opens at once.
+const EAGER_CELLS = 30;
+
 export class NotebookView {
   readonly element = h("div", { id: "notebook-container", class: "container" });
   private views = new Map<Cell, CellView>();
@@ -16,11 +20,11 @@ export class NotebookView {
     private readonly hooks: CellViewHooks,
   ) {
     if (typeof IntersectionObserver !== "undefined") {
-      // Editors are made when a cell comes near the screen, not all at load.
+      // Outputs, markdown and editors are made when a cell comes near the screen, not all at load.
       this.observer = new IntersectionObserver((entries) => {
         for (const entry of entries) {
           if (!entry.isIntersecting) continue;
-          this.byElement.get(entry.target)?.ensureEditor();
+          this.byElement.get(entry.target)?.reveal();
           this.observer?.unobserve(entry.target);
         }
       }, { rootMargin: "400px" });
@@ -50,10 +54,12 @@ export class NotebookView {
       this.views.delete(cell);
     }
     let previous: Element | null = null;
+    let position = 0;
     for (const cell of this.nb.cells) {
       let view = this.views.get(cell);
+      position += 1;
       if (!view) {
-        view = new CellView(cell, this.hooks);
+        view = new CellView(cell, this.hooks, this.observer !== null && position > EAGER_CELLS);
         this.views.set(cell, view);
         this.byElement.set(view.element, view);
         this.observer?.observe(view.element);

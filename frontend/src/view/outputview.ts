@@ -1,10 +1,12 @@
 // The output area of a code cell: applies OutputArea changes to the DOM incrementally.
 
+import { animationFrame, OutputChangeBatch, type Scheduler } from "../model/framebatch";
 import type { OutputArea, OutputChange } from "../model/outputs";
-import type { Output } from "../model/types";
+import type { Output, StreamOutput } from "../model/types";
 import { ansiPre } from "../render/ansi";
 import { renderMime, type RenderContext } from "../render/mime";
 import { h } from "./dom";
+import { StreamView } from "./streamview";
 
 export function renderOutput(output: Output, ctx: RenderContext): HTMLElement {
   const row = h("div", { class: `output output-${output.output_type.replace("_", "-")}` });
@@ -29,41 +31,91 @@ export function renderOutput(output: Output, ctx: RenderContext): HTMLElement {
   return row;
 }
 
+export interface OutputViewOptions {
+  /** When DOM updates happen (once per animation frame by default). */
+  schedule?: Scheduler;
+  /** Draw nothing until reveal() (a cell far off screen). */
+  lazy?: boolean;
+}
+
 export class OutputView {
   readonly element = h("div", { class: "output-wrapper" });
   private readonly list = h("div", { class: "output-area" });
   private readonly collapser = h("div", { class: "output-collapser", title: "Click to expand output; double click to hide output" });
+  private readonly batch: OutputChangeBatch;
+  // The live StreamView of each drawn stream output, so appends do not redraw it.
+  private streams = new Map<Element, StreamView>();
+  private revealed: boolean;
   private off: () => void;
 
   constructor(
     private readonly area: OutputArea,
     private readonly context: () => RenderContext,
+    options: OutputViewOptions = {},
   ) {
     this.collapser.addEventListener("click", () => this.toggleScroll());
     this.collapser.addEventListener("dblclick", () => this.toggleCollapsed());
     this.element.append(this.collapser, this.list);
-    this.off = area.changed.on((change) => this.apply(change));
+    this.revealed = !options.lazy;
+    // A burst of messages becomes one DOM update per frame.
+    this.batch = new OutputChangeBatch(options.schedule ?? animationFrame, (changes) => {
+      if (this.revealed) for (const change of changes) this.apply(change);
+    });
+    this.off = area.changed.on((change) => this.batch.push(change));
+    if (this.revealed) this.apply({ kind: "reset" });
+    else this.element.classList.toggle("empty", area.length === 0);
+  }
+
+  /** Draws the outputs of a lazy view (its cell came near the screen); once. */
+  reveal(): void {
+    if (this.revealed) return;
+    this.revealed = true;
+    this.batch.take();
     this.apply({ kind: "reset" });
+  }
+
+  get isRevealed(): boolean {
+    return this.revealed;
   }
 
   private apply(change: OutputChange): void {
     const ctx = this.context();
     if (change.kind === "reset") {
-      this.list.replaceChildren(...this.area.outputs.map((o) => renderOutput(o, ctx)));
+      this.streams.clear();
+      this.list.replaceChildren(...this.area.outputs.map((o) => this.render(o, ctx)));
     } else if (change.kind === "append") {
-      this.list.append(renderOutput(this.area.outputs[change.index], ctx));
+      const output = this.area.outputs[change.index];
+      if (output) this.list.append(this.render(output, ctx));
     } else {
+      const output = this.area.outputs[change.index];
       const old = this.list.children[change.index];
-      const fresh = renderOutput(this.area.outputs[change.index], ctx);
-      if (old) old.replaceWith(fresh);
-      else this.list.append(fresh);
+      const stream = old ? this.streams.get(old) : undefined;
+      if (stream && output?.output_type === "stream") stream.update(output, change.from ?? 0);
+      else if (output) {
+        const fresh = this.render(output, ctx);
+        if (old) old.replaceWith(fresh);
+        else this.list.append(fresh);
+      }
     }
     this.element.classList.toggle("empty", this.area.length === 0 && !this.list.querySelector(".stdin-row"));
   }
 
+  private render(output: Output, ctx: RenderContext): HTMLElement {
+    if (output.output_type !== "stream") return renderOutput(output, ctx);
+    return this.renderStream(output);
+  }
+
+  private renderStream(output: StreamOutput): HTMLElement {
+    const row = h("div", { class: "output output-stream" }, h("div", { class: "prompt output-prompt" }));
+    const view = new StreamView(output);
+    row.append(view.element);
+    this.streams.set(row, view);
+    return row;
+  }
+
   /** Re-renders everything (after a trust change). */
   refresh(): void {
-    this.apply({ kind: "reset" });
+    if (this.revealed) this.apply({ kind: "reset" });
   }
 
   toggleCollapsed(): void {

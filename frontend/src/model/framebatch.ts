@@ -1,0 +1,67 @@
+// Output changes gathered between two animation frames and applied as one DOM update.
+
+import type { OutputChange } from "./outputs";
+
+/** Runs a callback once, later (requestAnimationFrame in the page, by hand in tests). */
+export type Scheduler = (run: () => void) => void;
+
+export const animationFrame: Scheduler = (run) => {
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => run());
+  else setTimeout(run, 16);
+};
+
+/**
+ * Merges a burst of OutputChanges into the fewest that give the same result: a reset
+ * swallows everything before it; an output appended and then updated is one append;
+ * repeated updates of a stream keep the smallest unchanged prefix (`from`).
+ */
+export class OutputChangeBatch {
+  private reset = false;
+  private appended = new Set<number>();
+  private updated = new Map<number, number>();
+  private scheduled = false;
+
+  constructor(
+    private readonly schedule: Scheduler,
+    private readonly flush: (changes: OutputChange[]) => void,
+  ) {}
+
+  get pending(): boolean {
+    return this.scheduled;
+  }
+
+  push(change: OutputChange): void {
+    if (change.kind === "reset") {
+      this.reset = true;
+      this.appended.clear();
+      this.updated.clear();
+    } else if (!this.reset) {
+      if (change.kind === "append") this.appended.add(change.index);
+      else if (!this.appended.has(change.index)) {
+        const from = change.from ?? 0;
+        this.updated.set(change.index, Math.min(from, this.updated.get(change.index) ?? from));
+      }
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => this.run());
+  }
+
+  /** The merged changes so far (and forgets them): updates first, then appends in order. */
+  take(): OutputChange[] {
+    const changes: OutputChange[] = [];
+    if (this.reset) changes.push({ kind: "reset" });
+    for (const [index, from] of [...this.updated].sort((a, b) => a[0] - b[0])) changes.push({ kind: "update", index, from });
+    for (const index of [...this.appended].sort((a, b) => a - b)) changes.push({ kind: "append", index });
+    this.reset = false;
+    this.appended.clear();
+    this.updated.clear();
+    return changes;
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    const changes = this.take();
+    if (changes.length) this.flush(changes);
+  }
+}
