@@ -44,7 +44,7 @@ def test_operation_conforms(label: str, seed: Seed) -> None:
     options: dict[str, Any] = (
         {"max_examples": 12, "deadline": 20.0, "after_each": seed.reap}
         if kernels
-        else {"max_examples": 40, "deadline": 3.0}
+        else {"max_examples": 25, "deadline": 3.0}
     )
     statuses = fuzz(
         operation,
@@ -55,3 +55,27 @@ def test_operation_conforms(label: str, seed: Seed) -> None:
     )
     if label not in _NO_SUCCESS_EXPECTED:
         assert any(200 <= s < 300 for s in statuses), f"never reached success: {statuses}"
+
+
+def test_sessions_answer_missing_kernels_as_jupyter_server_does(seed: Seed) -> None:
+    """An unknown kernelspec is a 501 with api.yaml's {message, short_message}; an
+    unknown kernel id is a bad body (400); an unknown session a 404."""
+    from jsonschema import validate
+
+    seed_kernel(seed)
+    unavailable = jupyter_spec.load()["paths"]["/api/sessions"]["post"]["responses"][501]["schema"]
+    with seed.client() as http:
+        body = {"path": "other.ipynb", "type": "notebook", "kernel": {"name": "no-such"}}
+        created = http.post("api/sessions", json=body)
+        assert created.status_code == 501, created.text
+        validate(created.json(), unavailable)
+        assert "no-such" in created.json()["message"]
+        assert created.json()["short_message"] == "no-such not found"
+        unknown_id = {"path": "other.ipynb", "kernel": {"id": "no-such-id"}}
+        assert http.post("api/sessions", json=unknown_id).status_code == 400
+        session = f"api/sessions/{seed.session_id}"
+        assert http.patch(session, json={"kernel": {"name": "no-such"}}).status_code == 501
+        assert http.patch(session, json={"kernel": {"id": "no-such-id"}}).status_code == 400
+        assert http.get(session).json()["kernel"]["id"] == seed.kernel_id  # unchanged
+        assert http.patch("api/sessions/no-such", json={"name": "x"}).status_code == 404
+        assert [s["id"] for s in http.get("api/sessions").json()] == [seed.session_id]
