@@ -123,7 +123,51 @@ def _decode(v1: bool, data: str | bytes) -> WsMessage:
     return decode_legacy(data)
 
 
+class DropLog:
+    """Logs dropped client messages, at most `burst` lines per `window` seconds.
+
+    A client sending garbage in a loop must not fill the disk with log lines:
+    past the burst, drops are counted and summed up in one line per window.
+    """
+
+    def __init__(self, session_id: str, burst: int = 10, window: float = 60.0) -> None:
+        self.session_id = session_id
+        self.burst = burst
+        self.window = window
+        self._window_start = time.monotonic()
+        self._logged = 0
+        self._suppressed = 0
+
+    def dropped(self, reason: object) -> None:
+        now = time.monotonic()
+        if now - self._window_start > self.window:
+            self.flush()
+            self._window_start, self._logged = now, 0
+        if self._logged < self.burst:
+            self._logged += 1
+            log.warning("dropped a websocket message from session %s: %s", self.session_id, reason)
+        else:
+            self._suppressed += 1
+
+    def flush(self) -> None:
+        if self._suppressed:
+            log.warning(
+                "dropped %d more websocket messages from session %s (not logged one by one)",
+                self._suppressed,
+                self.session_id,
+            )
+            self._suppressed = 0
+
+
 async def _read_forever(conn: WebSocketConnection, hub: KernelHub) -> None:
+    drops = DropLog(conn.session_id)
+    try:
+        await _read_messages(conn, hub, drops)
+    finally:
+        drops.flush()
+
+
+async def _read_messages(conn: WebSocketConnection, hub: KernelHub, drops: DropLog) -> None:
     ws = conn.websocket
     while True:
         event = await ws.receive()
@@ -138,7 +182,7 @@ async def _read_forever(conn: WebSocketConnection, hub: KernelHub) -> None:
                 raise ProtocolError(f"clients may not send on {wire.channel}")
             msg = wire.decode()
         except ProtocolError as exc:
-            log.warning("dropped a websocket message from session %s: %s", conn.session_id, exc)
+            drops.dropped(exc)
             continue
         hub.send(conn, wire.channel, msg)
 
