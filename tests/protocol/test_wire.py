@@ -32,7 +32,7 @@ def pair(key: bytes = b"secret") -> tuple[Session, Session]:
     return Session(key=key), Session(key=key)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(content=json_objects, metadata=json_objects, idents=identities, bufs=buffers)
 def test_round_trip(
     content: dict[str, Any], metadata: dict[str, Any], idents: list[bytes], bufs: list[bytes]
@@ -43,7 +43,7 @@ def test_round_trip(
     assert received == msg
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(content=json_objects, data=st.data())
 def test_any_tampered_byte_is_rejected(content: dict[str, Any], data: st.DataObject) -> None:
     sender, receiver = pair()

@@ -30,14 +30,14 @@ def ws_message(channel: str, content: dict[str, Any], bufs: list[bytes]) -> WsMe
     return WsMessage.from_message(channel, msg)
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(channel=channels, content=contents, bufs=buffers)
 def test_v1_round_trip(channel: str, content: dict[str, Any], bufs: list[bytes]) -> None:
     msg = ws_message(channel, content, bufs)
     assert decode_v1(encode_v1(msg)) == msg
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(channel=channels, content=contents, bufs=buffers)
 def test_legacy_round_trip(channel: str, content: dict[str, Any], bufs: list[bytes]) -> None:
     msg = ws_message(channel, content, bufs)
@@ -48,7 +48,7 @@ def test_legacy_round_trip(channel: str, content: dict[str, Any], bufs: list[byt
     assert isinstance(encode_legacy(msg), bytes) == bool(bufs)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(channel=channels, content=contents, bufs=buffers)
 def test_matches_jupyter_server_formats(
     channel: str, content: dict[str, Any], bufs: list[bytes]

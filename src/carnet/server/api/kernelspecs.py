@@ -51,7 +51,7 @@ async def list_kernelspecs(request: Request) -> Response:
     from carnet.client.kernelspec import all_kernel_specs
 
     specs = all_kernel_specs()
-    default = request.app.state.kernels.manager.default_kernel_name
+    default = request.app.state.kernels.default_kernel_name
     return json_response(
         {
             "default": default,

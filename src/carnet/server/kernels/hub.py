@@ -19,13 +19,15 @@ import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from carnet.client.lifecycle import KernelEvent
-from carnet.client.multi import ManagedKernel
 from carnet.protocol import Message, Session
 from carnet.server.kernels.recorder import OutputRecorder
 from carnet.server.kernels.sizes import message_size
+
+if TYPE_CHECKING:
+    from carnet.client.lifecycle import KernelEvent
+    from carnet.client.multi import ManagedKernel
 
 log = logging.getLogger("carnet.server")
 

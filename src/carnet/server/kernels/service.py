@@ -14,13 +14,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carnet.client.multi import ManagedKernel, MultiKernelManager
 from carnet.ids import KernelId
 from carnet.server.kernels.hub import KernelHub
 from carnet.server.kernels.outputs import CellRun
 from carnet.server.kernels.recorder import OutputRecorder
 
 if TYPE_CHECKING:
+    from carnet.client.multi import ManagedKernel, MultiKernelManager
     from carnet.server.contents import ContentsManager
 
 log = logging.getLogger("carnet.server")
@@ -38,7 +38,9 @@ class KernelService:
         **manager_options: Any,
     ) -> None:
         self.root_dir = root_dir
-        self.manager = MultiKernelManager(**manager_options)
+        # The kernel machinery (pyzmq and the client) loads with the first kernel.
+        self._manager: MultiKernelManager | None = None
+        self._manager_options = manager_options
         self.cull_idle_timeout = cull_idle_timeout
         self.cull_interval = cull_interval if cull_interval > 0 else 300
         self.cull_connected = cull_connected
@@ -50,11 +52,26 @@ class KernelService:
         self.notebook_path: Callable[[str], str | None] | None = None
         self._document_locks: dict[str, asyncio.Lock] = {}
 
+    @property
+    def manager(self) -> MultiKernelManager:
+        if self._manager is None:
+            from carnet.client.multi import MultiKernelManager
+
+            self._manager = MultiKernelManager(**self._manager_options)
+        return self._manager
+
+    @property
+    def default_kernel_name(self) -> str:
+        from carnet.client.kernelspec import CARNET_KERNEL_NAME
+
+        name = self._manager_options.get("default_kernel_name", CARNET_KERNEL_NAME)
+        return str(name)
+
     def __len__(self) -> int:
-        return len(self.manager)
+        return len(self._manager) if self._manager is not None else 0
 
     def __contains__(self, kernel_id: object) -> bool:
-        return kernel_id in self.manager
+        return self._manager is not None and kernel_id in self._manager
 
     def cwd_for(self, path: str | None) -> Path:
         """The directory a notebook at `path` (relative to the root) runs in."""
@@ -122,7 +139,9 @@ class KernelService:
         return hub
 
     def models(self) -> list[dict[str, Any]]:
-        return [k.to_model() for k in self.manager.list()]
+        if self._manager is None:
+            return []
+        return [k.to_model() for k in self._manager.list()]
 
     async def interrupt(self, kernel_id: str) -> None:
         await self.manager.interrupt(kernel_id)
@@ -144,7 +163,8 @@ class KernelService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._culler
             self._culler = None
-        await self.manager.shutdown_all()
+        if self._manager is not None:
+            await self._manager.shutdown_all()
         for hub in self._hubs.values():
             hub.close()
             if hub.recorder is not None:
@@ -170,7 +190,9 @@ class KernelService:
         return not (kernel.execution_state == "busy" and not self.cull_busy)
 
     async def cull_once(self) -> list[KernelId]:
-        culled = [k.kernel_id for k in self.manager.list() if self.should_cull(k)]
+        if self._manager is None:
+            return []
+        culled = [k.kernel_id for k in self._manager.list() if self.should_cull(k)]
         for kernel_id in culled:
             log.info("Culling kernel %s: idle for over %ss", kernel_id, self.cull_idle_timeout)
             with contextlib.suppress(Exception):
