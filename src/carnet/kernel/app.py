@@ -80,6 +80,8 @@ class KernelApp:
         signal.signal(signal.SIGINT, self.interrupts.on_sigint)
         signal.signal(signal.SIGTERM, self._on_sigterm)
         watch_parent(lambda: os.kill(os.getpid(), signal.SIGTERM))
+        # As ipykernel: subscribers that connected early learn that the kernel is starting.
+        self.iopub.status("starting", None)
 
     def _wake(self) -> None:
         self.core.wake()
@@ -95,6 +97,7 @@ class KernelApp:
         return {"status": "ok"}, {}
 
     def _shutdown_request(self, msg: Message) -> JsonDict:
+        log.debug("shutdown requested")
         restart = bool(msg.content.get("restart", False))
         content = {"status": "ok", "restart": restart}
         # Clients that watch IOPub learn of the shutdown too, as with ipykernel.

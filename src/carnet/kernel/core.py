@@ -72,6 +72,11 @@ class KernelCore:
         self._on_shutdown = on_shutdown
         self._backlog: collections.deque[Message] = collections.deque()
         self._abort_queued = False
+        # Execute requests that a Ctrl-C between requests was meant for (see interrupts.py).
+        self._interrupted: set[str] = set()
+        self._in_hand = False
+        io.interrupts.requests_waiting = self._requests_waiting
+        io.interrupts.wake = self.wake
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
@@ -101,6 +106,7 @@ class KernelCore:
         poller.register(self.socket, zmq.POLLIN)
         poller.register(self._wake_r, zmq.POLLIN)
         while not self.stopping:
+            self._assign_stray_interrupt()
             if self._backlog:
                 self.handle(self._backlog.popleft())
                 continue
@@ -112,10 +118,15 @@ class KernelCore:
             if self._wake_r in events:
                 with contextlib.suppress(BlockingIOError):
                     os.read(self._wake_r, 4096)
+                self._assign_stray_interrupt()
+                if self._backlog:
+                    continue
             if self.socket in events:
+                self._in_hand = True
                 msg = self._receive(zmq.NOBLOCK)
                 if msg is not None:
                     self.handle(msg)
+                self._in_hand = False
             elif not self.interpreter.ready:
                 # Woken by the import thread: build the shell while nobody waits.
                 self.interpreter.prepare()
@@ -131,7 +142,25 @@ class KernelCore:
             log.warning("dropped message on shell: %s", exc)
             return None
 
+    def _requests_waiting(self) -> bool:
+        """Called from the SIGINT handler, on the main thread, between two bytecodes."""
+        return self._in_hand or bool(self._backlog) or self._pending_frames()
+
+    def _assign_stray_interrupt(self) -> None:
+        """Ctrl-C while requests waited: it is meant for the first waiting execution."""
+        if not self.io.interrupts.take_stray():
+            return
+        while (msg := self._receive(zmq.NOBLOCK)) is not None or self._pending_frames():
+            if msg is not None:
+                self._backlog.append(msg)
+        for msg in self._backlog:
+            if msg.msg_type == "execute_request":
+                self._interrupted.add(msg.msg_id)
+                return
+
     def handle(self, msg: Message) -> None:
+        if msg.msg_type != "execute_request":
+            self._in_hand = False
         iopub = self.io.iopub
         iopub.parent = msg
         iopub.status("busy", msg)
@@ -177,6 +206,7 @@ class KernelCore:
 
     def _abort(self, msg: Message) -> None:
         """Answer a queued execute_request 'aborted' without running it."""
+        self._interrupted.discard(msg.msg_id)
         self.io.iopub.status("busy", msg)
         content = {"status": "aborted", "execution_count": None}
         metadata = {"status": "aborted", "engine": self.engine_id, "dependencies_met": True}
@@ -207,18 +237,23 @@ class KernelCore:
         allow_stdin = bool(content.get("allow_stdin", True))
         started = utcnow_iso()
         interpreter = self.interpreter
-        if not silent:
-            self.io.iopub.send(
-                "execute_input", {"code": code, "execution_count": interpreter.execution_count}
-            )
-        self.io.stdin.parent = msg
-        try:
-            with self.io.interrupts.user_code():
+        interrupted = msg.msg_id in self._interrupted
+        self._interrupted.discard(msg.msg_id)
+        # From here on Ctrl-C is held for this cell; the interpreter raises it in user code.
+        with self.io.interrupts.execution(interrupted):
+            self._in_hand = False
+            if not silent:
+                self.io.iopub.send(
+                    "execute_input",
+                    {"code": code, "execution_count": interpreter.execution_count},
+                )
+            self.io.stdin.parent = msg
+            try:
                 reply = interpreter.execute(
                     code, silent, store_history, user_expressions, allow_stdin
                 )
-        finally:
-            self.io.stdin.parent = None
+            finally:
+                self.io.stdin.parent = None
         status = reply.get("status", "ok")
         if status == "error" and not silent and content.get("stop_on_error", True):
             self._abort_queued = True

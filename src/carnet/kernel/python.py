@@ -107,12 +107,13 @@ class PythonInterpreter:
             raise RuntimeError(f"IPython failed to import: {self._load_error}")
         from carnet.kernel import comm
         from carnet.kernel.magics import register_magics
-        from carnet.kernel.shell import CarnetShell
+        from carnet.kernel.shell import CarnetShell, advertise_kernel
 
         comm.install(self._io.iopub)
         shell = CarnetShell.instance()
         shell.kernel_io = self._io
         register_magics(shell, self._io.connection_file)
+        advertise_kernel(shell, self._io, self.kernel_info())
         history: Any = shell.history_manager
         if getattr(history, "save_flag", None) is not None:
             # Saved by idle_work(): a commit per cell would cost milliseconds each.
@@ -294,9 +295,28 @@ class PythonInterpreter:
         return {"status": "ok", "history": history}
 
     def shutdown(self) -> None:
-        if self._shell is not None:
-            import atexit
+        """Save history and release the user's objects, quickly.
 
-            # Run once, now, while the sockets still exist; not again at interpreter exit.
-            atexit.unregister(self._shell.atexit_operations)
-            self._shell.atexit_operations()
+        IPython's own exit handler resets the shell, and its reset ends in a
+        full gc.collect(): a second or more with large data loaded, for a
+        process that is about to end anyway. Here the user's namespace is
+        released without it (finalizers such as an unclosed file's flush still
+        run), then the history session is written and closed.
+        """
+        shell = self._shell
+        if shell is None:
+            return
+        import atexit
+
+        # Run once, now, while the sockets still exist; not again at interpreter exit.
+        atexit.unregister(shell.atexit_operations)
+        shell._atexit_once_called = True
+        history = shell.history_manager
+        # The last lines reach the OS at once; no fsync wait (only a power cut could lose them).
+        history.db.execute("PRAGMA synchronous = OFF")
+        history.end_session()
+        shell.user_ns.clear()
+        shell.user_ns_hidden.clear()
+        history.output_hist.clear()
+        # What is left of IPython's exit handler: removing its temporary files.
+        shell.atexit_operations()

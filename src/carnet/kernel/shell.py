@@ -15,7 +15,10 @@ from IPython.core import page, payloadpage  # noqa: TID253
 from IPython.core.interactiveshell import InteractiveShell  # noqa: TID253
 
 from carnet.kernel.display import CarnetDisplayHook, CarnetDisplayPublisher
+from carnet.kernel.facade import KernelFacade, as_parent
 from carnet.kernel.interpreter import KernelIO
+from carnet.kernel.interrupts import KERNEL_FRAME, without_kernel_frames
+from carnet.protocol.messages import JsonDict
 
 
 class CarnetShell(InteractiveShell):
@@ -27,6 +30,8 @@ class CarnetShell(InteractiveShell):
     # The last traceback shown, for the execute_reply of a failed cell.
     last_error: dict[str, Any] | None = None
     keepkernel_on_exit: bool | None = None
+    # get_ipython().kernel, for libraries that look for one (see facade.py).
+    kernel: KernelFacade | None = None
 
     def init_environment(self) -> None:
         env = os.environ
@@ -57,6 +62,46 @@ class CarnetShell(InteractiveShell):
             {"source": "set_next_input", "text": text, "replace": replace}
         )
 
+    async def run_code(self, code_obj: Any, result: Any = None, *, async_: bool = False) -> bool:
+        """Run one top-level block of the cell with Ctrl-C armed.
+
+        Ctrl-C that came while the cell waited (IPython importing, compiling)
+        is raised here, before any of the user's code runs, and reported the
+        way IPython reports an exception in user code.
+        """
+        __tracebackhide__ = KERNEL_FRAME
+        gate = self.kernel_io.interrupts
+        if gate.take_pending():
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:
+                if result is not None:
+                    result.error_in_exec = exc
+                self.showtraceback(running_compiled_code=True)  # type: ignore[no-untyped-call]
+            return True
+        with gate.user_code():
+            failed: bool = await super().run_code(code_obj, result, async_=async_)  # type: ignore[no-untyped-call]
+        return failed
+
+    def get_parent(self) -> dict[str, Any]:
+        """The request being served, as a message dict, as ipykernel's shell has it."""
+        parent = self.kernel_io.iopub.parent
+        return parent.to_dict() if parent is not None else {}
+
+    def set_parent(self, parent: dict[str, Any]) -> None:
+        """Make `parent` the parent of the output that follows (until the next request)."""
+        iopub = self.kernel_io.iopub
+        header = parent.get("header") if isinstance(parent, dict) else None
+        msg_id = header.get("msg_id") if isinstance(header, dict) else None
+        if iopub.parent is not None and msg_id == iopub.parent.msg_id:
+            return  # already so: keep the routing identities of the real request
+        iopub.parent = as_parent(parent) if isinstance(parent, dict) else None
+
+    def _get_exc_info(self, exc_tuple: Any = None) -> Any:
+        # A KeyboardInterrupt is raised by the kernel's signal handler: users see their code.
+        etype, value, tb = super()._get_exc_info(exc_tuple)  # type: ignore[no-untyped-call]
+        return etype, value, without_kernel_frames(tb)
+
     def _payloads(self) -> Any:
         return self.payload_manager
 
@@ -71,3 +116,10 @@ class CarnetShell(InteractiveShell):
         self.last_error = error
         with io.interrupts.deferred():
             io.iopub.send("error", error)
+
+
+def advertise_kernel(shell: CarnetShell, io: KernelIO, kernel_info: JsonDict) -> None:
+    """Let libraries find the kernel where ipykernel puts it (see facade.py)."""
+    shell.kernel = KernelFacade(shell, io.iopub, kernel_info)
+    connection_file = str(io.connection_file) if io.connection_file is not None else ""
+    shell.config.IPKernelApp.connection_file = connection_file

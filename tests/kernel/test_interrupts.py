@@ -1,0 +1,128 @@
+"""Ctrl-C reaches the execution it was meant for, and users see only their own frames."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from queue import Empty
+
+import pytest
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager
+
+from tests.kernel.conftest import MESSAGE_SPEC, SIGNAL_SPEC, start_kernel, stop_kernel
+from tests.kernel.helpers import Msg, evaluate, iopub_until_idle, of_type, shell_reply
+
+Kernel = tuple[KernelManager, BlockingKernelClient]
+
+
+def _wait_iopub(kc: BlockingKernelClient, msg_id: str, msg_type: str, timeout: float = 15) -> Msg:
+    """The first IOPub message of msg_type caused by msg_id (earlier ones are dropped)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg: Msg = kc.get_iopub_msg(timeout=0.5)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == msg_type:
+            return msg
+    raise TimeoutError(f"no {msg_type} for {msg_id}")
+
+
+def _interrupted(kc: BlockingKernelClient, msg_id: str) -> tuple[Msg, list[Msg]]:
+    """The execute_reply and outputs of a cell that must have ended in KeyboardInterrupt."""
+    reply = shell_reply(kc, msg_id, timeout=20)["content"]
+    outputs = iopub_until_idle(kc, msg_id, timeout=20)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+    assert isinstance(reply["execution_count"], int)
+    errors = of_type(outputs, "error")
+    assert errors and errors[0]["content"]["ename"] == "KeyboardInterrupt", outputs
+    return reply, outputs
+
+
+def _no_kernel_frames(traceback: list[str]) -> None:
+    text = "\n".join(traceback)
+    for kernel_frame in ("interrupts.py", "on_sigint", "carnet/kernel", "interactiveshell.py"):
+        assert kernel_frame not in text, text
+
+
+@pytest.mark.parametrize("spec", [SIGNAL_SPEC, MESSAGE_SPEC])
+def test_interrupt_while_ipython_still_imports(spec: str) -> None:
+    # kernel_info is answered at once; IPython is imported and the shell built afterwards.
+    km, kc = start_kernel(spec)
+    try:
+        msg_id = kc.execute("ran = True")
+        _wait_iopub(kc, msg_id, "status")  # received: busy
+        km.interrupt_kernel()
+        reply, _ = _interrupted(kc, msg_id)
+        _no_kernel_frames(reply["traceback"])
+        assert evaluate(kc, "'ran' in dir()") == "False"
+        assert evaluate(kc, "6*7") == "42"
+    finally:
+        stop_kernel(km, kc)
+
+
+def test_interrupt_while_the_cell_compiles(kernel: Kernel) -> None:
+    km, kc = kernel
+    evaluate(kc, "1")  # IPython is loaded: the time goes into compiling the cell
+    cell = "".join(f"a{i} = {i}\n" for i in range(60_000)) + "ran = True\n"
+    msg_id = kc.execute(cell)
+    _wait_iopub(kc, msg_id, "execute_input")
+    km.interrupt_kernel()
+    reply, _ = _interrupted(kc, msg_id)
+    _no_kernel_frames(reply["traceback"])
+    assert evaluate(kc, "'ran' in dir()") == "False"
+    assert evaluate(kc, "'a0' in dir()") == "False"
+
+
+def test_interrupt_reaches_an_execution_queued_behind_another_request(kernel: Kernel) -> None:
+    """Ctrl-C while a comm handler keeps the kernel busy, with a cell waiting behind it."""
+    km, kc = kernel
+    setup = (
+        "import comm, time\n"
+        "def _slow_open(c, msg):\n"
+        "    time.sleep(1.0)\n"
+        "comm.get_comm_manager().register_target('slow', _slow_open)\n"
+    )
+    assert shell_reply(kc, kc.execute(setup))["content"]["status"] == "ok"
+    opening = kc.session.msg("comm_open", {"comm_id": "c1", "target_name": "slow", "data": {}})
+    kc.shell_channel.send(opening)
+    _wait_iopub(kc, opening["header"]["msg_id"], "status")  # the handler is running
+    msg_id = kc.execute("queued_ran = True")
+    time.sleep(0.2)  # the request reaches the kernel's queue while the handler sleeps
+    km.interrupt_kernel()
+    _interrupted(kc, msg_id)
+    assert evaluate(kc, "'queued_ran' in dir()") == "False"
+
+
+@pytest.mark.parametrize("spec", [SIGNAL_SPEC, MESSAGE_SPEC])
+def test_interrupt_while_idle_does_not_poison_the_next_cell(spec: str) -> None:
+    km, kc = start_kernel(spec)
+    try:
+        evaluate(kc, "1")
+        for _ in range(3):
+            if spec == MESSAGE_SPEC:
+                request = kc.session.msg("interrupt_request", {})
+                kc.control_channel.send(request)
+                assert kc.control_channel.get_msg(timeout=10)["content"]["status"] == "ok"
+            else:
+                os.kill(km.provisioner.process.pid, signal.SIGINT)  # type: ignore[union-attr]
+                time.sleep(0.1)
+        reply = shell_reply(kc, kc.execute("done = 'yes'"))["content"]
+        assert reply["status"] == "ok", reply
+        assert evaluate(kc, "done") == "'yes'"
+    finally:
+        stop_kernel(km, kc)
+
+
+def test_keyboard_interrupt_shows_only_user_frames(kernel: Kernel) -> None:
+    km, kc = kernel
+    msg_id = kc.execute("def spin():\n    while True:\n        pass\nspin()")
+    _wait_iopub(kc, msg_id, "execute_input")
+    time.sleep(0.2)  # into the loop
+    km.interrupt_kernel()
+    reply, outputs = _interrupted(kc, msg_id)
+    shown = "\n".join(of_type(outputs, "error")[0]["content"]["traceback"])
+    assert "spin" in shown  # the user's own frames are there
+    _no_kernel_frames(reply["traceback"])
