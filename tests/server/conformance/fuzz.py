@@ -98,7 +98,7 @@ def fuzz(
     modes: Sequence[GenerationMode] = (GenerationMode.POSITIVE,),
     known: Mapping[str, Sequence[str]] | None = None,
     max_examples: int = 20,
-    deadline: float = 3.0,
+    deadline: float = 10.0,
     after_each: Callable[[], None] | None = None,
 ) -> Counter[int]:
     """Send up to max_examples generated requests; fail on the first check that fails."""

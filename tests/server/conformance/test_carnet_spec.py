@@ -119,7 +119,7 @@ def _fuzz_operation(server: RunningServer, seed: Seed, operation: Any, kernels: 
         "headers": server.auth_headers,
         "known": seed.known(),
         "after_each": seed.reap if starts_kernels else None,
-        "deadline": 20.0 if kernels else 3.0,
+        "deadline": 30.0 if kernels else 10.0,
         "max_examples": 6 if kernels else 15,
     }
     fuzz(operation, checks=CONFORMANCE_CHECKS, **common)

@@ -20,9 +20,6 @@ SPEC = jupyter_spec.corrected(jupyter_spec.load())
 OPERATIONS = load_operations(SPEC)
 _KERNEL_TAGS = {"kernels", "sessions"}
 
-# Operations whose generated requests cannot reach a 2xx, and why.
-_NO_SUCCESS_EXPECTED: dict[str, str] = {}
-
 
 def _tags(label: str) -> set[str]:
     return set(OPERATIONS[label].tags or [])
@@ -41,10 +38,11 @@ def test_operation_conforms(label: str, seed: Seed) -> None:
     kernels = bool(_tags(label) & _KERNEL_TAGS)
     if kernels:
         seed_kernel(seed)
+    starts_kernels = kernels and operation.method.upper() in ("POST", "PATCH")
     options: dict[str, Any] = (
-        {"max_examples": 12, "deadline": 20.0, "after_each": seed.reap}
+        {"max_examples": 12, "deadline": 30.0, "after_each": seed.reap if starts_kernels else None}
         if kernels
-        else {"max_examples": 25, "deadline": 3.0}
+        else {"max_examples": 25, "deadline": 10.0}
     )
     statuses = fuzz(
         operation,
@@ -53,8 +51,8 @@ def test_operation_conforms(label: str, seed: Seed) -> None:
         known=seed.known(),
         **options,
     )
-    if label not in _NO_SUCCESS_EXPECTED:
-        assert any(200 <= s < 300 for s in statuses), f"never reached success: {statuses}"
+    # The aimed cases name existing things, so every operation must succeed sometimes.
+    assert any(200 <= s < 300 for s in statuses), f"never reached success: {statuses}"
 
 
 def test_sessions_answer_missing_kernels_as_jupyter_server_does(seed: Seed) -> None:
