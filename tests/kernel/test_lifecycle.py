@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -188,5 +190,38 @@ def test_restart_keeps_ports_and_forgets_state() -> None:
         kc.wait_for_ready(timeout=30)
         assert (km.shell_port, km.iopub_port, km.control_port) == ports
         assert evaluate(kc, "'state' in dir()") == "False"
+    finally:
+        stop_kernel(km, kc)
+
+
+def test_shutdown_is_quick_and_keeps_history_and_unclosed_files(tmp_path: Path) -> None:
+    """Large data held by a module used to cost a full gc.collect() on the way out."""
+    km, kc = start_kernel()
+    try:
+        unclosed = tmp_path / "unclosed.txt"
+        marker = f"marker_{os.getpid()}_{time.monotonic_ns()}"
+        cell = (
+            "import sys\n"
+            "sys.modules['__main__'].cache = [[] for _ in range(1_500_000)]\n"
+            f"handle = open({str(unclosed)!r}, 'w'); handle.write('kept')\n"
+            f"{marker} = 1\n"
+        )
+        reply, _ = execute(kc, cell)
+        assert reply["content"]["status"] == "ok"
+        request = kc.session.msg("shutdown_request", {"restart": False})
+        started = time.monotonic()
+        kc.control_channel.send(request)
+        assert km.provisioner.process.wait(20) == 0  # type: ignore[union-attr]
+        elapsed = time.monotonic() - started
+        assert elapsed < 0.4, f"exit took {elapsed:.2f}s"
+        assert unclosed.read_text() == "kept"
+        database = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "history.sqlite"
+        with contextlib.closing(sqlite3.connect(database)) as db:
+            rows = db.execute(
+                "SELECT s.end FROM history h JOIN sessions s ON h.session = s.session "
+                "WHERE h.source LIKE ?",
+                (f"%{marker} = 1%",),
+            ).fetchall()
+        assert rows and rows[0][0] is not None, rows  # the cell, in a session marked ended
     finally:
         stop_kernel(km, kc)
