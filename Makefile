@@ -1,7 +1,7 @@
 PYTHON ?= python3
 PIP = PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(PYTHON) -m pip install -q
 
-.PHONY: install install-test run test lint typecheck unit bench frontend frontend-test
+.PHONY: install install-test run test lint typecheck unit bench stress frontend frontend-test
 
 install: frontend
 	$(PIP) -e .
@@ -44,6 +44,10 @@ frontend:
 # The notebook model's unit tests (vitest, in Node).
 frontend-test: frontend
 	cd frontend && npm test --silent
+
+# The reliability load tests at full length (2 minutes sustained), with figures.
+stress:
+	$(PYTHON) bench/stress.py --seconds 120
 
 bench: install-test
 	$(PIP) -e '.[bench]'

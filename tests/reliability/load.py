@@ -113,6 +113,16 @@ def many_clients(server: RunningServer, kernel_id: str, count: int, lines: int) 
     return figures
 
 
+def many_clients_fresh(server: RunningServer, count: int, lines: int) -> Figures:
+    """many_clients on a kernel started for it, and shut down after."""
+    with client(server) as http:
+        kernel_id = start(http)
+        try:
+            return many_clients(server, kernel_id, count, lines)
+        finally:
+            http.delete(f"api/kernels/{kernel_id}")
+
+
 def _iopub_lines(sock: KernelSocket, msg_id: str, lines: int) -> int:
     got: list[object] = []
     deadline = time.monotonic() + 90
