@@ -100,7 +100,7 @@ async def login_post(request: Request) -> Response:
     tags: [pages]
     security: []
     responses:
-      302: {description: Logged in; the login cookie is set, redirect to next}
+      302: {description: 'Logged in; the login cookie is set, redirect to next'}
       401: {description: Wrong password or token}
       403: {description: XSRF token missing or wrong}
       429: {description: Too many failed attempts from this address; retry later}

@@ -152,7 +152,8 @@ async def custom_file(request: Request) -> Response:
     summary: The user's custom.js or custom.css (empty when absent)
     tags: [pages]
     responses:
-      200: {description: The file, or an empty one}
+      200: {description: 'The file, or an empty one'}
+      404: {description: Only custom.js and custom.css are served}
     """
     from starlette.responses import Response as PlainResponse
 
