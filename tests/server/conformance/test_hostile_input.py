@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from carnet.server.auth.limits import MAX_HEADER_BYTES, MAX_HEADER_COUNT
 from tests.server.conformance.conftest import Seed, seed_files, seed_kernel
 from tests.server.conftest import RunningServer
 
@@ -258,5 +259,8 @@ def test_giant_headers_never_break_the_server(
         return  # the HTTP layer closed the connection: refused, and still_answers checks on
     # The HTTP layer may refuse (431, plain text); whatever reaches the app is a JSON 4xx.
     assert 400 <= response.status_code < 500, response.status_code
+    size = sum(len(k) + len(v) for k, v in headers.items())
+    if size > MAX_HEADER_BYTES or len(headers) > MAX_HEADER_COUNT:
+        assert response.status_code == 431, "absurd headers are refused before any other work"
     if response.headers.get("content-type", "").startswith("application/json"):
         assert response.json()["reason"]

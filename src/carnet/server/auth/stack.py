@@ -1,7 +1,8 @@
 """The security middleware in order, and the credentials, for create_app.
 
-Outermost first: response headers (on refusals too), Host/Origin/CORS checks
-(before credentials are even looked at), authentication, XSRF, read-only.
+Outermost first: response headers (on refusals too), a bound on request headers,
+Host/Origin/CORS checks (before credentials are even looked at), authentication,
+XSRF, read-only.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from carnet.server.auth.credentials import Credentials
 from carnet.server.auth.hosts import listens_on_loopback_only
 from carnet.server.auth.identity import server_owner
+from carnet.server.auth.limits import HeaderLimitMiddleware
 from carnet.server.auth.middleware import TokenAuthMiddleware
 from carnet.server.auth.origin import HostOriginMiddleware, OriginPolicy
 from carnet.server.auth.readonly import ReadOnlyMiddleware
@@ -52,6 +54,7 @@ def security_middleware(settings: ServerSettings, credentials: Credentials) -> l
     )
     return [
         Middleware(HeadersMiddleware, configured=settings.headers, base_url=base),
+        Middleware(HeaderLimitMiddleware),
         Middleware(
             HostOriginMiddleware,
             policy=policy,
