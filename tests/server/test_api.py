@@ -93,6 +93,7 @@ def test_errors_are_json_without_tracebacks(server: RunningServer) -> None:
         assert set(missing.json()) == {"message", "reason"}
         wrong_method = client.delete("api/status")
         assert wrong_method.status_code == 405
+        assert "GET" in wrong_method.headers["allow"]
         assert "Traceback" not in wrong_method.text
 
 

@@ -28,7 +28,10 @@ async def http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     phrase = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if exc.detail and exc.detail != phrase else None
-    return json_error(exc.status_code, detail or phrase, None)
+    response = json_error(exc.status_code, detail or phrase, None)
+    # Keep what the exception says about the response (Allow on a 405, say).
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def unexpected_exception(request: Request, exc: Exception) -> JSONResponse:
