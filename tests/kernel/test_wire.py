@@ -6,6 +6,7 @@ answers kernel_info afterwards. Unknown request types get an error reply.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -252,3 +253,58 @@ def test_comm_open_while_ipython_loads_is_closed(tmp_path: Path) -> None:
         context.destroy(linger=0)
         process.terminate()
         process.wait(10)
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _subscriber(context: zmq.Context[zmq.Socket[bytes]], url: str) -> zmq.Socket[bytes]:
+    iopub = context.socket(zmq.SUB)
+    iopub.setsockopt(zmq.RECONNECT_IVL, 1)  # catch the kernel within a millisecond of binding
+    iopub.setsockopt(zmq.SUBSCRIBE, b"")
+    iopub.connect(url)
+    return iopub
+
+
+def _first_messages(info: ConnectionInfo, path: Path) -> tuple[list[tuple[str, str]], bool]:
+    """What a subscriber connected before the kernel starts sees; whether a late one is welcomed."""
+    session = Session(KEY)
+    context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
+    # Subscribed before the kernel exists: zmq connects as soon as it binds.
+    early = _subscriber(context, info.url("iopub"))
+    process = subprocess.Popen([sys.executable, "-m", "carnet.kernel", "-f", str(path)])
+    try:
+        seen: list[tuple[str, str]] = []
+        while ("status", "starting") not in seen and early.poll(5000):
+            msg = session.deserialize(early.recv_multipart())
+            seen.append((msg.msg_type, str(msg.content.get("execution_state", ""))))
+        # A client that subscribes later gets the welcome first, and no stale 'starting'.
+        late = _subscriber(context, info.url("iopub"))
+        assert late.poll(10000), "no iopub_welcome"
+        welcomed = session.deserialize(late.recv_multipart()).msg_type == "iopub_welcome"
+        return seen, welcomed and not late.poll(300)
+    finally:
+        context.destroy(linger=0)
+        process.terminate()
+        process.wait(10)
+
+
+def test_status_starting_reaches_early_subscribers_only(tmp_path: Path) -> None:
+    for attempt in range(3):
+        path = tmp_path / f"kernel-starting-{attempt}.json"
+        info = ConnectionInfo(*_free_ports(5), key=KEY)
+        write_connection_file(info, path)
+        seen, late_welcomed_only = _first_messages(info, path)
+        assert late_welcomed_only
+        if ("status", "starting") in seen:  # else: connected too late on a busy machine
+            break
+    # The welcome answers the subscription; 'starting' comes once, before any busy/idle.
+    assert seen == [("iopub_welcome", ""), ("status", "starting")], seen

@@ -75,13 +75,14 @@ class KernelApp:
         self.control = ControlThread(
             self.sockets.control, self.session, self.iopub, control_handlers
         )
+        # As ipykernel: subscribers that connected early learn that the kernel is starting.
+        # Before anything can be served, so that no busy/idle precedes it.
+        self.iopub.status("starting", None)
         self.control.start()
         self._closed = False
         signal.signal(signal.SIGINT, self.interrupts.on_sigint)
         signal.signal(signal.SIGTERM, self._on_sigterm)
         watch_parent(lambda: os.kill(os.getpid(), signal.SIGTERM))
-        # As ipykernel: subscribers that connected early learn that the kernel is starting.
-        self.iopub.status("starting", None)
 
     def _wake(self) -> None:
         self.core.wake()
