@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clipText, DEFAULT_STREAM_LIMITS, isHuge, LineCounter, type StreamLimits } from "../src/model/clip";
+import { clipHead, clipTail, clipText, countNewlines, DEFAULT_STREAM_LIMITS, isHuge, lineCount, type StreamLimits } from "../src/model/clip";
 import { appendStreamAt } from "../src/model/text";
 
 const small: StreamLimits = { maxLines: 50, maxChars: 10_000, headLines: 3, tailLines: 4, partChars: 1000 };
@@ -8,19 +8,27 @@ function numbered(n: number): string {
   return Array.from({ length: n }, (_, i) => `${i}\n`).join("");
 }
 
-describe("LineCounter", () => {
-  it("counts a growing text incrementally, and again after a rewrite", () => {
-    const counter = new LineCounter();
+describe("countNewlines and lineCount", () => {
+  it("count the lines of a growing text from its added parts", () => {
     let text = "";
-    let counted = 0;
+    let newlines = 0;
     for (const chunk of ["a\nb", "c\n", "d\ne\nf", "\n"]) {
-      const { text: next, from } = appendStreamAt(text, chunk);
+      const { text: next, added } = appendStreamAt(text, chunk);
       text = next;
-      counted = counter.update(text, from);
-      expect(counted).toBe(text.split("\n").length - (text.endsWith("\n") ? 1 : 0));
+      newlines += countNewlines(added);
+      expect(lineCount(newlines, text.length, text.endsWith("\n"))).toBe(text.split("\n").length - (text.endsWith("\n") ? 1 : 0));
     }
-    expect(counted).toBe(5);
-    expect(counter.update("x\ny", 0)).toBe(2);
+    expect(lineCount(newlines, text.length, true)).toBe(5);
+    expect(lineCount(0, 0, false)).toBe(0);
+  });
+});
+
+describe("clipHead and clipTail", () => {
+  it("take whole lines from either end", () => {
+    const text = numbered(1000);
+    expect(clipHead(text, small)).toBe("0\n1\n2\n");
+    expect(clipTail(text, small)).toBe("996\n997\n998\n999\n");
+    expect(clipTail("a\nb", small)).toBe("a\nb");
   });
 });
 

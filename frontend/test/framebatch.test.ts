@@ -39,7 +39,8 @@ describe("OutputChangeBatch", () => {
     for (let i = 1000; i < 1500; i++) area.handle(stream(`${i}\n`));
     frames.frame();
     // One update, and it says the text before `from` was not touched.
-    expect(flushes[1]).toEqual([{ kind: "update", index: 0, from: before }]);
+    const added = Array.from({ length: 500 }, (_, i) => `${1000 + i}\n`).join("");
+    expect(flushes[1]).toEqual([{ kind: "update", index: 0, from: before, added }]);
     frames.frame();
     expect(flushes.length).toBe(2);
   });
@@ -52,7 +53,7 @@ describe("OutputChangeBatch", () => {
     area.handle(stream("100%\r"));
     area.handle(stream("x\n"));
     frames.frame();
-    expect(flushes[1]).toEqual([{ kind: "update", index: 0, from: 5 }]);
+    expect(flushes[1]).toEqual([{ kind: "update", index: 0, from: 5, added: "x00%\n" }]);
     expect((area.outputs[0] as { text: string }).text).toBe("head\nx00%\n");
   });
 
@@ -68,7 +69,7 @@ describe("OutputChangeBatch", () => {
     area.handle({ msgType: "display_data", content: { data: { "text/plain": "d" } } });
     frames.frame();
     expect(flushes[1]).toEqual([
-      { kind: "update", index: 0, from: 1 },
+      { kind: "update", index: 0, from: 1, added: "c" },
       { kind: "append", index: 1 },
       { kind: "append", index: 2 },
     ]);

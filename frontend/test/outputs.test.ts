@@ -18,7 +18,7 @@ describe("OutputArea", () => {
     expect(out.outputs.map((o) => (o.output_type === "stream" ? o.text : ""))).toEqual(["ab\n", "e", "c"]);
     expect(events).toEqual([
       { kind: "append", index: 0 },
-      { kind: "update", index: 0, from: 1 },
+      { kind: "update", index: 0, from: 1, added: "b\n" },
       { kind: "append", index: 1 },
       { kind: "append", index: 2 },
     ]);

@@ -12,30 +12,47 @@ export interface StreamLimits {
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxLines: 5000, maxChars: 1_000_000, headLines: 100, tailLines: 200, partChars: 50_000 };
 
-/** Counts the newlines of a growing text, reading only what was added since the last call. */
-export class LineCounter {
-  private scanned = 0;
-  private newlines = 0;
-
-  /** The number of lines of `text`; `from` is where it changed since the last call. */
-  update(text: string, from = 0): number {
-    // Text changed before the counted part (a rewrite): count again from the start.
-    if (from < this.scanned || text.length < this.scanned) {
-      this.scanned = 0;
-      this.newlines = 0;
-    }
-    let at = text.indexOf("\n", this.scanned);
-    while (at !== -1) {
-      this.newlines += 1;
-      this.scanned = at + 1;
-      at = text.indexOf("\n", at + 1);
-    }
-    return this.lines(text);
+export function countNewlines(text: string): number {
+  let n = 0;
+  let at = text.indexOf("\n");
+  while (at !== -1) {
+    n += 1;
+    at = text.indexOf("\n", at + 1);
   }
+  return n;
+}
 
-  private lines(text: string): number {
-    return this.newlines + (text.length > this.scanned ? 1 : 0);
+/** The number of lines of a text of this length with this many newlines. */
+export function lineCount(newlines: number, length: number, endsWithNewline: boolean): number {
+  return length === 0 ? 0 : newlines + (endsWithNewline ? 0 : 1);
+}
+
+/** Whether a text of this size is shown clipped. */
+export function isHuge(lines: number, chars: number, limits: StreamLimits): boolean {
+  return lines > limits.maxLines || chars > limits.maxChars;
+}
+
+/** The first headLines lines of `text`, within partChars. */
+export function clipHead(text: string, limits: StreamLimits): string {
+  let end = 0;
+  for (let i = 0; i < limits.headLines && end < text.length; i++) {
+    const next = text.indexOf("\n", end);
+    end = next === -1 ? text.length : next + 1;
   }
+  return text.slice(0, Math.min(end, limits.partChars));
+}
+
+/** The last tailLines lines of `text` (an unfinished last line included), within partChars. */
+export function clipTail(text: string, limits: StreamLimits): string {
+  // A final newline ends the last line; it does not start another.
+  let scan = text.endsWith("\n") ? text.length - 1 : text.length;
+  let start = text.length;
+  for (let i = 0; i < limits.tailLines && scan > 0; i++) {
+    const previous = text.lastIndexOf("\n", scan - 1);
+    start = previous + 1;
+    scan = previous;
+  }
+  return text.slice(Math.max(start, text.length - limits.partChars));
 }
 
 export interface Clipped {
@@ -45,44 +62,17 @@ export interface Clipped {
   hiddenChars: number;
 }
 
-/** Whether a text of this size is shown clipped. */
-export function isHuge(lines: number, chars: number, limits: StreamLimits): boolean {
-  return lines > limits.maxLines || chars > limits.maxChars;
-}
-
-/** The first headLines and last tailLines lines of `text` (each within partChars). */
+/** Head and tail of a whole text with `lines` lines (they never overlap). */
 export function clipText(text: string, lines: number, limits: StreamLimits): Clipped {
-  let headEnd = 0;
-  for (let i = 0; i < limits.headLines && headEnd < text.length; i++) {
-    const next = text.indexOf("\n", headEnd);
-    headEnd = next === -1 ? text.length : next + 1;
-  }
-  headEnd = Math.min(headEnd, limits.partChars);
-  // The tail ends at the end of the text; a final newline does not count as a line.
-  let scan = text.endsWith("\n") ? text.length - 1 : text.length;
-  let tailStart = text.length;
-  for (let i = 0; i < limits.tailLines && scan > headEnd; i++) {
-    const previous = text.lastIndexOf("\n", scan - 1);
-    tailStart = Math.max(previous + 1, headEnd);
-    scan = previous;
-  }
-  tailStart = Math.max(tailStart, text.length - limits.partChars, headEnd);
-  const head = text.slice(0, headEnd);
-  const tail = text.slice(tailStart);
-  const hidden = text.slice(headEnd, tailStart);
-  let hiddenLines = 0;
-  // Counted from the total, so the (possibly megabytes of) hidden text is not read again.
-  const tailLines = countLines(tail) + (tail && !tail.endsWith("\n") ? 1 : 0);
-  if (hidden.length) hiddenLines = Math.max(1, lines - countLines(head) - tailLines);
-  return { head, tail, hiddenLines, hiddenChars: hidden.length };
+  const head = clipHead(text, limits);
+  const tail = clipTail(text.slice(head.length), limits);
+  return describeClip(head, tail, lines, text.length);
 }
 
-function countLines(part: string): number {
-  let n = 0;
-  let at = part.indexOf("\n");
-  while (at !== -1) {
-    n += 1;
-    at = part.indexOf("\n", at + 1);
-  }
-  return n;
+/** What is hidden between a head and a tail of a text of `lines` lines and `length` characters. */
+export function describeClip(head: string, tail: string, lines: number, length: number): Clipped {
+  const hiddenChars = length - head.length - tail.length;
+  // Counted from the totals, so the (possibly megabytes of) hidden text is not read.
+  const shown = countNewlines(head) + lineCount(countNewlines(tail), tail.length, tail.endsWith("\n"));
+  return { head, tail, hiddenLines: hiddenChars > 0 ? Math.max(1, lines - shown) : 0, hiddenChars };
 }

@@ -7,8 +7,8 @@ import { joinText } from "./types";
 
 export type OutputChange =
   | { kind: "append"; index: number }
-  // `from`: for a stream that grew, the text before this index is unchanged.
-  | { kind: "update"; index: number; from?: number }
+  // A stream that grew: the text before `from` is unchanged and `added` follows it.
+  | { kind: "update"; index: number; from?: number; added?: string }
   | { kind: "reset" };
 
 /** What an IOPub message asks of an output area. */
@@ -23,6 +23,8 @@ export class OutputArea {
   // display_id of each output (parallel to items), for update_display_data.
   private displayIds: (string | null)[] = [];
   private clearPending = false;
+  // Whether the last output, a stream, ends with a pending "\r" (see appendStreamAt).
+  private returnPending = false;
   collapsed = false;
   scrolled = false;
 
@@ -41,6 +43,8 @@ export class OutputArea {
   /** Replaces everything (loading a notebook). */
   load(outputs: Output[]): void {
     this.items = outputs.map(normalizeOutput);
+    const last = this.items[this.items.length - 1];
+    this.returnPending = last?.output_type === "stream" && last.text.endsWith("\r");
     this.displayIds = this.items.map(() => null);
     this.clearPending = false;
     this.changed.emit({ kind: "reset" });
@@ -65,12 +69,14 @@ export class OutputArea {
     const last = this.items[this.items.length - 1];
     if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
       const index = this.items.length - 1;
-      const { text, from } = appendStreamAt(last.text, output.text);
+      const { text, from, added, returnPending } = appendStreamAt(last.text, output.text, this.returnPending);
+      this.returnPending = returnPending;
       this.items[index] = { ...last, text };
-      this.changed.emit({ kind: "update", index, from });
+      this.changed.emit({ kind: "update", index, from, added });
       return;
     }
     const item = output.output_type === "stream" ? { ...output, text: appendStream("", output.text) } : output;
+    if (item.output_type === "stream") this.returnPending = item.text.endsWith("\r");
     this.items.push(item);
     this.displayIds.push(displayId);
     this.changed.emit({ kind: "append", index: this.items.length - 1 });

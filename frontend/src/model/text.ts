@@ -47,14 +47,20 @@ export function appendStream(previous: string, chunk: string): string {
 
 /**
  * Like appendStream, and says from which index the text changed (`from`): everything
- * before it is unchanged, so a view only redraws the rest. Plain chunks (no `\r`, `\b`,
- * and no pending return) are a bare concatenation: no copy of the earlier text, so a
- * million appended lines stay linear.
+ * before it is unchanged and `added` follows it, so a view only redraws the rest. `pendingReturn` says whether
+ * `previous` ends with a pending "\r" (returned as `returnPending` for the next call):
+ * knowing it spares reading the end of a long concatenated string, which would copy it
+ * whole. Plain chunks are then a bare concatenation, so a million lines stay linear.
  */
-export function appendStreamAt(previous: string, chunk: string): { text: string; from: number } {
-  if (!previous.endsWith("\r") && !chunk.includes("\r") && !chunk.includes("\b")) {
-    return { text: previous + chunk, from: previous.length };
+export function appendStreamAt(
+  previous: string,
+  chunk: string,
+  pendingReturn: boolean = previous.endsWith("\r"),
+): { text: string; from: number; added: string; returnPending: boolean } {
+  if (!pendingReturn && !chunk.includes("\r") && !chunk.includes("\b")) {
+    return { text: previous + chunk, from: previous.length, added: chunk, returnPending: false };
   }
   const cut = previous.lastIndexOf("\n") + 1;
-  return { text: previous.slice(0, cut) + applyControlChars(previous.slice(cut) + chunk), from: cut };
+  const lastLine = applyControlChars(previous.slice(cut) + chunk);
+  return { text: previous.slice(0, cut) + lastLine, from: cut, added: lastLine, returnPending: lastLine.endsWith("\r") };
 }

@@ -4,7 +4,7 @@ import { animationFrame, OutputChangeBatch, type Scheduler } from "../model/fram
 import type { OutputArea, OutputChange } from "../model/outputs";
 import type { Output, StreamOutput } from "../model/types";
 import { ansiPre } from "../render/ansi";
-import { renderMime, type RenderContext } from "../render/mime";
+import { chooseMime, renderMime, type RenderContext } from "../render/mime";
 import { h } from "./dom";
 import { StreamView } from "./streamview";
 
@@ -21,14 +21,38 @@ export function renderOutput(output: Output, ctx: RenderContext): HTMLElement {
       break;
     case "execute_result":
       prompt.textContent = `Out[${output.execution_count ?? " "}]:`;
-      body = renderMime(output.data, output.metadata, ctx);
+      body = renderRich(output.data, output.metadata, ctx);
       break;
     default:
-      body = renderMime(output.data, output.metadata, ctx);
+      body = renderRich(output.data, output.metadata, ctx);
   }
   body.classList.add("output-body");
   row.append(prompt, body);
   return row;
+}
+
+// Markup past this size is parsed on the main thread in one go (seconds for 20 MB), so
+// it waits for a click; images are decoded off the main thread and need no gate.
+const HUGE_MARKUP = 2_000_000;
+const MARKUP = new Set(["text/html", "image/svg+xml", "text/markdown", "text/latex"]);
+
+function renderRich(data: Record<string, unknown>, metadata: Record<string, unknown>, ctx: RenderContext): HTMLElement {
+  const mime = chooseMime(data, ctx.trusted);
+  const value = mime ? data[mime] : undefined;
+  const size = typeof value === "string" ? value.length : Array.isArray(value) ? value.reduce((n: number, part) => n + String(part).length, 0) : 0;
+  if (!mime || !MARKUP.has(mime) || size <= HUGE_MARKUP) {
+    const box = renderMime(data, metadata, ctx);
+    for (const img of box.querySelectorAll("img")) img.decoding = "async";
+    return box;
+  }
+  const show = h("button", { type: "button", class: "btn btn-default btn-xs huge-output-show" }, "Show it");
+  const box = h("div", { class: "output-mime huge-output" }, h("span", { class: "huge-output-note" }, `A large ${mime} output (${(size / 1024 / 1024).toFixed(1)} MB) is not shown yet. `), show);
+  show.addEventListener("click", () => {
+    const full = renderMime(data, metadata, ctx);
+    full.classList.add("output-body");
+    box.replaceWith(full);
+  });
+  return box;
 }
 
 export interface OutputViewOptions {
@@ -90,7 +114,7 @@ export class OutputView {
       const output = this.area.outputs[change.index];
       const old = this.list.children[change.index];
       const stream = old ? this.streams.get(old) : undefined;
-      if (stream && output?.output_type === "stream") stream.update(output, change.from ?? 0);
+      if (stream && output?.output_type === "stream") stream.update(output, change.from ?? 0, change.added);
       else if (output) {
         const fresh = this.render(output, ctx);
         if (old) old.replaceWith(fresh);

@@ -1,0 +1,192 @@
+"""The notebook at scale in Chromium: huge outputs and huge notebooks keep the page responsive.
+
+Long main-thread tasks are measured in the page with a PerformanceObserver for
+'longtask' entries; load and save times with the page's own clock.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from tests.e2e.conftest import cell, edit_cell, open_notebook, screenshot, write_notebook
+from tests.server.conftest import RunningServer
+
+# Records every long main-thread task (over 50 ms) from now on, in window.__longTasks.
+WATCH_LONG_TASKS = """() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push(Math.round(entry.duration));
+  }).observe({ type: "longtask" });
+}"""
+LONGEST_TASK = "() => Math.max(0, ...window.__longTasks)"
+LIMIT_MS = 200
+
+
+def run_cell(page: Any, source: str) -> None:
+    edit_cell(page, 0, source)
+    page.evaluate(WATCH_LONG_TASKS)
+    page.keyboard.press("Control+Enter")
+
+
+def wait_idle(page: Any, timeout: float = 60_000) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('#notebook-container > .cell .input-prompt')"
+        ".textContent.trim() === 'In [1]:'",
+        timeout=timeout,
+    )
+
+
+def test_million_line_print_keeps_the_page_responsive(page: Any, server: RunningServer) -> None:
+    open_notebook(page, server, write_notebook(server, "million.ipynb", [{"source": ""}]))
+    started = time.monotonic()
+    run_cell(page, "for i in range(1_000_000): print(i)")
+    tail = cell(page, 0).locator(".stream-tail")
+    tail.filter(has_text="999999").wait_for(timeout=60_000)
+    wait_idle(page)
+    elapsed = time.monotonic() - started
+    longest = page.evaluate(LONGEST_TASK)
+    assert longest < LIMIT_MS, f"a main-thread task took {longest} ms: {page.evaluate('window.__longTasks')}"
+    # The last line is on screen; head, the note of what is hidden, and both controls.
+    assert tail.inner_text().rstrip().endswith("999998\n999999")
+    assert cell(page, 0).locator(".stream-head").inner_text().startswith("0\n1\n2\n")
+    note = cell(page, 0).locator(".stream-clip-note").inner_text()
+    assert "999,700 more lines" in note, note
+    assert cell(page, 0).locator(".stream-show-all").is_visible()
+    assert cell(page, 0).locator(".stream-download").is_visible()
+    # Nothing was dropped: the model holds every line.
+    lines = page.evaluate(
+        "() => carnet.notebook.model.cells[0].outputs.outputs[0].text.split('\\n').length"
+    )
+    assert lines == 1_000_001
+    cell(page, 0).scroll_into_view_if_needed()
+    shot = screenshot(page, "scale-million-lines")
+    print(f"1,000,000 lines: {elapsed:.1f} s to the last line, longest task {longest} ms ({shot})")
+
+
+def test_show_all_download_and_save_keep_every_line(page: Any, server: RunningServer) -> None:
+    path = write_notebook(server, "twenty-k.ipynb", [{"source": ""}])
+    open_notebook(page, server, path)
+    run_cell(page, "for i in range(20_000): print('line', i)")
+    cell(page, 0).locator(".stream-tail").filter(has_text="line 19999").wait_for()
+    wait_idle(page)
+    with page.expect_download() as download:
+        cell(page, 0).locator(".stream-download").click()
+    saved = download.value.path().read_text()
+    assert saved.splitlines() == [f"line {i}" for i in range(20_000)]
+    cell(page, 0).locator(".stream-show-all").click()
+    page.wait_for_function(
+        "() => { const pre = document.querySelector('#notebook-container .stream-text');"
+        " return pre && !document.querySelector('.stream-clip-bar')"
+        " && pre.textContent.endsWith('line 19999\\n'); }"
+    )
+    text = cell(page, 0).locator(".stream-text").text_content()
+    assert text is not None and text.count("\n") == 20_000
+    assert page.evaluate(LONGEST_TASK) < LIMIT_MS
+    page.evaluate("() => carnet.notebook.saver.save()")
+    doc = json.loads((server.root_dir / path).read_text())
+    stream = doc["cells"][0]["outputs"][0]
+    assert "".join(stream["text"]).count("\n") == 20_000
+
+
+def big_notebook(cells: int) -> list[dict[str, Any]]:
+    """About 5 kB per cell: code with a stream output, every fifth a markdown cell."""
+    result: list[dict[str, Any]] = []
+    for i in range(cells):
+        if i % 5 == 4:
+            result.append({"cell_type": "markdown", "source": f"## Section {i}\n\nSome *text* " * 20})
+            continue
+        text = "".join(f"cell {i} line {n}: {'x' * 40}\n" for n in range(100))
+        output = {"output_type": "stream", "name": "stdout", "text": text}
+        result.append({"source": f"x_{i} = {i}\nprint(x_{i})", "outputs": [output], "execution_count": i})
+    return result
+
+
+# From navigation start to a clicked first cell taking a typed character, in page time.
+def time_to_interactive(page: Any, url: str) -> float:
+    page.goto(url, wait_until="commit")
+    first = page.locator("#notebook-container > .cell").first
+    first.locator(".input-area").click()
+    page.wait_for_selector("#notebook-container > .cell:first-child.editing")
+    page.keyboard.type("z")
+    page.wait_for_function(
+        "() => document.querySelector('#notebook-container > .cell .cm-content')"
+        "?.textContent.startsWith('z')"
+    )
+    return float(page.evaluate("() => performance.now()"))
+
+
+def test_2000_cell_notebook_opens_within_a_second_and_saves_fast(
+    page: Any, server: RunningServer
+) -> None:
+    path = write_notebook(server, "big.ipynb", big_notebook(2000))
+    size = (server.root_dir / path).stat().st_size
+    assert size > 10_000_000
+    url = server.url + f"notebooks/{path}"
+    # A first visit loads the notebook page's code into the cache, as any visit after it.
+    time_to_interactive(page, url)
+    took = time_to_interactive(page, url)
+    assert took < 1000, f"interactive after {took:.0f} ms"
+    # Off-screen cells are not drawn: far fewer output areas drawn than cells.
+    drawn = page.locator("#notebook-container .stream-text").count()
+    assert 0 < drawn < 200, drawn
+    # Scrolling to the end draws the last cells (markdown rendered when near the screen).
+    page.keyboard.press("Escape")
+    page.evaluate("() => document.querySelector('#notebook-container > .cell:last-child').scrollIntoView()")
+    cell(page, 1999).locator(".stream-text").wait_for()
+    cell(page, 1994).locator(".text-cell-render h2").wait_for()
+    # Saving end to end: model -> JSON -> PUT -> reply.
+    save_ms = page.evaluate(
+        "async () => { const t = performance.now(); await carnet.notebook.saver.save();"
+        " return performance.now() - t; }"
+    )
+    assert save_ms < 1000, f"saving took {save_ms:.0f} ms"
+    doc = json.loads((server.root_dir / path).read_text())
+    assert len(doc["cells"]) == 2000 and doc["cells"][0]["source"].startswith("zx_0")
+    print(f"2,000 cells ({size / 1e6:.1f} MB): interactive at {took:.0f} ms, saved in {save_ms:.0f} ms")
+
+
+BIG_PNG = """
+import struct, zlib, os
+from IPython.display import Image, display
+w = h = 2600
+raw = b"".join(b"\\0" + os.urandom(w * 3) for _ in range(h))
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b"")
+print(len(png))
+display(Image(data=png, format="png"))
+"""
+
+BIG_HTML = """
+from IPython.display import HTML, display
+display(HTML("<table>" + "".join(f"<tr><td>{i}</td><td>{'y' * 60}</td></tr>" for i in range(230_000)) + "</table>"))
+print("after")
+"""
+
+
+def test_20mb_image_and_html_do_not_stall_the_page(page: Any, server: RunningServer) -> None:
+    open_notebook(page, server, write_notebook(server, "big-media.ipynb", [{"source": ""}]))
+    run_cell(page, BIG_PNG)
+    img = cell(page, 0).locator(".output-mime img")
+    img.wait_for()
+    wait_idle(page)
+    page.wait_for_function(
+        "() => document.querySelector('#notebook-container .output-mime img')?.complete"
+    )
+    size = int(cell(page, 0).locator(".stream-text").inner_text().strip())
+    assert size > 20_000_000
+    assert page.evaluate("() => document.querySelector('.output-mime img').naturalWidth") == 2600
+    image_longest = page.evaluate(LONGEST_TASK)
+
+    run_cell(page, BIG_HTML)
+    cell(page, 0).locator(".stream-text").filter(has_text="after").wait_for(timeout=60_000)
+    wait_idle(page)
+    note = cell(page, 0).locator(".huge-output-note").inner_text()
+    assert "text/html" in note and "MB" in note
+    html_longest = page.evaluate(LONGEST_TASK)
+    tasks = page.evaluate("window.__longTasks")
+    assert image_longest < LIMIT_MS and html_longest < LIMIT_MS, (image_longest, tasks)
+    print(f"20 MB PNG: longest task {image_longest} ms; 20 MB HTML: longest task {html_longest} ms")
