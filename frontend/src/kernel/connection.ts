@@ -104,6 +104,14 @@ export class KernelConnection {
     return msg.header.msg_id;
   }
 
+  /** Sends a message that gets no reply (comm_open, comm_msg, comm_close), with binary buffers. */
+  post(channel: Channel, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}, buffers: ArrayBuffer[] = []): string {
+    const msg = this.message(channel, msgType, content, {}, metadata);
+    msg.buffers = buffers;
+    this.sendFrame(encodeV1(msg));
+    return msg.header.msg_id;
+  }
+
   /** A request whose reply content is all the caller wants. */
   request(channel: Channel, msgType: string, content: Record<string, unknown>): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {

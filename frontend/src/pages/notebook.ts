@@ -14,6 +14,7 @@ import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
+import { installWidgets } from "../widgets";
 
 export interface NotebookPage {
   model: Notebook;
@@ -55,6 +56,8 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
   });
   const saver = new Saver(api, model, contents.path);
   page.dir = () => (saver.path.includes("/") ? saver.path.slice(0, saver.path.lastIndexOf("/")) : "");
+  // Before the view: widget outputs of the saved notebook render through it.
+  installWidgets({ kernel, saver, model, context: () => ({ trusted: true, filesUrl: `${config.baseUrl}files/${encodePath(page.dir())}${page.dir() ? "/" : ""}` }) });
   let lineNumbers = false;
   const view = new NotebookView(model, {
     select: (cell, extend) => {

@@ -22,8 +22,17 @@ export const MIME_ORDER = [
   "text/plain",
 ];
 
+/** Renders a bundle whose type another module owns (the widget view); richest of all. */
+export type MimeExtension = (bundle: Record<string, unknown>, box: HTMLElement, ctx: RenderContext) => void;
+const extensions = new Map<string, MimeExtension>();
+
+export function registerMimeRenderer(mime: string, render: MimeExtension): void {
+  extensions.set(mime, render);
+}
+
 /** The mime type to show for a bundle, or null when nothing is renderable. */
 export function chooseMime(bundle: Record<string, unknown>, trusted: boolean): string | null {
+  for (const mime of extensions.keys()) if (mime in bundle) return mime;
   for (const mime of MIME_ORDER) {
     if (!(mime in bundle)) continue;
     // Untrusted JavaScript never runs; the next richest type is shown instead.
@@ -57,6 +66,11 @@ export function renderMime(bundle: Record<string, unknown>, metadata: Record<str
   box.className = "output-mime";
   if (!mime) return box;
   box.dataset.mime = mime;
+  const extension = extensions.get(mime);
+  if (extension) {
+    extension(bundle, box, ctx);
+    return box;
+  }
   const value = bundle[mime];
   const meta = (metadata?.[mime] as Record<string, unknown>) ?? {};
   switch (mime) {

@@ -9,6 +9,8 @@ export class Saver {
   private timer: ReturnType<typeof setInterval> | null = null;
   private saving: Promise<void> | null = null;
   onSaved: (message: string) => void = () => {};
+  /** Adds to the document about to be saved (the widget state goes into its metadata). */
+  beforeSave: (doc: NbDocument) => Promise<void> = async () => {};
 
   constructor(
     private readonly api: Api,
@@ -27,6 +29,7 @@ export class Saver {
     if (this.saving) await this.saving;
     const content: NbDocument = this.nb.toJSON();
     const version = this.nb.version;
+    await this.beforeSave(content).catch((error) => console.error("Carnet: could not add the widget state to the save", error));
     this.saving = (async () => {
       try {
         await this.api.save(this.path, { type: "notebook", format: "json", content } as never);

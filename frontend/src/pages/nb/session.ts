@@ -1,6 +1,7 @@
 // The notebook's kernel: its session on the server, its websocket, its status, and runs.
 
 import { Api, type KernelspecsModel, type SessionModel } from "../../kernel/api";
+import { CommManager } from "../../kernel/comm";
 import { KernelConnection } from "../../kernel/connection";
 import type { KernelMessage } from "../../kernel/wire";
 import type { Cell } from "../../model/cell";
@@ -17,6 +18,10 @@ export class KernelSession {
   session: SessionModel | null = null;
   connection: KernelConnection | null = null;
   specs: KernelspecsModel | null = null;
+  /** The comms of the current kernel; frontend code registers its comm targets here. */
+  readonly comms = new CommManager(null);
+  /** True when an IOPub output of a run belongs elsewhere (an Output widget), not the cell. */
+  outputClaimed: (msg: KernelMessage) => boolean = () => false;
 
   constructor(
     private readonly api: Api,
@@ -58,6 +63,8 @@ export class KernelSession {
       if (status === "disconnected") this.nb.kernelStatus = "disconnected";
       if (status === "connected") this.probe();
     });
+    this.comms.setTransport(connection);
+    connection.iopub.on((msg) => this.comms.handle(msg));
     connection.iopub.on((msg) => this.onIOPub(msg));
     connection.connect();
   }
@@ -85,6 +92,7 @@ export class KernelSession {
       if (state === "restarting" || state === "dead" || state === "starting") this.nb.kernelStatus = state;
       else if (state === "busy" || state === "idle") this.nb.kernelStatus = state;
       if (state === "restarting" || state === "dead") this.resetRunning();
+      if (state === "restarting" || state === "dead" || state === "starting") this.comms.reset();
       if (state === "starting") this.probe();
     } else if (type === "update_display_data") {
       const id = String((msg.content.transient as { display_id?: string } | undefined)?.display_id ?? "");
@@ -114,7 +122,7 @@ export class KernelSession {
           const type = msg.header.msg_type;
           if (type === "status" && msg.content.execution_state === "busy") cell.state = "running";
           else if (type === "execute_input" && typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
-          else cell.outputs.handle({ msgType: type, content: msg.content });
+          else if (!this.outputClaimed(msg)) cell.outputs.handle({ msgType: type, content: msg.content });
         },
         onStdin: (msg) => {
           if (msg.header.msg_type !== "input_request") return;
