@@ -1,6 +1,6 @@
 """Run the side-by-side benchmarks and print ratios (Carnet / Jupyter).
 
-Usage: python bench/run.py [kernel] [--quick]
+Usage: python bench/run.py [kernel|server|browser] [--quick]
 Results are also written to bench/results/<suite>.json.
 """
 
@@ -34,6 +34,10 @@ def main(argv: list[str]) -> int:
             report = (
                 server_bench.run(round_trips=100, prints=20_000) if quick else server_bench.run()
             )
+        elif suite == "browser":
+            from bench import browser_bench
+
+            report = browser_bench.run()
         else:
             print(f"unknown suite {suite!r}", file=sys.stderr)
             return 2

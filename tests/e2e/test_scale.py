@@ -47,7 +47,9 @@ def test_million_line_print_keeps_the_page_responsive(page: Any, server: Running
     wait_idle(page)
     elapsed = time.monotonic() - started
     longest = page.evaluate(LONGEST_TASK)
-    assert longest < LIMIT_MS, f"a main-thread task took {longest} ms: {page.evaluate('window.__longTasks')}"
+    assert longest < LIMIT_MS, (
+        f"a main-thread task took {longest} ms: {page.evaluate('window.__longTasks')}"
+    )
     # The last line is on screen; head, the note of what is hidden, and both controls.
     assert tail.inner_text().rstrip().endswith("999998\n999999")
     assert cell(page, 0).locator(".stream-head").inner_text().startswith("0\n1\n2\n")
@@ -95,11 +97,15 @@ def big_notebook(cells: int) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = []
     for i in range(cells):
         if i % 5 == 4:
-            result.append({"cell_type": "markdown", "source": f"## Section {i}\n\nSome *text* " * 20})
+            result.append(
+                {"cell_type": "markdown", "source": f"## Section {i}\n\nSome *text* " * 20}
+            )
             continue
         text = "".join(f"cell {i} line {n}: {'x' * 40}\n" for n in range(100))
         output = {"output_type": "stream", "name": "stdout", "text": text}
-        result.append({"source": f"x_{i} = {i}\nprint(x_{i})", "outputs": [output], "execution_count": i})
+        result.append(
+            {"source": f"x_{i} = {i}\nprint(x_{i})", "outputs": [output], "execution_count": i}
+        )
     return result
 
 
@@ -133,7 +139,9 @@ def test_2000_cell_notebook_opens_within_a_second_and_saves_fast(
     assert 0 < drawn < 200, drawn
     # Scrolling to the end draws the last cells (markdown rendered when near the screen).
     page.keyboard.press("Escape")
-    page.evaluate("() => document.querySelector('#notebook-container > .cell:last-child').scrollIntoView()")
+    page.evaluate(
+        "() => document.querySelector('#notebook-container > .cell:last-child').scrollIntoView()"
+    )
     cell(page, 1999).locator(".stream-text").wait_for()
     cell(page, 1994).locator(".text-cell-render h2").wait_for()
     # Saving end to end: model -> JSON -> PUT -> reply.
@@ -144,7 +152,8 @@ def test_2000_cell_notebook_opens_within_a_second_and_saves_fast(
     assert save_ms < 1000, f"saving took {save_ms:.0f} ms"
     doc = json.loads((server.root_dir / path).read_text())
     assert len(doc["cells"]) == 2000 and doc["cells"][0]["source"].startswith("zx_0")
-    print(f"2,000 cells ({size / 1e6:.1f} MB): interactive at {took:.0f} ms, saved in {save_ms:.0f} ms")
+    mb = size / 1e6
+    print(f"2,000 cells ({mb:.1f} MB): interactive at {took:.0f} ms, saved in {save_ms:.0f} ms")
 
 
 BIG_PNG = """
@@ -162,7 +171,8 @@ display(Image(data=png, format="png"))
 
 BIG_HTML = """
 from IPython.display import HTML, display
-display(HTML("<table>" + "".join(f"<tr><td>{i}</td><td>{'y' * 60}</td></tr>" for i in range(230_000)) + "</table>"))
+rows = "".join(f"<tr><td>{i}</td><td>{'y' * 60}</td></tr>" for i in range(230_000))
+display(HTML("<table>" + rows + "</table>"))
 print("after")
 """
 
