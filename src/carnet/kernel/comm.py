@@ -9,6 +9,7 @@ core.py to handle().
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import comm as comm_package
@@ -21,6 +22,9 @@ from carnet.protocol.messages import JsonDict
 log = logging.getLogger("carnet.kernel")
 
 _iopub: IOPub | None = None
+# Sends buffered stdout/stderr: text printed before a comm message must reach clients first
+# (ipywidgets' Output widget changes its msg_id by comm message around captured prints).
+_flush_streams: Callable[[], None] = lambda: None  # noqa: E731 (replaced by install())
 _manager: CarnetCommManager | None = None
 
 
@@ -38,6 +42,7 @@ class Comm(BaseComm):
         if _iopub is None:
             raise RuntimeError("comms cannot be used before the kernel has started")
         content = {"data": data or {}, "comm_id": self.comm_id, **keys}
+        _flush_streams()
         _iopub.send(
             msg_type,
             content,
@@ -89,9 +94,11 @@ def get_manager() -> CarnetCommManager:
     return _manager
 
 
-def install(iopub: IOPub) -> None:
+def install(iopub: IOPub, flush_streams: Callable[[], None] | None = None) -> None:
     """Make comm.create_comm and comm.get_comm_manager Carnet's."""
-    global _iopub
+    global _iopub, _flush_streams
     _iopub = iopub
+    if flush_streams is not None:
+        _flush_streams = flush_streams
     comm_package.create_comm = _create_comm
     comm_package.get_comm_manager = get_manager

@@ -296,7 +296,7 @@ class KernelCore:
         # Comm targets are registered by user code: build the shell if it can be built now.
         self.interpreter.prepare()
         # Even before that, comms opened here must publish on IOPub (to close unknown ones).
-        comm.install(self.io.iopub)
+        comm.install(self.io.iopub, self.io.capture.flush)
         try:
             comm.get_manager().handle(msg)
         except Exception as exc:

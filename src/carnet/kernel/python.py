@@ -109,7 +109,7 @@ class PythonInterpreter:
         from carnet.kernel.magics import register_magics
         from carnet.kernel.shell import CarnetShell, advertise_kernel
 
-        comm.install(self._io.iopub)
+        comm.install(self._io.iopub, self._io.capture.flush)
         shell = CarnetShell.instance()
         shell.kernel_io = self._io
         register_magics(shell, self._io.connection_file)
