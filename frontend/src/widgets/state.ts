@@ -103,7 +103,7 @@ export function pruneWidgetState(state: WidgetState, roots: Iterable<string>): W
   }
   // Links (jslink) are not referenced by what they link; keep those whose ends are kept.
   for (const [id, model] of Object.entries(state.state)) {
-    if (id in keep || !/Link$/.test(model.model_name)) continue;
+    if (id in keep || !/LinkModel$/.test(model.model_name)) continue;
     const refs = new Set<string>();
     collectRefs(model.state, refs);
     if (refs.size > 0 && [...refs].every((ref) => ref in keep)) keep[id] = model;
