@@ -153,3 +153,93 @@ def test_saved_widget_state_shows_after_reopen(page: Any, server: RunningServer)
     assert readout.inner_text().strip() == "42"
     assert re.search(r"kept", cell(page, 0).locator(".output-widget").inner_text())
     assert cell(page, 0).locator(".widget-fallback").count() == 0
+
+
+def _saved_slider_notebook(server: RunningServer, name: str) -> str:
+    """A notebook on disk (unsigned, so not trusted) with a slider's view and saved state."""
+    base = {"model_module_version": "2.0.0"}
+    state = {
+        "s1": {
+            **base,
+            "model_name": "IntSliderModel",
+            "model_module": "@jupyter-widgets/controls",
+            "state": {
+                "value": 42,
+                "description": "kept",
+                "layout": "IPY_MODEL_l1",
+                "style": "IPY_MODEL_st1",
+            },
+        },
+        "l1": {
+            **base,
+            "model_name": "LayoutModel",
+            "model_module": "@jupyter-widgets/base",
+            "state": {},
+        },
+        "st1": {
+            **base,
+            "model_name": "SliderStyleModel",
+            "model_module": "@jupyter-widgets/controls",
+            "state": {},
+        },
+    }
+    view = {"version_major": 2, "version_minor": 0, "model_id": "s1"}
+    output = {
+        "output_type": "display_data",
+        "data": {
+            "application/vnd.jupyter.widget-view+json": view,
+            "text/plain": "IntSlider(value=42)",
+        },
+        "metadata": {},
+    }
+    path = write_notebook(server, name, [{"source": "slider", "outputs": [output]}])
+    doc = json.loads((server.root_dir / path).read_text())
+    doc["metadata"]["widgets"] = {
+        STATE_MIME: {"version_major": 2, "version_minor": 0, "state": state}
+    }
+    (server.root_dir / path).write_text(json.dumps(doc))
+    return path
+
+
+def test_saved_state_is_restored_only_in_trusted_notebooks(
+    page: Any, server: RunningServer
+) -> None:
+    path = _saved_slider_notebook(server, "untrusted-widgets.ipynb")
+    open_notebook(page, server, path)
+    # The widget code loads for the view, but the unsigned state is not used: the text stays.
+    page.wait_for_function(
+        "performance.getEntriesByType('resource').some(e => /manager-[^/]*\\.js$/.test(e.name))"
+    )
+    page.wait_for_timeout(300)
+    shown = cell(page, 0).locator(".output-widget")
+    assert shown.locator(".widget-fallback").inner_text() == "IntSlider(value=42)"
+    assert shown.locator(".widget-readout").count() == 0
+    with server.client() as client:
+        assert client.post(f"api/contents/{path}/trust").status_code in (200, 201, 204)
+    page.reload()
+    readout = cell(page, 0).locator(".output-widget .widget-readout")
+    readout.wait_for()
+    assert readout.inner_text().strip() == "42"
+    assert "kept" in shown.inner_text()
+
+
+def test_reloaded_page_rejoins_live_widgets(page: Any, server: RunningServer) -> None:
+    path = write_notebook(server, "rejoin.ipynb", [{"source": ""}])
+    open_notebook(page, server, path)
+    new_cells(page, 2)
+    first = run(page, 0, "import ipywidgets as w\nslider = w.IntSlider(value=20)\nslider")
+    first.locator(".output-widget .noUi-handle").wait_for()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("#notification-area :text('Checkpoint created')", state="attached")
+    run(page, 1, "slider.value = 30")
+    # The page reloads while the kernel keeps running: the view shows the kernel's value
+    # (not the saved 20) and moving it reaches the kernel again.
+    page.reload()
+    page.wait_for_selector(".kernel_indicator[data-status=idle]")
+    readout = cell(page, 0).locator(".output-widget .widget-readout")
+    page.wait_for_function("el => el.textContent.trim() === '30'", arg=readout.element_handle())
+    cell(page, 0).locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.textContent.trim() === '31'", arg=readout.element_handle())
+    assert stdout(run(page, 1, "print(slider.value)")) == "31"

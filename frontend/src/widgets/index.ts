@@ -2,6 +2,7 @@
 // view mime renderer, Output capture and the widget state of saves. The widget code itself
 // (ipywidgets' controls, Lumino, their CSS) is imported only when the first widget appears.
 
+import { events } from "../events";
 import type { CommManager } from "../kernel/comm";
 import type { KernelMessage } from "../kernel/wire";
 import type { NbDocument } from "../model/types";
@@ -61,6 +62,11 @@ export class WidgetHost {
     return this.loaded !== null;
   }
 
+  /** True once widget code was asked for (a widget output or comm appeared). */
+  get inUse(): boolean {
+    return this.loading !== null;
+  }
+
   /** Renders a widget view bundle into `box` (its text/plain stays until the view is ready). */
   render(bundle: Record<string, unknown>, box: HTMLElement): void {
     const modelId = (bundle[WIDGET_VIEW_MIME] as { model_id?: unknown } | null)?.model_id;
@@ -91,6 +97,13 @@ export class WidgetHost {
     await manager.restoreState(state);
   }
 
+  /** Gives the widgets on the page their live comms in the kernel, when it has them. */
+  async reconnect(): Promise<void> {
+    if (!this.options.comms.connected) return;
+    const manager = await this.manager();
+    await manager.reconnect().catch((error) => console.error("Carnet: could not rejoin the kernel's widgets", error));
+  }
+
   /** Puts the state of the widgets the notebook displays into its metadata, before a save. */
   async saveInto(doc: NbDocument): Promise<void> {
     if (!this.loaded) return;
@@ -118,8 +131,11 @@ export function installWidgets(page: WidgetPage): WidgetHost {
   registerMimeRenderer(WIDGET_VIEW_MIME, (bundle, box) => host.render(bundle, box));
   page.kernel.outputClaimed = (msg) => host.isCaptured(msg);
   page.saver.beforeSave = (doc) => host.saveInto(doc);
-  if (page.model.trusted && readWidgetState(page.model.metadata)) {
-    host.restore(page.model.metadata).catch((error) => console.error("Carnet: the saved widget state could not be restored", error));
-  }
+  const restored = page.model.trusted && readWidgetState(page.model.metadata) ? host.restore(page.model.metadata).catch((error) => console.error("Carnet: the saved widget state could not be restored", error)) : Promise.resolve();
+  // Each time the kernel is ready (page load, reconnect): rejoin the widgets it still has.
+  events.on("kernel_ready", () => {
+    if (!host.inUse) return;
+    void restored.then(() => host.reconnect());
+  });
   return host;
 }

@@ -113,6 +113,29 @@ export class CarnetWidgetManager extends ManagerBase {
     return view;
   }
 
+  /**
+   * The page (re)joined a kernel that may hold live widgets (a reload while it runs):
+   * models shown from the saved state get their comms back, the others are fetched.
+   */
+  async reconnect(): Promise<void> {
+    const comms = this.options.comms;
+    const live = await comms.commInfo(this.comm_target_name).catch(() => ({}));
+    if (Object.keys(live).length === 0) return;
+    for (const id of Object.keys(live)) {
+      if (!this.has_model(id)) continue;
+      const model = (await this.get_model(id)) as WidgetModel & { _handle_comm_msg(msg: unknown): Promise<void>; _handle_comm_closed(msg: unknown): void };
+      if (model.comm_live) continue;
+      // What WidgetModel.initialize does with a comm, for a model made without one.
+      const comm = new ClassicComm(comms.createComm(this.comm_target_name, id), comms);
+      model.comm = comm;
+      comm.on_msg(model._handle_comm_msg.bind(model));
+      comm.on_close(model._handle_comm_closed.bind(model));
+      model.comm_live = true;
+    }
+    // The kernel's current values (the saved ones may be older), and models not saved.
+    await this._loadFromKernel();
+  }
+
   /** The state of every model, in the notebook-metadata format. */
   async saveState(): Promise<WidgetState> {
     return (await this.get_state({ drop_defaults: true })) as unknown as WidgetState;
