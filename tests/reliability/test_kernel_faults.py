@@ -80,6 +80,14 @@ def test_sigkilled_kernel_restarts_by_itself_and_loses_no_work(
         os.kill(victim, signal.SIGKILL)
         seen = statuses_until(sock, "autorestarting")
         assert "autorestarting" in seen
+        notice = next(
+            m.content
+            for _, m in sock.received
+            if m.msg_type == "status" and m.content["execution_state"] == "autorestarting"
+        )
+        # Clients are told why it died and which restart this is.
+        assert notice["reason"].startswith("killed (SIGKILL), often by the out-of-memory killer")
+        assert notice["restart_count"] == 1
         # It comes back by itself, on a new process, and runs code again.
         wait_until(
             lambda: http.get(f"api/kernels/{kid}").json()["execution_state"] == "idle",
@@ -89,7 +97,7 @@ def test_sigkilled_kernel_restarts_by_itself_and_loses_no_work(
         assert stdout_of(sock.execute("print(6 * 7)")) == "42\n"
     assert http.get("api/contents/work.ipynb").json()["content"] == saved
     log = running.output()
-    assert f"Kernel {kid} died (exit code -9)" in log
+    assert f"Kernel {kid} died: killed (SIGKILL), often by the out-of-memory killer" in log
     assert f"Kernel restarted: {kid}" in log
 
 

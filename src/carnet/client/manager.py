@@ -208,10 +208,11 @@ class KernelManager:
                 log.info("Kernel %s was shut down by a client", self.kernel_id)
                 self.lifecycle.move("dead", self.restart_count, "shut down by a client")
                 return
-            log.warning("Kernel %s died (exit code %s)", self.kernel_id, code)
+            why = describe_exit(code)
+            log.warning("Kernel %s died: %s", self.kernel_id, why)
             if ran_for > self.stable_after:
                 self.restart_count = 0
-            await self._auto_restart(f"exit code {code}")
+            await self._auto_restart(why)
 
     async def _auto_restart(self, why: str) -> None:
         while True:
@@ -314,6 +315,28 @@ class KernelManager:
             for path in ipc_paths(self.connection_info):
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+_SIGNAL_CAUSES = {
+    signal.SIGKILL: "killed (SIGKILL), often by the out-of-memory killer",
+    signal.SIGSEGV: "crashed (SIGSEGV, a fault in compiled code)",
+    signal.SIGABRT: "aborted (SIGABRT)",
+    signal.SIGBUS: "crashed (SIGBUS)",
+    signal.SIGTERM: "terminated (SIGTERM) by another program",
+}
+
+
+def describe_exit(code: int | None) -> str:
+    """Why a kernel process ended, in words a user can act on."""
+    if code is None:
+        return "exited"
+    if code < 0:
+        try:
+            sig = signal.Signals(-code)
+        except ValueError:
+            return f"killed by signal {-code}"
+        return _SIGNAL_CAUSES.get(sig, f"killed by {sig.name}")
+    return f"exited with code {code}"
 
 
 def _stderr_note(process: KernelProcess) -> str:

@@ -120,7 +120,11 @@ class KernelHub:
         if event.status == "running":
             self._attach_client()
         if event.status in STATUS_EVENTS:
-            status = self._status_session.msg("status", {"execution_state": event.status})
+            content: dict[str, object] = {"execution_state": event.status}
+            if event.status in ("autorestarting", "dead") and event.detail:
+                # Extra fields, ignored by other clients: why it died, which restart this is.
+                content |= {"reason": event.detail, "restart_count": event.restart_count}
+            status = self._status_session.msg("status", content)
             self._broadcast("iopub", status)
 
     def _on_iopub(self, msg: Message) -> None:
