@@ -5,6 +5,7 @@ import type { OutputArea, OutputChange } from "../model/outputs";
 import type { Output, StreamOutput } from "../model/types";
 import { ansiPre } from "../render/ansi";
 import { chooseMime, renderMime, type RenderContext } from "../render/mime";
+import { BIG_IMAGE_CHARS, bigImage } from "./bigimage";
 import { h } from "./dom";
 import { StreamView } from "./streamview";
 
@@ -35,11 +36,16 @@ export function renderOutput(output: Output, ctx: RenderContext): HTMLElement {
 // it waits for a click; images are decoded off the main thread and need no gate.
 const HUGE_MARKUP = 2_000_000;
 const MARKUP = new Set(["text/html", "image/svg+xml", "text/markdown", "text/latex"]);
+const IMAGES = new Set(["image/png", "image/jpeg", "image/gif"]);
 
 function renderRich(data: Record<string, unknown>, metadata: Record<string, unknown>, ctx: RenderContext): HTMLElement {
   const mime = chooseMime(data, ctx.trusted);
   const value = mime ? data[mime] : undefined;
   const size = typeof value === "string" ? value.length : Array.isArray(value) ? value.reduce((n: number, part) => n + String(part).length, 0) : 0;
+  if (mime && IMAGES.has(mime) && typeof value === "string" && value.length > BIG_IMAGE_CHARS) {
+    const meta = (metadata[mime] as Record<string, unknown> | undefined) ?? {};
+    return h("div", { class: "output-mime", "data-mime": mime }, bigImage(mime, value, meta));
+  }
   if (!mime || !MARKUP.has(mime) || size <= HUGE_MARKUP) {
     const box = renderMime(data, metadata, ctx);
     for (const img of box.querySelectorAll("img")) img.decoding = "async";
