@@ -47,6 +47,8 @@ export class CellView {
       if (!this.editor) queueMicrotask(() => this.hooks.edit(this.cell));
     });
     this.off = cell.changed.on((what) => this.update(what));
+    // Until revealed, the browser skips laying it out (content-visibility in the CSS).
+    this.element.classList.toggle("lazy-cell", lazy);
     this.updateAll();
   }
 
@@ -54,6 +56,7 @@ export class CellView {
   reveal(): void {
     if (!this.revealed) {
       this.revealed = true;
+      this.element.classList.remove("lazy-cell");
       this.outputs.reveal();
       if (this.cell.type === "markdown" && this.cell.rendered) this.renderText();
     }
