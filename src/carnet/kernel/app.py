@@ -40,6 +40,7 @@ log = logging.getLogger("carnet.kernel")
 # How long a shutdown waits for running user code before interrupting it, then forcing exit.
 GRACE = 1.0
 FORCE_AFTER = 3.0
+INTERRUPT_REPLY_WAIT = 0.5
 
 
 class KernelExit(BaseException):
@@ -94,7 +95,12 @@ class KernelApp:
         raise KernelExit
 
     def _interrupt_request(self, msg: Message) -> tuple[JsonDict, JsonDict]:
+        # Reply once the main thread has taken the signal, so that a request the client
+        # sends after the reply is not mistaken for one that was waiting (interrupts.py).
+        # Bounded: C code that holds the main thread delays the handler, not the reply.
+        self.interrupts.taken.clear()
         os.kill(os.getpid(), signal.SIGINT)
+        self.interrupts.taken.wait(INTERRUPT_REPLY_WAIT)
         return {"status": "ok"}, {}
 
     def _shutdown_request(self, msg: Message) -> JsonDict:

@@ -15,6 +15,7 @@ only thread that uses this.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
@@ -47,12 +48,15 @@ class InterruptGate:
         self._deferring = 0
         self._pending = False
         self._stray = False
+        # Set each time the handler has run: an interrupt_request is answered after that.
+        self.taken = threading.Event()
         # Set by the shell loop: whether requests wait to be served, and how to wake it.
         self.requests_waiting: Callable[[], bool] = lambda: False
         self.wake: Callable[[], None] = lambda: None
 
     def on_sigint(self, signum: int, frame: FrameType | None) -> None:
         __tracebackhide__ = KERNEL_FRAME
+        self.taken.set()
         if self.armed and not self._deferring:
             raise KeyboardInterrupt
         if self.armed or self._executing:
