@@ -125,7 +125,10 @@ export class KernelConnection {
     });
   }
 
-  execute(code: string, handlers: RequestHandlers, options: { silent?: boolean; storeHistory?: boolean } = {}): string {
+  /** `cellId` goes in the request's metadata (JupyterLab's convention): the server uses it
+   * to save the cell's outputs into the notebook if the page is gone when the cell ends. */
+  execute(code: string, handlers: RequestHandlers, options: { silent?: boolean; storeHistory?: boolean; cellId?: string } = {}): string {
+    const metadata = options.cellId ? { cellId: options.cellId } : {};
     return this.send("shell", "execute_request", {
       code,
       silent: options.silent ?? false,
@@ -133,7 +136,7 @@ export class KernelConnection {
       user_expressions: {},
       allow_stdin: true,
       stop_on_error: true,
-    }, handlers);
+    }, handlers, metadata);
   }
 
   /** Answers an input_request (stdin channel) of the request `parent`. */

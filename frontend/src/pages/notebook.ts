@@ -134,6 +134,12 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
     header.cellType.value = model.activeCell?.type ?? "code";
   };
   let lastStatus = model.kernelStatus;
+  let died = false;
+  kernel.onKernelDied = (reason, restart) => {
+    died = true;
+    const which = restart ? ` (restart ${restart})` : "";
+    notify(`The kernel died: ${reason}. Restarting it${which}; outputs on the page are kept.`, "error", 10000);
+  };
   model.changed.on((change) => {
     syncHeader();
     if (change.kind === "selection") view.scrollToActive();
@@ -141,8 +147,11 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
       const status = model.kernelStatus;
       if (status === "dead") notify("The kernel has died. Use Kernel > Restart to start a new one.", "error", 10000);
       else if (status === "reconnecting") notify("Connection to the kernel lost: reconnecting…");
-      else if (status === "restarting") notify("Kernel restarting…");
-      else if (status === "idle" && (lastStatus === "reconnecting" || lastStatus === "restarting")) notify("Kernel ready");
+      else if (status === "restarting" && !died) notify("Kernel restarting…");
+      else if (status === "idle" && (lastStatus === "reconnecting" || lastStatus === "restarting")) {
+        if (!died) notify("Kernel ready");
+        died = false;
+      }
       lastStatus = status;
     }
   });

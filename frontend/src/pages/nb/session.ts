@@ -20,6 +20,8 @@ export class KernelSession {
   specs: KernelspecsModel | null = null;
   /** The comms of the current kernel; frontend code registers its comm targets here. */
   readonly comms = new CommManager(null);
+  /** Called when the kernel died by itself and is being restarted (why, which restart). */
+  onKernelDied: (reason: string, restart: number) => void = () => {};
   /** True when an IOPub output of a run belongs elsewhere (an Output widget), not the cell. */
   outputClaimed: (msg: KernelMessage) => boolean = () => false;
 
@@ -87,7 +89,12 @@ export class KernelSession {
   private onIOPub(msg: KernelMessage): void {
     const type = msg.header.msg_type;
     if (type === "status") {
-      const state = String(msg.content.execution_state) as KernelStatus;
+      if (msg.content.execution_state === "autorestarting") {
+        // The kernel died on its own; the server restarts it and says why.
+        this.onKernelDied(String(msg.content.reason ?? "it exited"), Number(msg.content.restart_count ?? 0));
+      }
+      const raw = String(msg.content.execution_state);
+      const state = (raw === "autorestarting" ? "restarting" : raw) as KernelStatus;
       // Status of our own kernel_info probes would flicker "busy"; all else counts.
       if (state === "restarting" || state === "dead" || state === "starting") this.nb.kernelStatus = state;
       else if (state === "busy" || state === "idle") this.nb.kernelStatus = state;
@@ -146,7 +153,7 @@ export class KernelSession {
           events.emit("cell_executed", { cell_id: cell.id, index, status, execution_count: cell.executionCount });
           resolve();
         },
-      });
+      }, { cellId: cell.id });
     });
   }
 

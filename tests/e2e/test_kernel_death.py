@@ -1,0 +1,50 @@
+"""A kernel that dies on its own: the page says why, the kernel comes back, outputs stay;
+and a cell that finishes after its page was closed has its outputs on reopening."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.e2e.conftest import code, open_notebook, write_notebook
+from tests.server.conftest import RunningServer
+
+
+def test_killed_kernel_is_explained_and_restarted(page: Any, server: RunningServer) -> None:
+    cells = [code("print('kept output')"), code("import os, signal", "os.kill(os.getpid(), 9)")]
+    open_notebook(page, server, write_notebook(server, "dies.ipynb", cells))
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_selector(".stream-text:has-text('kept output')")
+    page.keyboard.press("Shift+Enter")
+    notice = page.locator(".notification.error:has-text('The kernel died')")
+    notice.wait_for(timeout=20_000)
+    assert "out-of-memory" in notice.inner_text()
+    page.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=30_000)
+    # The page keeps what it showed, and the new kernel runs code.
+    assert page.locator(".stream-text:has-text('kept output')").count() == 1
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.type("6 * 7")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_selector(".output-execute-result:has-text('42')", timeout=20_000)
+
+
+def test_output_of_a_cell_finishing_after_the_tab_closed_is_there_on_reopen(
+    context: Any, server: RunningServer
+) -> None:
+    slow = code("import time", "print('begun', flush=True)", "time.sleep(3)", "print('finished')")
+    path = write_notebook(server, "closed-tab.ipynb", [slow])
+    first = context.new_page()
+    open_notebook(first, server, path)
+    first.keyboard.press("Shift+Enter")
+    first.wait_for_selector(".stream-text:has-text('begun')")
+    first.close(run_before_unload=False)  # closed while the cell still runs
+    time.sleep(5)
+    again = context.new_page()
+    try:
+        open_notebook(again, server, path)
+        again.wait_for_selector(".stream-text:has-text('finished')", timeout=10_000)
+        assert "begun" in again.locator(".stream-text").first.inner_text()
+    finally:
+        again.close()
