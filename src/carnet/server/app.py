@@ -122,9 +122,9 @@ def create_app(settings: ServerSettings) -> Starlette:
         startup_timeout=_kernel_info_timeout(settings),
     )
     app.state.sessions = SessionManager(app.state.kernels)
-    app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
     app.state.kernels.contents = app.state.contents
     app.state.kernels.notebook_path = app.state.sessions.path_for_kernel
+    app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
     return app
 
 
