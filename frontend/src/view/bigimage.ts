@@ -26,8 +26,15 @@ export function bigImage(mime: string, base64: string, meta: Record<string, unkn
       return;
     }
     const url = URL.createObjectURL(new Blob(parts, { type: mime }));
-    img.src = url;
-    img.dataset.blob = "1";
+    // Decoded off the main thread first, so the first paint does not decode it.
+    const probe = new Image();
+    probe.src = url;
+    void probe
+      .decode()
+      .catch(() => undefined)
+      .then(() => {
+        img.src = url;
+      });
   };
   setTimeout(step, 0);
   return img;
