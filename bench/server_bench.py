@@ -42,6 +42,16 @@ SERVERS = {
 }
 
 
+JUPYTER_EXTENSIONS = (
+    "jupyterlab",
+    "notebook",
+    "notebook_shim",
+    "jupyter_lsp",
+    "jupyter_server_terminals",
+    "nbclassic",
+)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,6 +68,14 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_")}
         for key, sub in (("CONFIG", "config"), ("DATA", "data"), ("RUNTIME", "runtime")):
             env[f"JUPYTER_{key}_DIR"] = str(base / sub)
+        if name == "jupyter":
+            # Plain jupyter_server + ipykernel: switch off the server extensions that
+            # JupyterLab or Notebook 7 may have installed (they cost time and memory).
+            config_dir = base / "config"
+            config_dir.mkdir(parents=True, exist_ok=True)
+            off = dict.fromkeys(JUPYTER_EXTENSIONS, False)
+            settings = {"ServerApp": {"jpserver_extensions": off}}
+            (config_dir / "jupyter_server_config.json").write_text(json.dumps(settings))
         argv = [a.format(token=self.token) for a in SERVERS[name]]
         argv += [
             "--no-browser",
