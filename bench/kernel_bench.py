@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.compare import compare
 from bench.zmq_client import BenchClient
 from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
 
@@ -139,19 +140,5 @@ TARGETS = {
 
 def run(round_trips: int = 1000, prints: int = 200_000, starts: int = 5) -> dict[str, Any]:
     results = {name: measure(name, round_trips, prints, starts) for name in KERNELS}
-    rows = []
-    for metric, (direction, target) in TARGETS.items():
-        ours, theirs = results["carnet"][metric], results["ipykernel"][metric]
-        ratio = ours / theirs
-        ok = ratio <= target if direction == "<=" else ratio >= target
-        rows.append(
-            {
-                "metric": metric,
-                "carnet": ours,
-                "jupyter": theirs,
-                "ratio": ratio,
-                "target": f"{direction} {target}",
-                "met": ok,
-            }
-        )
+    rows = compare(results["carnet"], results["ipykernel"], TARGETS)
     return {"results": results, "comparison": rows}

@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 from websockets.sync.client import connect
 
+from bench.compare import compare
 from carnet.protocol import Message
 from carnet.server.ws.formats import V1_SUBPROTOCOL, WsMessage, decode_v1, encode_v1
 
@@ -302,19 +303,5 @@ def run(round_trips: int = 1000, prints: int = 200_000) -> dict[str, Any]:
     if shutil.which("jupyter-server") is None:
         raise RuntimeError("jupyter_server is not installed: make bench installs it")
     results = {name: measure(name, round_trips, prints) for name in SERVERS}
-    rows = []
-    for metric, (direction, target) in TARGETS.items():
-        ours, theirs = results["carnet"][metric], results["jupyter"][metric]
-        ratio = ours / theirs if theirs else float("inf")
-        ok = ratio <= target if direction == "<=" else ratio >= target
-        rows.append(
-            {
-                "metric": metric,
-                "carnet": ours,
-                "jupyter": theirs,
-                "ratio": ratio,
-                "target": f"{direction} {target}",
-                "met": ok,
-            }
-        )
+    rows = compare(results["carnet"], results["jupyter"], TARGETS)
     return {"results": results, "comparison": rows}
