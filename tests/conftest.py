@@ -1,8 +1,30 @@
 """Settings for the whole suite."""
 
+import logging
+from collections.abc import Iterator
+
+import pytest
 from hypothesis import HealthCheck, settings
 
 # The suite runs on shared, sometimes heavily loaded machines: time-based
 # hypothesis checks would fail on load, not on bugs.
 settings.register_profile("carnet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("carnet")
+
+
+@pytest.fixture(autouse=True)
+def _restore_carnet_loggers() -> Iterator[None]:
+    """In-process CLI tests configure Carnet's loggers (propagate=False, handlers);
+    put them back so later tests' caplog still sees their records."""
+    saved = {
+        name: (log.propagate, log.disabled, log.level, list(log.handlers))
+        for name, log in logging.Logger.manager.loggerDict.items()
+        if name.startswith("carnet") and isinstance(log, logging.Logger)
+    }
+    yield
+    for name, log in list(logging.Logger.manager.loggerDict.items()):
+        if not name.startswith("carnet") or not isinstance(log, logging.Logger):
+            continue
+        propagate, disabled, level, handlers = saved.get(name, (True, False, logging.NOTSET, []))
+        log.propagate, log.disabled, log.level = propagate, disabled, level
+        log.handlers[:] = handlers
