@@ -4,10 +4,15 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's short machine-readable reason ("changed on disk", "not found", ...). */
+    readonly reason = "",
   ) {
     super(message);
   }
 }
+
+/** A save refused (409) because the file on disk is not the one the page last loaded or saved. */
+export class ChangedOnDiskError extends ApiError {}
 
 export interface ContentsModel {
   name: string;
@@ -20,6 +25,9 @@ export interface ContentsModel {
   mimetype: string | null;
   format: string | null;
   content: unknown;
+  /** With ?hash=1: the sha256 of the file's raw bytes. */
+  hash?: string;
+  hash_algorithm?: string;
 }
 
 export interface SessionModel {
@@ -62,29 +70,38 @@ export class Api {
     });
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
+      let reason = "";
       try {
         const data = await response.json();
         message = data.message || data.reason || message;
+        reason = typeof data.reason === "string" ? data.reason : "";
       } catch {
         // not JSON: the status line says enough
       }
-      throw new ApiError(response.status, message);
+      if (response.status === 409 && reason === "changed on disk") throw new ChangedOnDiskError(409, message, reason);
+      throw new ApiError(response.status, message, reason);
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  contents(path: string, options: { content?: boolean; type?: string } = {}): Promise<ContentsModel> {
+  contents(path: string, options: { content?: boolean; type?: string; hash?: boolean } = {}): Promise<ContentsModel> {
     const query = new URLSearchParams();
     if (options.content === false) query.set("content", "0");
     if (options.type) query.set("type", options.type);
+    if (options.hash) query.set("hash", "1");
     const q = query.toString();
     return this.call("GET", `api/contents/${encodePath(path)}${q ? `?${q}` : ""}`);
   }
 
-  save(path: string, model: Partial<ContentsModel>): Promise<ContentsModel> {
-    return this.call("PUT", `api/contents/${encodePath(path)}`, model);
+  /**
+   * Saves a model. With `expectedHash`, the server refuses (ChangedOnDiskError) unless the file
+   * on disk still has that hash; with `hash`, the answer carries the hash of what was written.
+   */
+  save(path: string, model: Partial<ContentsModel>, options: { expectedHash?: string | null; hash?: boolean } = {}): Promise<ContentsModel> {
+    const body = options.expectedHash ? { ...model, expected_hash: options.expectedHash } : model;
+    return this.call("PUT", `api/contents/${encodePath(path)}${options.hash ? "?hash=1" : ""}`, body);
   }
 
   create(dir: string, body: Record<string, unknown>): Promise<ContentsModel> {

@@ -2,7 +2,7 @@
 
 import { h } from "./dom";
 
-interface Button {
+export interface Button {
   label: string;
   value: string;
   primary?: boolean;
@@ -79,6 +79,11 @@ export async function chooseDialog(title: string, label: string, options: { valu
     { label: "OK", value: "ok", primary: true },
   ], select);
   return answer === "ok" ? select.value : null;
+}
+
+/** Several ways out: resolves to the chosen button's value, or null when dismissed (Escape, ×). */
+export function choiceDialog(title: string, body: string | Node, buttons: Button[]): Promise<string | null> {
+  return open(title, typeof body === "string" ? h("p", {}, body) : body, buttons);
 }
 
 export async function messageDialog(title: string, body: string | Node): Promise<void> {
