@@ -17,7 +17,7 @@ from carnet import paths
 from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
-from carnet.server.api import contents, core, files, kernels, kernelspecs, sessions, spec
+from carnet.server.api import contents, core, files, kernels, kernelspecs, runs, sessions, spec
 from carnet.server.api import trust as trust_api
 from carnet.server.auth import login
 from carnet.server.auth.stack import make_credentials, security_middleware
@@ -65,6 +65,7 @@ def _route_families() -> list[BaseRoute]:
         *contents.routes(extra=trust_api.routes()),
         *files.routes(),
         *kernels.routes(),
+        *runs.routes(),
         *sessions.routes(),
         *kernelspecs.routes(),
         *pages_routes(),

@@ -20,7 +20,7 @@ from tests.server.kernels.wsclient import KernelSocket
 
 
 def notebook(*cell_ids: str) -> dict[str, Any]:
-    cells = [
+    cells: list[dict[str, Any]] = [
         {
             "cell_type": "code",
             "id": cid,

@@ -1,37 +1,81 @@
-"""The server owns the running document: executions nobody is watching are saved.
+"""The server owns the running document: it follows every cell a page runs.
 
 When a browser tab sends a cell to the kernel (an execute_request carrying
 `metadata.cellId`, the JupyterLab convention), the recorder follows that
-execution's iopub messages. If the tab that asked is gone when the cell
-finishes (closed, reloaded, laptop asleep), the recorder writes the cell's
-outputs into the notebook file, so they are there when it is reopened. While
-the tab is connected it writes nothing: the page saves its own document.
+execution's iopub messages into a CellRun. Two things come of it:
+
+- a page opened (or reloaded) while the cell runs gets the outputs so far from
+  `snapshot()` and follows the rest over its websocket, after adopting the run;
+- if no page that sent or adopted the run is connected when the cell finishes
+  (tab closed, laptop asleep), the recorder writes the outputs into the notebook
+  file, so they are there when it is reopened. While one is, it writes nothing:
+  the page saves its own document.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from carnet.protocol import Message
-from carnet.server.kernels.outputs import CellRun
+from carnet.server.kernels.outputs import MEMORY_LIMIT, CellRun
 
 log = logging.getLogger("carnet.server")
 
 # Executions followed at once; older ones are forgotten first (a runaway client).
 MAX_RUNS = 1000
+# Ids of a run's recent messages, sent with a snapshot so that a page can tell which of
+# the messages its websocket got since it connected the snapshot already holds.
+RECENT_SECONDS = 60.0
+RECENT_MAX = 10_000
 
 Writer = Callable[[CellRun], Awaitable[None]]
 
 
+@dataclass
+class _Tracked:
+    msg_id: str
+    run: CellRun
+    # Sessions whose page shows this run: the one that sent it, and any that adopted it.
+    watchers: set[str]
+    started: bool = False
+    last_msg_id: str | None = None
+    recent: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=RECENT_MAX))
+
+    def snapshot(self, now: float) -> dict[str, Any]:
+        while self.recent and now - self.recent[0][0] > RECENT_SECONDS:
+            self.recent.popleft()
+        return {
+            "cell_id": self.run.cell_id,
+            "msg_id": self.msg_id,
+            "state": "running" if self.started else "queued",
+            "execution_count": self.run.execution_count,
+            "outputs": self.run.outputs,
+            "display_ids": self.run.display_ids,
+            "last_msg_id": self.last_msg_id,
+            "recent_msg_ids": [msg_id for _, msg_id in self.recent],
+        }
+
+
 class OutputRecorder:
-    def __init__(self, is_connected: Callable[[str], bool], write: Writer) -> None:
+    def __init__(
+        self,
+        is_connected: Callable[[str], bool],
+        write: Writer,
+        memory_limit: int = MEMORY_LIMIT,
+        spill_dir: str | None = None,
+    ) -> None:
         self._is_connected = is_connected
         self._write = write
-        # execute_request msg_id -> (session_id of the tab that sent it, the run)
-        self._runs: OrderedDict[str, tuple[str, CellRun]] = OrderedDict()
+        self.memory_limit = memory_limit
+        self.spill_dir = spill_dir
+        # execute_request msg_id -> the run it started, in the order they were sent
+        self._runs: OrderedDict[str, _Tracked] = OrderedDict()
         self._pending: set[asyncio.Task[None]] = set()
 
     def on_request(self, session_id: str, msg: Message) -> None:
@@ -40,29 +84,71 @@ class OutputRecorder:
         cell_id = msg.metadata.get("cellId")
         if not isinstance(cell_id, str) or not cell_id:
             return
-        self._runs[msg.msg_id] = (session_id, CellRun(cell_id))
+        run = CellRun(cell_id, self.memory_limit, self.spill_dir)
+        self._runs[msg.msg_id] = _Tracked(msg.msg_id, run, {session_id})
         if len(self._runs) > MAX_RUNS:
-            self._runs.popitem(last=False)
+            self._runs.popitem(last=False)[1].run.close()
 
     def on_iopub(self, msg: Message) -> None:
-        entry = self._runs.get(msg.parent_msg_id)
-        if entry is None:
+        if msg.msg_type == "status" and msg.content.get("execution_state") == "starting":
+            self._kernel_restarted()
             return
-        session_id, run = entry
+        tracked = self._runs.get(msg.parent_msg_id)
+        if tracked is None:
+            return
+        tracked.started = True
+        tracked.last_msg_id = msg.msg_id
+        tracked.recent.append((time.monotonic(), msg.msg_id))
         if msg.msg_type == "status" and msg.content.get("execution_state") == "idle":
             del self._runs[msg.parent_msg_id]
-            if not self._is_connected(session_id):
-                task = asyncio.get_running_loop().create_task(self._save(run))
-                self._pending.add(task)
-                task.add_done_callback(self._pending.discard)
+            self._finish(tracked)
             return
-        run.apply(msg)
+        tracked.run.apply(msg)
+
+    def _kernel_restarted(self) -> None:
+        """A new kernel process: the runs of the old one end with what they printed."""
+        runs, self._runs = list(self._runs.values()), OrderedDict()
+        for tracked in runs:
+            if tracked.started:
+                self._finish(tracked)
+            else:
+                tracked.run.close()  # never ran: the page shows it as not run either
+
+    def _finish(self, tracked: _Tracked) -> None:
+        if any(self._is_connected(s) for s in tracked.watchers):
+            tracked.run.close()
+            return
+        task = asyncio.get_running_loop().create_task(self._save(tracked.run))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
 
     async def _save(self, run: CellRun) -> None:
         try:
             await self._write(run)
         except Exception:
             log.exception("could not record the outputs of cell %s", run.cell_id)
+        finally:
+            run.close()
+
+    def snapshot(self, adopt_for: str | None = None) -> list[dict[str, Any]]:
+        """The runs in progress, oldest first, with their outputs so far.
+
+        With `adopt_for`, that session's page now shows them: the recorder leaves
+        the file alone when they finish while it is connected.
+        """
+        now = time.monotonic()
+        result = []
+        for tracked in self._runs.values():
+            if adopt_for is not None:
+                tracked.watchers.add(adopt_for)
+            result.append(tracked.snapshot(now))
+        return result
+
+    def close(self) -> None:
+        """The kernel is gone: its runs' scratch files go too."""
+        for tracked in self._runs.values():
+            tracked.run.close()
+        self._runs.clear()
 
     async def drain(self) -> None:
         """Wait for writes in progress (at shutdown)."""

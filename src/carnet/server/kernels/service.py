@@ -156,6 +156,8 @@ class KernelService:
         finally:
             if hub is not None:
                 hub.close()
+                if hub.recorder is not None:
+                    hub.recorder.close()
 
     async def shutdown_all(self) -> None:
         if self._culler is not None:

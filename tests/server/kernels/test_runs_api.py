@@ -1,0 +1,138 @@
+"""/api/kernels/{id}/runs through a real server and kernel: a page that connects while a
+cell runs gets its outputs so far, then follows the rest on its websocket, with nothing
+missing or twice; what it adopts it saves itself, unless it goes away too. Huge outputs
+are recorded whole."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.server.kernels.test_recorder import cell, open_session
+from tests.server.kernels.wsclient import KernelSocket
+
+COUNT = 60
+COUNTING = (
+    f"import time\nfor i in range({COUNT}):\n    print(i, flush=True)\n    time.sleep(0.03)\n"
+)
+EXPECTED = "".join(f"{i}\n" for i in range(COUNT))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    running = launch(ServerDirs(tmp_path_factory.mktemp("runs")))
+    yield running
+    running.stop()
+
+
+def start_counting(server: RunningServer, path: str) -> tuple[str, str, Any]:
+    """Runs the counting cell from a first page, closed once it has printed a little."""
+    kid, file = open_session(server, path, ("a",))
+    first = KernelSocket(server, kid)
+    msg_id = first.send("shell", "execute_request", {"code": COUNTING}, {"cellId": "a"})
+    printed = 0
+    while printed < 3:
+        _, msg = first.recv()
+        printed += msg.msg_type == "stream" and msg.parent_msg_id == msg_id
+    first.close()
+    return kid, msg_id, file
+
+
+def adopt(server: RunningServer, kid: str, session_id: str) -> list[dict[str, Any]]:
+    with httpx.Client(base_url=server.url, headers=server.auth_headers, timeout=30) as http:
+        for _ in range(100):
+            response = http.post(f"api/kernels/{kid}/runs/adopt", json={"session_id": session_id})
+            if response.status_code != 409:  # 409: the websocket is not attached yet
+                break
+            time.sleep(0.05)
+    assert response.status_code == 200, response.text
+    runs: list[dict[str, Any]] = response.json()
+    return runs
+
+
+def follow(sock: KernelSocket, run: dict[str, Any]) -> str:
+    """The run's stdout: its snapshot's, then what the websocket adds until idle."""
+    text = "".join(o["text"] for o in run["outputs"] if o["output_type"] == "stream")
+    covered = set(run["recent_msg_ids"])
+    while True:
+        _, msg = sock.recv(30)
+        if msg.parent_msg_id != run["msg_id"] or msg.msg_id in covered:
+            continue
+        if msg.msg_type == "stream":
+            text += msg.content["text"]
+        if msg.msg_type == "status" and msg.content["execution_state"] == "idle":
+            return text
+
+
+def test_a_page_connecting_mid_run_gets_all_of_it_once_and_saves_it_itself(
+    server: RunningServer,
+) -> None:
+    kid, msg_id, file = start_counting(server, "reattach.ipynb")
+    before = file.read_bytes()
+    time.sleep(0.3)  # printed with nobody connected
+    with KernelSocket(server, kid) as second:
+        (run,) = adopt(server, kid, second.session_id)
+        assert (run["cell_id"], run["msg_id"], run["state"]) == ("a", msg_id, "running")
+        assert run["execution_count"] >= 1
+        assert run["last_msg_id"] in run["recent_msg_ids"]
+        assert EXPECTED.startswith(run["outputs"][0]["text"])
+        assert len(run["outputs"][0]["text"]) >= len("0\n1\n2\n")
+        assert follow(second, run) == EXPECTED
+        time.sleep(0.5)
+        # Adopted by a connected page: the file is the page's to save.
+        assert file.read_bytes() == before
+        with server.client() as http:
+            assert http.get(f"api/kernels/{kid}/runs").json() == []
+
+
+def test_an_adopted_run_is_recorded_if_the_adopting_page_goes_too(server: RunningServer) -> None:
+    kid, _, file = start_counting(server, "adopted-then-closed.ipynb")
+    with KernelSocket(server, kid) as second:
+        (run,) = adopt(server, kid, second.session_id)
+    assert run["state"] == "running"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
+        time.sleep(0.1)
+    assert cell(file, "a")["outputs"] == [
+        {"output_type": "stream", "name": "stdout", "text": EXPECTED}
+    ]
+
+
+def test_listing_does_not_adopt_and_adopting_needs_a_connected_page(
+    server: RunningServer,
+) -> None:
+    kid, _, file = start_counting(server, "listed.ipynb")
+    with server.client() as http:
+        (run,) = http.get(f"api/kernels/{kid}/runs").json()
+        assert run["cell_id"] == "a"
+        refused = http.post(f"api/kernels/{kid}/runs/adopt", json={"session_id": "nobody"})
+        assert (refused.status_code, refused.json()["reason"]) == (409, "not connected")
+        assert http.post(f"api/kernels/{kid}/runs/adopt", json={}).status_code == 400
+        assert http.get("api/kernels/no-such-kernel/runs").status_code == 404
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
+        time.sleep(0.1)
+    assert cell(file, "a")["outputs"][0]["text"] == EXPECTED
+
+
+def test_a_million_line_print_with_no_page_is_recorded_whole(server: RunningServer) -> None:
+    # About 26 MB: past the 16 MB kept in memory, so the rest goes through the scratch file.
+    lines = 1_000_000
+    kid, file = open_session(server, "huge.ipynb", ("a",))
+    code = f"for i in range({lines}):\n    print(f'{{i:07d}} of a long print')\n"
+    with KernelSocket(server, kid) as sock:
+        sock.send("shell", "execute_request", {"code": code}, {"cellId": "a"})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
+        time.sleep(0.2)
+    (output,) = cell(file, "a")["outputs"]
+    expected = "".join(f"{i:07d} of a long print\n" for i in range(lines))
+    assert len(output["text"]) == len(expected)
+    assert output["text"] == expected
+    assert json.loads(file.read_text())["cells"][0]["execution_count"] >= 1
