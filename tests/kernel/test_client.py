@@ -141,6 +141,27 @@ def test_many_prints_are_coalesced(kernel: Kernel) -> None:
     assert len(of_type(outputs, "stream")) < 500
 
 
+def test_writes_from_threads_at_once_all_arrive_in_order(kernel: Kernel) -> None:
+    # Writers append without a lock: no write may be lost or reordered within a thread.
+    _, kc = kernel
+    code = (
+        "import sys, threading\n"
+        "def write(k):\n"
+        "    for i in range(5000): sys.stdout.write(f'{k} {i}\\n')\n"
+        "threads = [threading.Thread(target=write, args=(k,)) for k in range(4)]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join()\n"
+    )
+    reply, outputs = execute(kc, code, timeout=30)
+    assert reply["content"]["status"] == "ok"
+    lines = stream_text(outputs, "stdout").splitlines()
+    for k in range(4):
+        assert [line for line in lines if line.startswith(f"{k} ")] == [
+            f"{k} {i}" for i in range(5000)
+        ]
+    assert len(lines) == 20000
+
+
 def test_display_update_and_clear(kernel: Kernel) -> None:
     _, kc = kernel
     code = (

@@ -56,7 +56,6 @@ _SERVER_OPTIONS = frozenset(
         "terminado_settings",
         "terminals_enabled",
         "webapp_settings",
-        "websocket_compression_options",
         "websocket_ping_timeout",
         "websocket_url",
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from traitlets import Any as AnyTrait
 from traitlets import Bool, Dict, Float, Integer, List, Unicode, default
 from traitlets.config import Configurable
 
@@ -214,6 +215,14 @@ class ServerOptions(Configurable):
         help="Seconds between websocket pings (0 disables them). The pings keep idle "
         "notebooks connected through proxies that close quiet connections "
         "(nginx's proxy_read_timeout is 60 s by default).",
+    )
+
+    websocket_compression_options = AnyTrait(
+        None,
+        config=True,
+        help="Websocket compression (permessage-deflate), as in Jupyter: None (the "
+        "default) sends frames uncompressed; a dict, even an empty one, turns compression "
+        "on (its tornado keys are not used).",
     )
 
     # Kernel culling (also accepted in the MappingKernelManager section)

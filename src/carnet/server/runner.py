@@ -98,6 +98,9 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
         ws_ping_timeout=max(20.0, settings.websocket_ping_interval) or None,
         # Outputs and notebooks can be large; jupyter_server allows 10 MiB by default.
         ws_max_size=256 * 1024 * 1024,
+        # Off unless configured, as in Jupyter: deflating a flood of output cost more
+        # server time than everything else on its way to the browser.
+        ws_per_message_deflate=settings.websocket_compression,
     )
     return Server(config)
 

@@ -62,6 +62,7 @@ class ServerSettings:
     iopub_msg_rate_limit: float = 0.0
     rate_limit_window: float = 3.0
     websocket_ping_interval: float = 20.0
+    websocket_compression: bool = False
     cull_idle_timeout: int = 0
     cull_interval: int = 300
     cull_connected: bool = False
@@ -147,6 +148,7 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         iopub_msg_rate_limit=app.iopub_msg_rate_limit,
         rate_limit_window=app.rate_limit_window,
         websocket_ping_interval=app.websocket_ping_interval,
+        websocket_compression=app.websocket_compression_options is not None,
         cull_idle_timeout=app.cull_idle_timeout,
         cull_interval=app.cull_interval,
         cull_connected=app.cull_connected,

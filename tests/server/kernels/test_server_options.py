@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from tests.server.conftest import ServerDirs, launch
-from tests.server.kernels.wsclient import KernelSocket
+from tests.server.kernels.wsclient import KernelSocket, stdout_of
 
 BURST = "from IPython.display import display\nfor i in range(300): display(i)"
 
@@ -48,3 +48,23 @@ def test_idle_kernels_are_culled(tmp_path: Path) -> None:
         assert f"Culling kernel {kid}" in server.output()
     finally:
         server.stop()
+
+
+def test_websocket_compression_is_off_unless_configured(tmp_path: Path) -> None:
+    # Jupyter's default (no compression); deflating output floods cost the server most of
+    # its time. A dict in websocket_compression_options turns it on, as in Jupyter.
+    for configured in (False, True):
+        args = ["--NotebookApp.websocket_compression_options={}"] if configured else []
+        server = launch(ServerDirs(tmp_path / str(configured)), *args)
+        try:
+            with server.client() as http:
+                kid = http.post("api/kernels", json={}).json()["id"]
+                with KernelSocket(server, kid) as sock:
+                    assert sock.ws.response is not None
+                    extensions = sock.ws.response.headers.get("Sec-WebSocket-Extensions", "")
+                    assert ("permessage-deflate" in extensions) is configured
+                    # Output still arrives whole, compressed or not.
+                    messages = sock.execute("print('x' * 100_000)")
+                    assert stdout_of(messages) == "x" * 100_000 + "\n"
+        finally:
+            server.stop()
