@@ -12,6 +12,7 @@ import { wsBase } from "./config";
 import { buildActions } from "./nb/actions";
 import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
+import { installConflictChoice } from "./nb/conflict";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
 import { installWidgets } from "../widgets";
@@ -45,7 +46,7 @@ const STATUS_TEXT: Record<string, string> = {
 
 export async function startNotebookPage(config: PageConfig): Promise<NotebookPage> {
   const api = new Api(config.baseUrl, config.xsrfToken);
-  const contents = await api.contents(config.path, { type: "notebook" });
+  const contents = await api.contents(config.path, { type: "notebook", hash: true });
   const model = Notebook.fromJSON(contents.content as NbDocument);
   document.title = contents.name.replace(/\.ipynb$/, "");
   const pager = h("div", { id: "pager", hidden: true });
@@ -55,6 +56,7 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
     showPager: (text) => showPager(pager, text),
   });
   const saver = new Saver(api, model, contents.path);
+  saver.hash = contents.hash ?? null;
   page.dir = () => (saver.path.includes("/") ? saver.path.slice(0, saver.path.lastIndexOf("/")) : "");
   // Before the view: widget outputs of the saved notebook render through it.
   installWidgets({ kernel, saver, model, context: () => ({ trusted: true, filesUrl: `${config.baseUrl}files/${encodePath(page.dir())}${page.dir() ? "/" : ""}` }) });
@@ -159,6 +161,15 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
     notify(message);
     syncHeader();
   };
+  installConflictChoice({
+    saver,
+    reload: (doc) => page.reload(doc),
+    moved: async (path) => {
+      await kernel.rename(path).catch(() => undefined);
+      document.title = (path.split("/").pop() ?? path).replace(/\.ipynb$/, "");
+      syncHeader();
+    },
+  });
   header.name.addEventListener("click", () => void actions.rename.run());
   header.trust.addEventListener("click", () => void actions.trust.run());
   header.cellType.addEventListener("change", () => {
