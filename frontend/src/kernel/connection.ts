@@ -20,6 +20,8 @@ interface Pending {
   handlers: RequestHandlers;
   replied: boolean;
   idle: boolean;
+  /** IOPub messages already shown from a snapshot (a run followed mid-way): not applied again. */
+  covered?: ReadonlySet<string>;
 }
 
 const MAX_BACKOFF_MS = 10_000;
@@ -40,6 +42,8 @@ export class KernelConnection {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private _status: ConnectionStatus = "connecting";
+  // IOPub messages of requests not ours, kept while a snapshot of runs in progress is awaited.
+  private held: KernelMessage[] | null = null;
 
   constructor(
     private readonly wsBase: string,
@@ -145,6 +149,29 @@ export class KernelConnection {
     this.sendFrame(encodeV1(msg));
   }
 
+  /** Keeps IOPub messages of unknown requests until releaseHeld(), so that `follow` misses none. */
+  holdUnclaimed(): void {
+    this.held = [];
+  }
+
+  /** Stops keeping them (the snapshot is applied, or failed). */
+  releaseHeld(): void {
+    this.held = null;
+  }
+
+  /**
+   * Follows a request another page sent (a cell still running when this page opened): its
+   * IOPub messages go to `handlers`, except those in `covered`, which the snapshot that
+   * showed its outputs so far already holds. Its reply went to the other page; idle ends it.
+   */
+  follow(msgId: string, handlers: RequestHandlers, covered: ReadonlySet<string>): void {
+    const pending: Pending = { handlers, replied: true, idle: false, covered };
+    this.pending.set(msgId, pending);
+    const mine = (this.held ?? []).filter((msg) => msg.parent_header?.msg_id === msgId);
+    if (this.held) this.held = this.held.filter((msg) => msg.parent_header?.msg_id !== msgId);
+    for (const msg of mine) this.onRequestIOPub(msgId, pending, msg);
+  }
+
   /** Forgets pending requests (the kernel restarted: their replies will never come). */
   failPending(): void {
     const pending = [...this.pending.values()];
@@ -173,12 +200,8 @@ export class KernelConnection {
     const pending = parentId ? this.pending.get(parentId) : undefined;
     if (msg.channel === "iopub") {
       this.iopub.emit(msg);
-      if (!pending) return;
-      pending.handlers.onIOPub?.(msg);
-      if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") {
-        pending.idle = true;
-        this.maybeDone(parentId, pending);
-      }
+      if (pending) this.onRequestIOPub(parentId, pending, msg);
+      else if (parentId && this.held) this.held.push(msg);
       return;
     }
     if (!pending) return;
@@ -191,6 +214,15 @@ export class KernelConnection {
     // Replies without an IOPub idle of their own (e.g. from a busy-less kernel) still finish.
     if (!pending.handlers.onIOPub) pending.idle = true;
     this.maybeDone(parentId, pending);
+  }
+
+  private onRequestIOPub(id: string, pending: Pending, msg: KernelMessage): void {
+    if (pending.covered?.has(msg.header.msg_id)) return;
+    pending.handlers.onIOPub?.(msg);
+    if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") {
+      pending.idle = true;
+      this.maybeDone(id, pending);
+    }
   }
 
   private maybeDone(id: string, pending: Pending): void {

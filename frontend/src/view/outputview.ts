@@ -145,7 +145,9 @@ export class OutputView {
 
   /** Re-renders everything (after a trust change). */
   refresh(): void {
-    if (this.revealed) this.apply({ kind: "reset" });
+    if (!this.revealed) return;
+    this.batch.take(); // what is pending is drawn by this reset: drawn again, it would show twice
+    this.apply({ kind: "reset" });
   }
 
   toggleCollapsed(): void {

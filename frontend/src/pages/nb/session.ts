@@ -1,13 +1,28 @@
 // The notebook's kernel: its session on the server, its websocket, its status, and runs.
 
-import { Api, type KernelspecsModel, type SessionModel } from "../../kernel/api";
+import { Api, ApiError, type KernelspecsModel, type SessionModel } from "../../kernel/api";
 import { CommManager } from "../../kernel/comm";
 import { KernelConnection } from "../../kernel/connection";
 import type { KernelMessage } from "../../kernel/wire";
 import type { Cell } from "../../model/cell";
 import type { KernelStatus, Notebook } from "../../model/notebook";
+import { normalizeOutput } from "../../model/outputs";
 import { events } from "../../events";
 import type { OutputView } from "../../view/outputview";
+
+/** A cell the kernel runs or has queued, as GET/POST /api/kernels/{id}/runs[/adopt] gives it. */
+interface RunSnapshot {
+  cell_id: string;
+  msg_id: string;
+  state: "queued" | "running";
+  execution_count: number | null;
+  outputs: unknown[];
+  display_ids: (string | null)[];
+  recent_msg_ids: string[];
+}
+
+// Tries at adopting runs while the server has not attached the new websocket yet (409).
+const ADOPT_TRIES = 50;
 
 export interface RunHooks {
   outputView(cell: Cell): OutputView | undefined;
@@ -60,10 +75,18 @@ export class KernelSession {
     if (!id) return;
     const connection = new KernelConnection(this.wsBase, id);
     this.connection = connection;
+    // Outputs of cells that were running before this page connected are held until
+    // their snapshot arrives, then shown after it (see rejoinRuns).
+    connection.holdUnclaimed();
+    let rejoined = false;
     connection.status.on((status) => {
       if (status === "reconnecting") this.nb.kernelStatus = "reconnecting";
       if (status === "disconnected") this.nb.kernelStatus = "disconnected";
-      if (status === "connected") this.probe();
+      if (status === "connected") {
+        if (!rejoined) void this.rejoinRuns(connection);
+        rejoined = true;
+        this.probe();
+      }
     });
     this.comms.setTransport(connection);
     connection.iopub.on((msg) => this.comms.handle(msg));
@@ -125,12 +148,7 @@ export class KernelSession {
     return new Promise((resolve) => {
       let status = "ok";
       connection.execute(cell.source, {
-        onIOPub: (msg) => {
-          const type = msg.header.msg_type;
-          if (type === "status" && msg.content.execution_state === "busy") cell.state = "running";
-          else if (type === "execute_input" && typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
-          else if (!this.outputClaimed(msg)) cell.outputs.handle({ msgType: type, content: msg.content });
-        },
+        onIOPub: this.showOutput(cell),
         onStdin: (msg) => {
           if (msg.header.msg_type !== "input_request") return;
           const view = this.hooks.outputView(cell);
@@ -148,13 +166,77 @@ export class KernelSession {
           }
         },
         onDone: () => {
-          cell.state = "idle";
-          const index = this.nb.indexOf(cell);
-          events.emit("cell_executed", { cell_id: cell.id, index, status, execution_count: cell.executionCount });
+          this.finished(cell, status);
           resolve();
         },
       }, { cellId: cell.id });
     });
+  }
+
+  /** What a cell's run does with its IOPub messages: state, execution count, outputs. */
+  private showOutput(cell: Cell): (msg: KernelMessage) => void {
+    return (msg) => {
+      const type = msg.header.msg_type;
+      if (type === "status" && msg.content.execution_state === "busy") cell.state = "running";
+      else if (type === "execute_input" && typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
+      else if (!this.outputClaimed(msg)) cell.outputs.handle({ msgType: type, content: msg.content });
+    };
+  }
+
+  private finished(cell: Cell, status: string): void {
+    cell.state = "idle";
+    const index = this.nb.indexOf(cell);
+    events.emit("cell_executed", { cell_id: cell.id, index, status, execution_count: cell.executionCount });
+  }
+
+  /**
+   * Shows the cells the kernel was running for a page before this one (the tab was closed or
+   * reloaded): their outputs so far from the server, then the rest as it comes. Adopting them
+   * tells the server that this page saves them.
+   */
+  private async rejoinRuns(connection: KernelConnection): Promise<void> {
+    const url = `api/kernels/${encodeURIComponent(connection.kernelId)}/runs/adopt`;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const runs = await this.api.call<RunSnapshot[]>("POST", url, { session_id: connection.sessionId });
+          if (this.connection === connection) for (const run of runs) this.rejoin(connection, run);
+          return;
+        } catch (error) {
+          // 409: the server has not attached our websocket yet; anything else: nothing to rejoin.
+          if (!(error instanceof ApiError) || error.status !== 409 || attempt >= ADOPT_TRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    } catch (error) {
+      console.warn("Carnet: could not rejoin the cells running in the kernel", error);
+    } finally {
+      connection.releaseHeld();
+    }
+  }
+
+  private rejoin(connection: KernelConnection, run: RunSnapshot): void {
+    const cell = this.nb.cells.find((c) => c.id === run.cell_id);
+    if (!cell || cell.type !== "code") return;
+    cell.trusted = true;
+    cell.outputs.clear();
+    run.outputs.forEach((output, i) => cell.outputs.add(normalizeOutput(output), run.display_ids[i] ?? null));
+    cell.executionCount = run.execution_count;
+    cell.state = run.state;
+    if (run.state === "running") this.nb.kernelStatus = "busy";
+    let status = "ok";
+    const show = this.showOutput(cell);
+    connection.follow(
+      run.msg_id,
+      {
+        onIOPub: (msg) => {
+          if (msg.header.msg_type === "error") status = "error";
+          show(msg);
+        },
+        onDone: () => this.finished(cell, status),
+      },
+      new Set(run.recent_msg_ids),
+    );
   }
 
   async interrupt(): Promise<void> {

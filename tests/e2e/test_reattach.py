@@ -1,0 +1,70 @@
+"""The server owns the running document: a tab closed while a cell prints, then reopened
+mid-run, shows all of the cell's output (what was printed while no tab was open, then
+the rest as it comes), in order and once, and saves it without any "changed on disk"."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from tests.e2e.conftest import cell, code, screenshot, write_notebook
+from tests.server.conftest import RunningServer
+
+LINES = 200  # one every 50 ms: 10 s
+COUNTING = code(
+    "import time",
+    f"for i in range({LINES}):",
+    "    print(f'line {i}', flush=True)",
+    "    time.sleep(0.05)",
+)
+EXPECTED = "".join(f"line {i}\n" for i in range(LINES))
+STDOUT = """() => window.carnet.notebook.model.cells[0].outputs.outputs
+  .map(o => o.output_type === 'stream' ? o.text : '<' + o.output_type + '>').join('')"""
+
+
+def test_a_reopened_tab_shows_a_running_cell_whole_and_saves_it(
+    context: Any, server: RunningServer
+) -> None:
+    path = write_notebook(server, "reattach.ipynb", [COUNTING])
+    first = context.new_page()
+    first.goto(server.url + f"notebooks/{path}")
+    first.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+    first.keyboard.press("Shift+Enter")
+    first.wait_for_selector(".stream-text:has-text('line 5')")
+    first.close(run_before_unload=False)  # closed while the cell prints
+    time.sleep(2)  # about 40 lines printed with no tab open
+
+    again = context.new_page()
+    errors: list[str] = []
+    again.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        again.goto(server.url + f"notebooks/{path}")
+        running = cell(again, 0)
+        again.wait_for_selector("#notebook-container > .cell.running .stream-text")
+        assert running.locator(".input-prompt").inner_text() == "In [*]:"
+        shown = again.evaluate(STDOUT)
+        assert EXPECTED.startswith(shown)
+        assert shown.count("\n") >= 40, "the lines printed while no tab was open are shown"
+        assert shown != EXPECTED, "reopened after the cell ended: the test proves nothing"
+        screenshot(again, "reattach-running")
+
+        again.wait_for_selector("#notebook-container > .cell:not(.running)", timeout=60_000)
+        assert again.evaluate(STDOUT) == EXPECTED  # all of it, in order, none twice
+        assert running.locator(".input-prompt").inner_text() == "In [1]:"
+        assert running.locator(".stream-text").inner_text().count("line 199") == 1
+        screenshot(again, "reattach-finished")
+
+        # The page saves the cell itself; the server did not write the file behind its back.
+        again.keyboard.press("Escape")
+        again.keyboard.press("Control+s")
+        again.wait_for_function(
+            "() => !window.carnet.notebook.model.dirty || document.querySelector('.modal')"
+        )
+        assert again.locator(".modal").count() == 0, "the save met a change on disk"
+        saved = json.loads((server.root_dir / path).read_text())["cells"][0]
+        assert "".join(saved["outputs"][0]["text"]) == EXPECTED
+        assert saved["execution_count"] == 1
+    finally:
+        again.close()
+    assert not errors, f"errors in the page: {errors}"
