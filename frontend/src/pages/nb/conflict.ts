@@ -48,9 +48,7 @@ export function installConflictChoice(host: ConflictHost): void {
         host.reload(await saver.reloadFromDisk());
         notify("Reloaded the version on disk");
       } else if (choice === "copy") {
-        const path = await saver.saveCopy();
-        await host.moved(path);
-        notify(`Saved as ${path.split("/").pop() ?? path}`);
+        await host.moved(await saver.saveCopy());
       } else {
         // Dismissed: nothing is written, autosave stays paused; the next save asks again.
         notify("Not saved: the file changed on disk. Save to choose what to do.", "error", 6000);

@@ -47,7 +47,7 @@ export class Saver {
 
   /** Writes the page's version over whatever is on disk (the user chose so). */
   async overwrite(): Promise<void> {
-    await this.serial(() => this.write(this.path, "checkpoint", null));
+    await this.serial(() => this.write(this.path, "checkpoint", null, "Saved over the changed file"));
   }
 
   /** Reads the file as it is on disk now: the page shows it and saves over it from then on. */
@@ -69,7 +69,7 @@ export class Saver {
       const dir = this.path.includes("/") ? this.path.slice(0, this.path.lastIndexOf("/")) : "";
       // The server picks a free name; the copy is then overwritten with the page's version.
       const copy = await this.api.create(dir, { copy_from: this.path });
-      await this.write(copy.path, "checkpoint", null);
+      await this.write(copy.path, "checkpoint", null, `Saved as ${copy.name}`);
       this.moveTo(copy.path);
       await this.loadCheckpoints();
       return copy.path;
@@ -120,7 +120,7 @@ export class Saver {
   }
 
   /** One save; false when the server refused it because the file changed on disk. */
-  private async write(path: string, kind: "checkpoint" | "autosave", expectedHash: string | null): Promise<boolean> {
+  private async write(path: string, kind: "checkpoint" | "autosave", expectedHash: string | null, message?: string): Promise<boolean> {
     const content: NbDocument = this.nb.toJSON();
     const version = this.nb.version;
     await this.beforeSave(content).catch((error) => console.error("Carnet: could not add the widget state to the save", error));
@@ -141,7 +141,7 @@ export class Saver {
       const checkpoint = await this.api.createCheckpoint(path);
       this.lastCheckpoint = checkpoint.last_modified;
     }
-    this.onSaved(kind === "checkpoint" ? "Checkpoint created" : "Autosaved");
+    this.onSaved(message ?? (kind === "checkpoint" ? "Checkpoint created" : "Autosaved"));
     return true;
   }
 
