@@ -2,16 +2,23 @@
 
 import "./styles.css";
 import { events } from "./events";
+import { Api } from "./kernel/api";
 import { readConfig } from "./pages/config";
 
 const config = readConfig();
 const carnet = { events, config, version: config.appVersion, notebook: null as unknown };
 (window as unknown as { carnet: typeof carnet }).carnet = carnet;
 
+// The notebook is the biggest download: ask for it now, while the page's code loads.
+const early =
+  config.page === "notebook" ? new Api(config.baseUrl, config.xsrfToken).contents(config.path, { type: "notebook", hash: true }) : null;
+// Failures surface where the page awaits it; this only stops an "unhandled rejection" meanwhile.
+early?.catch(() => undefined);
+
 async function start(): Promise<void> {
   if (config.page === "notebook") {
     const { startNotebookPage } = await import("./pages/notebook");
-    carnet.notebook = await startNotebookPage(config);
+    carnet.notebook = await startNotebookPage(config, early);
   } else if (config.page === "edit") {
     const { startEditPage } = await import("./pages/edit");
     await startEditPage(config);

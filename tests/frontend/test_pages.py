@@ -78,6 +78,22 @@ def test_static_assets_are_cached_for_long(server: RunningServer) -> None:
         assert client.get("static/assets/nope.js").status_code == 404
 
 
+def test_notebook_page_preloads_its_code(server: RunningServer) -> None:
+    built = shell.bundle()
+    assert built is not None
+    notebook_modules = built.modules_for("notebook")
+    # The page's own chunk and the editor library it imports; never the entry itself.
+    assert any("notebook" in module for module in notebook_modules), notebook_modules
+    assert built.script not in notebook_modules
+    with server.client() as client:
+        body = client.get("notebooks/sub/a%20b.ipynb").text
+        for module in notebook_modules:
+            assert f'<link rel="modulepreload" href="/base/static/{module}">' in body
+            assert client.get(f"static/{module}").status_code == 200
+        tree = client.get("tree").text
+        assert 'rel="modulepreload" href="/base/static/assets/notebook' not in tree
+
+
 def test_custom_files_come_from_the_config_dir(server: RunningServer) -> None:
     with server.client() as client:
         js = client.get("custom/custom.js")

@@ -1,7 +1,7 @@
 // The notebook page: loads the notebook, starts its kernel session, wires model, views, actions.
 
 import "katex/dist/katex.min.css";
-import { Api, encodePath } from "../kernel/api";
+import { Api, type ContentsModel, encodePath } from "../kernel/api";
 import { Notebook } from "../model/notebook";
 import type { NbDocument } from "../model/types";
 import { h } from "../view/dom";
@@ -44,10 +44,13 @@ const STATUS_TEXT: Record<string, string> = {
   unknown: "Kernel status unknown",
 };
 
-export async function startNotebookPage(config: PageConfig): Promise<NotebookPage> {
+/** `early`: the notebook's contents, already asked for by the entry script. */
+export async function startNotebookPage(config: PageConfig, early: Promise<ContentsModel> | null = null): Promise<NotebookPage> {
   const api = new Api(config.baseUrl, config.xsrfToken);
-  const contents = await api.contents(config.path, { type: "notebook", hash: true });
+  const contents = await (early ?? api.contents(config.path, { type: "notebook", hash: true }));
+  performance.mark("carnet:contents");
   const model = Notebook.fromJSON(contents.content as NbDocument);
+  performance.mark("carnet:model");
   document.title = contents.name.replace(/\.ipynb$/, "");
   const pager = h("div", { id: "pager", hidden: true });
   const page = {} as NotebookPage;
@@ -119,6 +122,7 @@ export async function startNotebookPage(config: PageConfig): Promise<NotebookPag
   const site = h("div", { id: "site" }, h("div", { id: "notebook" }, view.element, h("div", { class: "end-space" })));
   document.body.classList.add("notebook_app");
   document.body.replaceChildren(header.element, site, pager);
+  performance.mark("carnet:view");
 
   const syncHeader = () => {
     header.name.textContent = saver.path.split("/").pop()?.replace(/\.ipynb$/, "") ?? "";

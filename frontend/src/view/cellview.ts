@@ -16,16 +16,24 @@ export interface CellViewHooks {
   lineNumbers(): boolean;
 }
 
+// The parts inside a cell's element; a lazy view makes them only when first needed.
+interface Parts {
+  prompt: HTMLElement;
+  editorHost: HTMLElement;
+  placeholder: HTMLElement;
+  rendered: HTMLElement;
+  outputs: OutputView;
+}
+
 export class CellView {
   readonly element: HTMLElement;
-  readonly outputs: OutputView;
   editor: CellEditor | null = null;
-  private readonly prompt = h("div", { class: "prompt input-prompt" });
-  private readonly editorHost = h("div", { class: "input-area" });
-  private readonly placeholder = h("pre", { class: "editor-placeholder" });
-  private readonly rendered = h("div", { class: "text-cell-render" });
-  // A lazy view draws outputs and markdown only when its cell comes near the screen.
+  private built: Parts | null = null;
+  // A lazy view draws outputs and markdown only when its cell comes near the screen, and
+  // until then is an empty box (content-visibility in the CSS gives it a height), so a
+  // notebook of thousands of cells costs one element per cell at load.
   private revealed: boolean;
+  private disposed = false;
   private off: () => void;
 
   constructor(
@@ -34,40 +42,69 @@ export class CellView {
     lazy = false,
   ) {
     this.revealed = !lazy;
-    this.outputs = new OutputView(cell.outputs, () => hooks.context(cell), { lazy });
-    this.editorHost.append(this.placeholder);
-    const input = h("div", { class: "input" }, this.prompt, h("div", { class: "inner-cell" }, this.editorHost, this.rendered));
-    this.element = h("div", { class: "cell", "data-cell-id": cell.id }, input, this.outputs.element);
+    this.element = h("div", { class: "cell", "data-cell-id": cell.id });
+    this.element.classList.toggle("lazy-cell", lazy);
+    this.off = cell.changed.on((what) => this.update(what));
+    this.updateClasses();
+    // The source as plain text meanwhile: the browser's find-in-page still sees it.
+    if (lazy) this.element.append(h("pre", { class: "lazy-source" }, cell.source));
+    else this.build();
+  }
+
+  /** The cell's output area (made on first use if the cell was never near the screen). */
+  get outputs(): OutputView {
+    return this.build().outputs;
+  }
+
+  private build(): Parts {
+    if (this.built) return this.built;
+    const parts: Parts = {
+      prompt: h("div", { class: "prompt input-prompt" }),
+      editorHost: h("div", { class: "input-area" }),
+      placeholder: h("pre", { class: "editor-placeholder" }),
+      rendered: h("div", { class: "text-cell-render" }),
+      outputs: new OutputView(this.cell.outputs, () => this.hooks.context(this.cell), { lazy: !this.revealed }),
+    };
+    this.built = parts;
+    this.element.replaceChildren();
+    parts.editorHost.append(parts.placeholder);
+    const input = h("div", { class: "input" }, parts.prompt, h("div", { class: "inner-cell" }, parts.editorHost, parts.rendered));
+    this.element.append(input, parts.outputs.element);
     this.element.addEventListener("mousedown", (event) => {
       if ((event.target as HTMLElement).closest(".stdin-row, a, .output-collapser")) return;
       this.hooks.select(this.cell, event.shiftKey);
     });
-    this.rendered.addEventListener("dblclick", () => this.hooks.edit(this.cell));
-    this.editorHost.addEventListener("mousedown", () => {
+    parts.rendered.addEventListener("dblclick", () => this.hooks.edit(this.cell));
+    parts.editorHost.addEventListener("mousedown", () => {
       if (!this.editor) queueMicrotask(() => this.hooks.edit(this.cell));
     });
-    this.off = cell.changed.on((what) => this.update(what));
-    // Until revealed, the browser skips laying it out (content-visibility in the CSS).
-    this.element.classList.toggle("lazy-cell", lazy);
     this.updateAll();
+    return parts;
   }
 
-  /** Draws what a lazy view put off (outputs, markdown) and creates the editor. */
+  /**
+   * Draws what a lazy view put off (outputs, markdown); the editor follows when the page is
+   * idle, so opening a long notebook never waits for a dozen CodeMirror instances.
+   */
   reveal(): void {
     if (!this.revealed) {
       this.revealed = true;
       this.element.classList.remove("lazy-cell");
-      this.outputs.reveal();
-      if (this.cell.type === "markdown" && this.cell.rendered) this.renderText();
+      const parts = this.build();
+      parts.outputs.reveal();
+      if (this.cell.type === "markdown" && this.cell.rendered) this.renderText(parts);
     }
-    this.ensureEditor();
+    if (!this.editor) whenIdle(() => {
+      if (!this.disposed) this.ensureEditor();
+    });
   }
 
   /** Creates the CodeMirror editor on first need (focus, or the cell scrolled into view). */
   ensureEditor(): CellEditor {
     if (this.editor) return this.editor;
-    this.placeholder.remove();
-    this.editor = new CellEditor(this.editorHost, this.cell.source, this.cell.type, {
+    const { placeholder, editorHost } = this.build();
+    placeholder.remove();
+    this.editor = new CellEditor(editorHost, this.cell.source, this.cell.type, {
       onChange: (text) => {
         this.cell.source = text;
       },
@@ -79,25 +116,30 @@ export class CellView {
   }
 
   private update(what: CellChange): void {
+    const parts = this.built;
     switch (what) {
       case "source":
         this.editor?.setText(this.cell.source);
-        if (!this.editor) this.placeholder.textContent = this.cell.source;
-        if (this.cell.type !== "code" && this.cell.rendered) this.renderText();
+        if (!parts) {
+          if (this.element.firstChild) this.element.firstChild.textContent = this.cell.source;
+          return;
+        }
+        if (!this.editor) parts.placeholder.textContent = this.cell.source;
+        if (this.cell.type !== "code" && this.cell.rendered) this.renderText(parts);
         break;
       case "type":
         this.editor?.setType(this.cell.type);
         this.updateAll();
         break;
       case "trust":
-        this.outputs.refresh();
+        parts?.outputs.refresh();
         break;
       default:
         this.updateAll();
     }
   }
 
-  private updateAll(): void {
+  private updateClasses(): void {
     const { cell } = this;
     const type = cell.type;
     this.element.classList.toggle("code_cell", type === "code");
@@ -105,32 +147,46 @@ export class CellView {
     this.element.classList.toggle("markdown_cell", type === "markdown");
     this.element.classList.toggle("raw_cell", type === "raw");
     this.element.classList.toggle("running", cell.state !== "idle");
-    this.placeholder.textContent = cell.source;
-    if (type === "code") {
-      const count = cell.state !== "idle" ? "*" : (cell.executionCount ?? " ");
-      this.prompt.textContent = `In [${count}]:`;
-    } else {
-      this.prompt.textContent = "";
-    }
-    const showRendered = type === "markdown" && cell.rendered;
-    this.element.classList.toggle("rendered", showRendered);
-    if (showRendered) this.renderText();
-    this.outputs.element.hidden = type !== "code";
+    this.element.classList.toggle("rendered", type === "markdown" && cell.rendered);
   }
 
-  private renderText(): void {
+  private updateAll(): void {
+    this.updateClasses();
+    const parts = this.built;
+    if (!parts) return;
+    const { cell } = this;
+    const type = cell.type;
+    parts.placeholder.textContent = cell.source;
+    if (type === "code") {
+      const count = cell.state !== "idle" ? "*" : (cell.executionCount ?? " ");
+      parts.prompt.textContent = `In [${count}]:`;
+    } else {
+      parts.prompt.textContent = "";
+    }
+    if (type === "markdown" && cell.rendered) this.renderText(parts);
+    parts.outputs.element.hidden = type !== "code";
+  }
+
+  private renderText(parts: Parts): void {
     if (!this.revealed) {
       // Stand-in of about the right height until the cell comes near the screen.
-      this.rendered.textContent = this.cell.source;
+      parts.rendered.textContent = this.cell.source;
       return;
     }
     const source = this.cell.source.trim() ? this.cell.source : "Type *Markdown* and LaTeX: $\\alpha^2$";
-    this.rendered.replaceChildren(renderMarkdown(source, { ...this.hooks.context(this.cell), attachments: this.cell.attachments }));
+    parts.rendered.replaceChildren(renderMarkdown(source, { ...this.hooks.context(this.cell), attachments: this.cell.attachments }));
   }
 
   dispose(): void {
+    this.disposed = true;
     this.off();
-    this.outputs.dispose();
+    this.built?.outputs.dispose();
     this.editor?.destroy();
   }
+}
+
+// Idle callbacks where the browser has them (not Safari), else the next task.
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 1000 });
+  else setTimeout(run, 0);
 }

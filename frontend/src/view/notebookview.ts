@@ -5,9 +5,9 @@ import type { Notebook } from "../model/notebook";
 import { CellView, type CellViewHooks } from "./cellview";
 import { h } from "./dom";
 
-// The first cells are drawn at once (the first screenful and then some); the rest when
-// they come near the screen, so a notebook of thousands of cells opens at once.
-const EAGER_CELLS = 30;
+// The first cells are drawn at once (about a screenful, so the first paint shows them);
+// the rest when they come near the screen, so a notebook of thousands of cells opens at once.
+const EAGER_CELLS = 8;
 
 export class NotebookView {
   readonly element = h("div", { id: "notebook-container", class: "container" });

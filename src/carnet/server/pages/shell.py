@@ -27,6 +27,11 @@ class Bundle:
 
     script: str
     styles: tuple[str, ...]
+    # page name -> the modules its code imports, preloaded so they download alongside the entry
+    page_modules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def modules_for(self, page: str) -> tuple[str, ...]:
+        return next((files for name, files in self.page_modules if name == page), ())
 
 
 def _read_manifest(path: Path) -> Bundle | None:
@@ -38,7 +43,27 @@ def _read_manifest(path: Path) -> Bundle | None:
     if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
         return None
     styles = tuple(str(css) for css in entry.get("css", []))
-    return Bundle(script=entry["file"], styles=styles)
+    pages = tuple(
+        (str(manifest[key]["name"]), _static_imports(manifest, key, entry["file"]))
+        for key in entry.get("dynamicImports", [])
+        if isinstance(manifest.get(key), dict) and isinstance(manifest[key].get("name"), str)
+    )
+    return Bundle(script=entry["file"], styles=styles, page_modules=pages)
+
+
+def _static_imports(manifest: dict[str, Any], key: str, entry_file: str) -> tuple[str, ...]:
+    """A chunk's file and the files it imports, recursively, without the entry itself."""
+    files: list[str] = []
+    pending = [key]
+    while pending:
+        chunk = manifest.get(pending.pop())
+        if not isinstance(chunk, dict) or not isinstance(chunk.get("file"), str):
+            continue
+        if chunk["file"] in files or chunk["file"] == entry_file:
+            continue
+        files.append(chunk["file"])
+        pending.extend(str(name) for name in chunk.get("imports", []))
+    return tuple(files)
 
 
 @cache
@@ -87,6 +112,11 @@ def render_page(
     styles = "".join(
         f'<link rel="stylesheet" href="{static}{html.escape(css)}">' for css in built.styles
     )
+    # The entry imports the page's code; fetching that at once saves a round trip.
+    preloads = "".join(
+        f'<link rel="modulepreload" href="{static}{html.escape(module)}">'
+        for module in built.modules_for(page)
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -97,6 +127,7 @@ def render_page(
         f'<link rel="stylesheet" href="{custom}custom.css">'
         f'<script id="carnet-config" type="application/json">{_script_json(config)}</script>'
         f'<script type="module" src="{static}{html.escape(built.script)}"></script>'
+        f"{preloads}"
         # Deferred classic scripts run after the module above, in order: carnet.events exists.
         f'<script defer src="{custom}custom.js"></script>'
         '</head><body><div class="page-loading">Loading…</div></body></html>\n'
