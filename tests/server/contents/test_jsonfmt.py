@@ -16,7 +16,9 @@ def reference(value: object) -> str:
 
 # Text rich in what matters: newlines of every kind, backslashes, quotes, controls.
 TRICKY = st.text(
-    alphabet=st.sampled_from(list("ab \n\r\t\\\"'/é\x00\x0b\x0c\x1c\x85\u2028\u2029😀n")),
+    alphabet=st.sampled_from(
+        list("ab \n\r\t\\\"'/é\x00\x0b\x0c\x1c\x1f\x7f\x85\u2028\u2029\ud800😀n")
+    ),
     max_size=40,
 )
 TEXT = st.one_of(st.text(max_size=30), TRICKY)

