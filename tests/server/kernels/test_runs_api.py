@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from carnet.server.kernels.recorder import WRITE_DELAY
 from tests.server.conftest import RunningServer, ServerDirs, launch
 from tests.server.kernels.test_recorder import cell, open_session
 from tests.server.kernels.wsclient import KernelSocket
@@ -119,6 +120,29 @@ def test_listing_does_not_adopt_and_adopting_needs_a_connected_page(
     while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
         time.sleep(0.1)
     assert cell(file, "a")["outputs"][0]["text"] == EXPECTED
+
+
+def test_a_run_ending_while_its_page_reloads_is_adopted_not_written(
+    server: RunningServer,
+) -> None:
+    kid, file = open_session(server, "reloaded.ipynb", ("a",))
+    before = file.read_bytes()
+    with KernelSocket(server, kid) as first:
+        code = "import time\ntime.sleep(0.5)\nprint('done')"
+        msg_id = first.send("shell", "execute_request", {"code": code}, {"cellId": "a"})
+    # Finished with no page: offered for a while before it is written.
+    with server.client() as http:
+        deadline = time.monotonic() + 30
+        runs: list[dict[str, Any]] = []
+        while time.monotonic() < deadline and [r["state"] for r in runs] != ["idle"]:
+            runs = http.get(f"api/kernels/{kid}/runs").json()
+            time.sleep(0.05)
+    with KernelSocket(server, kid) as reloaded:
+        (run,) = adopt(server, kid, reloaded.session_id)
+        assert (run["msg_id"], run["state"]) == (msg_id, "idle")
+        assert run["outputs"] == [{"output_type": "stream", "name": "stdout", "text": "done\n"}]
+        time.sleep(WRITE_DELAY + 1)
+        assert file.read_bytes() == before  # the page that adopted it saves it
 
 
 def test_a_million_line_print_with_no_page_is_recorded_whole(server: RunningServer) -> None:

@@ -14,7 +14,8 @@ import type { OutputView } from "../../view/outputview";
 interface RunSnapshot {
   cell_id: string;
   msg_id: string;
-  state: "queued" | "running";
+  /** idle: it finished while no page was connected, and the server has not written it yet. */
+  state: "queued" | "running" | "idle";
   execution_count: number | null;
   outputs: unknown[];
   display_ids: (string | null)[];
@@ -223,6 +224,7 @@ export class KernelSession {
     run.outputs.forEach((output, i) => cell.outputs.add(normalizeOutput(output), run.display_ids[i] ?? null));
     cell.executionCount = run.execution_count;
     cell.state = run.state;
+    if (run.state === "idle") return;
     if (run.state === "running") this.nb.kernelStatus = "busy";
     let status = "ok";
     const show = this.showOutput(cell);

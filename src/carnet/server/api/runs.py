@@ -33,8 +33,10 @@ async def list_runs(request: Request) -> Response:
     summary: List the cells a kernel is running or has queued, with their outputs so far
     description: >-
       Carnet extension. Runs are the execute_requests that carried metadata.cellId,
-      oldest first. Outputs are nbformat outputs, complete (huge ones are kept on disk
-      by the server and read back here).
+      oldest first, and (state idle) those that finished with no page connected in the
+      last few seconds, before the server writes them into the notebook. Outputs are
+      nbformat outputs, complete (huge ones are kept on disk by the server and read
+      back here).
     tags: [kernels]
     parameters:
       - {name: kernel_id, in: path, required: true, schema: {type: string}}
@@ -50,7 +52,7 @@ async def list_runs(request: Request) -> Response:
                 properties:
                   cell_id: {type: string}
                   msg_id: {type: string, description: The execute_request's msg_id}
-                  state: {type: string, enum: [queued, running]}
+                  state: {type: string, enum: [idle, queued, running]}
                   execution_count: {type: integer, nullable: true}
                   outputs: {type: array, items: {type: object}}
                   display_ids:

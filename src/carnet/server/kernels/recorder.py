@@ -10,6 +10,10 @@ execution's iopub messages into a CellRun. Two things come of it:
   (tab closed, laptop asleep), the recorder writes the outputs into the notebook
   file, so they are there when it is reopened. While one is, it writes nothing:
   the page saves its own document.
+
+The write waits WRITE_DELAY seconds, during which the finished run is still
+offered to pages: a tab reloaded just as its cell ends (it read the file before
+the write) adopts it instead of finding the file changed under it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ MAX_RUNS = 1000
 # the messages its websocket got since it connected the snapshot already holds.
 RECENT_SECONDS = 60.0
 RECENT_MAX = 10_000
+# How long a finished run nobody watches waits to be written (a reloading page may adopt it).
+WRITE_DELAY = 3.0
 
 Writer = Callable[[CellRun], Awaitable[None]]
 
@@ -44,6 +50,7 @@ class _Tracked:
     # Sessions whose page shows this run: the one that sent it, and any that adopted it.
     watchers: set[str]
     started: bool = False
+    finished: bool = False
     last_msg_id: str | None = None
     recent: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=RECENT_MAX))
 
@@ -53,7 +60,7 @@ class _Tracked:
         return {
             "cell_id": self.run.cell_id,
             "msg_id": self.msg_id,
-            "state": "running" if self.started else "queued",
+            "state": "idle" if self.finished else "running" if self.started else "queued",
             "execution_count": self.run.execution_count,
             "outputs": self.run.outputs,
             "display_ids": self.run.display_ids,
@@ -69,13 +76,17 @@ class OutputRecorder:
         write: Writer,
         memory_limit: int = MEMORY_LIMIT,
         spill_dir: str | None = None,
+        write_delay: float = WRITE_DELAY,
     ) -> None:
         self._is_connected = is_connected
         self._write = write
         self.memory_limit = memory_limit
         self.spill_dir = spill_dir
+        self.write_delay = write_delay
         # execute_request msg_id -> the run it started, in the order they were sent
         self._runs: OrderedDict[str, _Tracked] = OrderedDict()
+        # Finished runs nobody watched, waiting to be written.
+        self._finished: dict[str, tuple[_Tracked, asyncio.TimerHandle]] = {}
         self._pending: set[asyncio.Task[None]] = set()
 
     def on_request(self, session_id: str, msg: Message) -> None:
@@ -114,8 +125,22 @@ class OutputRecorder:
             else:
                 tracked.run.close()  # never ran: the page shows it as not run either
 
+    def _watched(self, tracked: _Tracked) -> bool:
+        return any(self._is_connected(s) for s in tracked.watchers)
+
     def _finish(self, tracked: _Tracked) -> None:
-        if any(self._is_connected(s) for s in tracked.watchers):
+        tracked.finished = True
+        if self._watched(tracked):
+            tracked.run.close()
+            return
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(self.write_delay, self._settle, tracked.msg_id)
+        self._finished[tracked.msg_id] = (tracked, timer)
+
+    def _settle(self, msg_id: str) -> None:
+        """The delay is over: written, unless a page has adopted the run meanwhile."""
+        tracked, _ = self._finished.pop(msg_id)
+        if self._watched(tracked):
             tracked.run.close()
             return
         task = asyncio.get_running_loop().create_task(self._save(tracked.run))
@@ -131,26 +156,33 @@ class OutputRecorder:
             run.close()
 
     def snapshot(self, adopt_for: str | None = None) -> list[dict[str, Any]]:
-        """The runs in progress, oldest first, with their outputs so far.
+        """The runs finished but not yet written, then those in progress, oldest first.
 
         With `adopt_for`, that session's page now shows them: the recorder leaves
-        the file alone when they finish while it is connected.
+        the file alone when they finish (or their write is due) while it is connected.
         """
         now = time.monotonic()
         result = []
-        for tracked in self._runs.values():
+        for tracked in [t for t, _ in self._finished.values()] + list(self._runs.values()):
             if adopt_for is not None:
                 tracked.watchers.add(adopt_for)
             result.append(tracked.snapshot(now))
         return result
 
     def close(self) -> None:
-        """The kernel is gone: its runs' scratch files go too."""
+        """The kernel is gone: its runs' scratch files go too (finished ones are written)."""
         for tracked in self._runs.values():
             tracked.run.close()
         self._runs.clear()
+        self._write_finished()
+
+    def _write_finished(self) -> None:
+        for msg_id, (_, timer) in list(self._finished.items()):
+            timer.cancel()
+            self._settle(msg_id)
 
     async def drain(self) -> None:
-        """Wait for writes in progress (at shutdown)."""
+        """Write what waits, and wait for writes in progress (at shutdown)."""
+        self._write_finished()
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
