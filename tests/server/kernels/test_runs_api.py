@@ -110,7 +110,9 @@ def test_listing_does_not_adopt_and_adopting_needs_a_connected_page(
 ) -> None:
     kid, _, file = start_counting(server, "listed.ipynb")
     with server.client() as http:
-        (run,) = http.get(f"api/kernels/{kid}/runs").json()
+        runs = http.get(f"api/kernels/{kid}/runs").json()
+        print("RUNS", [(r["msg_id"], r["state"], r["cell_id"]) for r in runs])
+        (run,) = runs
         assert run["cell_id"] == "a"
         refused = http.post(f"api/kernels/{kid}/runs/adopt", json={"session_id": "nobody"})
         assert (refused.status_code, refused.json()["reason"]) == (409, "not connected")
@@ -143,6 +145,24 @@ def test_a_run_ending_while_its_page_reloads_is_adopted_not_written(
         assert run["outputs"] == [{"output_type": "stream", "name": "stdout", "text": "done\n"}]
         time.sleep(WRITE_DELAY + 1)
         assert file.read_bytes() == before  # the page that adopted it saves it
+
+
+def test_a_kernel_dying_ends_its_runs_with_what_they_printed(server: RunningServer) -> None:
+    kid, file = open_session(server, "dies.ipynb", ("a",))
+    code = "import os, time\nprint('before', flush=True)\ntime.sleep(0.5)\nos.kill(os.getpid(), 9)"
+    with KernelSocket(server, kid) as first:
+        first.send("shell", "execute_request", {"code": code}, {"cellId": "a"})
+        while first.recv()[1].msg_type != "stream":
+            pass
+    # No idle ever comes for it: the kernel's restart ends it, and it is recorded.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
+        time.sleep(0.1)
+    assert cell(file, "a")["outputs"] == [
+        {"output_type": "stream", "name": "stdout", "text": "before\n"}
+    ]
+    with server.client() as http:
+        assert http.get(f"api/kernels/{kid}/runs").json() == []
 
 
 def test_a_million_line_print_with_no_page_is_recorded_whole(server: RunningServer) -> None:

@@ -102,7 +102,7 @@ class OutputRecorder:
 
     def on_iopub(self, msg: Message) -> None:
         if msg.msg_type == "status" and msg.content.get("execution_state") == "starting":
-            self._kernel_restarted()
+            self.kernel_gone()
             return
         tracked = self._runs.get(msg.parent_msg_id)
         if tracked is None:
@@ -116,8 +116,8 @@ class OutputRecorder:
             return
         tracked.run.apply(msg)
 
-    def _kernel_restarted(self) -> None:
-        """A new kernel process: the runs of the old one end with what they printed."""
+    def kernel_gone(self) -> None:
+        """The kernel process died or a new one started: its runs end with what they printed."""
         runs, self._runs = list(self._runs.values()), OrderedDict()
         for tracked in runs:
             if tracked.started:

@@ -20,6 +20,7 @@ from carnet.server.kernels.outputs import CellRun
 from carnet.server.kernels.recorder import OutputRecorder
 
 if TYPE_CHECKING:
+    from carnet.client.lifecycle import KernelEvent
     from carnet.client.multi import ManagedKernel, MultiKernelManager
     from carnet.server.contents import ContentsManager
 
@@ -101,7 +102,14 @@ class KernelService:
         async def write(run: CellRun) -> None:
             await self.record_run(kernel_id, run)
 
-        hub.recorder = OutputRecorder(hub.is_connected, write)
+        recorder = hub.recorder = OutputRecorder(hub.is_connected, write)
+
+        def on_event(event: KernelEvent) -> None:
+            # A dead kernel sends no idle for its runs (its restart's 'starting' may be missed).
+            if event.status in ("autorestarting", "dead"):
+                recorder.kernel_gone()
+
+        kernel.manager.subscribe(on_event)
         return hub
 
     async def record_run(self, kernel_id: str, run: CellRun) -> None:
