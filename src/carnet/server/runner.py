@@ -76,14 +76,16 @@ def _http_protocol(settings: ServerSettings) -> Any:
 
 
 def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
-    import uvicorn
+    from carnet.server import uvicorn_import
 
-    class Server(uvicorn.Server):
+    config_class, server_class = uvicorn_import.load()
+
+    class Server(server_class):  # type: ignore[valid-type,misc]
         @contextlib.contextmanager
         def capture_signals(self) -> Generator[None, None, None]:
             yield  # ShutdownSignals handles them: Ctrl-C asks first
 
-    config = uvicorn.Config(
+    config = config_class(
         app,
         log_config=None,
         access_log=False,

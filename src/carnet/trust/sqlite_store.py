@@ -8,9 +8,12 @@ an operation fail fast instead of hanging a request.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 CACHE_SIZE = 65535
 BUSY_TIMEOUT = 0.25
@@ -58,6 +61,9 @@ class SQLiteSignatures:
     ) -> None:
         self.db_file = db_file
         self.cache_size = cache_size
+        # Imported here: a server that never opens the database does not load SQLite.
+        import sqlite3
+
         self._db = sqlite3.connect(
             db_file, timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
@@ -72,6 +78,8 @@ class SQLiteSignatures:
             raise
 
     def check(self, digest: str, algorithm: str) -> bool:
+        import sqlite3
+
         row = self._db.execute(_FIND, (algorithm, digest)).fetchone()
         if row is None:
             return False

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from carnet.trust.memory_store import MemorySignatures
 from carnet.trust.sqlite_store import BUSY_TIMEOUT, CACHE_SIZE, SQLiteSignatures, is_read_only
+
+if TYPE_CHECKING:
+    import sqlite3  # imported where used: SQLite is loaded only once a database is opened
 
 DB_NAME = "nbsignatures.db"
 _CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
@@ -110,6 +112,8 @@ class SignatureStore:
         digest: str,
         algorithm: str,
     ) -> T:
+        import sqlite3
+
         with self._lock:
             if not self._in_memory:
                 try:
@@ -120,6 +124,8 @@ class SignatureStore:
             return on_memory(digest, algorithm)
 
     def _check_fallback(self, digest: str, algorithm: str) -> bool:
+        import sqlite3
+
         if self._memory.check(digest, algorithm):
             return True
         if self._reader is None:
@@ -130,6 +136,8 @@ class SignatureStore:
             return False
 
     def _with_recovery(self, on_db: Callable[[SQLiteSignatures], T]) -> T:
+        import sqlite3
+
         try:
             return on_db(self._open())
         except sqlite3.Error as exc:
@@ -160,6 +168,8 @@ class SignatureStore:
         )
 
     def _give_up(self, reason: str, keep_reader: bool = False) -> None:
+        import sqlite3
+
         if self._in_memory:
             return
         self._in_memory = True
