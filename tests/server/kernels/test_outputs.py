@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from typing import Any
 
 from carnet.protocol import Session
@@ -86,4 +87,18 @@ def test_clear_output_forgets_what_was_spilled() -> None:
     assert (run.outputs, run.in_memory, run.spilled) == ([], 0, 0)
     send(run, "stream", name="stdout", text="after\n")
     assert run.outputs == [{"output_type": "stream", "name": "stdout", "text": "after\n"}]
+    run.close()
+
+
+def test_tiny_prints_cost_their_characters_not_an_object_each() -> None:
+    run = CellRun("c")
+    tracemalloc.start()
+    try:
+        for i in range(100_000):
+            run.apply(_session.msg("stream", {"name": "stdout", "text": f"{i % 10}\n"}))
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert run.outputs[0]["text"] == "".join(f"{i % 10}\n" for i in range(100_000))
+    assert held < 1_000_000  # a str kept per message would be over 5 MB
     run.close()

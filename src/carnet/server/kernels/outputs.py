@@ -22,6 +22,9 @@ JsonDict = dict[str, Any]
 
 # Output kept in memory per run (characters of text and data); the rest goes to disk.
 MEMORY_LIMIT = 16 * 1024 * 1024
+# Stream chunks joined into one string every so many, so that a loop of tiny prints
+# costs its characters in memory, not a Python object per message.
+JOIN_EVERY = 256
 
 
 @dataclass
@@ -29,6 +32,8 @@ class _Stream:
     name: str
     # Chunks of text in order: in memory (str) or spilled (a byte range of the file).
     parts: list[str | Span] = field(default_factory=list)
+    # How many of the last parts are strings not joined yet.
+    loose: int = 0
 
 
 @dataclass
@@ -57,6 +62,8 @@ class CellRun:
         self._items: list[_Stream | _Rich] = []
         self._in_memory = 0
         self._spill = SpillFile(spill_dir)
+        # Once stream text went to disk, the rest follows it (one growing byte range).
+        self._spilling = False
         self._clear_pending = False
 
     @property
@@ -126,6 +133,7 @@ class CellRun:
         self._items.clear()
         self._in_memory = 0
         self._spill.reset()
+        self._spilling = False
         self._clear_pending = False
 
     def _append_stream(self, name: str, text: str) -> None:
@@ -133,10 +141,17 @@ class CellRun:
         if not isinstance(last, _Stream) or last.name != name:
             last = _Stream(name)
             self._items.append(last)
-        if self._in_memory + len(text) <= self.memory_limit:
+        if not self._spilling and self._in_memory + len(text) <= self.memory_limit:
             last.parts.append(text)
             self._in_memory += len(text)
+            last.loose += 1
+            if last.loose == JOIN_EVERY:
+                joined = "".join(p for p in last.parts[-JOIN_EVERY:] if isinstance(p, str))
+                last.parts[-JOIN_EVERY:] = [joined]
+                last.loose = 0
             return
+        self._spilling = True
+        last.loose = 0
         offset, length = self._spill.append(text.encode("utf-8"))
         previous = last.parts[-1] if last.parts else None
         if isinstance(previous, tuple) and previous[0] + previous[1] == offset:
