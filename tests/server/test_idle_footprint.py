@@ -19,7 +19,7 @@ from carnet.server.app import create_app
 from carnet.server.settings import settings_from_argv
 settings = settings_from_argv([f"--notebook-dir={sys.argv[1]}", "--NotebookApp.token=t"])
 server = runner._uvicorn_server(create_app(settings), settings)
-print(sorted(m for m in ("click", "watchfiles", "multiprocessing", "sqlite3")
+print(sorted(m for m in ("click", "watchfiles", "multiprocessing", "sqlite3", "websockets")
              if m in sys.modules))
 from uvicorn import Config  # what uvicorn's own lifespan module does
 import uvicorn
@@ -31,7 +31,7 @@ def mapped(server: RunningServer) -> str:
     return Path(f"/proc/{server.process.pid}/maps").read_text()
 
 
-def test_uvicorn_cli_and_reloaders_are_not_imported(
+def test_uvicorn_cli_reloaders_and_websockets_are_not_imported(
     server_dirs: ServerDirs,
 ) -> None:
     out = subprocess.run(

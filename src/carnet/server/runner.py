@@ -12,7 +12,7 @@ import contextlib
 import threading
 from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from carnet import __version__
 from carnet.errors import ConfigError
@@ -75,6 +75,19 @@ def _http_protocol(settings: ServerSettings) -> Any:
     return tls.sniffing_protocol(auto, context, settings.port)
 
 
+def _websocket_protocol(**kwargs: Any) -> Any:
+    """uvicorn's websocket protocol, imported with the first websocket, not at start-up.
+
+    The websockets package is 1 MB of resident memory that a server nobody has opened a
+    notebook on does not need; uvicorn calls this as it would call the protocol class.
+    """
+    from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+
+    if AutoWebSocketsProtocol is None:
+        raise RuntimeError("neither websockets nor wsproto is installed")
+    return AutoWebSocketsProtocol(**kwargs)
+
+
 def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
     from carnet.server import uvicorn_import
 
@@ -95,6 +108,7 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
         forwarded_allow_ips="*" if settings.trust_xheaders else None,
         # TLS is started per connection by carnet.server.tls (plain HTTP gets a redirect).
         http=_http_protocol(settings),
+        ws=cast("type[asyncio.Protocol]", _websocket_protocol),  # called, never subclassed
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         ws_ping_interval=settings.websocket_ping_interval or None,
         ws_ping_timeout=max(20.0, settings.websocket_ping_interval) or None,
