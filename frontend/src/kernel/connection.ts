@@ -1,9 +1,11 @@
-// One browser connection to a kernel: the websocket (v1 format), request/reply matching,
-// IOPub routing by parent msg_id, stdin requests, and reconnection with backoff.
+// One browser connection to a kernel: the websocket (v1 format, see transport.ts),
+// request/reply matching, IOPub routing by parent msg_id, stdin requests, and
+// reconnection with backoff.
 
 import { Emitter } from "../model/emitter";
 import type { Channel, KernelMessage } from "./wire";
-import { decodeV1, encodeV1, V1_PROTOCOL } from "./wire";
+import { type KernelSocket, openKernelSocket } from "./transport";
+import { encodeV1 } from "./wire";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
 
@@ -35,7 +37,7 @@ export class KernelConnection {
   /** Every IOPub message (kernel status, messages of other clients, comms later). */
   readonly iopub = new Emitter<KernelMessage>();
   readonly sessionId = uuid();
-  private ws: WebSocket | null = null;
+  private ws: KernelSocket | null = null;
   private pending = new Map<string, Pending>();
   private queue: ArrayBuffer[] = [];
   private attempts = 0;
@@ -58,31 +60,34 @@ export class KernelConnection {
   connect(): void {
     this.closed = false;
     const url = `${this.wsBase}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
-    const ws = new WebSocket(url, [V1_PROTOCOL]);
-    ws.binaryType = "arraybuffer";
-    this.ws = ws;
-    ws.onopen = () => {
-      this.attempts = 0;
-      this.setStatus("connected");
-      for (const frame of this.queue.splice(0)) ws.send(frame);
-    };
-    ws.onmessage = (event) => {
-      if (typeof event.data === "string") return; // only the v1 format is spoken here
-      try {
-        this.dispatch(decodeV1(event.data as ArrayBuffer));
-      } catch (error) {
-        console.error("Carnet: unreadable kernel message", error);
-      }
-    };
-    ws.onclose = () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      if (this.closed) {
-        this.setStatus("disconnected");
-        return;
-      }
-      this.scheduleReconnect();
-    };
+    // Events of a socket this connection has replaced or closed are not applied.
+    const socket: KernelSocket = openKernelSocket(url, {
+      open: () => {
+        if (this.ws !== socket) return;
+        this.attempts = 0;
+        this.setStatus("connected");
+        for (const frame of this.queue.splice(0)) socket.send(frame);
+      },
+      message: (msg) => {
+        if (this.ws !== socket) return;
+        try {
+          this.dispatch(msg);
+        } catch (error) {
+          console.error("Carnet: kernel message not applied", error);
+        }
+      },
+      unreadable: (error) => console.error("Carnet: unreadable kernel message", error),
+      close: () => {
+        if (this.ws !== socket) return;
+        this.ws = null;
+        if (this.closed) {
+          this.setStatus("disconnected");
+          return;
+        }
+        this.scheduleReconnect();
+      },
+    });
+    this.ws = socket;
   }
 
   /** Reconnects to another kernel id (after changing the kernel). */
@@ -154,6 +159,11 @@ export class KernelConnection {
     this.held = [];
   }
 
+  /** Whether a request is this connection's own (sent or followed) and not finished. */
+  isPending(msgId: string): boolean {
+    return this.pending.has(msgId);
+  }
+
   /** Stops keeping them (the snapshot is applied, or failed). */
   releaseHeld(): void {
     this.held = null;
@@ -191,7 +201,7 @@ export class KernelConnection {
   }
 
   private sendFrame(frame: ArrayBuffer): void {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+    if (this.ws?.isOpen) this.ws.send(frame);
     else this.queue.push(frame);
   }
 

@@ -217,6 +217,8 @@ export class KernelSession {
   }
 
   private rejoin(connection: KernelConnection, run: RunSnapshot): void {
+    // A run this page sent itself (Shift+Enter before the websocket opened) is already shown.
+    if (connection.isPending(run.msg_id)) return;
     const cell = this.nb.cells.find((c) => c.id === run.cell_id);
     if (!cell || cell.type !== "code") return;
     cell.trusted = true;
