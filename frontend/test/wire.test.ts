@@ -34,5 +34,12 @@ describe("v1 websocket frames", () => {
     const bad = new ArrayBuffer(16);
     new DataView(bad).setBigUint64(0, 99n, true);
     expect(() => decodeV1(bad)).toThrow();
+    // Enough room for the offset table, but offsets pointing into it or backwards.
+    const zeros = new ArrayBuffer(4096);
+    new DataView(zeros).setBigUint64(0, 99n, true);
+    expect(() => decodeV1(zeros)).toThrow();
+    const frame = encodeV1({ ...message, buffers: [] });
+    new DataView(frame).setBigUint64(8 * 3, 1_000_000n, true);
+    expect(() => decodeV1(frame)).toThrow();
   });
 });

@@ -50,6 +50,10 @@ export function decodeV1(data: ArrayBuffer): KernelMessage {
   if (count < 6 || data.byteLength < 8 * (count + 1)) throw new Error("kernel frame has an impossible offset count");
   const offsets: number[] = [];
   for (let i = 0; i < count; i++) offsets.push(Number(view.getBigUint64(8 * (i + 1), true)));
+  // Parts lie after the offset table, in order, inside the frame.
+  if (offsets[0] < 8 * (count + 1) || offsets.some((o, i) => o > data.byteLength || (i > 0 && o < offsets[i - 1]))) {
+    throw new Error("kernel frame has offsets outside it");
+  }
   const part = (i: number) => new Uint8Array(data, offsets[i], offsets[i + 1] - offsets[i]);
   const json = (i: number) => JSON.parse(decoder.decode(part(i)) || "{}");
   const buffers: ArrayBuffer[] = [];
