@@ -19,8 +19,8 @@ from carnet.server.app import create_app
 from carnet.server.settings import settings_from_argv
 settings = settings_from_argv([f"--notebook-dir={sys.argv[1]}", "--NotebookApp.token=t"])
 server = runner._uvicorn_server(create_app(settings), settings)
-print(sorted(m for m in ("click", "watchfiles", "multiprocessing", "sqlite3", "websockets")
-             if m in sys.modules))
+lazy = ("click", "watchfiles", "multiprocessing", "sqlite3", "websockets", "ctypes")
+print(sorted(m for m in lazy if m in sys.modules))
 from uvicorn import Config  # what uvicorn's own lifespan module does
 import uvicorn
 print(Config is type(server.config), callable(uvicorn.run))

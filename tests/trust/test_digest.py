@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbformat import sign
 
-from carnet.trust import digest
+from carnet.server.contents.store import FileStore
+from carnet.trust import Notary, digest
+from tests.trust.conftest import rich_notebook
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 JSON = st.recursive(
@@ -31,3 +34,24 @@ def test_digest_is_nbformats(nb: dict[str, Any]) -> None:
     for piece in pieces(nb):
         mac.update(piece)
     assert digest.compute(nb, b"secret") == mac.hexdigest()
+
+
+def test_a_digest_kept_for_an_unchanged_file_is_not_reused_after_a_reset(
+    tmp_path: Path, notary: Notary
+) -> None:
+    # The contents store keeps each file's digest while the file is unchanged; one made
+    # with the secret a reset replaced must not decide trust afterwards.
+    (tmp_path / "root").mkdir()
+    files = FileStore(tmp_path / "root")
+    files.trust = notary
+
+    def trusted() -> bool:
+        content = files.get("a.ipynb")["content"]
+        return bool(content["cells"][0]["metadata"]["trusted"])
+
+    files.save({"type": "notebook", "content": rich_notebook(trusted_mark=True)}, "a.ipynb")
+    assert trusted()
+    notary.reset()
+    assert not trusted()
+    assert notary.trust(files.get("a.ipynb")["content"])  # what POST /api/trust does
+    assert trusted()

@@ -40,6 +40,7 @@ class Notary:
         db_file = data_dir / DB_NAME if data_dir is not None else None
         self.store = store or SignatureStore(db_file, log=self.log)
         self._secret: bytes | None = None
+        self._generation = 0  # of the secret: reset() makes a new one
         self._lock = threading.Lock()
 
     @property
@@ -90,25 +91,43 @@ class Notary:
             self.store.remove(signature, self.algorithm)
 
     # -- the contents service's hook ---------------------------------------------
+    # The digests it hands out name the secret they were made with, so one kept from
+    # before a reset() is recomputed, not trusted.
 
-    def mark(self, nb: Notebook, api_path: str = "") -> None:
-        """Set each code cell's `metadata.trusted` for a notebook being opened."""
-        signed = self.is_signed(nb)
+    def _hand_out(self, signature: str | None) -> str | None:
+        return None if signature is None else f"{self._generation}:{signature}"
+
+    def _taken_back(self, digest: str | None) -> str | None:
+        generation, _, signature = (digest or "").partition(":")
+        return signature if signature and generation == str(self._generation) else None
+
+    def mark(self, nb: Notebook, api_path: str = "", digest: str | None = None) -> str | None:
+        """Set each code cell's `metadata.trusted` for a notebook being opened.
+
+        `digest`, from an earlier mark or sign of this exact content, saves computing it.
+        """
+        signature = self._taken_back(digest) or self.compute_signature(nb)
+        signed = signature is not None and self.store.check(signature, self.algorithm)
         if not signed:
             self.log.debug("Notebook %s is not trusted", api_path)
         cells.mark(nb, signed)
+        return self._hand_out(signature)
 
-    def sign(self, nb: Notebook, api_path: str = "") -> None:
+    def sign(self, nb: Notebook, api_path: str = "") -> str | None:
         """Sign a notebook being saved, if every cell with rich output is trusted."""
-        if cells.all_trusted(nb):
-            self.trust(nb)
-        else:
+        if not cells.all_trusted(nb):
             self.log.debug("Notebook %s has untrusted output: saved unsigned", api_path)
+            return None
+        signature = self.compute_signature(nb)
+        if signature is not None:
+            self.store.store(signature, self.algorithm)
+        return self._hand_out(signature)
 
     def reset(self) -> None:
         """A new secret and an empty database: every earlier signature stops counting."""
         self.store.close()
         with self._lock:
+            self._generation += 1
             if self.data_dir is not None:
                 (self.data_dir / DB_NAME).unlink(missing_ok=True)
                 self._secret = secret.reset(self.data_dir / secret.SECRET_NAME)

@@ -72,14 +72,18 @@ def test_trust_hook_marks_on_read_and_signs_on_save(cm: ContentsManager, root: P
     seen: list[tuple[str, str, bool]] = []
 
     class Recorder:
-        def mark(self, nb: dict[str, object], api_path: str) -> None:
+        def mark(
+            self, nb: dict[str, object], api_path: str, digest: str | None = None
+        ) -> str | None:
             for cell in nb["cells"]:  # type: ignore[attr-defined]
                 cell["metadata"]["trusted"] = True
             seen.append(("mark", api_path, True))
+            return None
 
-        def sign(self, nb: dict[str, object], api_path: str) -> None:
+        def sign(self, nb: dict[str, object], api_path: str) -> str | None:
             trusted = all(c["metadata"].get("trusted") for c in nb["cells"])  # type: ignore[attr-defined]
             seen.append(("sign", api_path, trusted))
+            return None
 
     cm.trust = Recorder()
     run(cm.save({"type": "notebook", "content": _notebook("markdown")}, "t.ipynb"))

@@ -12,9 +12,13 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from carnet.server.contents.memory import BufferReuse
 from carnet.server.contents.models import Model
 from carnet.server.contents.reader import NotebookTrust
 from carnet.server.contents.store import FileStore
+
+# Files from this size on make their buffers worth keeping for the next request.
+BIG_FILE = 1 << 20
 
 
 class ContentsManager:
@@ -22,6 +26,7 @@ class ContentsManager:
 
     def __init__(self, root_dir: Path, allow_hidden: bool = False) -> None:
         self._store = FileStore(Path(root_dir), allow_hidden)
+        self._buffers = BufferReuse()
 
     @property
     def root_dir(self) -> Path:
@@ -70,7 +75,7 @@ class ContentsManager:
         require_hash: bool = False,
     ) -> Model:
         """The model of a file, notebook or directory; `type` and `format` are requests."""
-        return await asyncio.to_thread(
+        model = await asyncio.to_thread(
             self._store.get,
             path,
             content=content,
@@ -78,6 +83,7 @@ class ContentsManager:
             format=format,
             require_hash=require_hash,
         )
+        return self._moved(model) if content else model
 
     # -- changes ---------------------------------------------------------------
 
@@ -94,13 +100,26 @@ class ContentsManager:
         With `expected_hash`, the save is refused (ContentsConflict) unless the file on
         disk still has that sha256, so a change made elsewhere is never overwritten.
         """
-        return await asyncio.to_thread(
-            self._store.save, model, path, expected_hash=expected_hash, require_hash=require_hash
+        return self._moved(
+            await asyncio.to_thread(
+                self._store.save,
+                model,
+                path,
+                expected_hash=expected_hash,
+                require_hash=require_hash,
+            )
         )
 
     async def new(self, model: dict[str, Any] | None = None, path: str = "") -> Model:
         """Create `path` (empty notebook or file unless the model has content)."""
-        return await asyncio.to_thread(self._store.new, model, path)
+        return self._moved(await asyncio.to_thread(self._store.new, model, path))
+
+    def _moved(self, model: Model) -> Model:
+        """Note a big file read or written (see memory.py); the model unchanged."""
+        size = model.get("size")
+        if isinstance(size, int) and size >= BIG_FILE:
+            self._buffers.used()
+        return model
 
     async def new_untitled(self, path: str = "", type: str = "", ext: str = "") -> Model:
         """Create Untitled.ipynb, untitled<ext> or Untitled Folder (numbered) in `path`."""

@@ -8,7 +8,7 @@ import stat
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from carnet.errors import ContentsNotFound, InvalidContents
 from carnet.server.contents import notebooks
@@ -30,28 +30,40 @@ FORMATS = ("text", "base64")
 
 
 class NotebookTrust(Protocol):
-    """The hook for notebook trust (signatures): marks cells on read, signs on save."""
+    """The hook for notebook trust (signatures): marks cells on read, signs on save.
 
-    def mark(self, nb: notebooks.Notebook, api_path: str) -> None:
+    Both return the notebook's digest in a form only the hook understands (None when
+    it has none), which the store keeps with the file's state and hands back to `mark`
+    while the file is unchanged: digesting a big notebook costs as much as validating it.
+    """
+
+    def mark(self, nb: notebooks.Notebook, api_path: str, digest: str | None = None) -> str | None:
         """Set each code cell's `metadata.trusted` for a notebook about to be sent."""
 
-    def sign(self, nb: notebooks.Notebook, api_path: str) -> None:
+    def sign(self, nb: notebooks.Notebook, api_path: str) -> str | None:
         """Record the signature of a notebook about to be saved, if all its cells are trusted."""
 
 
 StatKey = tuple[int, int, int, int]
 
 
-class ValidationCache:
-    """Validation results of notebook files as they are on disk, keyed by their stat.
+class FileFacts(NamedTuple):
+    """What is known of a notebook file in one state: its validation message, its digest."""
 
-    Validating a big notebook costs a noticeable fraction of loading it; a notebook
-    just saved (and validated before the write) or opened again unchanged need not be
-    validated again. Any change to the file changes its size, mtime or ctime.
+    message: str | None
+    digest: str | None = None
+
+
+class ValidationCache:
+    """Validation results (and trust digests) of notebook files as they are on disk.
+
+    Keyed by their stat: validating a big notebook costs a noticeable fraction of loading
+    it; a notebook just saved (and validated before the write) or opened again unchanged
+    need not be validated again. Any change to the file changes its size, mtime or ctime.
     """
 
     def __init__(self, size: int = 32) -> None:
-        self._entries: OrderedDict[Path, tuple[StatKey, str | None]] = OrderedDict()
+        self._entries: OrderedDict[Path, tuple[StatKey, FileFacts]] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
@@ -59,18 +71,18 @@ class ValidationCache:
     def _key(st: os.stat_result) -> StatKey:
         return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
-    def lookup(self, real: Path, st: os.stat_result) -> tuple[bool, str | None]:
-        """(found, message) for this file in this exact state."""
+    def lookup(self, real: Path, st: os.stat_result) -> FileFacts | None:
+        """What is known of this file in this exact state, if anything."""
         with self._lock:
             entry = self._entries.get(real)
             if entry is None or entry[0] != self._key(st):
-                return False, None
+                return None
             self._entries.move_to_end(real)
-            return True, entry[1]
+            return entry[1]
 
-    def store(self, real: Path, st: os.stat_result, message: str | None) -> None:
+    def store(self, real: Path, st: os.stat_result, facts: FileFacts) -> None:
         with self._lock:
-            self._entries[real] = (self._key(st), message)
+            self._entries[real] = (self._key(st), facts)
             self._entries.move_to_end(real)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
@@ -141,13 +153,13 @@ def _notebook(
     raw = read_bytes(resolved.real, resolved.api)
     if content:
         nb = notebooks.parse(raw, resolved.api)
-        found, message = validated.lookup(resolved.real, st) if validated else (False, None)
-        if not found:
-            message = notebooks.validation_message(nb)
-            if validated is not None:
-                validated.store(resolved.real, st, message)
+        known = validated.lookup(resolved.real, st) if validated else None
+        facts = known or FileFacts(notebooks.validation_message(nb))
         if trust is not None:
-            trust.mark(nb, resolved.api)
+            facts = facts._replace(digest=trust.mark(nb, resolved.api, facts.digest))
+        if validated is not None and facts != known:
+            validated.store(resolved.real, st, facts)
+        message = facts.message
         model.update(content=nb, format="json")
         if message:
             model["message"] = message

@@ -104,12 +104,13 @@ class FileStore:
                 self._make_directory(target)
                 return self.get(target.api, content=False)
             message: str | None = None
+            digest: str | None = None
             if kind == "notebook":
                 nb = notebooks.check_savable(model["content"], target.api)
                 notebooks.repair_cell_ids(nb)  # as nbformat does before validating a write
                 message = notebooks.validation_message(nb)
                 if self.trust is not None:
-                    self.trust.sign(nb, target.api)
+                    digest = self.trust.sign(nb, target.api)
                 raw = notebooks.serialize(nb)
             else:
                 raw = decode_upload(model["content"], model.get("format"), target.api)
@@ -119,7 +120,8 @@ class FileStore:
                 )
             atomic.replace_with(target.real, raw, target.api)
             if kind == "notebook":
-                self._validated.store(target.real, target.real.stat(), message)
+                facts = reader.FileFacts(message, digest)  # the file digests as the model did
+                self._validated.store(target.real, target.real.stat(), facts)
                 if not checkpoints.list_for(target.real):
                     checkpoints.create(target.real, target.api)
         result = self.get(target.api, content=False)
