@@ -112,6 +112,11 @@ def big_notebook(cells: int) -> list[dict[str, Any]]:
 # From navigation start to a clicked first cell taking a typed character, in page time.
 def time_to_interactive(page: Any, url: str) -> float:
     page.goto(url, wait_until="commit")
+    # Checked every frame, as a user would see it; a locator alone retries with a backoff
+    # of up to half a second, which would be measured as the page's own time.
+    page.wait_for_function(
+        "() => document.querySelector('#notebook-container > .cell .input-area')", polling="raf"
+    )
     first = page.locator("#notebook-container > .cell").first
     first.locator(".input-area").click()
     page.wait_for_selector("#notebook-container > .cell:first-child.editing")
@@ -187,8 +192,8 @@ print("after")
 """
 
 
-# Long tasks from when the output reached the page's model (receiving a 27 MB websocket
-# message is the browser's and the connection's work; drawing it is the view's).
+# Long tasks before the output reached the page's model (receiving the 27 MB websocket
+# message: the socket and the decoding are in a worker) and after (drawing it), apart.
 SINCE_RECEIVED = """() => {
   if (!window.__tasks) new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__tasks.push([e.startTime, Math.round(e.duration)]);
@@ -220,6 +225,9 @@ def test_20mb_image_and_html_do_not_stall_the_page(page: Any, server: RunningSer
     assert size > 20_000_000
     assert page.evaluate("() => document.querySelector('.output-mime img').naturalWidth") == 2600
     image_longest, image_receive = page.evaluate(AFTER), page.evaluate(BEFORE)
+    # The kernel socket is in its worker (a fallback to the page's thread would show here).
+    workers = [worker.url for worker in page.workers]
+    assert any("/static/assets/decoder.worker-" in url for url in workers), workers
 
     edit_cell(page, 0, BIG_HTML)
     page.evaluate(SINCE_RECEIVED)
@@ -228,9 +236,10 @@ def test_20mb_image_and_html_do_not_stall_the_page(page: Any, server: RunningSer
     note = cell(page, 0).locator(".huge-output-note").inner_text()
     assert "text/html" in note and "MB" in note
     html_longest, html_receive = page.evaluate(AFTER), page.evaluate(BEFORE)
-    # ~200 ms is the aim; on this shared 2-core machine a GC or paint after a 27 MB
-    # message lands at 210-260 ms, so the bound here is 300 ms.
-    assert image_longest < 300 and html_longest < 300, (image_longest, html_longest)
+    # ~200 ms is the aim, receiving included; on this shared 2-core machine a GC or
+    # paint after a 27 MB message can land at 210-260 ms, so the bound here is 300 ms.
+    longest = max(image_longest, html_longest, *image_receive, *html_receive)
+    assert longest < 300, (image_longest, image_receive, html_longest, html_receive)
     print(
         f"20 MB PNG: drawing {image_longest} ms (receiving: {image_receive}); "
         f"20 MB HTML: drawing {html_longest} ms (receiving: {html_receive})"
