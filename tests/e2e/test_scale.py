@@ -228,6 +228,7 @@ def test_20mb_image_and_html_do_not_stall_the_page(page: Any, server: RunningSer
     # The kernel socket is in its worker (a fallback to the page's thread would show here).
     workers = [worker.url for worker in page.workers]
     assert any("/static/assets/decoder.worker-" in url for url in workers), workers
+    image_shot = screenshot(page, "scale-20mb-image")
 
     edit_cell(page, 0, BIG_HTML)
     page.evaluate(SINCE_RECEIVED)
@@ -242,5 +243,5 @@ def test_20mb_image_and_html_do_not_stall_the_page(page: Any, server: RunningSer
     assert longest < 300, (image_longest, image_receive, html_longest, html_receive)
     print(
         f"20 MB PNG: drawing {image_longest} ms (receiving: {image_receive}); "
-        f"20 MB HTML: drawing {html_longest} ms (receiving: {html_receive})"
+        f"20 MB HTML: drawing {html_longest} ms (receiving: {html_receive}) ({image_shot})"
     )

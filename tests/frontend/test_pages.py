@@ -94,6 +94,23 @@ def test_notebook_page_preloads_its_code(server: RunningServer) -> None:
         assert 'rel="modulepreload" href="/base/static/assets/notebook' not in tree
 
 
+def test_notebook_workers_are_served_and_allowed(server: RunningServer) -> None:
+    """The workers the notebook code starts (kernel socket, blob URLs) load from static/."""
+    built = shell.bundle()
+    assert built is not None
+    code = "".join((shell.STATIC_DIR / m).read_text("utf-8") for m in built.modules_for("notebook"))
+    workers = set(re.findall(r'"((?:decoder|bloburl)\.worker-[\w-]+\.js)"', code))
+    assert {w.split("-")[0] for w in workers} == {"decoder.worker", "bloburl.worker"}, workers
+    with server.client() as client:
+        for worker in workers:
+            reply = client.get(f"static/assets/{worker}")
+            assert reply.status_code == 200
+            assert "javascript" in reply.headers["content-type"]
+        # Module workers follow worker-src, then script-src, then default-src: none is set.
+        csp = client.get("notebooks/sub/a%20b.ipynb").headers["content-security-policy"]
+        assert not re.search(r"(worker|script|default)-src", csp), csp
+
+
 def test_custom_files_come_from_the_config_dir(server: RunningServer) -> None:
     with server.client() as client:
         js = client.get("custom/custom.js")
