@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import zmq
 import zmq.asyncio
@@ -27,6 +28,8 @@ log = logging.getLogger("carnet.client")
 
 Handler = Callable[[Message], None]
 # Channels that carry requests and their replies (stdin carries kernel requests).
+# Messages read from one socket in one turn of the event loop, at most.
+MAX_BATCH = 64
 _SOCKET_TYPES = {"shell": zmq.DEALER, "control": zmq.DEALER, "stdin": zmq.DEALER, "iopub": zmq.SUB}
 
 
@@ -180,17 +183,27 @@ class KernelChannels:
 
     async def _read(self, channel: str, sock: zmq.asyncio.Socket) -> None:
         while True:
-            frames = await sock.recv_multipart(copy=True)
-            try:
-                msg = self.session.deserialize(frames)
-            except ProtocolError as exc:
-                log.warning("dropped a message on %s from the kernel: %s", channel, exc)
-                continue
-            self._dispatch(channel, msg)
-            # A ready zmq message comes back as an already-done future, so a kernel
-            # flooding output would keep this loop from ever yielding: let the other
-            # tasks (HTTP requests, other kernels, websocket writers) run.
+            self._receive(channel, await sock.recv_multipart(copy=True))
+            # What else is queued already is taken without waiting (a non-blocking recv
+            # resolves at once), not one trip through the poller per message...
+            for _ in range(MAX_BATCH - 1):
+                ready = cast("asyncio.Future[list[bytes]]", sock.recv_multipart(zmq.DONTWAIT))
+                try:
+                    frames = ready.result()
+                except zmq.Again:
+                    break
+                self._receive(channel, frames)
+            # ...but a kernel flooding output must not keep the other tasks (HTTP
+            # requests, other kernels, websocket writers) from running.
             await asyncio.sleep(0)
+
+    def _receive(self, channel: str, frames: list[bytes]) -> None:
+        try:
+            msg = self.session.deserialize(frames)
+        except ProtocolError as exc:
+            log.warning("dropped a message on %s from the kernel: %s", channel, exc)
+            return
+        self._dispatch(channel, msg)
 
     def _dispatch(self, channel: str, msg: Message) -> None:
         if channel in ("shell", "control"):
