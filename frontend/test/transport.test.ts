@@ -61,9 +61,13 @@ function pair(bigFrame: number) {
   let done = 0;
   relay(workerSide, () => (done += 1), (url) => new FakeSocket(url), bigFrame);
   const got: string[] = [];
+  const messages: KernelMessage[] = [];
   const events: SocketEvents = {
     open: () => got.push("open"),
-    message: (msg) => got.push(`${msg.header.msg_id}:${String(msg.content.text).length}`),
+    message: (msg) => {
+      messages.push(msg);
+      got.push(`${msg.header.msg_id}:${String(msg.content.text).length}`);
+    },
     unreadable: () => got.push("unreadable"),
     close: () => got.push("close"),
   };
@@ -72,7 +76,7 @@ function pair(bigFrame: number) {
     channel.port1.close();
     channel.port2.close();
   };
-  return { socket, got, posted, done: () => done, cleanup };
+  return { socket, got, messages, posted, done: () => done, cleanup };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -102,6 +106,27 @@ describe("the kernel socket in a worker", () => {
     // Small frames are moved to the page, not copied.
     expect(small.byteLength).toBe(0);
     expect(socket.isOpen).toBe(true);
+    cleanup();
+  });
+
+  it("moves the binary buffers of a big message to the page", async () => {
+    const { messages, posted, cleanup } = pair(200);
+    await tick();
+    const ws = FakeSocket.made[0];
+    ws.open();
+    const msg: KernelMessage = {
+      channel: "iopub",
+      header: { msg_id: "buf", msg_type: "comm_msg", session: "k", username: "", date: "", version: "5.3" },
+      parent_header: {},
+      metadata: {},
+      content: { data: {} },
+      buffers: [new Uint8Array([7, 8, 9]).buffer, new Uint8Array(1000).fill(5).buffer],
+    };
+    ws.receive(encodeV1(msg));
+    await tick();
+    expect(posted).toEqual(["open", "message"]);
+    expect(messages[0].buffers.map((b) => Array.from(new Uint8Array(b).slice(0, 3)))).toEqual([[7, 8, 9], [5, 5, 5]]);
+    expect(messages[0].buffers[1].byteLength).toBe(1000);
     cleanup();
   });
 
