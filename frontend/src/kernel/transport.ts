@@ -28,15 +28,27 @@ export interface WorkerLike {
   terminate?(): void;
 }
 
-// Set once a worker could not be made or died: later sockets stay on the page's thread.
+// Set once a worker could not be made or died before any worked: later sockets stay on
+// the page's thread. One that fails after others worked (say, while the server restarts)
+// is only replaced by a page socket for that attempt.
 let workersFailed = false;
+let workersWorked = false;
 
 export function openKernelSocket(url: string, events: SocketEvents): KernelSocket {
   if (!workersFailed && typeof Worker !== "undefined") {
     try {
       // Written out in full so that Vite bundles the worker as its own module.
       const worker = new Worker(new URL("./decoder.worker.ts", import.meta.url), { type: "module", name: "kernel-socket" });
-      return new WorkerSocket(url, events, worker, () => (workersFailed = true));
+      const watched: SocketEvents = {
+        ...events,
+        open: () => {
+          workersWorked = true;
+          events.open();
+        },
+      };
+      return new WorkerSocket(url, watched, worker, () => {
+        if (!workersWorked) workersFailed = true;
+      });
     } catch {
       workersFailed = true;
     }
