@@ -37,6 +37,12 @@ class Message:
     buffers: tuple[bytes, ...] = ()
     # Routing identities from a ROUTER socket; empty for PUB/SUB and DEALER peers.
     identities: tuple[bytes, ...] = ()
+    # The four JSON parts as received, when this message was read from the wire: the
+    # server forwards them to websockets without encoding them again. Whoever changes
+    # a received message makes a new one (replace_content), which has none.
+    raw_parts: tuple[bytes, bytes, bytes, bytes] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def msg_type(self) -> str:

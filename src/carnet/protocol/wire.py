@@ -48,7 +48,7 @@ class RawMessage:
     def decode(self) -> Message:
         header, parent, metadata, content = (unpack(p) for p in self.parts)
         check_header(header)
-        return Message(header, parent, metadata, content, self.buffers, self.identities)
+        return Message(header, parent, metadata, content, self.buffers, self.identities, self.parts)
 
 
 def _to_bytes(frame: Frame) -> bytes:

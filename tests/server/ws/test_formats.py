@@ -108,3 +108,21 @@ def test_hostile_v1_frames_are_rejected(frame: bytes) -> None:
 def test_hostile_legacy_frames_are_rejected(frame: str | bytes) -> None:
     with pytest.raises(MalformedMessage):
         decode_legacy(frame)
+
+
+def test_a_received_message_is_forwarded_with_its_parts_as_they_came() -> None:
+    # The kernel's JSON goes to websockets as it arrived (no decode-encode round), in
+    # both formats; a changed copy is encoded afresh.
+    kernel, server = Session(b"key"), Session(b"key")
+    sent = kernel.msg("stream", {"name": "stdout", "text": "é \u2028 x"}, metadata={"a": 1})
+    frames = [bytes(f) for f in kernel.serialize(sent)]
+    # What a kernel in another language may send: other spacing, escaped non-ASCII.
+    frames[-1] = b'{ "name" : "stdout", "text": "\\u00e9 \\u2028 x" }'
+    frames[-5] = kernel.signer.sign(frames[-4:])
+    received = server.deserialize(frames)
+    wire = WsMessage.from_message("iopub", received)
+    assert wire.parts[3] == frames[-1]
+    assert decode_v1(encode_v1(wire)).decode().content == sent.content
+    assert json.loads(encode_legacy(wire))["content"] == sent.content
+    changed = received.replace_content({"name": "stdout", "text": "y"})
+    assert json.loads(WsMessage.from_message("iopub", changed).parts[3]) == changed.content

@@ -41,7 +41,12 @@ class WsMessage:
 
     @classmethod
     def from_message(cls, channel: str, msg: Message) -> WsMessage:
-        parts = (pack(msg.header), pack(msg.parent_header), pack(msg.metadata), pack(msg.content))
+        parts = msg.raw_parts or (
+            pack(msg.header),
+            pack(msg.parent_header),
+            pack(msg.metadata),
+            pack(msg.content),
+        )
         return cls(channel, parts, msg.buffers)
 
     def decode(self) -> Message:
