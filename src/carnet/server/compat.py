@@ -19,8 +19,6 @@ _SERVER_OPTIONS = frozenset(
         "config_manager_class",
         "contents_manager_class",
         "cookie_options",
-        "cookie_secret",
-        "cookie_secret_file",
         "enable_mathjax",
         "extra_nbextensions_path",
         "extra_services",

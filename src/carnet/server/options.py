@@ -11,8 +11,10 @@ import os
 from typing import Any
 
 from traitlets import Any as AnyTrait
-from traitlets import Bool, Dict, Float, Integer, List, Unicode, default
+from traitlets import Bool, Bytes, Dict, Float, Integer, List, Unicode, default
 from traitlets.config import Configurable
+
+from carnet import paths
 
 # The token default Jupyter shows; the server replaces it with a fresh random token.
 GENERATED_TOKEN = "<generated>"
@@ -157,6 +159,24 @@ class ServerOptions(Configurable):
         config=True,
         help="Host names treated as local for the DNS rebinding check.",
     )
+    cookie_secret = Bytes(
+        b"",
+        config=True,
+        help="The secret login cookies and XSRF tokens are signed with. Empty (the default): "
+        "read from cookie_secret_file. Keep a config file that holds it private.",
+    )
+    cookie_secret_file = Unicode(
+        config=True,
+        help="The file holding the cookie secret, created when missing (32 random bytes in "
+        "base64, mode 0600) so that logins and open pages survive a restart. A new token or "
+        "password still ends every login. Default: jupyter_cookie_secret in the Jupyter "
+        "runtime directory. Empty: a new secret at each start.",
+    )
+
+    @default("cookie_secret_file")
+    def _default_cookie_secret_file(self) -> str:
+        return str(paths.runtime_dir() / "jupyter_cookie_secret")
+
     allow_root = Bool(
         False,
         config=True,

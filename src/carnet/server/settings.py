@@ -52,6 +52,9 @@ class ServerSettings:
     allow_remote_access: bool = False
     read_only_token: str = ""
     read_only_password: str = ""
+    # Empty: the secret comes from cookie_secret_file, or (no file either) is made at start.
+    cookie_secret: bytes = field(default=b"", repr=False)
+    cookie_secret_file: str = ""
     allow_unauthenticated_remote_access: bool = False
     local_hostnames: tuple[str, ...] = ("localhost",)
     allow_origin: str = ""
@@ -138,6 +141,8 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         allow_remote_access=app.allow_remote_access,
         read_only_token=app.read_only_token,
         read_only_password=app.read_only_password,
+        cookie_secret=app.cookie_secret,
+        cookie_secret_file=_expand(app.cookie_secret_file),
         allow_unauthenticated_remote_access=app.allow_unauthenticated_remote_access,
         local_hostnames=tuple(app.local_hostnames),
         allow_origin=app.allow_origin,

@@ -2,9 +2,11 @@
 
 Two kinds of access exist: full (the server's token and password) and read-only
 (the optional read-only token and password). A login cookie is
-`<kind>.<HMAC>`: an HMAC, under a secret made at start, of the kind and of every
-credential the server holds. A restart, a new token or a new password therefore
-invalidates every cookie, and a cookie cannot be upgraded from read-only to full.
+`<kind>.<HMAC>`: an HMAC, under the server's secret, of the kind and of every
+credential the server holds. The secret outlives restarts (cookie_secret.py: Jupyter's
+cookie_secret_file), so open pages keep working when the server comes back with the
+same credentials; a new token or a new password invalidates every cookie, and a
+cookie cannot be upgraded from read-only to full.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class Credentials:
     port: int
     read_only_token: str = ""
     read_only_password_hash: str = ""
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    # Made at each start unless given (make_credentials passes the persisted one).
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
     @property
     def enabled(self) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from carnet.server import logs
+from carnet.server.auth.cookie_secret import load_secret
 from carnet.server.auth.credentials import Credentials
 from carnet.server.auth.hosts import listens_on_loopback_only
 from carnet.server.auth.identity import server_owner
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 
 
 def make_credentials(settings: ServerSettings) -> Credentials:
+    """The server's credentials, signing with the configured or persisted cookie secret."""
+    secret = load_secret(settings.cookie_secret, settings.cookie_secret_file, logs.server_log())
     return Credentials(
         token=settings.token,
         password_hash=settings.password,
@@ -33,6 +37,7 @@ def make_credentials(settings: ServerSettings) -> Credentials:
         port=settings.port,
         read_only_token=settings.read_only_token,
         read_only_password_hash=settings.read_only_password,
+        secret=secret,
     )
 
 
