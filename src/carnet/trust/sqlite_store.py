@@ -8,6 +8,7 @@ an operation fail fast instead of hanging a request.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 CACHE_SIZE = 65535
 BUSY_TIMEOUT = 0.25
+# last_seen is written at most this often per signature: it only orders the culling.
+TOUCH_INTERVAL = 60.0
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS nbsignatures (
@@ -61,6 +64,8 @@ class SQLiteSignatures:
     ) -> None:
         self.db_file = db_file
         self.cache_size = cache_size
+        # row id -> when its last_seen was last written (only culling reads it)
+        self._touched: dict[int, float] = {}
         # Imported here: a server that never opens the database does not load SQLite.
         import sqlite3
 
@@ -83,6 +88,12 @@ class SQLiteSignatures:
         row = self._db.execute(_FIND, (algorithm, digest)).fetchone()
         if row is None:
             return False
+        now = time.monotonic()
+        if now - self._touched.get(row[0], -TOUCH_INTERVAL) < TOUCH_INTERVAL:
+            return True  # seen a moment ago: no write (and fsync) for every reopening
+        if len(self._touched) > 1024:
+            self._touched.clear()
+        self._touched[row[0]] = now
         try:
             self._db.execute(_TOUCH, (_now(), row[0]))
         except sqlite3.OperationalError as exc:
