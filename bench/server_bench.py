@@ -260,6 +260,9 @@ def measure(name: str, round_trips: int, prints: int) -> dict[str, float]:
                 lines = text.count("\n")
                 if name == "carnet" and lines != prints:
                     raise RuntimeError(f"{name}: {lines} of {prints} lines arrived")
+            # Past Jupyter's iopub rate-limit window (3 s): right after the flood it may
+            # still be withholding output, and the fan-out's one line would never come.
+            time.sleep(4.0)
             fan = asyncio.run(fan_out(server, kernel_id, 50))
             nb = big_notebook()
             model = {"type": "notebook", "content": nb}
