@@ -62,12 +62,18 @@ export class Api {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (this.xsrf) headers["X-XSRFToken"] = this.xsrf;
-    const response = await fetch(this.baseUrl + url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-    });
+    let response: Response;
+    try {
+      response = await fetch(this.baseUrl + url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+      });
+    } catch {
+      // fetch's own message ("Failed to fetch") tells the user nothing.
+      throw new ApiError(0, "The server cannot be reached (it may be restarting, or the network is down)", "unreachable");
+    }
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
       let reason = "";

@@ -98,6 +98,13 @@ export class KernelConnection {
     this.connect();
   }
 
+  /** Tries again at once instead of waiting out the backoff (the server answers again). */
+  reconnectNow(): void {
+    if (this.closed || this.ws || this._status !== "reconnecting") return;
+    if (this.timer) clearTimeout(this.timer);
+    this.connect();
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

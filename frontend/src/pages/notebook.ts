@@ -146,13 +146,25 @@ export async function startNotebookPage(config: PageConfig, early: Promise<Conte
     const which = restart ? ` (restart ${restart})` : "";
     notify(`The kernel died: ${reason}. Restarting it${which}; outputs on the page are kept.`, "error", 10000);
   };
+  kernel.onKernelLost = () => {
+    notify("The server restarted and the kernel was lost: a new kernel was started; variables must be recomputed. Outputs on the page are kept.", "error", 15000);
+  };
+  kernel.onLoginRefused = () => {
+    notify("The server no longer accepts this page's login (it restarted with another token or password): reload the page to log in again.", "error", 15000);
+  };
+  // Up while the kernel cannot be reached, like Jupyter's "Connecting to kernel".
+  let reconnecting: HTMLElement | null = null;
   model.changed.on((change) => {
     syncHeader();
     if (change.kind === "selection") view.scrollToActive();
     if (change.kind === "kernel" && model.kernelStatus !== lastStatus) {
       const status = model.kernelStatus;
+      if (status === "reconnecting") reconnecting ??= stickyNote("Connection to the kernel lost: reconnecting…");
+      else {
+        reconnecting?.remove();
+        reconnecting = null;
+      }
       if (status === "dead") notify("The kernel has died. Use Kernel > Restart to start a new one.", "error", 10000);
-      else if (status === "reconnecting") notify("Connection to the kernel lost: reconnecting…");
       else if (status === "restarting" && !died) notify("Kernel restarting…");
       else if (status === "idle" && (lastStatus === "reconnecting" || lastStatus === "restarting")) {
         if (!died) notify("Kernel ready");
@@ -194,6 +206,14 @@ export async function startNotebookPage(config: PageConfig, early: Promise<Conte
   }
   syncHeader();
   return page;
+}
+
+/** A notification that stays until removed. */
+function stickyNote(text: string): HTMLElement {
+  const area = document.getElementById("notification-area") ?? document.body.appendChild(h("div", { id: "notification-area" }));
+  const note = h("div", { class: "notification info", id: "reconnecting-note", role: "status" }, text);
+  area.append(note);
+  return note;
 }
 
 function showPager(pager: HTMLElement, text: string): void {

@@ -9,6 +9,7 @@ import type { KernelStatus, Notebook } from "../../model/notebook";
 import { normalizeOutput } from "../../model/outputs";
 import { events } from "../../events";
 import type { OutputView } from "../../view/outputview";
+import { type Check, checkServer, type Finding, ServerWatch } from "./recovery";
 
 /** A cell the kernel runs or has queued, as GET/POST /api/kernels/{id}/runs[/adopt] gives it. */
 interface RunSnapshot {
@@ -40,6 +41,18 @@ export class KernelSession {
   onKernelDied: (reason: string, restart: number) => void = () => {};
   /** True when an IOPub output of a run belongs elsewhere (an Output widget), not the cell. */
   outputClaimed: (msg: KernelMessage) => boolean = () => false;
+  /** Called when the server restarted without the kernel and a new one was started. */
+  onKernelLost: () => void = () => {};
+  /** Called when the server no longer accepts this page's login (while reconnecting). */
+  onLoginRefused: () => void = () => {};
+  // When the kernel's server started (GET /api/status): a later one means a restart.
+  private serverStarted: string | null = null;
+  // The kernel is no more (shut down, culled): Restart starts a new one.
+  private gone = false;
+  private readonly watch = new ServerWatch(
+    () => checkServer(this.api, this.kernelId ?? "", this.serverStarted),
+    (check, previous) => this.onCheck(check, previous),
+  );
 
   constructor(
     private readonly api: Api,
@@ -66,9 +79,55 @@ export class KernelSession {
     const wanted = (this.nb.metadata.kernelspec as { name?: string } | undefined)?.name ?? null;
     const known = wanted && this.specs && wanted in this.specs.kernelspecs ? wanted : (this.specs?.default ?? null);
     this.nb.kernelStatus = "starting";
+    void this.api.call<{ started?: string }>("GET", "api/status").then((status) => (this.serverStarted = status.started ?? null), () => undefined);
     this.session = await this.api.startSession(path, known);
     this.recordKernelspec();
     this.connect();
+  }
+
+  /** What the server said about the kernel while its websocket is down; true: done watching. */
+  private onCheck(check: Check, previous: Finding | null): boolean {
+    if (check.finding === "kernel-alive" && previous !== "kernel-alive") this.connection?.reconnectNow();
+    if (check.finding === "refused" && previous !== "refused") this.onLoginRefused();
+    if (check.finding === "kernel-gone") {
+      this.lose();
+      this.gone = true;
+      this.nb.kernelStatus = "dead";
+    }
+    if (check.finding === "server-restarted") void this.replaceLostKernel(check.started);
+    return check.finding === "kernel-gone" || check.finding === "server-restarted";
+  }
+
+  /** The server restarted and the kernel went with it: a new session for the notebook. */
+  private async replaceLostKernel(started: string | null): Promise<void> {
+    this.lose();
+    try {
+      await this.startAgain();
+    } catch (error) {
+      // The server went away again, or refuses: watch until it answers, then try again.
+      console.warn("Carnet: could not start a new kernel", error);
+      this.nb.kernelStatus = "reconnecting";
+      this.watch.start();
+      return;
+    }
+    this.serverStarted = started;
+    this.onKernelLost();
+  }
+
+  /** A new session (and kernel) for the notebook, whose kernel is no more. */
+  private async startAgain(): Promise<void> {
+    this.nb.kernelStatus = "starting";
+    this.session = await this.api.startSession(this.session?.path ?? "", this.kernelName || null);
+    this.gone = false;
+    this.recordKernelspec();
+    this.connect();
+  }
+
+  /** Stops using the kernel: no more reconnects, running cells idle, its comms gone. */
+  private lose(): void {
+    this.resetRunning();
+    this.connection?.close();
+    this.comms.reset();
   }
 
   private connect(): void {
@@ -81,9 +140,14 @@ export class KernelSession {
     connection.holdUnclaimed();
     let rejoined = false;
     connection.status.on((status) => {
-      if (status === "reconnecting") this.nb.kernelStatus = "reconnecting";
+      if (this.connection !== connection) return;
+      if (status === "reconnecting") {
+        this.nb.kernelStatus = "reconnecting";
+        this.watch.start();
+      }
       if (status === "disconnected") this.nb.kernelStatus = "disconnected";
       if (status === "connected") {
+        this.watch.stop();
         if (!rejoined) void this.rejoinRuns(connection);
         rejoined = true;
         this.probe();
@@ -249,6 +313,14 @@ export class KernelSession {
 
   async restart(): Promise<void> {
     if (!this.kernelId) return;
+    if (this.gone) {
+      this.resetRunning();
+      await this.startAgain().catch((error) => {
+        this.nb.kernelStatus = "dead";
+        throw error;
+      });
+      return;
+    }
     this.nb.kernelStatus = "restarting";
     this.resetRunning();
     await this.api.restart(this.kernelId);

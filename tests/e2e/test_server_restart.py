@@ -1,0 +1,131 @@
+"""The page survives a server restart (issue 7): the server is killed while a cell prints,
+the page shows that it is reconnecting (saves fail with a clear notice and the page stays
+unsaved), the server is started again on the same port with the same token, and the page
+comes back by itself: its login still holds (the cookie secret persists), a new kernel
+replaces the one that died with the old server, the user is told, the outputs already on
+the page stay, and cells run and save again."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import cell, code, edit_cell, require_browser, screenshot, write_notebook
+from tests.server.conftest import RunningServer, ServerDirs, free_port, launch
+
+PRINTING = code(
+    "import time",
+    "for i in range(600):",
+    "    print(f'line {i}', flush=True)",
+    "    time.sleep(0.1)",
+)
+# The parent watch polls every 0.5 s; generous for a loaded machine.
+KERNEL_EXIT_BOUND = 15.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """This module's own server, on a fixed port with a fixed token, so it can be restarted."""
+    require_browser()
+    dirs = ServerDirs(tmp_path_factory.mktemp("restart"))
+    running = launch(dirs, f"--port={free_port()}", token=secrets.token_hex(16))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_sessions() -> None:
+    """The test stops its servers itself, and their kernels with them."""
+
+
+def kernel_children(pid: int) -> list[int]:
+    """The kernel processes a server started (its children running a kernel)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"kernel" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether a process still runs (a zombie waiting for its reaper does not)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_page_comes_back_with_a_new_kernel_after_a_server_restart(
+    page: Any, server: RunningServer
+) -> None:
+    path = write_notebook(server, "restart.ipynb", [PRINTING, code("")])
+    page.goto(server.url + f"notebooks/{path}")
+    page.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_selector(".stream-text:has-text('line 5')")
+    kernels = kernel_children(server.process.pid)
+    assert len(kernels) == 1, kernels
+
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait(10)
+    killed = time.monotonic()
+    page.wait_for_selector(".kernel_indicator[data-status=reconnecting]")
+    page.wait_for_selector("#reconnecting-note:has-text('reconnecting')")
+    assert page.locator(".kernel_indicator").get_attribute("title") == "Reconnecting"
+    # An edit while the server is away: the save fails, says why, and the page stays unsaved.
+    edit_cell(page, 1, "1+1")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector(".notification.error:has-text('The server cannot be reached')")
+    assert page.evaluate("() => window.carnet.notebook.model.dirty")
+    assert page.locator("#dirty-indicator").inner_text() == "(unsaved changes)"
+    screenshot(page, "server-restart-reconnecting")
+    while any(running(pid) for pid in kernels):
+        assert time.monotonic() - killed < KERNEL_EXIT_BOUND, "the kernel outlived its server"
+        time.sleep(0.1)
+    printed = page.evaluate("() => window.carnet.notebook.model.cells[0].outputs.outputs.length")
+
+    again = launch(server.dirs, f"--port={server.port}", token=server.token)
+    try:
+        started = time.monotonic()
+        page.wait_for_selector(".notification:has-text('the kernel was lost')")
+        page.wait_for_selector(".kernel_indicator[data-status=idle]")
+        print(f"page idle on a new kernel {time.monotonic() - started:.1f} s after the restart")
+        assert page.locator("#reconnecting-note").count() == 0
+        # What the first kernel printed stays; the cell it was running is not running.
+        first = cell(page, 0)
+        assert "line 5" in first.locator(".stream-text").inner_text()
+        assert page.evaluate("() => window.carnet.notebook.model.cells[0].state") == "idle"
+        assert page.locator("#notebook-container > .cell.running").count() == 0
+        assert printed >= 1
+        with again.client() as client:
+            sessions = client.get("api/sessions").json()
+        assert [s["path"] for s in sessions] == [path]
+        screenshot(page, "server-restart-recovered")
+
+        cell(page, 1).click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Shift+Enter")
+        result = cell(page, 1).locator(".output-execute-result")
+        result.wait_for()
+        assert result.locator(".output-body").inner_text().strip() == "2"
+        assert result.locator(".output-prompt").inner_text() == "Out[1]:"  # a new kernel
+        page.keyboard.press("Control+s")
+        page.wait_for_function("() => !window.carnet.notebook.model.dirty")
+        assert (again.root_dir / path).read_text().count('"1+1"') == 1
+    finally:
+        again.stop()
