@@ -17,7 +17,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import cell, code, edit_cell, require_browser, screenshot, write_notebook
+from tests.e2e.conftest import (
+    cell,
+    clean,
+    code,
+    edit_cell,
+    require_browser,
+    screenshot,
+    write_notebook,
+)
 from tests.server.conftest import RunningServer, ServerDirs, free_port, launch
 
 PRINTING = code(
@@ -67,6 +75,32 @@ def running(pid: int) -> bool:
         return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_kernel_shut_down_elsewhere_is_dead_until_restart_starts_a_new_one(
+    page: Any, server: RunningServer
+) -> None:
+    """Not a restart (the same server answers): no new kernel behind the user's back."""
+    path = write_notebook(server, "shut-down.ipynb", [code("x = 41"), code("x + 1")])
+    page.goto(server.url + f"notebooks/{path}")
+    page.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_selector("#notebook-container > .cell:first-child .input-prompt:has-text('[1]')")
+    with server.client() as client:
+        (session,) = client.get("api/sessions").json()
+        assert client.delete(f"api/kernels/{session['kernel']['id']}").status_code == 204
+    page.wait_for_selector(".kernel_indicator[data-status=dead]")
+    page.wait_for_selector(".notification:has-text('Use Kernel > Restart')")
+    assert page.locator("#reconnecting-note").count() == 0
+    with server.client() as client:
+        assert client.get("api/kernels").json() == []
+    page.click("#menubar [data-menu=kernel]")
+    page.click("li[data-action=restart]")
+    page.locator(".modal .btn-primary").click()
+    page.wait_for_selector(".kernel_indicator[data-status=idle]")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_selector(".traceback-text:has-text('NameError')")  # a new kernel: no x
+    clean(server)
 
 
 def test_the_page_comes_back_with_a_new_kernel_after_a_server_restart(
