@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     screenshot,
     write_notebook,
 )
+from tests.e2e.dropproxy import DroppingProxy
 from tests.server.conftest import RunningServer, ServerDirs, free_port, launch
 
 PRINTING = code(
@@ -34,6 +35,8 @@ PRINTING = code(
     "    print(f'line {i}', flush=True)",
     "    time.sleep(0.1)",
 )
+STDOUT = """() => window.carnet.notebook.model.cells[0].outputs.outputs
+  .map(o => o.output_type === 'stream' ? o.text : '<' + o.output_type + '>').join('')"""
 # The parent watch polls every 0.5 s; generous for a loaded machine.
 KERNEL_EXIT_BOUND = 15.0
 
@@ -100,6 +103,44 @@ def test_a_kernel_shut_down_elsewhere_is_dead_until_restart_starts_a_new_one(
     page.wait_for_selector(".kernel_indicator[data-status=idle]")
     page.keyboard.press("Shift+Enter")
     page.wait_for_selector(".traceback-text:has-text('NameError')")  # a new kernel: no x
+    clean(server)
+
+
+def test_a_network_drop_keeps_the_kernel_and_the_server_replays_what_was_missed(
+    page: Any, server: RunningServer
+) -> None:
+    """Not a restart either: the same kernel, every line once and in order, nobody told."""
+    lines = 80  # one every 50 ms: 4 s
+    counting = code(
+        "import time",
+        f"for i in range({lines}):",
+        "    print(f'line {i}', flush=True)",
+        "    time.sleep(0.05)",
+    )
+    path = write_notebook(server, "drop.ipynb", [counting])
+    proxy = DroppingProxy(server.port)
+    try:
+        page.goto(f"http://127.0.0.1:{proxy.port}/notebooks/{path}")
+        page.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+        with server.client() as client:
+            (before,) = client.get("api/sessions").json()
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_selector(".stream-text:has-text('line 5')")
+        proxy.drop()
+        page.wait_for_selector(".kernel_indicator[data-status=reconnecting]")
+        time.sleep(1)  # the kernel prints on while the page is cut off
+        cut_off = page.evaluate(STDOUT)
+        proxy.restore()
+        page.wait_for_selector("#reconnecting-note", state="detached")
+        page.wait_for_selector("#notebook-container > .cell:not(.running)", timeout=30_000)
+        assert page.evaluate(STDOUT) == "".join(f"line {i}\n" for i in range(lines))
+        assert cut_off.count("\n") < lines - 10, "the drop ended after the cell: proves nothing"
+        with server.client() as client:
+            (after,) = client.get("api/sessions").json()
+        assert after["kernel"]["id"] == before["kernel"]["id"]
+        assert page.locator(".notification:has-text('the kernel was lost')").count() == 0
+    finally:
+        proxy.close()
     clean(server)
 
 

@@ -1,0 +1,74 @@
+"""A TCP proxy in front of a server whose connections can be cut: a network drop, while the
+server and its kernels keep running. Listens on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+
+
+class DroppingProxy:
+    """Forwards 127.0.0.1:<port> to the server; drop() cuts every connection and refuses
+    new ones (accepted, then closed at once) until restore()."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.passing = threading.Event()
+        self.passing.set()
+        self.lock = threading.Lock()
+        self.sockets: set[socket.socket] = set()
+        threading.Thread(target=self._accept, name="drop-proxy", daemon=True).start()
+
+    def drop(self) -> None:
+        self.passing.clear()
+        with self.lock:
+            cut, self.sockets = self.sockets, set()
+        for sock in cut:
+            _close(sock)
+
+    def restore(self) -> None:
+        self.passing.set()
+
+    def close(self) -> None:
+        self.drop()
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            if not self.passing.is_set():
+                _close(client)
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                _close(client)
+                continue
+            with self.lock:
+                self.sockets |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with self.lock:
+                self.sockets -= {source, sink}
+            _close(source)
+            _close(sink)
+
+
+def _close(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
