@@ -202,5 +202,14 @@ def test_the_page_comes_back_with_a_new_kernel_after_a_server_restart(
         page.keyboard.press("Control+s")
         page.wait_for_function("() => !window.carnet.notebook.model.dirty")
         assert (again.root_dir / path).read_text().count('"1+1"') == 1
+
+        # Back with another token: the page's login no longer holds, and it says so.
+        again.stop()
+        other = launch(server.dirs, f"--port={server.port}", token="another-" + server.token)
+        try:
+            page.wait_for_selector(".notification:has-text('no longer accepts this page')")
+            assert page.locator(".kernel_indicator").get_attribute("data-status") == "reconnecting"
+        finally:
+            other.stop()
     finally:
         again.stop()
