@@ -105,6 +105,51 @@ def test_an_adopted_run_is_recorded_if_the_adopting_page_goes_too(server: Runnin
     ]
 
 
+def test_a_prompt_asked_with_no_page_open_goes_to_the_page_that_adopts_the_run(
+    server: RunningServer,
+) -> None:
+    kid, _ = open_session(server, "asking.ipynb", ("a",))
+    first = KernelSocket(server, kid)
+    code = "name = input('name? ')\nprint('hello', name)"
+    msg_id = first.send(
+        "shell", "execute_request", {"code": code, "allow_stdin": True}, {"cellId": "a"}
+    )
+    while True:  # the first page sees the prompt, then goes away without answering
+        channel, msg = first.recv()
+        if channel == "stdin":
+            break
+    first.close()
+    with KernelSocket(server, kid) as second:
+        (run,) = adopt(server, kid, second.session_id)
+        assert (run["msg_id"], run["state"]) == (msg_id, "running")
+        while True:
+            channel, asked = second.recv()
+            if channel == "stdin":
+                break
+        assert asked.msg_type == "input_request" and asked.content["prompt"] == "name? "
+        header = {
+            "msg_id": asked.msg_id,
+            "msg_type": asked.msg_type,
+            "session": asked.header["session"],
+            "username": asked.header["username"],
+            "date": asked.header["date"],
+            "version": "5.3",
+        }
+        second.send("stdin", "input_reply", {"value": "Ada"}, parent=header)
+        text, reply, idle = "", None, False
+        while reply is None or not idle:
+            channel, msg = second.recv()
+            if msg.parent_msg_id != msg_id:
+                continue
+            text += msg.content.get("text", "") if msg.msg_type == "stream" else ""
+            idle = idle or (msg.msg_type == "status" and msg.content["execution_state"] == "idle")
+            # The reply follows the run to the page that adopted it.
+            if channel == "shell" and msg.msg_type == "execute_reply":
+                reply = msg
+        assert reply.content["status"] == "ok"
+        assert "hello Ada" in text
+
+
 def test_listing_does_not_adopt_and_adopting_needs_a_connected_page(
     server: RunningServer,
 ) -> None:

@@ -50,6 +50,7 @@ class KernelSocket:
         msg_type: str,
         content: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
+        parent: dict[str, Any] | None = None,
     ) -> str:
         header = {
             "msg_id": uuid.uuid4().hex,
@@ -59,7 +60,7 @@ class KernelSocket:
             "date": "2026-01-01T00:00:00Z",
             "version": "5.3",
         }
-        msg = Message(header, {}, metadata or {}, content or {})
+        msg = Message(header, parent or {}, metadata or {}, content or {})
         wire = WsMessage.from_message(channel, msg)
         self.ws.send(encode_v1(wire) if self.v1 else encode_legacy(wire))
         return str(header["msg_id"])

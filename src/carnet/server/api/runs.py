@@ -114,7 +114,9 @@ async def adopt_runs(request: Request) -> Response:
     if not hub.is_connected(session_id):
         return error_response(409, f"session {session_id!r} is not connected", "not connected")
     recorder = hub.recorder
-    return json_response(recorder.snapshot(adopt_for=session_id) if recorder is not None else [])
+    runs = recorder.snapshot(adopt_for=session_id) if recorder is not None else []
+    hub.hand_over((run["msg_id"] for run in runs if run.get("state") != "idle"), session_id)
+    return json_response(runs)
 
 
 def routes() -> list[BaseRoute]:

@@ -80,6 +80,8 @@ class KernelHub:
         self._backlogs: dict[str, _Backlog] = {}
         # request msg_id -> (session_id, channel) of the websocket that sent it
         self._routes: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        # request msg_id -> its unanswered input_request (handed to a page that adopts the run)
+        self._asking: dict[str, Message] = {}
         self._status_session = Session()
         self._detach_client: list[Callable[[], None]] = []
         self._attached_client: object = None
@@ -133,6 +135,7 @@ class KernelHub:
             self.recorder.on_iopub(msg)
 
     def _on_reply(self, msg: Message) -> None:
+        self._asking.pop(msg.parent_msg_id, None)
         route = self._routes.pop(msg.parent_msg_id, None)
         if route is not None:
             self._deliver(route[0], route[1], msg)
@@ -140,7 +143,24 @@ class KernelHub:
     def _on_stdin(self, msg: Message) -> None:
         route = self._routes.get(msg.parent_msg_id)
         if route is not None:
+            if msg.msg_type == "input_request":
+                self._asking[msg.parent_msg_id] = msg
             self._deliver(route[0], "stdin", msg)
+
+    def hand_over(self, msg_ids: Iterable[str], session_id: str) -> None:
+        """A page adopted these runs: the ones whose sender is gone now answer to it.
+
+        Their replies and input() prompts go to the adopting page from now on, and a
+        prompt already waiting (asked while no page was open) is sent to it at once.
+        """
+        for msg_id in msg_ids:
+            route = self._routes.get(msg_id)
+            if route is None or route[0] == session_id or self.is_connected(route[0]):
+                continue
+            self._routes[msg_id] = (session_id, route[1])
+            asking = self._asking.get(msg_id)
+            if asking is not None:
+                self._deliver(session_id, "stdin", asking)
 
     # --- the websocket side ---------------------------------------------------
 
@@ -178,6 +198,11 @@ class KernelHub:
         """A message from a websocket to the kernel."""
         self.kernel.touch()
         client = self.kernel.manager.client
+        if channel == "stdin":
+            # Answered (input_reply's parent is the input_request): nothing to hand over.
+            for request_id, asking in list(self._asking.items()):
+                if asking.msg_id == msg.parent_msg_id:
+                    del self._asking[request_id]
         if channel in ("shell", "control"):
             self._routes[msg.msg_id] = (conn.session_id, channel)
             if self.recorder is not None:
