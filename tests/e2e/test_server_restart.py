@@ -172,6 +172,7 @@ def test_the_page_comes_back_with_a_new_kernel_after_a_server_restart(
     while any(running(pid) for pid in kernels):
         assert time.monotonic() - killed < KERNEL_EXIT_BOUND, "the kernel outlived its server"
         time.sleep(0.1)
+    print(f"kernel gone {time.monotonic() - killed:.1f} s after its server was killed")
     printed = page.evaluate("() => window.carnet.notebook.model.cells[0].outputs.outputs.length")
 
     again = launch(server.dirs, f"--port={server.port}", token=server.token)
