@@ -3,7 +3,10 @@ the page shows that it is reconnecting (saves fail with a clear notice and the p
 unsaved), the server is started again on the same port with the same token, and the page
 comes back by itself: its login still holds (the cookie secret persists), a new kernel
 replaces the one that died with the old server, the user is told, the outputs already on
-the page stay, and cells run and save again."""
+the page stay, and cells run and save again. Also the two cases that must not start a
+new kernel: a kernel shut down on a running server, and a network drop (the same kernel;
+the server replays what the page missed). The restart test kills this module's server,
+so it comes last."""
 
 from __future__ import annotations
 
