@@ -3,6 +3,7 @@ and a cell that finishes after its page was closed has its outputs on reopening.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -46,5 +47,46 @@ def test_output_of_a_cell_finishing_after_the_tab_closed_is_there_on_reopen(
         open_notebook(again, server, path)
         again.wait_for_selector(".stream-text:has-text('finished')", timeout=10_000)
         assert "begun" in again.locator(".stream-text").first.inner_text()
+    finally:
+        again.close()
+
+
+def test_a_run_written_while_the_reopened_page_attaches_is_shown_and_saved_cleanly(
+    context: Any, server: RunningServer
+) -> None:
+    """The page loads the file just before the server writes the finished run into it, and
+    adopts too late to get the run: it takes the file as it now is (it was not edited)."""
+    slow = code("import time", "print('begun', flush=True)", "time.sleep(1)", "print('finished')")
+    path = write_notebook(server, "written-meanwhile.ipynb", [slow])
+    first = context.new_page()
+    open_notebook(first, server, path)
+    first.keyboard.press("Shift+Enter")
+    first.wait_for_selector(".stream-text:has-text('begun')")
+    first.close(run_before_unload=False)
+    time.sleep(1.5)  # finished; the server writes it WRITE_DELAY later
+    again = context.new_page()
+    held: list[Any] = []
+    again.route("**/runs/adopt", lambda route: held.append(route))
+    try:
+        open_notebook(again, server, path)
+        # Loaded before the write: the cell has nothing yet.
+        assert again.locator(".stream-text:has-text('finished')").count() == 0
+        deadline = time.monotonic() + 20
+        while not json.loads((server.root_dir / path).read_text())["cells"][0]["outputs"]:
+            assert time.monotonic() < deadline, "the server never wrote the run"
+            time.sleep(0.1)
+        while not held:
+            again.wait_for_timeout(50)
+        for route in held:
+            route.continue_()
+        again.wait_for_selector(".stream-text:has-text('finished')", timeout=10_000)
+        # The page's copy is the file's: saving raises no "changed on disk".
+        again.keyboard.press("Escape")
+        again.keyboard.press("Control+s")
+        again.wait_for_function(
+            "() => document.querySelector('.modal') || document.getElementById"
+            "('notification-area')?.textContent.includes('Checkpoint created')"
+        )
+        assert again.locator(".modal").count() == 0
     finally:
         again.close()

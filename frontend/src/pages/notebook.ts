@@ -57,6 +57,16 @@ export async function startNotebookPage(config: PageConfig, early: Promise<Conte
   const kernel = new KernelSession(api, wsBase(config.baseUrl), model, {
     outputView: (cell) => page.view.viewOf(cell)?.outputs,
     showPager: (text) => showPager(pager, text),
+    refresh: async () => {
+      // Only an untouched page follows the disk; edits go through the conflict choice on save.
+      if (model.dirty || !saver.hash) return;
+      const now = await api.contents(saver.path, { content: false, hash: true });
+      if (!now.hash || now.hash === saver.hash) return;
+      const fresh = await api.contents(saver.path, { type: "notebook", hash: true });
+      if (model.dirty) return;
+      page.reload(fresh.content as NbDocument);
+      saver.hash = fresh.hash ?? null;
+    },
   });
   const saver = new Saver(api, model, contents.path);
   saver.hash = contents.hash ?? null;

@@ -29,6 +29,11 @@ const ADOPT_TRIES = 50;
 export interface RunHooks {
   outputView(cell: Cell): OutputView | undefined;
   showPager(text: string): void;
+  /**
+   * Takes the notebook as the server now has it, if it changed since the page loaded it (the
+   * server recorded a run that ended meanwhile); called before running cells are rejoined.
+   */
+  refresh?(): Promise<void>;
 }
 
 export class KernelSession {
@@ -265,6 +270,8 @@ export class KernelSession {
       for (let attempt = 1; ; attempt++) {
         try {
           const runs = await this.api.call<RunSnapshot[]>("POST", url, { session_id: connection.sessionId });
+          // Adopted from now on: the server writes nothing more of these into the file.
+          await this.hooks.refresh?.().catch((error) => console.warn("Carnet: could not check the notebook on disk", error));
           if (this.connection === connection) for (const run of runs) this.rejoin(connection, run);
           return;
         } catch (error) {
