@@ -69,3 +69,30 @@ def test_a_reopened_tab_shows_a_running_cell_whole_and_saves_it(
     finally:
         again.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+def test_a_prompt_left_by_a_closed_tab_is_answered_in_the_reopened_one(
+    context: Any, server: RunningServer
+) -> None:
+    asking = code("name = input('Your name: ')", "print('hello', name)")
+    path = write_notebook(server, "asking-reattach.ipynb", [asking])
+    first = context.new_page()
+    first.goto(server.url + f"notebooks/{path}")
+    first.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
+    first.keyboard.press("Shift+Enter")
+    first.locator(".stdin-input").wait_for()
+    first.close(run_before_unload=False)  # the kernel still waits for the answer
+
+    again = context.new_page()
+    try:
+        again.goto(server.url + f"notebooks/{path}")
+        box = again.locator(".stdin-input")
+        box.wait_for(timeout=20_000)
+        assert "Your name:" in again.locator(".stdin-prompt").inner_text()
+        box.fill("Ada")
+        box.press("Enter")
+        cell(again, 0).locator(".stream-text:has-text('hello Ada')").wait_for()
+        again.wait_for_selector(".kernel_indicator[data-status=idle]")
+        assert cell(again, 0).locator(".input-prompt").inner_text().strip() == "In [1]:"
+    finally:
+        again.close()

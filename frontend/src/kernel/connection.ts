@@ -161,7 +161,7 @@ export class KernelConnection {
     this.sendFrame(encodeV1(msg));
   }
 
-  /** Keeps IOPub messages of unknown requests until releaseHeld(), so that `follow` misses none. */
+  /** Keeps IOPub and stdin messages of unknown requests until releaseHeld(), so that `follow` misses none. */
   holdUnclaimed(): void {
     this.held = [];
   }
@@ -186,7 +186,10 @@ export class KernelConnection {
     this.pending.set(msgId, pending);
     const mine = (this.held ?? []).filter((msg) => msg.parent_header?.msg_id === msgId);
     if (this.held) this.held = this.held.filter((msg) => msg.parent_header?.msg_id !== msgId);
-    for (const msg of mine) this.onRequestIOPub(msgId, pending, msg);
+    for (const msg of mine) {
+      if (msg.channel === "stdin") handlers.onStdin?.(msg);
+      else this.onRequestIOPub(msgId, pending, msg);
+    }
   }
 
   /** Forgets pending requests (the kernel restarted: their replies will never come). */
@@ -221,7 +224,11 @@ export class KernelConnection {
       else if (parentId && this.held) this.held.push(msg);
       return;
     }
-    if (!pending) return;
+    if (!pending) {
+      // An input() prompt of a run this page is about to follow (handed over on adoption).
+      if (msg.channel === "stdin" && parentId && this.held) this.held.push(msg);
+      return;
+    }
     if (msg.channel === "stdin") {
       pending.handlers.onStdin?.(msg);
       return;

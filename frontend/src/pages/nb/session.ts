@@ -219,12 +219,7 @@ export class KernelSession {
       let status = "ok";
       connection.execute(cell.source, {
         onIOPub: this.showOutput(cell),
-        onStdin: (msg) => {
-          if (msg.header.msg_type !== "input_request") return;
-          const view = this.hooks.outputView(cell);
-          const prompt = String(msg.content.prompt ?? "");
-          view?.askInput(prompt, Boolean(msg.content.password)).then((value) => connection.inputReply(msg, value));
-        },
+        onStdin: (msg) => this.askInput(connection, cell, msg),
         onReply: (msg) => {
           status = String(msg.content.status ?? "ok");
           if (typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
@@ -287,6 +282,13 @@ export class KernelSession {
     }
   }
 
+  private askInput(connection: KernelConnection, cell: Cell, msg: KernelMessage): void {
+    if (msg.header.msg_type !== "input_request") return;
+    const view = this.hooks.outputView(cell);
+    const prompt = String(msg.content.prompt ?? "");
+    view?.askInput(prompt, Boolean(msg.content.password)).then((value) => connection.inputReply(msg, value));
+  }
+
   private rejoin(connection: KernelConnection, run: RunSnapshot): void {
     // A run this page sent itself (Shift+Enter before the websocket opened) is already shown.
     if (connection.isPending(run.msg_id)) return;
@@ -308,6 +310,8 @@ export class KernelSession {
           if (msg.header.msg_type === "error") status = "error";
           show(msg);
         },
+        // An input() prompt of a run whose page is gone comes to the page that took it over.
+        onStdin: (msg) => this.askInput(connection, cell, msg),
         onDone: () => this.finished(cell, status),
       },
       new Set(run.recent_msg_ids),
