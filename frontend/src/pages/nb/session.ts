@@ -1,30 +1,15 @@
 // The notebook's kernel: its session on the server, its websocket, its status, and runs.
 
-import { Api, ApiError, type KernelspecsModel, type SessionModel } from "../../kernel/api";
+import { Api, type KernelspecsModel, type SessionModel } from "../../kernel/api";
 import { CommManager } from "../../kernel/comm";
 import { KernelConnection } from "../../kernel/connection";
 import type { KernelMessage } from "../../kernel/wire";
 import type { Cell } from "../../model/cell";
 import type { KernelStatus, Notebook } from "../../model/notebook";
-import { normalizeOutput } from "../../model/outputs";
 import { events } from "../../events";
 import type { OutputView } from "../../view/outputview";
 import { type Check, checkServer, type Finding, ServerWatch } from "./recovery";
-
-/** A cell the kernel runs or has queued, as GET/POST /api/kernels/{id}/runs[/adopt] gives it. */
-interface RunSnapshot {
-  cell_id: string;
-  msg_id: string;
-  /** idle: it finished while no page was connected, and the server has not written it yet. */
-  state: "queued" | "running" | "idle";
-  execution_count: number | null;
-  outputs: unknown[];
-  display_ids: (string | null)[];
-  recent_msg_ids: string[];
-}
-
-// Tries at adopting runs while the server has not attached the new websocket yet (409).
-const ADOPT_TRIES = 50;
+import { adoptRuns, type RunSnapshot, showSnapshot } from "./rejoin";
 
 export interface RunHooks {
   outputView(cell: Cell): OutputView | undefined;
@@ -260,21 +245,11 @@ export class KernelSession {
    * tells the server that this page saves them.
    */
   private async rejoinRuns(connection: KernelConnection): Promise<void> {
-    const url = `api/kernels/${encodeURIComponent(connection.kernelId)}/runs/adopt`;
     try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const runs = await this.api.call<RunSnapshot[]>("POST", url, { session_id: connection.sessionId });
-          // Adopted from now on: the server writes nothing more of these into the file.
-          await this.hooks.refresh?.().catch((error) => console.warn("Carnet: could not check the notebook on disk", error));
-          if (this.connection === connection) for (const run of runs) this.rejoin(connection, run);
-          return;
-        } catch (error) {
-          // 409: the server has not attached our websocket yet; anything else: nothing to rejoin.
-          if (!(error instanceof ApiError) || error.status !== 409 || attempt >= ADOPT_TRIES) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      }
+      const runs = await adoptRuns(this.api, connection);
+      // Adopted from now on: the server writes nothing more of these into the file.
+      await this.hooks.refresh?.().catch((error) => console.warn("Carnet: could not check the notebook on disk", error));
+      if (this.connection === connection) for (const run of runs) this.rejoin(connection, run);
     } catch (error) {
       console.warn("Carnet: could not rejoin the cells running in the kernel", error);
     } finally {
@@ -294,11 +269,7 @@ export class KernelSession {
     if (connection.isPending(run.msg_id)) return;
     const cell = this.nb.cells.find((c) => c.id === run.cell_id);
     if (!cell || cell.type !== "code") return;
-    cell.trusted = true;
-    cell.outputs.clear();
-    run.outputs.forEach((output, i) => cell.outputs.add(normalizeOutput(output), run.display_ids[i] ?? null));
-    cell.executionCount = run.execution_count;
-    cell.state = run.state;
+    showSnapshot(cell, run);
     if (run.state === "idle") return;
     if (run.state === "running") this.nb.kernelStatus = "busy";
     let status = "ok";
