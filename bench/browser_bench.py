@@ -22,20 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from tests.e2e.conftest import CHROMIUM_ARGS
 
 from bench.server_bench import big_notebook, free_port
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WATCH_LONG_TASKS = """() => { window.__longTasks = [];
   new PerformanceObserver((l) => {
     for (const e of l.getEntries()) window.__longTasks.push(e.duration);
@@ -222,7 +213,7 @@ def run() -> dict[str, Any]:
 
     names = ["carnet"] + (["jupyter"] if shutil.which("jupyter-notebook") else [])
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             results = {}
             for name in names:

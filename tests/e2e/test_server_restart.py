@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.client.procs import children
 from tests.e2e.conftest import (
     cell,
     clean,
@@ -62,16 +63,13 @@ def _no_leftover_sessions() -> None:
 def kernel_children(pid: int) -> list[int]:
     """The kernel processes a server started (its children running a kernel)."""
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for child, _ in children(pid):
         try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
+            command = (Path("/proc") / str(child) / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"kernel" in command:
-            found.append(int(entry.name))
+        if b"kernel" in command:
+            found.append(child)
     return found
 
 
