@@ -164,6 +164,48 @@ def test_kernel_that_never_answers_times_out() -> None:
     assert children() == []
 
 
+@pytest.mark.parametrize("spec", python_specs(), ids=lambda s: s.name)
+def test_a_port_taken_before_the_kernel_binds_it_means_other_ports(
+    spec: KernelSpec, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ports are chosen free, but another process may take one before the kernel binds it."""
+    import socket
+
+    from carnet.client import manager as manager_module
+
+    taker = socket.socket()
+    taker.bind(("127.0.0.1", 0))
+    taker.listen()
+    taken = taker.getsockname()[1]
+    chosen = manager_module.new_connection_info
+    calls = []
+
+    def first_one_taken(**kwargs: object) -> object:
+        info = chosen(**kwargs)  # type: ignore[arg-type]
+        calls.append(info)
+        return dataclasses.replace(info, shell_port=taken) if len(calls) == 1 else info
+
+    monkeypatch.setattr(manager_module, "new_connection_info", first_one_taken)
+
+    async def main() -> None:
+        km = KernelManager(spec, echo_stderr=False)
+        await km.start()
+        try:
+            assert km.connection_info is not None and km.connection_info.shell_port != taken
+            await km.client.kernel_info(timeout=10)
+        finally:
+            await km.shutdown()
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="carnet"):
+            asyncio.run(main())
+    finally:
+        taker.close()
+    assert len(calls) == 2
+    assert "a port was taken" in caplog.text
+    assert children() == []
+
+
 def test_missing_program_is_a_start_error() -> None:
     spec = KernelSpec("nope", ["/nonexistent/kernel", "{connection_file}"], "Nope", "none")
 

@@ -126,17 +126,32 @@ class KernelManager:
     async def start(self) -> None:
         async with self._lock:
             self.lifecycle.move("starting")
-            if self.connection_info is None:
-                ip, transport, port_range = self._address
-                self.connection_info = new_connection_info(
-                    ip=ip, transport=transport, port_range=port_range, kernel_name=self.spec.name
-                )
-            try:
-                await self._launch()
-            except BaseException:
-                await self._cleanup()
-                self.lifecycle.move("dead", detail="start failed")
-                raise
+            # Ports we chose may be taken between our check and the kernel's bind (another
+            # kernel starting, an outgoing connection): then we choose again, a few times.
+            choose_ports = self.connection_info is None
+            for attempt in range(1, PORT_ATTEMPTS + 1):
+                if choose_ports:
+                    ip, transport, port_range = self._address
+                    self.connection_info = new_connection_info(
+                        ip=ip,
+                        transport=transport,
+                        port_range=port_range,
+                        kernel_name=self.spec.name,
+                    )
+                try:
+                    await self._launch()
+                    break
+                except KernelDied as exc:
+                    await self._cleanup()
+                    if choose_ports and attempt < PORT_ATTEMPTS and _PORT_TAKEN in str(exc):
+                        log.warning("kernel %s: a port was taken, trying others", self.kernel_id)
+                        continue
+                    self.lifecycle.move("dead", detail="start failed")
+                    raise
+                except BaseException:
+                    await self._cleanup()
+                    self.lifecycle.move("dead", detail="start failed")
+                    raise
             self.lifecycle.move("running")
         log.info("Kernel started: %s", self.kernel_id)
 
@@ -316,6 +331,11 @@ class KernelManager:
                 with contextlib.suppress(OSError):
                     path.unlink()
 
+
+# How many sets of ports a start tries; what a kernel (ours or ipykernel, through zmq) says
+# when one of them was taken before it could bind it.
+PORT_ATTEMPTS = 3
+_PORT_TAKEN = "Address already in use"
 
 _SIGNAL_CAUSES = {
     signal.SIGKILL: "killed (SIGKILL), often by the out-of-memory killer",
