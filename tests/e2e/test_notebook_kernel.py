@@ -65,6 +65,9 @@ def test_tab_completion_and_shift_tab_help(page: Any, server: RunningServer) -> 
     edit_cell(page, 0, "import collections\ncollections.Ordered")
     page.keyboard.press("Tab")
     page.wait_for_selector(".cm-tooltip-autocomplete :text('OrderedDict')")
+    # CodeMirror ignores keys for 75 ms after the list opens (its interactionDelay), so
+    # that fast typists do not pick by accident: an Enter sooner would be a new line.
+    page.wait_for_timeout(200)
     page.keyboard.press("Enter")
     editor = cell(page, 0).locator(".cm-content")
     assert "collections.OrderedDict" in editor.inner_text()
