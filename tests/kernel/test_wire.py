@@ -6,6 +6,8 @@ answers kernel_info afterwards. Unknown request types get an error reply.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,7 +82,12 @@ def raw_kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RawKernel]:
     yield kernel
     kernel.close()
     process.terminate()
-    process.wait(10)
+    try:
+        process.wait(10)
+    finally:
+        if process.poll() is None:  # never leave it running for a later test to trip on
+            process.kill()
+            process.wait()
 
 
 def stderr_of(kernel: RawKernel) -> str:
@@ -308,3 +315,35 @@ def test_status_starting_reaches_early_subscribers_only(tmp_path: Path) -> None:
             break
     # The welcome answers the subscription; 'starting' comes once, before any busy/idle.
     assert seen == [("iopub_welcome", ""), ("status", "starting")], seen
+
+
+def test_sigterm_taken_by_another_thread_still_stops_an_idle_kernel(tmp_path: Path) -> None:
+    """Linux may hand a process's signal to any of its threads; the idle main thread,
+    waiting in zmq's poll, must still wake up and exit."""
+    import ctypes
+
+    path = tmp_path / "kernel-term.json"
+    write_connection_file(ConnectionInfo(0, 0, 0, 0, 0, key=KEY), path)
+    process = subprocess.Popen([sys.executable, "-m", "carnet.kernel", "-f", str(path)])
+    try:
+        deadline = time.monotonic() + 20
+        while read_connection_file(path).shell_port == 0:
+            assert time.monotonic() < deadline, "the kernel never wrote its ports"
+            time.sleep(0.02)
+        time.sleep(0.5)  # idle: the main thread waits in poll
+        task = Path(f"/proc/{process.pid}/task")
+        # A Python thread: zmq's own threads block every signal.
+        helper = next(
+            int(t.name)
+            for t in task.iterdir()
+            if int(t.name) != process.pid
+            and "SigBlk:\t0000000000000000" in (t / "status").read_text()
+        )
+        libc = ctypes.CDLL(None, use_errno=True)
+        sys_tgkill = 234 if os.uname().machine == "x86_64" else 131  # aarch64
+        assert libc.syscall(sys_tgkill, process.pid, helper, signal.SIGTERM) == 0
+        assert process.wait(10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -83,6 +83,10 @@ class KernelApp:
         self._closed = False
         signal.signal(signal.SIGINT, self.interrupts.on_sigint)
         signal.signal(signal.SIGTERM, self._on_sigterm)
+        # Linux may deliver a signal to any thread: the main thread, idle in zmq's poll, would
+        # then not run the handler until a message came. The signal's byte on the wake pipe
+        # ends that poll at once.
+        signal.set_wakeup_fd(self.core.wake_fd, warn_on_full_buffer=False)
         watch_parent(lambda: os.kill(os.getpid(), signal.SIGTERM))
 
     def _wake(self) -> None:
@@ -143,6 +147,7 @@ class KernelApp:
             return
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.set_wakeup_fd(-1)
         started = time.monotonic()
         try:
             self.interpreter.shutdown()

@@ -96,6 +96,11 @@ class KernelCore:
 
     # -- the loop ---------------------------------------------------------------------------
 
+    @property
+    def wake_fd(self) -> int:
+        """Writing a byte here wakes the shell loop (signal.set_wakeup_fd uses it)."""
+        return self._wake_w
+
     def wake(self) -> None:
         """Make the shell loop look at its flags (thread-safe)."""
         with contextlib.suppress(BlockingIOError):
