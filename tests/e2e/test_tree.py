@@ -4,6 +4,7 @@ download, running sessions; and custom.js / custom.css on every page."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -153,13 +154,22 @@ def screenshot_tree(page: Any, server: RunningServer) -> None:
     screenshot(page, "tree")
 
 
+def poll(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Waits until `expression` is true in the page. Not wait_for_function: its polling
+    compiles the expression in the page, which the tree and editor pages' CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.05)
+
+
 def test_custom_js_and_css_on_every_page(page: Any, server: RunningServer) -> None:
     (server.root_dir / "notes.txt").write_text("hello")
     path = write_notebook(server, "custom.ipynb", [])
     for url in ["tree", f"notebooks/{path}", "edit/notes.txt"]:
         page.goto(server.url + url)
-        page.wait_for_function("document.documentElement.dataset.customJs === 'loaded'")
-        page.wait_for_function("window.customEvents.some(e => e[0] === 'page_loaded')")
+        poll(page, "document.documentElement.dataset.customJs === 'loaded'")
+        poll(page, "(window.customEvents || []).some(e => e[0] === 'page_loaded')")
     page.goto(server.url + f"notebooks/{path}")
     page.wait_for_function("window.customEvents.some(e => e[0] === 'kernel_ready')")
     border = page.evaluate(
