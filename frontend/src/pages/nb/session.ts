@@ -40,9 +40,14 @@ export class KernelSession {
   // The kernel is no more (shut down, culled): Restart starts a new one.
   private gone = false;
   private readonly watch = new ServerWatch(
-    () => checkServer(this.api, this.kernelId ?? "", this.serverStarted),
+    async () => {
+      const kernelId = this.kernelId ?? "";
+      return { ...(await checkServer(this.api, kernelId, this.serverStarted)), kernelId };
+    },
     (check, previous) => this.onCheck(check, previous),
   );
+  // Set while the session moves to another kernel: the old one going away is expected.
+  private switching = false;
 
   constructor(
     private readonly api: Api,
@@ -76,7 +81,9 @@ export class KernelSession {
   }
 
   /** What the server said about the kernel while its websocket is down; true: done watching. */
-  private onCheck(check: Check, previous: Finding | null): boolean {
+  private onCheck(check: Check & { kernelId?: string }, previous: Finding | null): boolean {
+    // A check about a kernel this page has left (Change kernel) says nothing about it now.
+    if (this.switching || check.kernelId !== (this.kernelId ?? "")) return false;
     if (check.finding === "kernel-alive" && previous !== "kernel-alive") this.connection?.reconnectNow();
     if (check.finding === "refused" && previous !== "refused") this.onLoginRefused();
     if (check.finding === "kernel-gone") {
@@ -314,7 +321,14 @@ export class KernelSession {
     if (!this.session) return;
     this.resetRunning();
     this.nb.kernelStatus = "starting";
-    this.session = await this.api.patchSession(this.session.id, { kernel: { name } });
+    this.switching = true;
+    try {
+      // The server shuts the old kernel down: its websocket closes before this answers.
+      this.session = await this.api.patchSession(this.session.id, { kernel: { name } });
+    } finally {
+      this.switching = false;
+    }
+    this.gone = false;
     this.recordKernelspec();
     this.nb.setDirty(true);
     if (this.connection && this.kernelId) this.connection.switchKernel(this.kernelId);
