@@ -31,16 +31,21 @@ def test_killed_kernel_is_explained_and_restarted(page: Any, server: RunningServ
     page.wait_for_selector(".output-execute-result:has-text('42')", timeout=20_000)
 
 
-def test_output_of_a_cell_finishing_after_the_tab_closed_is_there_on_reopen(
-    context: Any, server: RunningServer
-) -> None:
-    slow = code("import time", "print('begun', flush=True)", "time.sleep(3)", "print('finished')")
-    path = write_notebook(server, "closed-tab.ipynb", [slow])
+def run_then_close(context: Any, server: RunningServer, path: str) -> None:
+    """Runs the first cell in a tab, closed as soon as the cell has printed 'begun'."""
     first = context.new_page()
     open_notebook(first, server, path)
     first.keyboard.press("Shift+Enter")
     first.wait_for_selector(".stream-text:has-text('begun')")
     first.close(run_before_unload=False)  # closed while the cell still runs
+
+
+def test_output_of_a_cell_finishing_after_the_tab_closed_is_there_on_reopen(
+    context: Any, server: RunningServer
+) -> None:
+    slow = code("import time", "print('begun', flush=True)", "time.sleep(3)", "print('finished')")
+    path = write_notebook(server, "closed-tab.ipynb", [slow])
+    run_then_close(context, server, path)
     time.sleep(5)
     again = context.new_page()
     try:
@@ -58,11 +63,7 @@ def test_a_run_written_while_the_reopened_page_attaches_is_shown_and_saved_clean
     adopts too late to get the run: it takes the file as it now is (it was not edited)."""
     slow = code("import time", "print('begun', flush=True)", "time.sleep(1)", "print('finished')")
     path = write_notebook(server, "written-meanwhile.ipynb", [slow])
-    first = context.new_page()
-    open_notebook(first, server, path)
-    first.keyboard.press("Shift+Enter")
-    first.wait_for_selector(".stream-text:has-text('begun')")
-    first.close(run_before_unload=False)
+    run_then_close(context, server, path)
     time.sleep(1.5)  # finished; the server writes it WRITE_DELAY later
     again = context.new_page()
     held: list[Any] = []
