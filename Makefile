@@ -1,31 +1,50 @@
 PYTHON ?= python3
-PIP = PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(PYTHON) -m pip install -q
+# Every command runs in a virtual environment of its own, resolved fresh from pyproject.toml:
+# `.venv` takes the newest versions it allows, `.venv-oldest` the oldest we claim
+# (constraints/oldest.txt). The machine's site-packages are never tested.
+VENV ?= .venv
+OLDEST_VENV ?= .venv-oldest
+PY = $(VENV)/bin/python
+OLD_PY = $(OLDEST_VENV)/bin/python
+IN_VENV = PATH="$(abspath $(VENV))/bin:$$PATH"
+IN_OLDEST = PATH="$(abspath $(OLDEST_VENV))/bin:$$PATH"
+# The oldest lane runs everything but the browser tests (those run in the newest lane).
+OLDEST_TESTS = tests --ignore=tests/e2e
 
-.PHONY: install install-test run test lint typecheck unit bench stress frontend frontend-test
+.PHONY: install install-test install-oldest run test test-newest test-oldest lint typecheck \
+	unit bench stress frontend frontend-test
 
 install: frontend
-	$(PIP) -e .
+	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) ""
 
 install-test: frontend
 	bash scripts/system-deps.sh
-	$(PIP) -e '.[test]'
+	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) test
+
+install-oldest:
+	PYTHON=$(PYTHON) bash scripts/venv.sh $(OLDEST_VENV) test constraints/oldest.txt
 
 # Install everything and start the main job.
 run: install
-	$(PYTHON) -m carnet notebook
+	$(IN_VENV) $(PY) -m carnet notebook
 
 lint:
-	$(PYTHON) -m ruff check src tests bench
-	$(PYTHON) -m ruff format --check src tests bench
+	$(PY) -m ruff check src tests bench
+	$(PY) -m ruff format --check src tests bench
 
 typecheck:
-	$(PYTHON) -m mypy
+	$(PY) -m mypy
 
 unit:
-	$(PYTHON) -m pytest
+	$(IN_VENV) $(PY) -m pytest
 
-# Install everything the tests need and run them all.
-test: install-test lint typecheck unit frontend-test
+# Install everything the tests need and run them all: the newest lane, then the oldest.
+test: test-newest test-oldest
+
+test-newest: install-test lint typecheck unit frontend-test
+
+test-oldest: install-test install-oldest
+	$(IN_OLDEST) $(OLD_PY) -m pytest $(OLDEST_TESTS)
 
 # The browser UI: frontend/ built by Vite into src/carnet/static/ (needs Node.js >= 20.19).
 # Without npm the server still runs and its pages say how to build the UI.
@@ -46,9 +65,9 @@ frontend-test: frontend
 	cd frontend && npm test --silent
 
 # The reliability load tests at full length (2 minutes sustained), with figures.
-stress:
-	$(PYTHON) bench/stress.py --seconds 120
+stress: install-test
+	$(IN_VENV) $(PY) bench/stress.py --seconds 120
 
 bench: install-test
-	$(PIP) -e '.[bench]'
-	$(PYTHON) bench/run.py
+	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) test,bench
+	$(IN_VENV) $(PY) bench/run.py

@@ -243,7 +243,7 @@ class PythonInterpreter:
         from IPython.utils.tokenutil import token_at_cursor
 
         shell = self.shell
-        name = token_at_cursor(code, cursor_pos)  # type: ignore[no-untyped-call]
+        name = token_at_cursor(code, cursor_pos)  # type: ignore[no-untyped-call,unused-ignore]
         data: JsonDict = {}
         found = False
         if name:

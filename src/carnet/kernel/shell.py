@@ -77,7 +77,7 @@ class CarnetShell(InteractiveShell):
             except KeyboardInterrupt as exc:
                 if result is not None:
                     result.error_in_exec = exc
-                self.showtraceback(running_compiled_code=True)  # type: ignore[no-untyped-call]
+                self.showtraceback(running_compiled_code=True)  # type: ignore[no-untyped-call,unused-ignore]
             return True
         with gate.user_code():
             failed: bool = await super().run_code(code_obj, result, async_=async_)  # type: ignore[no-untyped-call]
