@@ -13,12 +13,16 @@
     │   ├── KernelTimeout              a request got no reply in time
     │   └── KernelDied                 the process exited while we waited on it
     ├── ConfigError                    a bad configuration file or option
-    └── ContentsError                  a contents request that cannot be served (has a reason)
-        ├── ContentsNotFound           no such file or directory, or a hidden one
-        ├── ContentsForbidden          a path that leaves the root directory
-        ├── ContentsConflict           the target exists, or changed on disk since it was read
-        ├── InvalidContents            a malformed path, model, type, format or notebook
-        └── ContentsWriteError         the disk refused a write; the old file is left intact
+    ├── ContentsError                  a contents request that cannot be served (has a reason)
+    │   ├── ContentsNotFound           no such file or directory, or a hidden one
+    │   ├── ContentsForbidden          a path that leaves the root directory
+    │   ├── ContentsConflict           the target exists, or changed on disk since it was read
+    │   ├── InvalidContents            a malformed path, model, type, format or notebook
+    │   └── ContentsWriteError         the disk refused a write; the old file is left intact
+    ├── TerminalError                  a terminal cannot be started or used
+    │   └── TerminalNotFound           no terminal of that name
+    └── ExportError                    a notebook cannot be converted (has a reason)
+        └── UnknownExportFormat        no exporter of that name
 
 Remote faults (what a peer sent) are ProtocolError; local faults are the others.
 Callers at I/O boundaries log and drop ProtocolError instead of crashing.
@@ -109,3 +113,23 @@ class InvalidContents(ContentsError):
 
 class ContentsWriteError(ContentsError):
     """The disk refused a write (full, read-only, too large); the previous file is intact."""
+
+
+class TerminalError(CarnetError):
+    """A terminal cannot be started or used (terminals disabled, the shell failed to start)."""
+
+
+class TerminalNotFound(TerminalError):
+    """No terminal of that name (never created, shut down, or its shell exited)."""
+
+
+class ExportError(CarnetError):
+    """A notebook cannot be converted; `reason` is a short machine-readable tag."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class UnknownExportFormat(ExportError):
+    """No exporter of that name."""

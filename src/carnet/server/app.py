@@ -18,6 +18,7 @@ from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
 from carnet.server.api import contents, core, files, kernels, kernelspecs, runs, sessions, spec
+from carnet.server.api import terminals as terminals_api
 from carnet.server.api import trust as trust_api
 from carnet.server.auth import login
 from carnet.server.auth.stack import make_credentials, security_middleware
@@ -68,6 +69,7 @@ def _route_families() -> list[BaseRoute]:
         *runs.routes(),
         *sessions.routes(),
         *kernelspecs.routes(),
+        *terminals_api.routes(),
         *pages_routes(),
     ]
 
@@ -126,6 +128,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.kernels.contents = app.state.contents
     app.state.kernels.notebook_path = app.state.sessions.path_for_kernel
     app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
+    terminals_api.install(app, settings)
     return app
 
 

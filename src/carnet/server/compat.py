@@ -51,8 +51,6 @@ _SERVER_OPTIONS = frozenset(
         "session_manager_class",
         "ssl_options",
         "static_custom_path",
-        "terminado_settings",
-        "terminals_enabled",
         "webapp_settings",
         "websocket_ping_timeout",
         "websocket_url",

@@ -19,6 +19,7 @@ from carnet.server.options import (
     FileContentsManager,
     MappingKernelManager,
     ServerOptions,
+    TerminalManager,
 )
 
 CONFIG_FILE_NAME = "jupyter_notebook_config"
@@ -76,7 +77,7 @@ class NotebookApp(Application, ServerOptions):
     )
     aliases = ALIASES
     flags = FLAGS
-    classes = [ContentsManager, FileContentsManager, MappingKernelManager]
+    classes = [ContentsManager, FileContentsManager, MappingKernelManager, TerminalManager]
 
     _log_formatter_cls = logs.LineFormatter
 

@@ -37,7 +37,7 @@ from carnet import paths
 from carnet.errors import ConfigError
 from carnet.server import compat
 from carnet.server.config import CONFIG_FILE_NAME, NotebookApp
-from carnet.server.options import FileContentsManager, MappingKernelManager
+from carnet.server.options import FileContentsManager, MappingKernelManager, TerminalManager
 
 COMMAND_LINE = "command line"
 _CULL_OPTIONS = ("cull_idle_timeout", "cull_interval", "cull_connected", "cull_busy")
@@ -48,6 +48,7 @@ _SECTION_CLASSES: dict[str, type[Configurable]] = {
     "ContentsManager": FileContentsManager,
     "FileContentsManager": FileContentsManager,
     "MappingKernelManager": MappingKernelManager,
+    "TerminalManager": TerminalManager,
 }
 _RENAMED = {("ServerApp", "root_dir"): "notebook_dir"}
 

@@ -281,6 +281,16 @@ class ServerOptions(Configurable):
     )
     quit_button = Bool(True, config=True, help="Show a Quit button that stops the server.")
 
+    # Terminals
+    terminals_enabled = Bool(
+        True, config=True, help="Offer terminals (shells in the browser); False turns them off."
+    )
+    terminado_settings = Dict(
+        config=True,
+        help="Terminal settings, as Jupyter's: {'shell_command': ['bash', '-l']} sets the "
+        "shell (default: $SHELL, else sh). Other keys are ignored.",
+    )
+
 
 class ContentsManager(Configurable):
     """Options of the file storage."""
@@ -309,6 +319,18 @@ class MappingKernelManager(Configurable):
         config=True,
         help="Seconds a starting kernel has to answer kernel_info before the start "
         "fails with an error (and the kernel is stopped).",
+    )
+
+
+class TerminalManager(Configurable):
+    """Jupyter Server's terminal manager section: culling of idle terminals."""
+
+    cull_inactive_timeout = Integer(
+        0, config=True, help="Close terminals without input or output for this many seconds "
+        "(0: never)."
+    )
+    cull_interval = Integer(
+        300, config=True, help="How often, in seconds, to look for inactive terminals to close."
     )
 
 

@@ -25,7 +25,17 @@ from tests.server.conformance.fuzz import (
 )
 from tests.server.conftest import RunningServer
 
-GROUPS = ["api", "identity", "contents", "files", "kernels", "sessions", "kernelspecs", "pages"]
+GROUPS = [
+    "api",
+    "identity",
+    "contents",
+    "files",
+    "kernels",
+    "sessions",
+    "kernelspecs",
+    "terminals",
+    "pages",
+]
 _KERNEL_GROUPS = {"kernels", "sessions"}
 
 
