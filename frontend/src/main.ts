@@ -6,7 +6,7 @@ import { Api } from "./kernel/api";
 import { readConfig } from "./pages/config";
 
 const config = readConfig();
-const carnet = { events, config, version: config.appVersion, notebook: null as unknown };
+const carnet = { events, config, version: config.appVersion, notebook: null as unknown, terminal: null as unknown };
 (window as unknown as { carnet: typeof carnet }).carnet = carnet;
 
 // The notebook is the biggest download: ask for it now, while the page's code loads.
@@ -19,6 +19,9 @@ async function start(): Promise<void> {
   if (config.page === "notebook") {
     const { startNotebookPage } = await import("./pages/notebook");
     carnet.notebook = await startNotebookPage(config, early);
+  } else if (config.page === "terminal") {
+    const { startTerminalPage } = await import("./pages/terminal");
+    carnet.terminal = await startTerminalPage(config);
   } else if (config.page === "edit") {
     const { startEditPage } = await import("./pages/edit");
     await startEditPage(config);

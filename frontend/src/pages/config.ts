@@ -1,7 +1,7 @@
 // The page config the server writes into the HTML shell (never the token).
 
 export interface PageConfig {
-  page: "tree" | "notebook" | "edit";
+  page: "tree" | "notebook" | "edit" | "terminal";
   baseUrl: string;
   path: string;
   xsrfToken: string;

@@ -6,6 +6,7 @@ import { confirmDialog, notify, promptDialog } from "../view/dialog";
 import { h } from "../view/dom";
 import { icon } from "../view/icons";
 import type { PageConfig } from "./config";
+import { listTerminals, newTerminal, shutdownTerminal, terminalUrl, type TerminalModel } from "./terminals";
 import { uploadFile } from "./upload";
 
 type SortKey = "name" | "last_modified" | "size";
@@ -23,6 +24,7 @@ class TreePage {
   private running = new Set<string>();
   private sort: { key: SortKey; asc: boolean } = { key: "name", asc: true };
   private specs: KernelspecsModel | null = null;
+  private terminalsEnabled = false;
   private readonly list = h("div", { id: "notebook_list", class: "list" });
   private readonly crumbs = h("ul", { class: "breadcrumb", id: "breadcrumbs" });
   private readonly actions = h("div", { class: "dynamic-buttons" });
@@ -75,7 +77,10 @@ class TreePage {
       e.preventDefault();
       void this.upload(Array.from(e.dataTransfer?.files ?? []));
     });
-    this.specs = await this.api.kernelspecs().catch(() => null);
+    [this.specs, this.terminalsEnabled] = await Promise.all([
+      this.api.kernelspecs().catch(() => null),
+      listTerminals(this.api).then((list) => list !== null, () => false),
+    ]);
     this.buildNewMenu();
     await this.refresh();
   }
@@ -90,6 +95,20 @@ class TreePage {
     this.newMenu.append(h("li", { class: "divider" }), h("li", { class: "dropdown-header" }, "Other:"),
       item("Text File", "new-file", () => this.newUntitled("file", ".txt")),
       item("Folder", "new-folder", () => this.newUntitled("directory")));
+    if (this.terminalsEnabled) this.newMenu.append(item("Terminal", "new-terminal", () => this.openTerminal()));
+  }
+
+  private async openTerminal(): Promise<void> {
+    // Opened before the request, so the browser does not take the new tab for a pop-up.
+    const tab = window.open("", "_blank");
+    try {
+      const model = await newTerminal(this.api, this.dir);
+      if (tab) tab.location.href = terminalUrl(this.config.baseUrl, model.name);
+      else window.location.href = terminalUrl(this.config.baseUrl, model.name);
+    } catch (error) {
+      tab?.close();
+      throw error;
+    }
   }
 
   private async newNotebook(kernel: string | null): Promise<void> {
@@ -241,7 +260,7 @@ class TreePage {
   }
 
   async refreshRunning(): Promise<void> {
-    const [sessions, kernels] = await Promise.all([this.api.sessions(), this.api.kernels()]);
+    const [sessions, kernels, terminals] = await Promise.all([this.api.sessions(), this.api.kernels(), listTerminals(this.api).catch(() => null)]);
     const withSession = new Set(sessions.map((s) => s.kernel?.id));
     const rows: HTMLElement[] = [];
     for (const s of sessions) {
@@ -256,7 +275,15 @@ class TreePage {
         h("span", { class: "item-modified" }, k.execution_state),
         h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.shutdownKernel(k.id).then(() => this.refreshRunning()) }, "Shutdown")));
     }
-    this.runningList.replaceChildren(...(rows.length ? rows : [h("div", { class: "list-empty" }, "There are no notebooks or kernels running.")]));
+    for (const t of terminals ?? []) rows.push(this.terminalRow(t));
+    this.runningList.replaceChildren(...(rows.length ? rows : [h("div", { class: "list-empty" }, "There are no notebooks, kernels or terminals running.")]));
+  }
+
+  private terminalRow(t: TerminalModel): HTMLElement {
+    return h("div", { class: "list-item row", "data-terminal": t.name },
+      h("a", { class: "item-name", href: terminalUrl(this.config.baseUrl, t.name), target: "_blank" }, h("span", { class: "item-icon" }, icon("file", 16)), `Terminal ${t.name}`),
+      h("span", { class: "item-modified", title: t.last_activity }, relativeTime(t.last_activity)),
+      h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void shutdownTerminal(this.api, t.name).catch((e) => notify(String(e.message ?? e), "error")).then(() => this.refreshRunning()) }, "Shutdown"));
   }
 }
 
