@@ -18,6 +18,7 @@ from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
 from carnet.server.api import contents, core, files, kernels, kernelspecs, runs, sessions, spec
+from carnet.server.api import nbconvert as nbconvert_api
 from carnet.server.api import terminals as terminals_api
 from carnet.server.api import trust as trust_api
 from carnet.server.auth import login
@@ -70,6 +71,7 @@ def _route_families() -> list[BaseRoute]:
         *sessions.routes(),
         *kernelspecs.routes(),
         *terminals_api.routes(),
+        *nbconvert_api.routes(),
         *pages_routes(),
     ]
 

@@ -34,6 +34,7 @@ GROUPS = [
     "sessions",
     "kernelspecs",
     "terminals",
+    "nbconvert",
     "pages",
 ]
 _KERNEL_GROUPS = {"kernels", "sessions"}
