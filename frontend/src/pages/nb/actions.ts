@@ -6,6 +6,7 @@ import type { Cell } from "../../model/cell";
 import { chooseDialog, confirmDialog, messageDialog, notify, promptDialog } from "../../view/dialog";
 import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
+import { exportActions } from "./export";
 import type { Actions } from "./header";
 
 type Page = NotebookPage & { toggleLineNumbers(): void };
@@ -51,6 +52,7 @@ export function buildActions(page: Page): Actions {
   };
 
   const actions: Actions = {
+    ...exportActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;

@@ -12,7 +12,7 @@ export interface Action {
 export type Actions = Record<string, Action>;
 
 const MENUS: [string, (string | "-")[]][] = [
-  ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", "download-ipynb", "-", "trust", "-", "close"]],
+  ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", "download-ipynb", "download-html", "download-markdown", "download-python", "download-pdf", "-", "trust", "-", "close"]],
   ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "shortcuts"]],
   ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "-", "toggle-output", "toggle-scroll"]],
   ["Insert", ["insert-above", "insert-below"]],

@@ -109,9 +109,9 @@ async def export_file(request: Request) -> Response:
         schema: {type: string, enum: ['true', 'false']}
     responses:
       200: {description: 'The converted notebook (an attachment with download=true)'}
-      400: {description: A bad argument, or not a notebook}
-      404: {description: No such notebook, or no exporter of that name}
-      503: {description: A program the format needs (pandoc, Chromium) is missing}
+      400: {description: 'A bad argument, or not a notebook'}
+      404: {description: 'No such notebook, or no exporter of that name'}
+      503: {description: 'A program the format needs (pandoc, Chromium) is missing'}
     """
     from carnet.server.export.convert import exporter_name
     from carnet.trust.cells import all_trusted
@@ -145,9 +145,9 @@ async def export_model(request: Request) -> Response:
               name: {type: string, description: 'The file name to derive the output name from'}
     responses:
       200: {description: The converted notebook}
-      400: {description: A malformed body, or not a notebook}
+      400: {description: 'A malformed body, or not a notebook'}
       404: {description: No exporter of that name}
-      503: {description: A program the format needs (pandoc, Chromium) is missing}
+      503: {description: 'A program the format needs (pandoc, Chromium) is missing'}
     """
     from carnet.trust.cells import all_trusted
 

@@ -66,6 +66,24 @@ def _exporter(name: str, trusted: bool) -> Any:
     return exporter
 
 
+def _language(notebook: dict[str, Any]) -> str:
+    """The notebook's language: language_info's, the kernelspec's, or its installed spec's."""
+    from carnet.client.kernelspec import get_kernel_spec
+
+    metadata = notebook.get("metadata") or {}
+    for key, field in (("language_info", "name"), ("kernelspec", "language")):
+        section = metadata.get(key)
+        if isinstance(section, dict) and isinstance(section.get(field), str):
+            return str(section[field]).lower()
+    spec = metadata.get("kernelspec")
+    if isinstance(spec, dict) and isinstance(spec.get("name"), str):
+        try:
+            return get_kernel_spec(spec["name"]).language.lower()
+        except Exception:  # no such kernelspec here: the generic script exporter
+            return ""
+    return ""
+
+
 def convert(notebook: dict[str, Any], format_name: str, trusted: bool) -> Converted:
     """Convert a notebook (nbformat 4 JSON) or raise ExportError with a reason."""
     import nbformat
@@ -77,6 +95,8 @@ def convert(notebook: dict[str, Any], format_name: str, trusted: bool) -> Conver
         nbformat.validate(node)
     except Exception as exc:
         raise ExportError(f"not a notebook: {exc}", "bad notebook") from exc
+    if name == "script" and _language(notebook) == "python":
+        name = "python"  # nbconvert's script exporter needs language_info, which pages may not set
     exporter = _exporter(name, trusted)
     try:
         output, resources = exporter.from_notebook_node(node)
