@@ -326,8 +326,9 @@ class TerminalManager(Configurable):
     """Jupyter Server's terminal manager section: culling of idle terminals."""
 
     cull_inactive_timeout = Integer(
-        0, config=True, help="Close terminals without input or output for this many seconds "
-        "(0: never)."
+        0,
+        config=True,
+        help="Close terminals without input or output for this many seconds (0: never).",
     )
     cull_interval = Integer(
         300, config=True, help="How often, in seconds, to look for inactive terminals to close."
