@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import require_browser, screenshot
+from tests.e2e.dropproxy import DroppingProxy
 from tests.server.conftest import RunningServer, ServerDirs, launch
 
 SIZE = re.compile(r"S=(\d+) (\d+)=")
@@ -138,3 +140,32 @@ def test_terminal_page_for_unknown_terminal_is_404(page: Any, server: RunningSer
     response = page.goto(server.url + "terminals/nope")
     assert response.status == 404
     assert "No terminal named" in page.locator("body").inner_text()
+
+
+def test_a_network_drop_keeps_the_shell_and_its_output(context: Any, server: RunningServer) -> None:
+    with server.client() as http:
+        name = http.post("api/terminals").json()["name"]
+    flag = server.root_dir / f"away-{name}.flag"
+    proxy = DroppingProxy(server.port)
+    term = context.new_page()
+    try:
+        term.goto(f"http://127.0.0.1:{proxy.port}/terminals/{name}")
+        term.wait_for_selector(".xterm-rows")
+        run(term, "MARK=before-drop; echo ready-$((1+1))")
+        wait_for_line(term, r"^ready-2\s*$")
+        run(term, f"sleep 1; echo while-away-$MARK; touch {flag.name}")
+        wait_for_line(term, r"sleep 1; echo while-away")  # the shell has the command
+        proxy.drop()
+        term.wait_for_selector("#terminal-status:has-text('reconnecting')")
+        deadline = time.monotonic() + 30
+        while not flag.exists():  # the shell printed while the page was cut off
+            assert time.monotonic() < deadline, "the shell never ran the command"
+            time.sleep(0.05)
+        proxy.restore()
+        wait_for_line(term, r"^while-away-before-drop\s*$")
+        term.wait_for_selector("#terminal-status:text-is('')", state="attached")
+        run(term, "echo after-$MARK")
+        wait_for_line(term, r"^after-before-drop\s*$")
+    finally:
+        term.close()
+        proxy.close()
