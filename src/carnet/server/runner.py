@@ -233,7 +233,9 @@ async def _stop_when_idle(app: Starlette, settings: ServerSettings, stop: Any) -
     interval = min(60.0, max(0.25, timeout / 4))
     while True:
         await asyncio.sleep(interval)
-        idle = app.state.activity.idle_for(getattr(app.state, "kernels", None))
+        # A running kernel or terminal keeps the server up, as in Jupyter.
+        services = [getattr(app.state, name, None) for name in ("kernels", "terminals")]
+        idle = app.state.activity.idle_for([s for s in services if s is not None and len(s)])
         if idle > timeout:
             logs.server_log().info("No activity for %d seconds.", timeout)
             stop()

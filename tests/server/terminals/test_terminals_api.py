@@ -221,3 +221,18 @@ def test_stopping_the_server_ends_the_shells(server: RunningServer) -> None:
     assert server.stop() == 0
     wait_until(lambda: not alive(pid), what="the shell to end with the server")
     assert os.getpid() != pid
+
+
+def test_a_running_terminal_keeps_an_idle_server_up(start_terminal_server: StartServer) -> None:
+    server = start_terminal_server("--NotebookApp.shutdown_no_activity_timeout=1")
+    name = new_terminal(server)
+    flag = server.root_dir / "slept.flag"
+    with TermSocket(server, name) as term:
+        term.type(f"sleep 3; touch {flag.name}\r")
+        term.wait_for("sleep 3;")
+    wait_until(flag.exists, what="the shell to finish its sleep")  # 3 s with nothing but it
+    assert server.process.poll() is None
+    with server.client() as http:
+        assert http.delete(f"api/terminals/{name}").status_code == 204
+    assert server.process.wait(15) == 0
+    assert "No activity for 1 seconds" in server.output()
