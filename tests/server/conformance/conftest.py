@@ -43,6 +43,7 @@ class Seed:
     checkpoint_id: str = ""
     kernel_id: str = ""
     session_id: str = ""
+    terminal_name: str = ""
 
     def known(self) -> dict[str, list[str]]:
         """Path-parameter values that name existing things, by parameter name."""
@@ -51,6 +52,8 @@ class Seed:
             known["kernel_id"] = [self.kernel_id]
         if self.session_id:
             known["session"] = [self.session_id]
+        if self.terminal_name:
+            known["terminal_id"] = [self.terminal_name]
         return known
 
     def client(self) -> httpx.Client:
@@ -65,6 +68,8 @@ class Seed:
             for kernel in http.get("api/kernels").json():
                 if kernel["id"] != self.kernel_id:
                     http.delete(f"api/kernels/{kernel['id']}")
+            for terminal in http.get("api/terminals").json():
+                http.delete(f"api/terminals/{terminal['name']}")
 
 
 def seed_files(server: RunningServer) -> Seed:
@@ -105,9 +110,21 @@ def seed_kernel(seed: Seed) -> None:
         seed.kernel_id = sessions[seed.session_id]["kernel"]["id"]
 
 
+def seed_terminal(seed: Seed) -> None:
+    """Make sure one terminal exists (the fuzzer may have closed it)."""
+    with seed.client() as http:
+        names = {t["name"] for t in http.get("api/terminals").json()}
+        if seed.terminal_name not in names:
+            response = http.post("api/terminals")
+            response.raise_for_status()
+            seed.terminal_name = response.json()["name"]
+
+
 @pytest.fixture(scope="module")
 def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    server = launch(ServerDirs(tmp_path_factory.mktemp("conformance")))
+    dirs = ServerDirs(tmp_path_factory.mktemp("conformance"))
+    # Terminals the fuzzer opens run sh: the machine's shell start-up files are not tested here.
+    server = launch(dirs, env=dirs.env(SHELL="/bin/sh"))
     yield server
     server.stop()
 

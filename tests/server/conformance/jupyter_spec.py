@@ -18,8 +18,6 @@ import yaml
 OUT_OF_SCOPE = {
     "/api/resolvePath": "a jupyter_server 2.x addition, not among issue 3's endpoints",
     "/api/config/{section_name}": "nbconfig is not among issue 3's endpoints (Carnet: 404)",
-    "/api/terminals": "Carnet has no terminals",
-    "/api/terminals/{terminal_id}": "Carnet has no terminals",
     "/api/spec.yaml": "its `type: file` cannot validate YAML; test_carnet_spec checks it",
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.server.conformance import jupyter_spec
-from tests.server.conformance.conftest import Seed, seed_kernel
+from tests.server.conformance.conftest import Seed, seed_kernel, seed_terminal
 from tests.server.conformance.fuzz import fuzz, load_operations
 
 SPEC = jupyter_spec.corrected(jupyter_spec.load())
@@ -38,6 +38,8 @@ def test_operation_conforms(label: str, seed: Seed) -> None:
     kernels = bool(_tags(label) & _KERNEL_TAGS)
     if kernels:
         seed_kernel(seed)
+    if "terminals" in _tags(label):
+        seed_terminal(seed)
     starts_kernels = kernels and operation.method.upper() in ("POST", "PATCH")
     options: dict[str, Any] = (
         {"max_examples": 12, "deadline": 30.0, "after_each": seed.reap if starts_kernels else None}
