@@ -15,7 +15,12 @@ from traitlets.config import Configurable
 
 from carnet import __version__, paths
 from carnet.server.config import CONFIG_FILE_NAME, NotebookApp
-from carnet.server.options import ContentsManager, MappingKernelManager, ServerOptions
+from carnet.server.options import (
+    ContentsManager,
+    MappingKernelManager,
+    ServerOptions,
+    TerminalManager,
+)
 
 _RULE = "#" + "-" * 78
 _LOGGING = ("log_level", "log_format", "log_datefmt", "logging_config")
@@ -31,6 +36,7 @@ def sections() -> list[tuple[str, Configurable, list[str]]]:
         ("Application", app, list(_LOGGING)),
         ("ContentsManager", ContentsManager(), ["allow_hidden"]),
         ("MappingKernelManager", MappingKernelManager(), sorted(culling)),
+        ("TerminalManager", TerminalManager(), sorted(TerminalManager.class_traits(config=True))),
     ]
 
 
