@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +133,8 @@ def _py_type_def(name: str, spec: dict[str, object]) -> str:
         return comment + line
     lines = [f"class {name}(TypedDict):"]
     if doc:
-        lines.append(f'    """{" ".join(doc)}"""')
+        text = textwrap.fill(" ".join(doc), 92, initial_indent="    ", subsequent_indent="    ")
+        lines.append(f'    """{text[4:]}"""' if "\n" not in text else f'    """{text[4:]}\n    """')
         lines.append("")
     fields: dict[str, str] = spec["fields"]  # type: ignore[assignment]
     for key, text in fields.items():

@@ -5,7 +5,7 @@ export type ContentsKind = "directory" | "file" | "notebook";
 
 export type ContentsFormat = "text" | "base64" | "json";
 
-/** content is null unless asked for: a notebook, a string, or a directory's entries. */
+/** content is null unless asked for: a notebook, a string, or a directory's entries. message: a save or load warning (invalid notebook). */
 export type ContentsModel = {
   name: string;
   path: string;
@@ -19,6 +19,7 @@ export type ContentsModel = {
   size: number | null;
   hash: string | null;
   hash_algorithm: string | null;
+  message?: string;
 };
 
 export type CheckpointModel = {

@@ -229,7 +229,7 @@ export type ExecuteResult = {
 };
 
 /** error */
-export type Error = {
+export type ErrorContent = {
   ename: string;
   evalue: string;
   traceback: string[];
@@ -297,7 +297,7 @@ export type MessageContents = {
   update_display_data: UpdateDisplayData;
   execute_input: ExecuteInput;
   execute_result: ExecuteResult;
-  error: Error;
+  error: ErrorContent;
   clear_output: ClearOutput;
   input_request: InputRequest;
   input_reply: InputReply;

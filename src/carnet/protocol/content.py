@@ -95,7 +95,9 @@ class KernelInfoReply(TypedDict):
 
 
 class CompleteRequest(TypedDict):
-    """complete_request: cursor_pos counts Unicode code points (protocol 5.2+), not UTF-16 units."""
+    """complete_request: cursor_pos counts Unicode code points (protocol 5.2+), not UTF-16
+    units.
+    """
 
     code: str
     cursor_pos: int
@@ -116,7 +118,9 @@ CompleteReply: TypeAlias = CompleteReplyOk | ErrorReply
 
 
 class InspectRequest(TypedDict):
-    """inspect_request: cursor_pos counts Unicode code points (protocol 5.2+), not UTF-16 units."""
+    """inspect_request: cursor_pos counts Unicode code points (protocol 5.2+), not UTF-16
+    units.
+    """
 
     code: str
     cursor_pos: int
@@ -267,7 +271,7 @@ class ExecuteResult(TypedDict):
     transient: NotRequired[Transient]
 
 
-class Error(TypedDict):
+class ErrorContent(TypedDict):
     """error"""
 
     ename: str
