@@ -21,9 +21,7 @@ MODULES = {"protocol": content, "contents": contents_types}
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "typegen", ROOT / "scripts/typegen/generate.py"
-    )
+    spec = importlib.util.spec_from_file_location("typegen", ROOT / "scripts/typegen/generate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["typegen"] = module  # dataclasses look their module up
