@@ -13,8 +13,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def download_as(page: Any, action: str, tmp_path: Path) -> tuple[str, bytes]:
     page.click("button[data-menu=file]")
+    page.hover("#menubar [data-submenu=download-as]")  # File > Download as > ...
     with page.expect_download(timeout=120_000) as started:
-        page.click(f"#menubar li[data-action={action}]")
+        page.click(f"#menubar [data-submenu=download-as] li[data-action={action}]")
     download = started.value
     target = tmp_path / download.suggested_filename
     download.save_as(str(target))
@@ -31,11 +32,14 @@ def test_download_as_html_python_and_pdf(page: Any, server: RunningServer, tmp_p
     name, html = download_as(page, "download-html", tmp_path)
     assert name == "Exported Work.html"
     assert b"Export heading" in html and b"from-the-cell" in html
+    assert page.locator("#menubar li[data-action=download-html]").inner_text() == "HTML (.html)"
     name, script = download_as(page, "download-python", tmp_path)
     assert name == "Exported Work.py"
     assert b"print('from-the-cell', 6 * 7)" in script
     name, md = download_as(page, "download-markdown", tmp_path)
     assert name == "Exported Work.md" and b"# Export heading" in md
+    name, ipynb = download_as(page, "download-ipynb", tmp_path)
+    assert name == "Exported Work.ipynb" and b"Export heading" in ipynb
     if CHROMIUM.exists():
         name, pdf = download_as(page, "download-pdf", tmp_path)
         assert name == "Exported Work.pdf" and pdf.startswith(b"%PDF")
@@ -46,6 +50,7 @@ def test_a_failed_export_is_shown_in_the_page(page: Any, server: RunningServer) 
     open_notebook(page, server, path)
     (server.root_dir / path).unlink()
     page.click("button[data-menu=file]")
+    page.click("#menubar [data-submenu=download-as]")  # a click opens it too
     page.click("#menubar li[data-action=download-html]")
     error = page.locator("#notification-area .notification.error", has_text="failed")
     error.first.wait_for()

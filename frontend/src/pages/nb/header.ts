@@ -11,8 +11,13 @@ export interface Action {
 
 export type Actions = Record<string, Action>;
 
-const MENUS: [string, (string | "-")[]][] = [
-  ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", "download-ipynb", "download-html", "download-markdown", "download-python", "download-pdf", "-", "trust", "-", "close"]],
+// An item is an action's name, "-" (a divider), or [title, names] (a submenu).
+type MenuItem = string | [string, string[]];
+
+const DOWNLOADS = ["download-ipynb", "download-html", "download-markdown", "download-python", "download-pdf"];
+
+const MENUS: [string, MenuItem[]][] = [
+  ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
   ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "shortcuts"]],
   ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "-", "toggle-output", "toggle-scroll"]],
   ["Insert", ["insert-above", "insert-below"]],
@@ -76,19 +81,41 @@ export class NotebookHeader {
     this.element = h("div", { id: "header" }, site, h("div", { id: "menubar-container" }, menubar, toolbar));
   }
 
-  private menu(title: string, items: (string | "-")[]): HTMLElement {
+  private menu(title: string, items: MenuItem[]): HTMLElement {
     const list = h("ul", { class: "dropdown-menu", role: "menu" });
-    for (const name of items) {
-      if (name === "-") {
-        list.append(h("li", { class: "divider" }));
-        continue;
-      }
+    const entry = (name: string, prefix = "") => {
       const action = this.actions[name];
-      if (!action) continue;
-      list.append(h("li", { role: "menuitem", "data-action": name, onclick: () => {
+      if (!action) return null;
+      return h("li", { role: "menuitem", "data-action": name, onclick: () => {
         wrapper.classList.remove("open");
         void action.run();
-      } }, h("span", {}, action.label), action.keys ? h("kbd", {}, action.keys) : null));
+      } }, h("span", {}, action.label.replace(prefix, "")), action.keys ? h("kbd", {}, action.keys) : null);
+    };
+    for (const item of items) {
+      if (item === "-") {
+        list.append(h("li", { class: "divider" }));
+      } else if (Array.isArray(item)) {
+        // A submenu opens on hover, or on a click (touch, keyboard).
+        const [label, names] = item;
+        const sub = h("ul", { class: "dropdown-menu", role: "menu" });
+        for (const name of names) {
+          const li = entry(name, `${label} `);
+          if (li) sub.append(li);
+        }
+        const li = h("li", { class: "dropdown-submenu", role: "menuitem", "aria-haspopup": "true", "data-submenu": label.toLowerCase().replace(/\s+/g, "-") }, h("span", {}, label), sub);
+        li.addEventListener("click", (event) => {
+          if (event.target instanceof Element && event.target.closest("li[data-action]")) {
+            li.classList.remove("open"); // an item was chosen: the menu closes
+            return;
+          }
+          event.stopPropagation(); // opening the submenu keeps the menu open
+          li.classList.toggle("open");
+        });
+        list.append(li);
+      } else {
+        const li = entry(item);
+        if (li) list.append(li);
+      }
     }
     const toggle = h("button", { class: "dropdown-toggle", "data-menu": title.toLowerCase() }, title);
     const wrapper = h("div", { class: "dropdown" }, toggle, list);
