@@ -21,6 +21,14 @@ export interface RunHooks {
   refresh?(): Promise<void>;
 }
 
+/** A cell's run: sent to the kernel, or waiting for one (the kernel was lost before it got it). */
+interface Run {
+  cell: Cell;
+  code: string;
+  msgId: string;
+  resolve: () => void;
+}
+
 export class KernelSession {
   session: SessionModel | null = null;
   connection: KernelConnection | null = null;
@@ -48,6 +56,9 @@ export class KernelSession {
   );
   // Set while the session moves to another kernel: the old one going away is expected.
   private switching = false;
+  // Runs sent and not finished; runs waiting for the kernel that replaces a lost one.
+  private readonly runs = new Set<Run>();
+  private readonly waiting: Run[] = [];
 
   constructor(
     private readonly api: Api,
@@ -122,6 +133,7 @@ export class KernelSession {
 
   /** Stops using the kernel: no more reconnects, running cells idle, its comms gone. */
   private lose(): void {
+    this.carryOver();
     this.resetRunning();
     this.connection?.close();
     this.comms.reset();
@@ -130,6 +142,8 @@ export class KernelSession {
   private connect(): void {
     const id = this.kernelId;
     if (!id) return;
+    // Runs asked for on the old connection after it was lost go to the new kernel too.
+    this.carryOver();
     const connection = new KernelConnection(this.wsBase, id);
     this.connection = connection;
     // Outputs of cells that were running before this page connected are held until
@@ -154,6 +168,21 @@ export class KernelSession {
     connection.iopub.on((msg) => this.comms.handle(msg));
     connection.iopub.on((msg) => this.onIOPub(msg));
     connection.connect();
+    for (const run of this.waiting.splice(0)) this.send(connection, run);
+  }
+
+  /**
+   * Runs the kernel never got (asked for while the page was reconnecting, then the kernel was
+   * lost): they wait for the next kernel instead of being dropped without a word.
+   */
+  private carryOver(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    for (const run of this.runs) {
+      if (!connection.unsent(run.msgId)) continue;
+      this.runs.delete(run);
+      this.waiting.push(run);
+    }
   }
 
   /** kernel_info_request: once answered, the kernel is ready. */
@@ -207,27 +236,33 @@ export class KernelSession {
       return Promise.resolve();
     }
     cell.state = "queued";
-    return new Promise((resolve) => {
-      let status = "ok";
-      connection.execute(cell.source, {
-        onIOPub: this.showOutput(cell),
-        onStdin: (msg) => this.askInput(connection, cell, msg),
-        onReply: (msg) => {
-          status = String(msg.content.status ?? "ok");
-          if (typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
-          for (const payload of (msg.content.payload ?? []) as Record<string, unknown>[]) {
-            if (payload.source === "page") {
-              const data = (payload.data ?? {}) as Record<string, string>;
-              this.hooks.showPager(data["text/plain"] ?? "");
-            }
+    return new Promise((resolve) => this.send(connection, { cell, code: cell.source, msgId: "", resolve }));
+  }
+
+  private send(connection: KernelConnection, run: Run): void {
+    const cell = run.cell;
+    this.runs.add(run);
+    let status = "ok";
+    run.msgId = connection.execute(run.code, {
+      onIOPub: this.showOutput(cell),
+      onStdin: (msg) => this.askInput(connection, cell, msg),
+      onReply: (msg) => {
+        status = String(msg.content.status ?? "ok");
+        if (typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
+        for (const payload of (msg.content.payload ?? []) as Record<string, unknown>[]) {
+          if (payload.source === "page") {
+            const data = (payload.data ?? {}) as Record<string, string>;
+            this.hooks.showPager(data["text/plain"] ?? "");
           }
-        },
-        onDone: () => {
-          this.finished(cell, status);
-          resolve();
-        },
-      }, { cellId: cell.id });
-    });
+        }
+      },
+      onDone: () => {
+        // Not when carried over to another kernel: it runs there.
+        if (!this.runs.delete(run)) return;
+        this.finished(cell, status);
+        run.resolve();
+      },
+    }, { cellId: cell.id });
   }
 
   /** What a cell's run does with its IOPub messages: state, execution count, outputs. */
@@ -303,6 +338,8 @@ export class KernelSession {
   async restart(): Promise<void> {
     if (!this.kernelId) return;
     if (this.gone) {
+      // Runs asked for while the kernel was gone run on the new one.
+      this.carryOver();
       this.resetRunning();
       await this.startAgain().catch((error) => {
         this.nb.kernelStatus = "dead";
@@ -355,7 +392,8 @@ export class KernelSession {
 
   private resetRunning(): void {
     this.connection?.failPending();
-    for (const cell of this.nb.cells) cell.state = "idle";
+    const waiting = new Set(this.waiting.map((run) => run.cell));
+    for (const cell of this.nb.cells) if (!waiting.has(cell)) cell.state = "idle";
   }
 
   private recordKernelspec(): void {
