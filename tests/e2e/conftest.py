@@ -74,8 +74,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 @pytest.fixture(scope="module")
 def browser(server: RunningServer) -> Iterator[Any]:
+    from playwright.sync_api import expect as playwright_expect
     from playwright.sync_api import sync_playwright
 
+    # As generous as the pages' default timeout (below): the machine is shared.
+    playwright_expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -161,6 +164,14 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+def expect(target: Any) -> Any:
+    """Playwright's expect, which waits for what it asserts (imported here, late: without
+    Playwright the tests are skipped, not broken)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
 def cell(page: Any, index: int) -> Any:
     return page.locator("#notebook-container > .cell").nth(index)
 
@@ -188,4 +199,13 @@ def _no_leftover_sessions(server: RunningServer) -> Iterator[None]:
     clean(server)
 
 
-__all__ = ["cell", "code", "edit_cell", "markdown", "open_notebook", "screenshot", "write_notebook"]
+__all__ = [
+    "cell",
+    "code",
+    "edit_cell",
+    "expect",
+    "markdown",
+    "open_notebook",
+    "screenshot",
+    "write_notebook",
+]

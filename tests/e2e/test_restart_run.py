@@ -12,7 +12,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import cell, code, edit_cell, open_notebook, require_browser, write_notebook
+from tests.e2e.conftest import (
+    cell,
+    code,
+    edit_cell,
+    expect,
+    open_notebook,
+    require_browser,
+    write_notebook,
+)
 from tests.server.conftest import RunningServer, ServerDirs, free_port, launch
 
 
@@ -49,7 +57,7 @@ def test_a_cell_run_right_after_a_quick_server_restart_runs(
         result = cell(page, 1).locator(".output-execute-result .output-body")
         result.wait_for()
         assert result.inner_text().strip() == "42"
-        assert cell(page, 1).locator(".input-prompt").inner_text() == "In [1]:"  # a new kernel
+        expect(cell(page, 1).locator(".input-prompt")).to_have_text("In [1]:")  # a new kernel
         page.wait_for_selector(".notification:has-text('the kernel was lost')")
         assert page.locator("#notebook-container > .cell.running").count() == 0
     finally:
