@@ -1,7 +1,9 @@
 """A cell run while the page reconnects after a quick server restart is not lost (issue 12
 item 3): the server is stopped and started again on the same port within a second, and the
 very next Shift+Enter runs on the new kernel once the page has it (it was dropped silently:
-the prompt stayed `In [ ]`). This module's server is restarted, so it has its own."""
+the prompt stayed `In [ ]`). A run while the kernel is gone (shut down elsewhere) likewise
+runs once Restart starts a new one. This module's server is restarted (last), so it has its
+own."""
 
 from __future__ import annotations
 
@@ -37,6 +39,30 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 @pytest.fixture(autouse=True)
 def _no_leftover_sessions() -> None:
     """The test stops its servers itself, and their kernels with them."""
+
+
+def test_a_cell_run_while_the_kernel_is_gone_runs_on_the_one_restart_starts(
+    page: Any, server: RunningServer
+) -> None:
+    """Shut down elsewhere: the page says the kernel died; a run waits (In [*]) for Restart."""
+    path = write_notebook(server, "gone.ipynb", [code("x = 1"), code("x")])
+    open_notebook(page, server, path)
+    page.keyboard.press("Shift+Enter")
+    cell(page, 0).locator(".input-prompt:has-text('[1]')").wait_for()
+    with server.client() as client:
+        (session,) = client.get("api/sessions").json()
+        assert client.delete(f"api/kernels/{session['kernel']['id']}").status_code == 204
+    page.wait_for_selector(".kernel_indicator[data-status=dead]")
+    page.keyboard.press("Shift+Enter")
+    expect(cell(page, 1).locator(".input-prompt")).to_have_text("In [*]:")
+    page.click("#menubar [data-menu=kernel]")
+    page.click("li[data-action=restart]")
+    page.locator(".modal .btn-primary").click()
+    cell(page, 1).locator(".traceback-text:has-text('NameError')").wait_for()  # a new kernel
+    expect(cell(page, 1).locator(".input-prompt")).to_have_text("In [1]:")
+    with server.client() as client:
+        for session in client.get("api/sessions").json():
+            client.delete(f"api/sessions/{session['id']}")
 
 
 def test_a_cell_run_right_after_a_quick_server_restart_runs(
