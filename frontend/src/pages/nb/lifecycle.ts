@@ -2,10 +2,10 @@
 // moves are allowed (any other is a bug and throws). A pure reducer: session.ts does the
 // work (requests, sockets) and records each step here.
 //
-//   new -> starting -> live <-> reconnecting -> replacing -> live   (server restarted)
-//            |          |  \          \-------> gone -> reviving -> live   (Restart)
-//            v          |   \-> switching -> live (or back where it was: the PATCH failed)
-//          failed       \-> gone (a check still running when a switched kernel's socket opens)
+//   new -> starting -> live <-> reconnecting -> replacing -> live   (the server restarted)
+//            |                      |              \-> reconnecting (no new kernel yet)
+//            v                      \-> gone -> reviving -> live     (Restart; gone again if it fails)
+//          failed     live, reconnecting or gone -> switching -> live (or back, if the PATCH failed)
 
 export type Phase =
   /** No session asked for yet. */
