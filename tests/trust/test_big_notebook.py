@@ -9,12 +9,8 @@ from __future__ import annotations
 import copy
 import json
 
-import pytest
-
 from carnet.trust import Notary
 from tests.support.notebooks import TARGET_BYTES, line_heavy_notebook
-
-pytestmark = pytest.mark.slow
 
 
 def test_marking_and_signing_ten_megabytes(notary: Notary) -> None:
