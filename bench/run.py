@@ -35,7 +35,7 @@ def run_suite(suite: str, quick: bool) -> dict[str, Any]:
         return trust_bench.run(samples=1 if quick else 5)
     from bench import browser_bench
 
-    return browser_bench.run()
+    return browser_bench.run(samples=1 if quick else 3)
 
 
 def number(value: float) -> str:
