@@ -199,6 +199,7 @@ class _Drain(threading.Thread):
                 self.reply = dict(msg.content)
 
 
+@pytest.mark.slow
 def test_flooding_kernel_keeps_memory_bounded_and_others_responsive(
     running: RunningServer, http: httpx.Client
 ) -> None:
