@@ -9,7 +9,7 @@ import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
 import type { Actions } from "./header";
 
-type Page = NotebookPage & { toggleLineNumbers(): void };
+type Page = NotebookPage;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
