@@ -55,11 +55,14 @@ def _exporter(name: str, trusted: bool) -> Any:
     if name == "webpdf":
         from carnet.server.export.pdf import SystemChromiumPDFExporter
 
-        return SystemChromiumPDFExporter(sanitize_html=not trusted)  # type: ignore[no-untyped-call]
-    exporter = get_exporter(name)()  # type: ignore[no-untyped-call]
-    if name == "html":
+        exporter = SystemChromiumPDFExporter()  # type: ignore[no-untyped-call]
+    else:
+        exporter = get_exporter(name)()  # type: ignore[no-untyped-call]
+    if name in ("script", "python"):  # a script has no outputs to sanitize
+        return exporter
+    if exporter.has_trait("sanitize_html"):  # the HTML exporters (nbconvert >= 7.3)
         exporter.sanitize_html = not trusted
-    elif not trusted and name != "script":  # a script has no outputs to sanitize
+    elif not trusted:
         from nbconvert.preprocessors.sanitize import SanitizeHTML
 
         exporter.register_preprocessor(SanitizeHTML(), enabled=True)  # type: ignore[no-untyped-call]
