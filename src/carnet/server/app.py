@@ -23,7 +23,7 @@ from carnet.server.auth import login
 from carnet.server.auth.stack import make_credentials, security_middleware
 from carnet.server.auth.throttle import LoginThrottle
 from carnet.server.contents import ContentsManager
-from carnet.server.http_errors import exception_handlers
+from carnet.server.http_errors import ErrorMiddleware, exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.pages import routes as pages_routes
 from carnet.server.settings import ServerSettings
@@ -94,10 +94,12 @@ def create_app(settings: ServerSettings) -> Starlette:
     api_routes = _route_families()
     base = settings.base_url
     routes = api_routes if base == "/" else [Mount(base.rstrip("/"), routes=api_routes)]
-    # Outermost first: log every request (refusals too), then the security checks.
+    # Outermost first: log every request (refusals too), then the security checks, then
+    # the endpoints' errors as responses (which the others then see like any response).
     middleware = [
         Middleware(AccessLogMiddleware, activity=activity, base_url=base),
         *security_middleware(settings, credentials),
+        Middleware(ErrorMiddleware),
     ]
     app = Starlette(
         routes=routes,
