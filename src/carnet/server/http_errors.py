@@ -26,7 +26,7 @@ from carnet.errors import (
     KernelSpecError,
 )
 from carnet.server import asgi
-from carnet.server.api.http import json_bytes
+from carnet.server.api.http import json_bytes, json_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -71,11 +71,7 @@ def json_error(
     status: int, message: str, reason: str | None = None, headers: dict[str, str] | None = None
 ) -> Response:
     """An error response with jupyter_server's body."""
-    from starlette.responses import Response
-
-    all_headers = {"Cache-Control": "no-store", **(headers or {})}
-    body = error_body(message, reason)
-    return Response(body, status_code=status, headers=all_headers, media_type="application/json")
+    return json_response({"message": message, "reason": reason}, status, headers)
 
 
 def error_body(message: str, reason: str | None) -> bytes:
