@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from carnet.errors import ContentsNotFound
+from carnet.errors import ContentsNotFound, InvalidContents
 from carnet.server.api.http import (
     BadRequest,
     contents_manager,
@@ -171,6 +171,9 @@ async def save_contents(request: Request) -> Response:
         return json_response(model, 201, {"Location": _location(request, model["path"])})
     if body.get("copy_from"):
         raise BadRequest("Cannot copy with PUT, only POST")
+    if body.get("format") and body["format"] not in ("json", "text", "base64"):
+        # Checked here too: a model without content (a new file) would otherwise ignore it.
+        raise InvalidContents(f"Format {body['format']!r} is invalid", "bad format")
     expected_hash = body.pop("expected_hash", None)
     if expected_hash is not None and not isinstance(expected_hash, str):
         raise BadRequest("expected_hash must be a string")
