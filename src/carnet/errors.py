@@ -20,7 +20,8 @@
     │   ├── InvalidContents            a malformed path, model, type, format or notebook
     │   └── ContentsWriteError         the disk refused a write; the old file is left intact
     ├── TerminalError                  a terminal cannot be started or used
-    │   └── TerminalNotFound           no terminal of that name
+    │   ├── TerminalNotFound           no terminal of that name
+    │   └── TerminalsDisabled          terminals_enabled is False
     └── ExportError                    a notebook cannot be converted (has a reason)
         └── UnknownExportFormat        no exporter of that name
 
@@ -121,6 +122,10 @@ class TerminalError(CarnetError):
 
 class TerminalNotFound(TerminalError):
     """No terminal of that name (never created, shut down, or its shell exited)."""
+
+
+class TerminalsDisabled(TerminalError):
+    """The server was configured without terminals (terminals_enabled = False)."""
 
 
 class ExportError(CarnetError):

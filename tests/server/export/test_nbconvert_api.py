@@ -167,7 +167,7 @@ def test_nbconvert_is_not_imported_until_first_export(server_dirs: ServerDirs) -
     probe = (
         "import sys\n"
         "from carnet.server.app import create_app\n"
-        "from carnet.server.settings import settings_from_argv\n"
+        "from carnet.server.config.resolve import settings_from_argv\n"
         "argv = [f'--notebook-dir={sys.argv[1]}', '--NotebookApp.token=t']\n"
         "create_app(settings_from_argv(argv))\n"
         "print(sorted(m for m in ('nbconvert', 'ptyprocess', 'playwright') if m in sys.modules))\n"

@@ -5,7 +5,8 @@ after the notebook with the exporter's extension); POST converts the notebook mo
 in the body ({"content": notebook, "name": ...}). Trust decides sanitizing: a notebook
 on disk is trusted when its signature is (as when it is opened), a posted one when
 every cell with rich output is marked trusted (as when it is saved). Conversion runs
-in a worker thread. Responses carry the sandboxing CSP of /files, so an HTML export
+in a worker thread; errors are raised, for the server's error table (http_errors).
+Responses carry the sandboxing CSP of /files, so an HTML export
 shown inline cannot run script with the user's session. Each docstring carries its
 OpenAPI operation.
 """
@@ -13,22 +14,12 @@ OpenAPI operation.
 from __future__ import annotations
 
 import asyncio
-import functools
-import logging
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from carnet.errors import ContentsError, ExportError, UnknownExportFormat
 from carnet.server.api.files import SANDBOX_HEADERS
-from carnet.server.contents.responses import (
-    BadRequest,
-    Endpoint,
-    contents_manager,
-    error_response,
-    json_body,
-    status_for,
-)
+from carnet.server.api.http import BadRequest, contents_manager, json_body
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -36,35 +27,6 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from carnet.server.export.convert import Converted
-
-log = logging.getLogger("carnet.server")
-
-# Failures that are the machine's (a missing program), not the request's.
-_SERVICE_UNAVAILABLE = frozenset({"missing chromium", "missing playwright", "missing pandoc"})
-
-
-def handles_export_errors(endpoint: Endpoint) -> Endpoint:
-    """Export and contents errors become JSON responses with a reason."""
-
-    @functools.wraps(endpoint)
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except UnknownExportFormat as exc:
-            return error_response(404, str(exc), exc.reason)
-        except ExportError as exc:
-            status = 503 if exc.reason in _SERVICE_UNAVAILABLE else 500
-            if exc.reason == "bad notebook":
-                status = 400
-            log.warning("%s %s: %s", request.method, request.url.path, exc)
-            return error_response(status, str(exc), exc.reason)
-        except ContentsError as exc:
-            return error_response(status_for(exc), str(exc), exc.reason)
-        except Exception:
-            log.exception("Unexpected error in %s %s", request.method, request.url.path)
-            return error_response(500, "Internal server error (details in the server log)", "error")
-
-    return wrapper
 
 
 def _response(converted: Converted, name: str, download: bool) -> Response:
@@ -95,7 +57,6 @@ def _download(request: Request) -> bool:
     return value in ("true", "1")
 
 
-@handles_export_errors
 async def export_file(request: Request) -> Response:
     """Convert a notebook on disk.
     ---
@@ -126,7 +87,6 @@ async def export_file(request: Request) -> Response:
     return _response(converted, model["name"], download)
 
 
-@handles_export_errors
 async def export_model(request: Request) -> Response:
     """Convert the notebook in the body.
     ---

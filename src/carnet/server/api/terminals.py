@@ -8,20 +8,13 @@ route here answers 404. Each docstring carries its OpenAPI operation.
 
 from __future__ import annotations
 
-import functools
 import html
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carnet.errors import TerminalError, TerminalNotFound
-from carnet.server.contents.responses import (
-    BadRequest,
-    Endpoint,
-    error_response,
-    json_body,
-    json_response,
-)
+from carnet.errors import TerminalsDisabled
+from carnet.server.api.http import BadRequest, json_body, json_response
+from carnet.server.http_errors import json_error
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -29,35 +22,25 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.routing import BaseRoute
 
-    from carnet.server.settings import ServerSettings
+    from carnet.server.config.settings import ServerSettings
     from carnet.server.terminals.manager import TerminalManager
-
-log = logging.getLogger("carnet.server")
 
 DISABLED = "terminals are disabled on this server (terminals_enabled = False)"
 
 
 def install(app: Starlette, settings: ServerSettings) -> None:
-    """Create the app's TerminalManager from the config (None when disabled)."""
-    from traitlets.config import Config
-
-    from carnet.server.options import ServerOptions
-    from carnet.server.options import TerminalManager as TerminalOptions
-
-    section = settings.config.get("NotebookApp", {})
-    keys = ("terminals_enabled", "terminado_settings")
-    server = ServerOptions(
-        config=Config({"ServerOptions": {k: section[k] for k in keys if k in section}})
-    )
+    """Create the app's TerminalManager from the settings (None when disabled)."""
     app.state.terminals = None
-    if not server.terminals_enabled:
+    if not settings.terminals_enabled:
         return
+    from carnet.server.config.options import TerminalManager as TerminalOptions
     from carnet.server.terminals.manager import TerminalManager
 
+    # Its own section, whose cull_interval is not the server's (a kernel culling option).
     culling = TerminalOptions(config=settings.config)
     manager = TerminalManager(
         settings.root_dir,
-        dict(server.terminado_settings),
+        dict(settings.terminado_settings),
         cull_inactive_timeout=culling.cull_inactive_timeout,
         cull_interval=culling.cull_interval,
     )
@@ -65,38 +48,13 @@ def install(app: Starlette, settings: ServerSettings) -> None:
     app.state.shutdown_hooks.append(manager.shutdown_all)
 
 
-class _Disabled(Exception):
-    pass
-
-
 def _manager(request: Request) -> TerminalManager:
     manager: TerminalManager | None = request.app.state.terminals
     if manager is None:
-        raise _Disabled
+        raise TerminalsDisabled(DISABLED)
     return manager
 
 
-def handles_terminal_errors(endpoint: Endpoint) -> Endpoint:
-    """Terminal errors become JSON responses with a reason, never a traceback."""
-
-    @functools.wraps(endpoint)
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except _Disabled:
-            return error_response(404, DISABLED, "terminals disabled")
-        except TerminalNotFound as exc:
-            return error_response(404, str(exc), "not found")
-        except BadRequest as exc:
-            return error_response(400, str(exc), exc.reason)
-        except TerminalError as exc:
-            log.error("%s %s: %s", request.method, request.url.path, exc)
-            return error_response(500, str(exc), "terminal error")
-
-    return wrapper
-
-
-@handles_terminal_errors
 async def list_terminals(request: Request) -> Response:
     """List the running terminals.
     ---
@@ -131,7 +89,6 @@ def _cwd(request: Request, value: Any) -> Path | None:
     return target
 
 
-@handles_terminal_errors
 async def create_terminal(request: Request) -> Response:
     """Start a terminal.
     ---
@@ -165,12 +122,11 @@ async def create_terminal(request: Request) -> Response:
     if name is not None and (not isinstance(name, str) or not name or "/" in name):
         raise BadRequest("'name' must be a non-empty string without '/'")
     if name is not None and name in manager.terminals:
-        return error_response(409, f"a terminal named {name!r} already exists", "conflict")
+        return json_error(409, f"a terminal named {name!r} already exists", "conflict")
     terminal = manager.create(name, _cwd(request, body.get("cwd")))
     return json_response(manager.model(terminal))
 
 
-@handles_terminal_errors
 async def get_terminal(request: Request) -> Response:
     """Get a terminal's model.
     ---
@@ -194,7 +150,6 @@ async def get_terminal(request: Request) -> Response:
     return json_response(manager.model(manager.get(request.path_params["name"])))
 
 
-@handles_terminal_errors
 async def delete_terminal(request: Request) -> Response:
     """Close a terminal.
     ---
