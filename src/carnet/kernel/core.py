@@ -250,7 +250,10 @@ class KernelCore:
             if not silent:
                 self.io.iopub.send(
                     "execute_input",
-                    {"code": code, "execution_count": interpreter.execution_count},
+                    {
+                        "code": code,
+                        "execution_count": interpreter.count_for(code, silent, store_history),
+                    },
                 )
             self.io.stdin.parent = msg
             try:

@@ -29,6 +29,8 @@ class CarnetShell(InteractiveShell):
     kernel_io: KernelIO
     # The last traceback shown, for the execute_reply of a failed cell.
     last_error: dict[str, Any] | None = None
+    # The number of the execution being run, for execute_result (set by python.py).
+    current_execution_count: int | None = None
     keepkernel_on_exit: bool | None = None
     # get_ipython().kernel, for libraries that look for one (see facade.py).
     kernel: KernelFacade | None = None
