@@ -1,8 +1,10 @@
 """stdout/stderr as IOPub `stream` messages, at the Python and at the fd level.
 
 `OutStream` replaces sys.stdout/sys.stderr: writes are buffered and sent
-coalesced (after a few ms, or at once past a size), so 200,000 print() calls
-become a handful of messages. `FdCapture` points file descriptors 1 and 2 at
+coalesced, as ipykernel does: one message per flush window (FLUSH_INTERVAL after
+the first write, at once past a size, before any other output of the kernel, and
+at the end of a request), so 200,000 print() calls become a handful of messages
+and the lines of one cell one message. `FdCapture` points file descriptors 1 and 2 at
 pipes read by a thread, so output from C code, os.write() and subprocesses
 arrives too. `Capture.sync()` is the barrier before a request's idle status.
 """
@@ -18,12 +20,13 @@ import select
 import struct
 import termios
 import threading
-import time
 from typing import Any
 
 from carnet.kernel.iopub import IOPub
 
-FLUSH_INTERVAL = 0.005
+# ipykernel's flush_interval: text written within it is one message (a %time's
+# report and the line printed before it), yet a slow loop's progress still shows.
+FLUSH_INTERVAL = 0.2
 MAX_BUFFERED = 1 << 16
 
 
@@ -157,6 +160,8 @@ class FdCapture:
         os.close(write_end)
         self._read_end = read_end
         self._lock = threading.Lock()
+        # Notified each time the reader has handed data to the stream (see sync()).
+        self._consumed_changed = threading.Condition(self._lock)
         self._consumed = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._thread = threading.Thread(target=self._run, name=f"carnet-fd{fd}", daemon=True)
@@ -178,6 +183,7 @@ class FdCapture:
                 text = self._decoder.decode(data)
                 if text:
                     self._stream.write(text)
+                self._consumed_changed.notify_all()
 
     def pending(self) -> int:
         buf = fcntl.ioctl(self._read_end, termios.FIONREAD, b"\0\0\0\0")
@@ -191,16 +197,9 @@ class FdCapture:
         must not hold up the request's idle status.
         """
         # Under the lock, every byte consumed so far has been handed to the stream.
-        with self._lock:
+        with self._consumed_changed:
             target = self._consumed + self.pending()
-        if self._consumed >= target:
-            return
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            time.sleep(0.0005)
-            with self._lock:
-                if self._consumed >= target:
-                    return
+            self._consumed_changed.wait_for(lambda: self._consumed >= target, timeout)
 
     def restore(self) -> None:
         os.dup2(self.saved, self.fd)
@@ -215,6 +214,7 @@ class Capture:
         self._fds: list[FdCapture] = []
         if capture_fds:
             self._fds = [FdCapture(1, self.stdout), FdCapture(2, self.stderr)]
+        iopub.before_output = self.flush
 
     @property
     def saved_stderr(self) -> int | None:
