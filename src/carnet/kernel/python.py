@@ -336,3 +336,6 @@ class PythonInterpreter:
         history.output_hist.clear()
         # What is left of IPython's exit handler: removing its temporary files.
         shell.atexit_operations()
+        from carnet.kernel.cellfiles import remove_cell_files
+
+        remove_cell_files()

@@ -14,6 +14,7 @@ from typing import Any
 from IPython.core import page, payloadpage  # noqa: TID253
 from IPython.core.interactiveshell import InteractiveShell  # noqa: TID253
 
+from carnet.kernel.cellfiles import CellCompiler
 from carnet.kernel.display import CarnetDisplayHook, CarnetDisplayPublisher
 from carnet.kernel.facade import KernelFacade, as_parent
 from carnet.kernel.interpreter import KernelIO
@@ -24,6 +25,8 @@ from carnet.protocol.messages import JsonDict
 class CarnetShell(InteractiveShell):
     displayhook_class = CarnetDisplayHook
     display_pub_class = CarnetDisplayPublisher
+    # Cells compiled under real files, as ipykernel does (see cellfiles.py).
+    compiler_class = CellCompiler
 
     # Set right after construction by python.py; no output happens before that.
     kernel_io: KernelIO
