@@ -59,7 +59,7 @@ class CellCompiler(CachingCompiler):
         return cell_file_name(raw_code)
 
     def cache(self, transformed_code: str, number: int = 0, raw_code: str | None = None) -> str:
-        name: str = super().cache(transformed_code, number, raw_code)
+        name: str = super().cache(transformed_code, number, raw_code)  # type: ignore[no-untyped-call,unused-ignore]
         if name not in _written:
             # The code that was compiled, so that line numbers match the file's.
             with (
