@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import collections
 import fcntl
+import functools
 import io
 import os
 import select
@@ -50,6 +51,9 @@ class OutStream(io.TextIOBase):
         self._append = self._parts.append
         self._size = 0
         self._scheduled = False
+        # Counts sends: a timer set before the last send (which took its text) must
+        # not fire into the next window and split it.
+        self._sends = 0
         self._forked = False
         os.register_at_fork(after_in_child=self._after_fork)
 
@@ -89,8 +93,12 @@ class OutStream(io.TextIOBase):
             # Checked after the append and cleared by the sender before it drains,
             # so text appended after a drain always has a send scheduled.
             self._scheduled = True
-            self._iopub.call_later(FLUSH_INTERVAL, self.send_buffered)
+            self._iopub.call_later(FLUSH_INTERVAL, functools.partial(self._on_timer, self._sends))
         return size
+
+    def _on_timer(self, sends: int) -> None:
+        if sends == self._sends:
+            self.send_buffered()
 
     def _after_fork(self) -> None:
         # A forked child (multiprocessing) has no publisher thread: its output goes to
@@ -137,6 +145,9 @@ class OutStream(io.TextIOBase):
             return
         # Held while queueing, so two senders cannot reorder chunks.
         with self._send_lock:
+            # Counted before _scheduled is cleared: a writer that then schedules a timer
+            # reads the new count, so its timer is live.
+            self._sends += 1
             self._scheduled = False
             self._size = 0
             parts = self._parts
