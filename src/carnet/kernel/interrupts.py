@@ -35,9 +35,7 @@ def without_kernel_frames(tb: TracebackType | None) -> TracebackType | None:
             kept.append(entry)
         entry = entry.tb_next
     if not kept:
-        # Nothing but the kernel (Ctrl-C before the cell's code ran): no frames to show.
-        # IPython 8 skipped the first frame itself; IPython 9 shows a hidden last frame.
-        return None
+        return tb  # nothing but the kernel: left to IPython, which skips its first frame
     for entry, following in zip(kept, [*kept[1:], None], strict=True):
         entry.tb_next = following
     return kept[0]
