@@ -78,6 +78,29 @@ def test_tab_completion_and_shift_tab_help(page: Any, server: RunningServer) -> 
     assert "number of items" in tooltip.inner_text()
 
 
+def test_completion_and_help_count_code_points_after_an_emoji(
+    page: Any, server: RunningServer
+) -> None:
+    # The protocol counts cursor positions in code points, CodeMirror in UTF-16 units: the
+    # emoji is one of the first and two of the second, so an unconverted offset is off by one.
+    from playwright.sync_api import expect
+
+    open_notebook(page, server, write_notebook(server, "emoji.ipynb", [code("")]))
+    editor = cell(page, 0).locator(".cm-content")
+    edit_cell(page, 0, "x = '😀'; pri")
+    page.keyboard.press("Tab")
+    page.locator(".cm-tooltip-autocomplete li", has_text="print").first.click()
+    expect(editor).to_have_text("x = '😀'; print")
+    # Shift-Tab on `len`, with three emoji before it: sent as UTF-16, the cursor would be
+    # three places further, in `hex`.
+    edit_cell(page, 0, "x = '😀😀😀'; len; hex")
+    for _ in "; hex":
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Shift+Tab")
+    tooltip = page.wait_for_selector(".inspect-tooltip")
+    assert "number of items" in tooltip.inner_text()
+
+
 def test_change_kernel(page: Any, server: RunningServer) -> None:
     path = write_notebook(server, "change.ipynb", [code("value = 1"), code("value")])
     open_notebook(page, server, path)

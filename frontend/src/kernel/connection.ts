@@ -3,9 +3,10 @@
 // reconnection with backoff.
 
 import { Emitter } from "../model/emitter";
-import type { Channel, KernelMessage } from "./wire";
+import type { ExecuteRequest, InputReply, MessageContents, ReplyContent, RequestType } from "./messages";
+import type { Channel, ContentOf, KernelMessage } from "./wire";
 import { type KernelSocket, openKernelSocket } from "./transport";
-import { encodeV1 } from "./wire";
+import { encodeV1, isMessage } from "./wire";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
 
@@ -113,7 +114,7 @@ export class KernelConnection {
   }
 
   /** Sends a request; handlers get its replies and outputs. Returns the msg_id. */
-  send(channel: Channel, msgType: string, content: Record<string, unknown>, handlers: RequestHandlers = {}, metadata: Record<string, unknown> = {}): string {
+  send<T extends string>(channel: Channel, msgType: T, content: ContentOf<T>, handlers: RequestHandlers = {}, metadata: Record<string, unknown> = {}): string {
     const msg = this.message(channel, msgType, content, {}, metadata);
     this.pending.set(msg.header.msg_id, { handlers, replied: false, idle: false });
     this.sendFrame(encodeV1(msg));
@@ -121,17 +122,17 @@ export class KernelConnection {
   }
 
   /** Sends a message that gets no reply (comm_open, comm_msg, comm_close), with binary buffers. */
-  post(channel: Channel, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}, buffers: ArrayBuffer[] = []): string {
+  post<T extends string>(channel: Channel, msgType: T, content: ContentOf<T>, metadata: Record<string, unknown> = {}, buffers: ArrayBuffer[] = []): string {
     const msg = this.message(channel, msgType, content, {}, metadata);
     msg.buffers = buffers;
     this.sendFrame(encodeV1(msg));
     return msg.header.msg_id;
   }
 
-  /** A request whose reply content is all the caller wants. */
-  request(channel: Channel, msgType: string, content: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /** A request whose reply content is all the caller wants (typed, as the kernel sent it, unchecked). */
+  request<T extends RequestType>(channel: Channel, msgType: T, content: MessageContents[T]): Promise<ReplyContent<T>> {
     return new Promise((resolve, reject) => {
-      const id = this.send(channel, msgType, content, { onReply: (reply) => resolve(reply.content) });
+      const id = this.send<string>(channel, msgType, content, { onReply: (reply) => resolve(reply.content as ReplyContent<T>) });
       setTimeout(() => {
         if (this.pending.has(id)) {
           this.pending.delete(id);
@@ -145,19 +146,21 @@ export class KernelConnection {
    * to save the cell's outputs into the notebook if the page is gone when the cell ends. */
   execute(code: string, handlers: RequestHandlers, options: { silent?: boolean; storeHistory?: boolean; cellId?: string } = {}): string {
     const metadata = options.cellId ? { cellId: options.cellId } : {};
-    return this.send("shell", "execute_request", {
+    const content: ExecuteRequest = {
       code,
       silent: options.silent ?? false,
       store_history: options.storeHistory ?? true,
       user_expressions: {},
       allow_stdin: true,
       stop_on_error: true,
-    }, handlers, metadata);
+    };
+    return this.send("shell", "execute_request", content, handlers, metadata);
   }
 
   /** Answers an input_request (stdin channel) of the request `parent`. */
   inputReply(parent: KernelMessage, value: string): void {
-    const msg = this.message("stdin", "input_reply", { value }, parent.header);
+    const content: InputReply = { value };
+    const msg = this.message("stdin", "input_reply", content, parent.header);
     this.sendFrame(encodeV1(msg));
   }
 
@@ -243,7 +246,7 @@ export class KernelConnection {
   private onRequestIOPub(id: string, pending: Pending, msg: KernelMessage): void {
     if (pending.covered?.has(msg.header.msg_id)) return;
     pending.handlers.onIOPub?.(msg);
-    if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") {
+    if (isMessage(msg, "status") && msg.content.execution_state === "idle") {
       pending.idle = true;
       this.maybeDone(id, pending);
     }

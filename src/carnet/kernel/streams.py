@@ -21,9 +21,10 @@ import select
 import struct
 import termios
 import threading
-from typing import Any
+from typing import Any, Literal
 
 from carnet.kernel.iopub import IOPub
+from carnet.protocol.content import Stream
 
 # ipykernel's flush_interval: text written within it is one message (a %time's
 # report and the line printed before it), yet a slow loop's progress still shows.
@@ -37,7 +38,9 @@ class OutStream(io.TextIOBase):
     encoding = "utf-8"
     errors = "strict"
 
-    def __init__(self, name: str, iopub: IOPub, fd: int | None = None) -> None:
+    def __init__(
+        self, name: Literal["stdout", "stderr"], iopub: IOPub, fd: int | None = None
+    ) -> None:
         super().__init__()
         self._name = name
         self._iopub = iopub
@@ -156,7 +159,8 @@ class OutStream(io.TextIOBase):
             if not chunks:
                 return
             text = "".join(chunks)
-            self._iopub.send("stream", {"name": self._name, "text": text}, topic=self._topic)
+            content: Stream = {"name": self._name, "text": text}
+            self._iopub.send("stream", content, topic=self._topic)
 
 
 class FdCapture:
