@@ -29,7 +29,10 @@ from carnet.protocol.content import Stream
 # ipykernel's flush_interval: text written within it is one message (a %time's
 # report and the line printed before it), yet a slow loop's progress still shows.
 FLUSH_INTERVAL = 0.2
+# Past this much text a send is asked of the publisher thread at once (it serialises
+# while the writer goes on); past MAX_PENDING the writer sends itself.
 MAX_BUFFERED = 1 << 16
+MAX_PENDING = 1 << 20
 
 
 class OutStream(io.TextIOBase):
@@ -54,6 +57,8 @@ class OutStream(io.TextIOBase):
         self._append = self._parts.append
         self._size = 0
         self._scheduled = False
+        # A send is asked of the publisher thread now (size reached, or flush()).
+        self._hurried = False
         # Counts sends: a timer set before the last send (which took its text) must
         # not fire into the next window and split it.
         self._sends = 0
@@ -91,7 +96,10 @@ class OutStream(io.TextIOBase):
         # Racy by design: a lost update only moves an early send to the timer's.
         self._size += size
         if self._size >= MAX_BUFFERED:
-            self.send_buffered()
+            if self._size >= MAX_PENDING:
+                self.send_buffered()  # the publisher thread falls behind
+            else:
+                self._hurry()
         elif not self._scheduled:
             # Checked after the append and cleared by the sender before it drains,
             # so text appended after a drain always has a send scheduled.
@@ -102,6 +110,12 @@ class OutStream(io.TextIOBase):
     def _on_timer(self, sends: int) -> None:
         if sends == self._sends:
             self.send_buffered()
+
+    def _hurry(self) -> None:
+        # Set after the append and cleared by the sender before it drains (as _scheduled).
+        if not self._hurried:
+            self._hurried = True
+            self._iopub.call_later(0, self.send_buffered)
 
     def _after_fork(self) -> None:
         # A forked child (multiprocessing) has no publisher thread: its output goes to
@@ -136,10 +150,8 @@ class OutStream(io.TextIOBase):
         if self._forked:
             self._write_child_buffer()  # multiprocessing flushes at the child's exit
             return
-        if not self._parts or self._scheduled:
-            return
-        self._scheduled = True
-        self._iopub.call_later(0, self.send_buffered)
+        if self._parts:
+            self._hurry()
 
     def send_buffered(self) -> None:
         """Queue what is buffered as one stream message, now."""
@@ -152,6 +164,7 @@ class OutStream(io.TextIOBase):
             # reads the new count, so its timer is live.
             self._sends += 1
             self._scheduled = False
+            self._hurried = False
             self._size = 0
             parts = self._parts
             # Only what is there now: a concurrent append lands after these, in order.
