@@ -40,7 +40,8 @@ export class KernelConnection {
   readonly sessionId = uuid();
   private ws: KernelSocket | null = null;
   private pending = new Map<string, Pending>();
-  private queue: ArrayBuffer[] = [];
+  // Frames written while no socket was open, with their msg_ids: sent once one opens.
+  private queue: { id: string; frame: ArrayBuffer }[] = [];
   private attempts = 0;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -67,7 +68,7 @@ export class KernelConnection {
         if (this.ws !== socket) return;
         this.attempts = 0;
         this.setStatus("connected");
-        for (const frame of this.queue.splice(0)) socket.send(frame);
+        for (const { frame } of this.queue.splice(0)) socket.send(frame);
       },
       message: (msg) => {
         if (this.ws !== socket) return;
@@ -117,7 +118,7 @@ export class KernelConnection {
   send<T extends string>(channel: Channel, msgType: T, content: ContentOf<T>, handlers: RequestHandlers = {}, metadata: Record<string, unknown> = {}): string {
     const msg = this.message(channel, msgType, content, {}, metadata);
     this.pending.set(msg.header.msg_id, { handlers, replied: false, idle: false });
-    this.sendFrame(encodeV1(msg));
+    this.sendFrame(encodeV1(msg), msg.header.msg_id);
     return msg.header.msg_id;
   }
 
@@ -125,7 +126,7 @@ export class KernelConnection {
   post<T extends string>(channel: Channel, msgType: T, content: ContentOf<T>, metadata: Record<string, unknown> = {}, buffers: ArrayBuffer[] = []): string {
     const msg = this.message(channel, msgType, content, {}, metadata);
     msg.buffers = buffers;
-    this.sendFrame(encodeV1(msg));
+    this.sendFrame(encodeV1(msg), msg.header.msg_id);
     return msg.header.msg_id;
   }
 
@@ -161,7 +162,7 @@ export class KernelConnection {
   inputReply(parent: KernelMessage, value: string): void {
     const content: InputReply = { value };
     const msg = this.message("stdin", "input_reply", content, parent.header);
-    this.sendFrame(encodeV1(msg));
+    this.sendFrame(encodeV1(msg), msg.header.msg_id);
   }
 
   /** Keeps IOPub and stdin messages of unknown requests until releaseHeld(), so that `follow` misses none. */
@@ -213,9 +214,15 @@ export class KernelConnection {
     };
   }
 
-  private sendFrame(frame: ArrayBuffer): void {
+  /** Whether a message never reached a socket (none was open since it was sent): it is safe
+   * to send it to another kernel when this one is lost. */
+  unsent(msgId: string): boolean {
+    return this.queue.some((queued) => queued.id === msgId);
+  }
+
+  private sendFrame(frame: ArrayBuffer, id: string): void {
     if (this.ws?.isOpen) this.ws.send(frame);
-    else this.queue.push(frame);
+    else this.queue.push({ id, frame });
   }
 
   private dispatch(msg: KernelMessage): void {

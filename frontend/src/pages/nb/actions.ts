@@ -8,7 +8,7 @@ import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import type { Actions } from "./header";
 
-type Page = NotebookPage & { toggleLineNumbers(): void };
+type Page = NotebookPage;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
