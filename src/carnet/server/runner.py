@@ -37,7 +37,8 @@ def run(settings: ServerSettings) -> int:
         return 1
     if not settings.sock:
         settings = settings.with_changes(port=bound.port)
-    _clean_up_after_dead_servers()
+    if settings.kill_orphaned_kernels:
+        _clean_up_after_dead_servers()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(_serve(settings, bound))
 
@@ -103,6 +104,8 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
 async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
     log = logs.server_log()
     app = create_app(settings)
+    if settings.malloc_tuning:
+        app.state.contents.buffers.tune()
     server = _uvicorn_server(app, settings)
 
     def stop() -> None:

@@ -71,6 +71,8 @@ class ServerSettings:
     cull_connected: bool = False
     cull_busy: bool = False
     shutdown_no_activity_timeout: int = 0
+    kill_orphaned_kernels: bool = True
+    malloc_tuning: bool = True
     autosave_interval: int = 120
     quit_button: bool = True
     allow_hidden: bool = False
@@ -159,6 +161,8 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         cull_connected=app.cull_connected,
         cull_busy=app.cull_busy,
         shutdown_no_activity_timeout=app.shutdown_no_activity_timeout,
+        kill_orphaned_kernels=app.kill_orphaned_kernels,
+        malloc_tuning=app.malloc_tuning,
         autosave_interval=app.autosave_interval,
         quit_button=app.quit_button,
         allow_hidden=bool(contents.allow_hidden),
