@@ -23,7 +23,8 @@ from carnet.errors import (
     ContentsWriteError,
     InvalidContents,
 )
-from carnet.server.contents import atomic, checkpoints, naming, notebooks, reader
+from carnet.nbfile import notebooks
+from carnet.server.contents import atomic, checkpoints, naming, reader
 from carnet.server.contents.models import (
     Model,
     add_hash,
