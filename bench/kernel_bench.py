@@ -20,7 +20,8 @@ from typing import Any
 
 from bench.compare import compare
 from bench.zmq_client import BenchClient
-from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
+from carnet.connection_files import write_connection_file
+from carnet.protocol.connection_file import ConnectionInfo
 
 KERNELS = {
     "carnet": [sys.executable, "-m", "carnet.kernel", "-f"],
