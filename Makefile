@@ -31,6 +31,7 @@ run: install
 lint:
 	$(PY) -m ruff check src tests bench
 	$(PY) -m ruff format --check src tests bench
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 
 typecheck:
 	$(PY) -m mypy
