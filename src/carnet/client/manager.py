@@ -1,3 +1,4 @@
+# Over 300 lines: one process's whole lifecycle (start, watch, restart, stop), in order.
 """KernelManager: one kernel process, from start to shutdown, restarted when it dies.
 
 It writes the connection file, launches the spec's argv, waits for

@@ -1,3 +1,4 @@
+# Over 300 lines: one trait per option, each with its help text, all in one place.
 """The server's configurable options, as traitlets classes Jupyter users already know.
 
 `ServerOptions` holds every server option. Config files set them in the classic
