@@ -72,12 +72,14 @@ class CarnetShell(InteractiveShell):
         __tracebackhide__ = KERNEL_FRAME
         gate = self.kernel_io.interrupts
         if gate.take_pending():
-            try:
-                raise KeyboardInterrupt
-            except KeyboardInterrupt as exc:
-                if result is not None:
-                    result.error_in_exec = exc
-                self.showtraceback(running_compiled_code=True)  # type: ignore[no-untyped-call,unused-ignore]
+            # Shown with no frames at all: none of them is the user's, and IPython 9 no
+            # longer drops the first frame of a traceback on its own.
+            exc = KeyboardInterrupt()
+            if result is not None:
+                result.error_in_exec = exc
+            self.showtraceback(  # type: ignore[no-untyped-call,unused-ignore]
+                exc_tuple=(KeyboardInterrupt, exc, None), running_compiled_code=True
+            )
             return True
         with gate.user_code():
             failed: bool = await super().run_code(code_obj, result, async_=async_)  # type: ignore[no-untyped-call]
