@@ -1,7 +1,7 @@
 """Shared helpers for the reliability tests: process probes from /proc, fake kernels.
 
 The servers themselves come from tests/server/conftest.py (`launch`, `ServerDirs`):
-real `carnet notebook` subprocesses on 127.0.0.1 and free ports.
+real `carnet notebook` subprocesses on 127.0.0.1, each on the port it picked.
 """
 
 from __future__ import annotations
@@ -19,32 +19,13 @@ import pytest
 
 from tests.server.conftest import RunningServer, ServerDirs, launch
 
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for {pid}")
+# Re-exported for the reliability tests; shared with bench/.
+from tests.support.procs import children as children
+from tests.support.procs import rss_kib as rss_kib
 
 
 def open_fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-def children(pid: int) -> set[int]:
-    """Direct children of a process (any state, zombies included)."""
-    found: set[int] = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if len(fields) > 1 and fields[1] == str(pid):
-            found.add(int(entry))
-    return found
 
 
 def is_running(pid: int) -> bool:
