@@ -1,3 +1,4 @@
+# Over 300 lines: the dispatch table and the loop that runs it read best side by side.
 """The kernel core: a dispatch table from msg_type to handler, and the shell loop.
 
 Modelled on xeus' xkernel_core: protocol machinery here, language behind the

@@ -1,3 +1,4 @@
+# Over 300 lines: one Interpreter implementation, each method a short IPython call.
 """The Python interpreter behind Carnet's kernel, built on IPython.
 
 Importing IPython takes a good part of a second, so it happens on a
