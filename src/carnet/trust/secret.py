@@ -8,6 +8,7 @@ other's notebooks. The file is created on first use, readable by the user only.
 from __future__ import annotations
 
 import base64
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -46,8 +47,31 @@ def _create(path: Path) -> bytes:
         os.link(aside, path)
     except FileExistsError:
         return path.read_bytes()
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        return _create_in_place(path, secret)
     finally:
         aside.unlink()
+    return secret
+
+
+# What link() says on filesystems without hard links (some FUSE and network mounts).
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+
+
+def _create_in_place(path: Path, secret: bytes) -> bytes:
+    """Exclusive create and write: on such filesystems a racing reader may see a partial
+    file for a moment, which load_or_create reports rather than use an empty key."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    try:
+        os.write(fd, secret)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return secret
 
 
