@@ -31,6 +31,7 @@ run: install
 lint:
 	$(PY) -m ruff check src tests bench scripts
 	$(PY) -m ruff format --check src tests bench scripts
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 
 # After editing scripts/typegen/types.json: rewrite the Python and TypeScript message types.
 types:

@@ -23,7 +23,8 @@ from tests.support.procs import rss_kib
 
 from bench.compare import Target, compare
 from bench.zmq_client import BenchClient
-from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
+from carnet.connection_files import write_connection_file
+from carnet.protocol.connection_file import ConnectionInfo
 
 KERNELS = {
     "carnet": [sys.executable, "-m", "carnet.kernel", "-f"],

@@ -9,7 +9,8 @@ import pytest
 
 from carnet.client.kernelspec import KernelSpec
 from carnet.client.ports import new_connection_info
-from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
+from carnet.connection_files import write_connection_file
+from carnet.protocol.connection_file import ConnectionInfo
 from tests.client.kernels import python_specs
 
 

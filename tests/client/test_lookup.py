@@ -10,9 +10,9 @@ import pytest
 
 from carnet.client.client import AsyncKernelClient
 from carnet.client.manager import KernelManager
+from carnet.connection_files import find_connection_file
 from carnet.errors import KernelNotFound
 from carnet.ids import KernelId
-from carnet.protocol.connection_file import find_connection_file
 from tests.client.kernels import tiny_spec
 
 FIRST = KernelId("abcd1111-0000-4000-8000-000000000001")

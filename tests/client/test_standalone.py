@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from carnet.client.blocking import BlockingKernelClient
-from carnet.protocol.connection_file import find_connection_file
+from carnet.connection_files import find_connection_file
 from tests.client.kernels import carnet_kernel_available, ipykernel_spec
 from tests.client.procs import children
 

@@ -12,8 +12,8 @@ import sys
 
 import zmq
 
+from carnet.connection_files import read_connection_file
 from carnet.protocol import Session
-from carnet.protocol.connection_file import read_connection_file
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from carnet.protocol.connection_file import find_connection_file
+from carnet.connection_files import find_connection_file
 from tests.client.kernels import carnet_kernel_available, ipykernel_spec
 
 KERNELS = ["python3", "ipy"] if carnet_kernel_available() else ["ipy"]

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from carnet.connection_files import write_connection_file
 from carnet.kernel.magics import connect_info_text
-from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
+from carnet.protocol.connection_file import ConnectionInfo
 
 
 def test_kernel_in_runtime_dir_is_named_by_id(

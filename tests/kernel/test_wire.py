@@ -17,12 +17,9 @@ from pathlib import Path
 import pytest
 import zmq
 
+from carnet.connection_files import read_connection_file, write_connection_file
 from carnet.protocol import DELIMITER, Session
-from carnet.protocol.connection_file import (
-    ConnectionInfo,
-    read_connection_file,
-    write_connection_file,
-)
+from carnet.protocol.connection_file import ConnectionInfo
 from tests.support.ports import free_ports
 
 KEY = "a-test-key-0123456789"

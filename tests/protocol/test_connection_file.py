@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from carnet.errors import ConnectionFileError, KernelNotFound
-from carnet.protocol.connection_file import (
-    ConnectionInfo,
+from carnet.connection_files import (
     find_connection_file,
-    kernel_id_of,
     read_connection_file,
     write_connection_file,
 )
+from carnet.errors import ConnectionFileError, KernelNotFound
+from carnet.protocol.connection_file import ConnectionInfo, kernel_id_of
 
 
 def info(**kw: object) -> ConnectionInfo:

@@ -10,7 +10,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from carnet.server.contents import notebooks
+from carnet.nbfile import notebooks
 from carnet.trust import Notary
 from tests.trust import corpus
 from tests.trust.conftest import jupyter_notary, rich_notebook, write

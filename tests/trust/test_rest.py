@@ -14,7 +14,7 @@ import httpx
 import nbformat
 import pytest
 
-from carnet.server.contents import notebooks
+from carnet.nbfile import notebooks
 from carnet.trust import Notary
 from tests.server.conftest import (
     RunningServer,

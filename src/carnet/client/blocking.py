@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from carnet.client.client import AsyncKernelClient, OutputHook, print_output
+from carnet.connection_files import read_connection_file
 from carnet.errors import KernelTimeout
 from carnet.protocol import Message
-from carnet.protocol.connection_file import ConnectionInfo, read_connection_file
+from carnet.protocol.connection_file import ConnectionInfo
 
 T = TypeVar("T")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from carnet.client.channels import KernelChannels, Pending
+from carnet.connection_files import read_connection_file
 from carnet.errors import KernelTimeout
 from carnet.protocol import Message
-from carnet.protocol.connection_file import read_connection_file
 from carnet.protocol.content import (
     CommClose,
     CommInfoRequest,

@@ -1,3 +1,4 @@
+# Over 300 lines: one process's whole lifecycle (start, watch, restart, stop), in order.
 """KernelManager: one kernel process, from start to shutdown, restarted when it dies.
 
 It writes the connection file, launches the spec's argv, waits for
@@ -24,10 +25,11 @@ from carnet.client.kernelspec import KernelSpec, get_kernel_spec
 from carnet.client.lifecycle import Lifecycle, Listener
 from carnet.client.ports import PortRange, ipc_paths, new_connection_info
 from carnet.client.process import KernelProcess
+from carnet.connection_files import write_connection_file
 from carnet.errors import KernelDied, KernelError, KernelStartError
 from carnet.ids import KernelId, new_kernel_id
 from carnet.protocol import Message
-from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
+from carnet.protocol.connection_file import ConnectionInfo
 
 log = logging.getLogger("carnet")
 

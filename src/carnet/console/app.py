@@ -12,10 +12,11 @@ from carnet.client.client import AsyncKernelClient
 from carnet.client.kernelspec import CARNET_KERNEL_NAME, get_kernel_spec
 from carnet.client.lifecycle import KernelEvent
 from carnet.client.manager import KernelManager
+from carnet.connection_files import find_connection_file
 from carnet.console.render import DIM, RESET
 from carnet.console.repl import Repl
 from carnet.errors import CarnetError, KernelDied, KernelError
-from carnet.protocol.connection_file import find_connection_file, kernel_id_of
+from carnet.protocol.connection_file import kernel_id_of
 
 _EVENT_NOTES = {
     "autorestarting": "The kernel died; restarting it",

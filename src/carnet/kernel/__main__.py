@@ -33,9 +33,10 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     args, unknown = parse_args(sys.argv[1:] if argv is None else argv)
     # Imported here so that `--help` stays instant.
+    from carnet.connection_files import read_connection_file
     from carnet.errors import ConnectionFileError
     from carnet.kernel.app import KernelApp
-    from carnet.protocol.connection_file import CHANNELS, ConnectionInfo, read_connection_file
+    from carnet.protocol.connection_file import CHANNELS, ConnectionInfo
     from carnet.protocol.signing import Signer
 
     for option in unknown:

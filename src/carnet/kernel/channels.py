@@ -8,7 +8,8 @@ from pathlib import Path
 
 import zmq
 
-from carnet.protocol.connection_file import ConnectionInfo, write_connection_file
+from carnet.connection_files import write_connection_file
+from carnet.protocol.connection_file import ConnectionInfo
 
 
 @dataclass

@@ -1,3 +1,4 @@
+# Over 300 lines: the dispatch table and the loop that runs it read best side by side.
 """The kernel core: a dispatch table from msg_type to handler, and the shell loop.
 
 Modelled on xeus' xkernel_core: protocol machinery here, language behind the
@@ -260,7 +261,7 @@ class KernelCore:
             if not silent:
                 execute_input: ExecuteInput = {
                     "code": code,
-                    "execution_count": interpreter.execution_count,
+                    "execution_count": interpreter.count_for(code, silent, store_history),
                 }
                 self.io.iopub.send("execute_input", execute_input)
             self.io.stdin.parent = msg

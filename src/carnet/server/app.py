@@ -2,13 +2,15 @@
 
 Each route family is a module exposing `routes()` with paths relative to base_url.
 Shared objects hang on app.state: `settings`, `activity`, `credentials`,
-`api_routes` (for the generated OpenAPI document), `shutdown_hooks` (async
-callables run when the server stops; the kernel manager registers its own), and
-the services (`contents`; later `kernels`, `sessions`).
+`api_routes` (for the generated OpenAPI document), `started` (an event set when the
+lifespan starts), `shutdown_hooks` (async callables run when the server stops; the
+kernel manager registers its own), and the services (`contents`; later `kernels`,
+`sessions`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -78,6 +80,7 @@ def _route_families() -> list[BaseRoute]:
 
 @asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    app.state.started.set()  # the runner announces the server then
     yield
     hooks: list[ShutdownHook] = app.state.shutdown_hooks
     for hook in reversed(hooks):
@@ -117,6 +120,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.login_throttle = LoginThrottle()
     app.state.api_routes = api_routes
     app.state.shutdown_hooks = []
+    app.state.started = asyncio.Event()
     app.state.contents = ContentsManager(settings.root_dir, allow_hidden=settings.allow_hidden)
     app.state.notary = Notary(paths.data_dir(), log=logs.server_log())
     app.state.contents.trust = app.state.notary

@@ -8,11 +8,9 @@ confirmation, the no-activity shutdown and, as PID 1, reaping orphans.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
-from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from carnet import __version__
 from carnet.errors import ConfigError
@@ -39,7 +37,8 @@ def run(settings: ServerSettings) -> int:
         return 1
     if not settings.sock:
         settings = settings.with_changes(port=bound.port)
-    _clean_up_after_dead_servers()
+    if settings.kill_orphaned_kernels:
+        _clean_up_after_dead_servers()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(_serve(settings, bound))
 
@@ -63,42 +62,23 @@ def _loop_factory() -> Any:
 
 
 def _http_protocol(settings: ServerSettings) -> Any:
-    """uvicorn's HTTP protocol, behind a TLS sniffer when the server speaks HTTPS."""
-    from uvicorn.importer import import_from_string
+    """uvicorn's HTTP protocol ("auto"), behind a TLS sniffer when the server speaks HTTPS."""
+    if not settings.certfile:
+        return "auto"
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
     from carnet.server import tls
 
-    auto = import_from_string("uvicorn.protocols.http.auto:AutoHTTPProtocol")
-    if not settings.certfile:
-        return auto
     context = tls.server_context(settings.certfile, settings.keyfile, settings.client_ca)
-    return tls.sniffing_protocol(auto, context, settings.port)
-
-
-def _websocket_protocol(**kwargs: Any) -> Any:
-    """uvicorn's websocket protocol, imported with the first websocket, not at start-up.
-
-    The websockets package is 1 MB of resident memory that a server nobody has opened a
-    notebook on does not need; uvicorn calls this as it would call the protocol class.
-    """
-    from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
-
-    if AutoWebSocketsProtocol is None:
-        raise RuntimeError("neither websockets nor wsproto is installed")
-    return AutoWebSocketsProtocol(**kwargs)
+    return tls.sniffing_protocol(AutoHTTPProtocol, context, settings.port)
 
 
 def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
-    from carnet.server import uvicorn_import
+    import uvicorn
 
-    config_class, server_class = uvicorn_import.load()
+    from carnet.server.lazy_websockets import LazyWebSocketsProtocol
 
-    class Server(server_class):  # type: ignore[valid-type,misc]
-        @contextlib.contextmanager
-        def capture_signals(self) -> Generator[None, None, None]:
-            yield  # ShutdownSignals handles them: Ctrl-C asks first
-
-    config = config_class(
+    config = uvicorn.Config(
         app,
         log_config=None,
         access_log=False,
@@ -108,7 +88,7 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
         forwarded_allow_ips="*" if settings.trust_xheaders else None,
         # TLS is started per connection by carnet.server.tls (plain HTTP gets a redirect).
         http=_http_protocol(settings),
-        ws=cast("type[asyncio.Protocol]", _websocket_protocol),  # called, never subclassed
+        ws=LazyWebSocketsProtocol,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         ws_ping_interval=settings.websocket_ping_interval or None,
         ws_ping_timeout=max(20.0, settings.websocket_ping_interval) or None,
@@ -118,12 +98,14 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
         # server time than everything else on its way to the browser.
         ws_per_message_deflate=settings.websocket_compression,
     )
-    return Server(config)
+    return uvicorn.Server(config)
 
 
 async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
     log = logs.server_log()
     app = create_app(settings)
+    if settings.malloc_tuning:
+        app.state.contents.buffers.tune()
     server = _uvicorn_server(app, settings)
 
     def stop() -> None:
@@ -134,15 +116,22 @@ async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
         server.should_exit = True
 
     signals = ShutdownSignals(stop, lambda: _describe(settings))
+    # uvicorn's serve() puts its own SIGINT/SIGTERM handlers in place while it runs and
+    # gives back the ones it found (ours) when it returns. Ours are installed before it,
+    # so a signal during start-up stops the server (uvicorn re-raises it to us), and
+    # again once it has started, so that Ctrl-C asks first, the Jupyter way.
     signals.install()
     helpers: list[asyncio.Task[None]] = []
     info_path: Path | None = None
+    started: asyncio.Event = app.state.started
     serving = asyncio.create_task(server.serve(sockets=bound.sockets))
+    waiting = asyncio.create_task(started.wait())
     try:
-        while not server.started and not serving.done():
-            await asyncio.sleep(0.01)
+        await asyncio.wait({serving, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
         if serving.done():
             return _startup_failure(serving)
+        signals.install()
         info_path = _write_info(settings)
         _announce(settings)
         if settings.open_browser:

@@ -1,20 +1,26 @@
 """HTTPS and WSS on the server's port, with a clear answer to plain HTTP sent to it.
 
 Instead of handing uvicorn an SSL context (which makes a plain-HTTP request end in
-a silent reset, or Jupyter's bare `SSL: WRONG_VERSION_NUMBER`), each connection
-starts with a small protocol that looks at the first bytes. A TLS handshake
-(record type 0x16) is handed to asyncio's TLS layer with uvicorn's HTTP
-protocol on top, as `create_server(ssl=...)` would. A plain HTTP request gets
-one log line saying what happened and a redirect to the same URL over https.
+a silent reset, or Jupyter's bare `SSL: WRONG_VERSION_NUMBER`), uvicorn's `http`
+protocol is a small class that takes each accepted connection over and peeks at its
+first byte, leaving it in the socket. A TLS handshake (record type 0x16) goes to
+`loop.connect_accepted_socket(ssl=...)` with uvicorn's HTTP protocol on top, as
+`create_server(ssl=...)` would have done. A plain HTTP request gets one log line
+saying what happened and a redirect to the same URL over https.
+
+Taking over is a duplicate of the connection's descriptor and the close of the
+transport uvicorn's server made: pausing that transport until the byte is known
+would be simpler, but uvloop starts reading after `connection_made` whatever the
+protocol asked, and the bytes it reads cannot be handed to the TLS layer publicly.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import socket
 import ssl
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from carnet.server import logs
 
@@ -39,100 +45,116 @@ def server_context(certfile: str, keyfile: str, client_ca: str) -> ssl.SSLContex
 
 
 def sniffing_protocol(
-    inner: Callable[..., asyncio.Protocol], context: ssl.SSLContext, port: int
-) -> Callable[..., asyncio.Protocol]:
+    inner: type[asyncio.Protocol], context: ssl.SSLContext, port: int
+) -> type[asyncio.Protocol]:
     """A uvicorn `http` protocol class: TLS to `inner` (uvicorn's own), plain HTTP redirected."""
 
-    def factory(**kwargs: Any) -> asyncio.Protocol:
-        return _FirstBytes(lambda: inner(**kwargs), context, port)
+    class Sniffing(_FirstBytes):
+        pass
 
-    return factory
+    Sniffing.inner, Sniffing.context, Sniffing.port = inner, context, port
+    return Sniffing
 
 
 class _FirstBytes(asyncio.Protocol):
-    def __init__(
-        self, make_inner: Callable[[], asyncio.Protocol], context: ssl.SSLContext, port: int
-    ) -> None:
-        self.make_inner = make_inner
-        self.context = context
-        self.port = port
-        self.transport: Any = None  # uvloop's transports are not asyncio.Transport subclasses
-        self.buffer = b""
-        self.timer: asyncio.TimerHandle | None = None
+    """Made by uvicorn for each connection; hands it to TLS or answers plain HTTP."""
+
+    inner: type[asyncio.Protocol]
+    context: ssl.SSLContext
+    port: int
+    routing: ClassVar[set[asyncio.Task[None]]] = set()  # tasks are weakly held by the loop
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.kwargs = kwargs  # for uvicorn's protocol, made if the client speaks TLS
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
-        loop = asyncio.get_running_loop()
-        self.timer = loop.call_later(FIRST_BYTES_TIMEOUT, transport.close)
+        lent = transport.get_extra_info("socket")
+        own = socket.fromfd(lent.fileno(), lent.family, lent.type)
+        own.setblocking(False)
+        transport.close()  # closes its descriptor only: the connection lives on in `own`
+        task = asyncio.get_running_loop().create_task(self._route(own))
+        self.routing.add(task)
+        task.add_done_callback(self.routing.discard)
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-
-    def data_received(self, data: bytes) -> None:
-        assert self.transport is not None
-        self.buffer += data
-        if self.buffer[0] == _TLS_HANDSHAKE:
-            self._start_tls()
+    async def _route(self, own: socket.socket) -> None:
+        try:
+            async with asyncio.timeout(FIRST_BYTES_TIMEOUT):
+                first = await _peek(own)
+        except (OSError, TimeoutError):
+            own.close()
             return
-        if b"\n" in self.buffer and (b"\r\n\r\n" in self.buffer or len(self.buffer) > 8192):
-            self._answer_plain_http()
-        elif len(self.buffer) > 8192:
-            self.transport.close()
-
-    def eof_received(self) -> bool | None:
-        if self.buffer and self.buffer[0] != _TLS_HANDSHAKE:
-            self._answer_plain_http()
-        return None
-
-    def _start_tls(self) -> None:
-        from asyncio import sslproto
-
-        assert self.transport is not None
-        if self.timer is not None:
-            self.timer.cancel()
-        loop = asyncio.get_running_loop()
-        tls = sslproto.SSLProtocol(
-            loop,
-            self.make_inner(),
-            self.context,
-            None,  # type: ignore[arg-type]  # no one awaits the handshake: uvicorn reacts to it
-            server_side=True,
-            ssl_handshake_timeout=HANDSHAKE_TIMEOUT,
-        )
-        self.transport.set_protocol(tls)
-        tls.connection_made(self.transport)
-        pending = memoryview(self.buffer)
-        self.buffer = b""
-        while len(pending):
-            target = tls.get_buffer(len(pending))
-            count = min(len(target), len(pending))
-            target[:count] = pending[:count]
-            tls.buffer_updated(count)
-            pending = pending[count:]
-
-    def _answer_plain_http(self) -> None:
-        assert self.transport is not None
-        if self.timer is not None:
-            self.timer.cancel()
-        request = _REQUEST_LINE.match(self.buffer)
-        host = _HOST_HEADER.search(self.buffer)
-        log = logs.server_log()
-        if request is None or host is None:
-            log.warning("A non-TLS connection reached the HTTPS port %d; closed it", self.port)
-            self.transport.close()
+        if first != bytes([_TLS_HANDSHAKE]):
+            await _answer_plain_http(own, self.port)
             return
-        location = b"https://" + host.group(1) + request.group(2)
-        log.warning(
-            "A plain HTTP request reached the HTTPS port %d: use https://%s/ (redirected it there)",
-            self.port,
-            host.group(1).decode("ascii"),
-        )
-        body = b"This server speaks HTTPS only: " + location.split(b"?")[0] + b"\n"
-        head = (
-            b"HTTP/1.1 307 Temporary Redirect\r\nLocation: " + location + b"\r\n"
-            b"Content-Type: text/plain; charset=utf-8\r\n"
-            b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
-        )
-        self.transport.write(head + body)
-        self.transport.close()
+        loop = asyncio.get_running_loop()
+        inner = self.inner(**self.kwargs)
+        try:
+            await loop.connect_accepted_socket(
+                lambda: inner, own, ssl=self.context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
+            )
+        except (OSError, TimeoutError):
+            own.close()  # a failed handshake: the loop has closed the connection and said why
+
+
+async def _peek(own: socket.socket) -> bytes:
+    """The first byte the client sent, left unread (b"" when it closed)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            return own.recv(1, socket.MSG_PEEK)
+        except (BlockingIOError, InterruptedError):
+            pass
+        readable: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(own.fileno(), _set_once, readable)
+        try:
+            await readable
+        finally:
+            loop.remove_reader(own.fileno())
+
+
+def _set_once(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+async def _answer_plain_http(own: socket.socket, port: int) -> None:
+    loop = asyncio.get_running_loop()
+    buffer = b""
+    try:
+        async with asyncio.timeout(FIRST_BYTES_TIMEOUT):
+            while b"\r\n\r\n" not in buffer and len(buffer) <= 8192:
+                chunk = await loop.sock_recv(own, 8192)
+                if not chunk:
+                    break
+                buffer += chunk
+            if buffer and (b"\n" in buffer or len(buffer) <= 8192):
+                reply = _plain_http_reply(buffer, port)
+                if reply:
+                    await loop.sock_sendall(own, reply)
+    except (OSError, TimeoutError):
+        pass
+    finally:
+        own.close()
+
+
+def _plain_http_reply(buffer: bytes, port: int) -> bytes:
+    """A redirect to https for a request, with one log line; b"" for anything else."""
+    request = _REQUEST_LINE.match(buffer)
+    host = _HOST_HEADER.search(buffer)
+    log = logs.server_log()
+    if request is None or host is None:
+        log.warning("A non-TLS connection reached the HTTPS port %d; closed it", port)
+        return b""
+    location = b"https://" + host.group(1) + request.group(2)
+    log.warning(
+        "A plain HTTP request reached the HTTPS port %d: use https://%s/ (redirected it there)",
+        port,
+        host.group(1).decode("ascii"),
+    )
+    body = b"This server speaks HTTPS only: " + location.split(b"?")[0] + b"\n"
+    head = (
+        b"HTTP/1.1 307 Temporary Redirect\r\nLocation: " + location + b"\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
+    )
+    return head + body

@@ -44,7 +44,7 @@ def _stderr_log() -> logging.Logger:
 
 
 def _read(path: Path) -> dict[str, object]:
-    from carnet.server.contents import notebooks
+    from carnet.nbfile import notebooks
 
     try:
         raw = path.read_bytes()

@@ -8,9 +8,13 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import websockets
 from websockets.sync.client import connect
 
 from tests.server.conftest import ServerDirs, StartServer
+
+# The sync client's TLS argument: `ssl_context` until websockets 14 (the oldest lane has 12).
+SSL_ARGUMENT = "ssl" if int(websockets.__version__.split(".")[0]) >= 14 else "ssl_context"
 
 
 def _certificate(directory: Path) -> tuple[Path, Path]:
@@ -47,7 +51,8 @@ def test_https_wss_and_plain_http_on_the_tls_port(
         assert "; Secure" in client.get("logout").headers["set-cookie"]
     kernel_id = kernel.json()["id"]
     wss = f"wss://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
-    with connect(wss, ssl=trust, additional_headers=server.auth_headers, open_timeout=10) as ws:
+    options = {SSL_ARGUMENT: trust, "additional_headers": server.auth_headers}
+    with connect(wss, open_timeout=10, **options) as ws:
         ws.ping().wait(5)
     # A browser typing http:// gets sent to https://, with one clear log line.
     plain = httpx.get(f"http://127.0.0.1:{server.port}/tree?x=1", timeout=5)

@@ -1,3 +1,4 @@
+# Over 300 lines: each endpoint carries its OpenAPI operation in its docstring.
 """/api/contents: jupyter_server's contents REST API (services/api/api.yaml).
 
 Each endpoint's docstring carries its OpenAPI operation (after `---`), from which

@@ -73,8 +73,9 @@ def load(argv: list[str]) -> LoadedConfig:
     """Parse argv and the config files into configured options, or raise ConfigError."""
     with warnings.catch_warnings():
         # `--NotebookApp.headers={...}` is how Jupyter users write dicts; traitlets
-        # deprecates the form but still parses it, and so do we, quietly.
-        warnings.filterwarnings("ignore", "--.*for dict-traits is deprecated", DeprecationWarning)
+        # deprecates the form but still parses it, and so do we, quietly. (Its category is
+        # FutureWarning before traitlets 5.10, DeprecationWarning after.)
+        warnings.filterwarnings("ignore", "--.*for dict-traits is deprecated")
         return _load(argv)
 
 

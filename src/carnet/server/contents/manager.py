@@ -27,7 +27,7 @@ class ContentsManager:
 
     def __init__(self, root_dir: Path, allow_hidden: bool = False) -> None:
         self._store = FileStore(Path(root_dir), allow_hidden)
-        self._buffers = BufferReuse()
+        self.buffers = BufferReuse()  # tuned at start-up by the runner (an option)
 
     @property
     def root_dir(self) -> Path:
@@ -119,7 +119,7 @@ class ContentsManager:
         """Note a big file read or written (see memory.py); the model unchanged."""
         size = model.get("size")
         if isinstance(size, int) and size >= BIG_FILE:
-            self._buffers.used()
+            self.buffers.used()
         return model
 
     async def new_untitled(self, path: str = "", type: str = "", ext: str = "") -> Model:

@@ -3,13 +3,14 @@
 Saving or opening a 10 MB notebook allocates several buffers of its size: the body,
 the file's bytes, its text, the JSON written. glibc maps each one fresh and unmaps it
 when freed, so every such request paid some 15,000 page faults, a quarter of its CPU
-time. Once the first big contents request has been served, buffers under 32 MB come
-from the heap and up to 64 MB of freed heap stays mapped, to be reused by the next
-request; a few seconds after the last one, malloc_trim gives most of it back (a 10 MB
-notebook saved and opened five times leaves the server at about 70 MB, against 59 MB
-untuned and 112 MB just after the requests).
+time. With malloc tuned (the `NotebookApp.malloc_tuning` option, on by default, done
+once at start-up by the runner: it changes malloc for the whole process), buffers
+under 32 MB come from the heap and up to 64 MB of freed heap stays mapped, to be
+reused by the next request; a few seconds after the last one, malloc_trim gives most
+of it back (a 10 MB notebook saved and opened five times leaves the server at about
+70 MB, against 59 MB untuned and 112 MB just after the requests).
 
-ctypes is imported then, not at start-up. Elsewhere than glibc this does nothing.
+Elsewhere than glibc this does nothing.
 """
 
 from __future__ import annotations
@@ -29,18 +30,20 @@ class BufferReuse:
     def __init__(self, idle_seconds: float = IDLE_SECONDS) -> None:
         self.idle_seconds = idle_seconds
         self._libc: Any = None
-        self._tried = False
         self._trim_timer: asyncio.TimerHandle | None = None
 
     @property
     def active(self) -> bool:
         return self._libc is not None
 
-    def used(self) -> None:
-        """A request moved a big file: keep its buffers for a while (call on the loop)."""
-        if not self._tried:
-            self._tried = True
+    def tune(self) -> bool:
+        """Tune malloc for the whole process (a start-up option); False where it cannot."""
+        if self._libc is None:
             self._libc = _tuned_libc()
+        return self.active
+
+    def used(self) -> None:
+        """A request moved a big file: give memory back once idle, if tuned (on the loop)."""
         if self._libc is None:
             return
         if self._trim_timer is not None:

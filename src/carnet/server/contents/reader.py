@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from carnet.errors import ContentsNotFound, InvalidContents
-from carnet.server.contents import notebooks
+from carnet.nbfile import notebooks
 from carnet.server.contents.models import (
     Model,
     add_hash,

@@ -1,3 +1,4 @@
+# Over 300 lines: one short method per contents operation, all behind the same checks.
 """The blocking side of the contents service: every operation on the files under a root.
 
 ContentsManager (manager.py) runs these in a worker thread. Every path goes through the
@@ -23,7 +24,8 @@ from carnet.errors import (
     ContentsWriteError,
     InvalidContents,
 )
-from carnet.server.contents import atomic, checkpoints, naming, notebooks, reader
+from carnet.nbfile import notebooks
+from carnet.server.contents import atomic, checkpoints, naming, reader
 from carnet.server.contents.models import (
     Model,
     add_hash,

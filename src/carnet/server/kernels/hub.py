@@ -21,6 +21,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
+from carnet.errors import KernelError
 from carnet.protocol import Message, Session
 from carnet.server.kernels.recorder import OutputRecorder
 from carnet.server.kernels.sizes import message_size
@@ -94,8 +95,8 @@ class KernelHub:
         """(Re)attach to the manager's client; a restart may have made a new one."""
         try:
             client = self.kernel.manager.client
-        except Exception:
-            return
+        except KernelError:
+            return  # not started yet (or stopped): attached when it reports "running"
         if client is self._attached_client:
             return
         for undo in self._detach_client:

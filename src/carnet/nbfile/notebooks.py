@@ -18,8 +18,8 @@ import uuid
 from typing import Any
 
 from carnet.errors import InvalidContents
-from carnet.server.contents import jsonfmt
-from carnet.server.contents.jsonfmt import Lines
+from carnet.nbfile import jsonfmt
+from carnet.nbfile.jsonfmt import Lines
 
 Notebook = dict[str, Any]
 
@@ -203,7 +203,7 @@ def check_savable(content: Any, api_path: str) -> Notebook:
 
 def validation_message(nb: Notebook) -> str | None:
     """None when `nb` satisfies its nbformat schema, else a message saying what is wrong."""
-    from carnet.server.contents import schema
+    from carnet.nbfile import schema
 
     problem = schema.problem(nb)
     if problem is None:

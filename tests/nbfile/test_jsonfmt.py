@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carnet.server.contents.jsonfmt import Lines, dumps
+from carnet.nbfile.jsonfmt import Lines, dumps
 
 
 def reference(value: object) -> str:
