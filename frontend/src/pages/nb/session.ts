@@ -174,12 +174,11 @@ export class KernelSession {
   private onIOPub(msg: KernelMessage): void {
     const type = msg.header.msg_type;
     if (type === "status") {
-      if (msg.content.execution_state === "autorestarting") {
-        // The kernel died on its own; the server restarts it and says why.
-        this.onKernelDied(String(msg.content.reason ?? "it exited"), Number(msg.content.restart_count ?? 0));
+      const state = String(msg.content.execution_state) as KernelStatus;
+      if (state === "restarting" && msg.content.reason !== undefined) {
+        // The kernel died on its own; the server restarts it and says why (a requested restart has no reason).
+        this.onKernelDied(String(msg.content.reason), Number(msg.content.restart_count ?? 0));
       }
-      const raw = String(msg.content.execution_state);
-      const state = (raw === "autorestarting" ? "restarting" : raw) as KernelStatus;
       // Status of our own kernel_info probes would flicker "busy"; all else counts.
       if (state === "restarting" || state === "dead" || state === "starting") this.nb.kernelStatus = state;
       else if (state === "busy" || state === "idle") this.nb.kernelStatus = state;

@@ -6,7 +6,9 @@ and fans it out, instead of opening five zmq sockets per browser tab:
 - iopub goes to every connected websocket;
 - a shell/control reply, or a stdin input_request, goes to the websocket that
   sent the request it answers (remembered by msg_id);
-- lifecycle events (restarting, autorestarting, dead) become status messages.
+- lifecycle events (restarting, autorestarting, dead) become status messages,
+  in Jupyter Server's words: an automatic restart is "restarting" too (the state
+  JupyterLab's kernel client resets and reconnects on), told apart by its reason.
 
 A websocket that drops leaves its session's messages buffered (bounded, for a
 while) and replayed when the same session_id reconnects, so a network blip
@@ -122,7 +124,8 @@ class KernelHub:
         if event.status == "running":
             self._attach_client()
         if event.status in STATUS_EVENTS:
-            content: dict[str, object] = {"execution_state": event.status}
+            state = "restarting" if event.status == "autorestarting" else event.status
+            content: dict[str, object] = {"execution_state": state}
             if event.status in ("autorestarting", "dead") and event.detail:
                 # Extra fields, ignored by other clients: why it died, which restart this is.
                 content |= {"reason": event.detail, "restart_count": event.restart_count}
