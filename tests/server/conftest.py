@@ -133,6 +133,11 @@ def wait_for_info(process: subprocess.Popen[bytes], runtime: Path, log: Path) ->
     pytest.fail(f"server did not start in {START_TIMEOUT}s:\n{log.read_text()}")
 
 
+# Every server started by `launch` in this test run, oldest first (tests/reliability checks
+# their logs after each test).
+LAUNCHED: list[RunningServer] = []
+
+
 def launch(
     dirs: ServerDirs,
     *args: str,
@@ -172,9 +177,11 @@ def launch(
             cwd=dirs.base,
         )
     if not wait:
-        return RunningServer(process, dirs, log_path, token, {})
+        LAUNCHED.append(RunningServer(process, dirs, log_path, token, {}))
+        return LAUNCHED[-1]
     info = wait_for_info(process, dirs.runtime, log_path)
     server = RunningServer(process, dirs, log_path, token, info)
+    LAUNCHED.append(server)
     _wait_ready(server)
     return server
 

@@ -94,7 +94,19 @@ class WebSocketConnection:
         self._wakeup.set()
 
     async def write_forever(self) -> None:
-        ws = self.websocket
+        try:
+            await self._write_queued()
+        except _ClientGone as gone:
+            # The client left while we were sending (closed tab, dropped network): a normal
+            # end, not an error, so one debug line and no traceback.
+            self.closing = True
+            log.debug("websocket of session %s left mid-send (%r)", self.session_id, gone.cause)
+            return
+        code = CLOSE_LAGGING if self.queue else 1000
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code)
+
+    async def _write_queued(self) -> None:
         while not self.closing:
             await self._wakeup.wait()
             self._wakeup.clear()
@@ -102,17 +114,29 @@ class WebSocketConnection:
                 channel, msg = self.queue.popleft()
                 self.queued_bytes -= message_size(msg)
                 wire = WsMessage.from_message(channel, msg)
-                if self.v1:
-                    await ws.send_bytes(encode_v1(wire))
-                else:
-                    frame = encode_legacy(wire)
-                    if isinstance(frame, str):
-                        await ws.send_text(frame)
-                    else:
-                        await ws.send_bytes(frame)
-        code = CLOSE_LAGGING if self.queue else 1000
-        with contextlib.suppress(Exception):
-            await ws.close(code)
+                await self._send(encode_v1(wire) if self.v1 else encode_legacy(wire))
+
+    async def _send(self, frame: str | bytes) -> None:
+        from starlette.websockets import WebSocketDisconnect
+
+        try:
+            if isinstance(frame, str):
+                await self.websocket.send_text(frame)
+            else:
+                await self.websocket.send_bytes(frame)
+        except (WebSocketDisconnect, OSError, RuntimeError) as exc:
+            # How a send on a closed connection fails: WebSocketDisconnect (Starlette >= 0.38),
+            # uvicorn's ClientDisconnected (an OSError), or uvicorn < 0.30's RuntimeError
+            # "Unexpected ASGI message 'websocket.send', after sending 'websocket.close'".
+            raise _ClientGone(exc) from None
+
+
+class _ClientGone(Exception):
+    """A send found the websocket closed by the client."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(cause)
+        self.cause = cause
 
 
 def _decode(v1: bool, data: str | bytes) -> WsMessage:
@@ -216,12 +240,16 @@ async def kernel_channels(websocket: WebSocket) -> None:
     try:
         hub.attach(conn)
         reader = asyncio.create_task(_read_forever(conn, hub))
-        done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
         for task in (reader, writer):
-            if task not in done:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
+            # Both may have ended together: each one's outcome is collected, so none is
+            # left for asyncio to report as "never retrieved".
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                try:
                     await task
+                except Exception:  # a bug, not a disconnect (write_forever takes those)
+                    log.exception("websocket of session %s failed", session_id)
     finally:
         conn.closing = True
         hub.detach(conn, list(conn.queue))
