@@ -29,6 +29,7 @@ from carnet.server.ws.formats import (
     encode_legacy,
     encode_v1,
 )
+from carnet.server.ws.trim import BurstTrim
 
 if TYPE_CHECKING:
     from starlette.websockets import WebSocket
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from carnet.server.kernels.hub import KernelHub
 
 log = logging.getLogger("carnet.server")
+# One per process: what the websockets' bursts of output freed goes back to the system.
+_burst_trim = BurstTrim()
 
 # Messages (or bytes) queued for one websocket before it counts as stuck and is closed.
 MAX_QUEUED = 20_000
@@ -44,6 +47,9 @@ MAX_QUEUED_BYTES = 64 * 1024 * 1024
 CLIENT_CHANNELS = frozenset({"shell", "control", "stdin"})
 # 1013: "try again later"; the client reconnects and gets the backlog replayed.
 CLOSE_LAGGING = 1013
+# A client's close frame with these codes (normal closure, going away: a closed tab) means
+# it left on purpose; anything else (1006: no close frame) may be a blip it comes back from.
+CLEAN_CLOSE_CODES = frozenset({1000, 1001})
 
 
 class WebSocketConnection:
@@ -64,6 +70,9 @@ class WebSocketConnection:
         self.queued_bytes = 0
         self._wakeup = asyncio.Event()
         self.closing = False
+        # The client closed it on purpose (its close frame said so): not coming back.
+        self.closed_cleanly = False
+        self.sent_bytes = 0
 
     def deliver(self, channel: str, msg: Message) -> None:
         if self.closing:
@@ -119,6 +128,7 @@ class WebSocketConnection:
     async def _send(self, frame: str | bytes) -> None:
         from starlette.websockets import WebSocketDisconnect
 
+        self.sent_bytes += len(frame)
         try:
             if isinstance(frame, str):
                 await self.websocket.send_text(frame)
@@ -196,6 +206,7 @@ async def _read_messages(conn: WebSocketConnection, hub: KernelHub, drops: DropL
     while True:
         event = await ws.receive()
         if event["type"] == "websocket.disconnect":
+            conn.closed_cleanly = event.get("code") in CLEAN_CLOSE_CODES
             return
         data = event.get("bytes")
         if data is None:
@@ -252,7 +263,8 @@ async def kernel_channels(websocket: WebSocket) -> None:
                     log.exception("websocket of session %s failed", session_id)
     finally:
         conn.closing = True
-        hub.detach(conn, list(conn.queue))
+        hub.detach(conn, list(conn.queue), conn.closed_cleanly)
         activity.connection_closed()
+        _burst_trim.closed(conn.sent_bytes)
         if not writer.done():
             writer.cancel()
