@@ -12,7 +12,7 @@ IN_OLDEST = PATH="$(abspath $(OLDEST_VENV))/bin:$$PATH"
 OLDEST_TESTS = tests --ignore=tests/e2e
 
 .PHONY: install install-test install-oldest run test test-newest test-oldest lint typecheck \
-	unit bench stress frontend frontend-test
+	unit bench stress frontend frontend-test types
 
 install: frontend
 	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) ""
@@ -29,8 +29,12 @@ run: install
 	$(IN_VENV) $(PY) -m carnet notebook
 
 lint:
-	$(PY) -m ruff check src tests bench
-	$(PY) -m ruff format --check src tests bench
+	$(PY) -m ruff check src tests bench scripts
+	$(PY) -m ruff format --check src tests bench scripts
+
+# After editing scripts/typegen/types.json: rewrite the Python and TypeScript message types.
+types:
+	$(PY) scripts/typegen/generate.py
 
 typecheck:
 	$(PY) -m mypy

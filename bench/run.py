@@ -1,56 +1,82 @@
-"""Run the side-by-side benchmarks and print ratios (Carnet / Jupyter).
+"""Run the side-by-side benchmarks and print figures and ratios (Carnet / Jupyter).
 
-Usage: python bench/run.py [kernel|server|browser] [--quick]
-Results are also written to bench/results/<suite>.json.
+Usage: python bench/run.py [kernel|server|trust|browser ...] [--quick]
+(default: kernel, server and trust; browser drives Chromium against Notebook 7).
+Results are also written to bench/results/<suite>.json. Run it from the repository root.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+SUITES = ("kernel", "server", "trust", "browser")
+
+
+def run_suite(suite: str, quick: bool) -> dict[str, Any]:
+    if suite == "kernel":
+        from bench import kernel_bench
+
+        if quick:
+            return kernel_bench.run(round_trips=100, prints=20_000, starts=2)
+        return kernel_bench.run()
+    if suite == "server":
+        from bench import server_bench
+
+        return server_bench.run(round_trips=100, prints=20_000) if quick else server_bench.run()
+    if suite == "trust":
+        from bench import trust_bench
+
+        return trust_bench.run(samples=1 if quick else 5)
+    from bench import browser_bench
+
+    return browser_bench.run(samples=1 if quick else 3)
+
+
+def number(value: float) -> str:
+    return f"{'n/a':>12}" if math.isnan(value) else f"{value:>12.3f}"
+
+
+def print_report(suite: str, report: dict[str, Any]) -> None:
+    print(f"\n== {suite} ==")
+    print(f"{'metric':<30}{'carnet':>12}{'jupyter':>12}{'ratio':>8}  {'target':<14} met")
+    for row in report["comparison"]:
+        ratio = "n/a" if math.isnan(row["ratio"]) else f"{row['ratio']:.2f}"
+        print(
+            f"{row['metric']:<30}{number(row['carnet'])}{number(row['jupyter'])}"
+            f"{ratio:>8}  {row['target']:<14} {'yes' if row['met'] else 'NO'}"
+        )
 
 
 def main(argv: list[str]) -> int:
+    if "-h" in argv or "--help" in argv:
+        print(__doc__)
+        return 0
     quick = "--quick" in argv
-    suites = [a for a in argv if not a.startswith("-")] or ["kernel", "server"]
+    suites = [a for a in argv if not a.startswith("-")] or ["kernel", "server", "trust"]
+    unknown = [s for s in suites if s not in SUITES]
+    if unknown:
+        print(f"unknown suite {unknown[0]!r}; one of {', '.join(SUITES)}", file=sys.stderr)
+        return 2
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     for suite in suites:
-        if suite == "kernel":
-            from bench import kernel_bench
-
-            report = (
-                kernel_bench.run(round_trips=100, prints=20_000, starts=2)
-                if quick
-                else kernel_bench.run()
-            )
-        elif suite == "server":
-            from bench import server_bench
-
-            report = (
-                server_bench.run(round_trips=100, prints=20_000) if quick else server_bench.run()
-            )
-        elif suite == "browser":
-            from bench import browser_bench
-
-            report = browser_bench.run()
-        else:
-            print(f"unknown suite {suite!r}", file=sys.stderr)
-            return 2
+        report = run_suite(suite, quick)
         (out_dir / f"{suite}.json").write_text(json.dumps(report, indent=2))
-        print(f"\n== {suite} ==")
-        print(f"{'metric':<22}{'carnet':>12}{'jupyter':>12}{'ratio':>8}  target   met")
-        for row in report["comparison"]:
-            print(
-                f"{row['metric']:<22}{row['carnet']:>12.3f}{row['jupyter']:>12.3f}"
-                f"{row['ratio']:>8.2f}  {row['target']:<8} {'yes' if row['met'] else 'NO'}"
-            )
+        print_report(suite, report)
     return 0
 
 
 if __name__ == "__main__":
+    if not __package__:
+        # `python bench/run.py` puts bench/ first on sys.path, not the repository: run this
+        # file again as the module bench.run from the root, where `bench` and `tests.support`
+        # import as packages.
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "bench.run", *sys.argv[1:]])
     raise SystemExit(main(sys.argv[1:]))

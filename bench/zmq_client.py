@@ -22,6 +22,9 @@ class BenchClient:
         self.shell = self.ctx.socket(zmq.DEALER)
         self.shell.linger = 0
         self.shell.connect(info.url("shell"))
+        self.control = self.ctx.socket(zmq.DEALER)
+        self.control.linger = 0
+        self.control.connect(info.url("control"))
         self.iopub = self.ctx.socket(zmq.SUB)
         self.iopub.linger = 0
         self.iopub.setsockopt(zmq.SUBSCRIBE, b"")
@@ -29,12 +32,16 @@ class BenchClient:
 
     def close(self) -> None:
         self.shell.close()
+        self.control.close()
         self.iopub.close()
         self.ctx.term()
 
-    def send(self, msg_type: str, content: dict[str, Any] | None = None) -> Message:
+    def send(
+        self, msg_type: str, content: dict[str, Any] | None = None, channel: str = "shell"
+    ) -> Message:
         msg = self.session.msg(msg_type, content or {})
-        self.shell.send_multipart(self.session.serialize(msg), copy=False)
+        socket = self.control if channel == "control" else self.shell
+        socket.send_multipart(self.session.serialize(msg), copy=False)
         return msg
 
     def shell_reply(self, request: Message, timeout: float = 30.0) -> Message:

@@ -23,6 +23,18 @@ describe("Notebook", () => {
     expect(nb.toJSON()).toEqual(input);
   });
 
+  it("says when a metadata key changes, and only then; whether to save is the caller's call", () => {
+    const nb = Notebook.fromJSON(doc("x"));
+    const changes: unknown[] = [];
+    nb.changed.on((change) => changes.push(change));
+    nb.setMetadata("kernelspec", { name: "python3" });
+    expect(changes).toEqual([]);
+    nb.setMetadata("kernelspec", { name: "other", display_name: "Other" });
+    expect(changes).toEqual([{ kind: "metadata", key: "kernelspec" }]);
+    expect(nb.toJSON().metadata.kernelspec).toEqual({ name: "other", display_name: "Other" });
+    expect(nb.dirty).toBe(false);
+  });
+
   it("gets dirty on edits, structure changes and outputs", () => {
     const nb = Notebook.fromJSON(doc("a"));
     nb.cells[0].source = "b";

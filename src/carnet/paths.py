@@ -66,6 +66,9 @@ def config_dir() -> Path:
 
 
 def _user_site_base() -> Path | None:
+    # Only where Python itself uses the user site: not in a venv or under `python -s`.
+    if not site.ENABLE_USER_SITE:
+        return None
     base = site.getuserbase()
     return Path(base) if base else None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from carnet.client.manager import KernelManager
 from tests.client.kernels import tiny_spec
 from tests.client.procs import children, open_fds
@@ -12,6 +14,7 @@ from tests.client.procs import children, open_fds
 CYCLES = 100
 
 
+@pytest.mark.slow
 def test_hundred_start_stop_cycles_leak_nothing() -> None:
     # The tiny kernel is the fastest real kernel, so 100 cycles stay quick.
     spec = tiny_spec()

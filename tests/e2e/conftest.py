@@ -1,7 +1,7 @@
 """Browser end-to-end fixtures: one real Carnet server and one headless Chromium per module.
 
 Chromium is Debian's (/usr/bin/chromium, installed by `make install-test`), driven by
-Playwright for Python; Playwright's own browser downloads are never used. The
+Playwright for Python with the flags in tests/support/browser.py (shared with bench/). The
 frontend must be built (`make frontend`). Each test gets a fresh page (and browser
 context), logged in through the token URL so the page holds only the login cookie.
 """
@@ -17,18 +17,8 @@ from typing import Any
 import pytest
 
 from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.support.browser import CHROMIUM, launch_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STATIC = Path(__file__).resolve().parents[2] / "src" / "carnet" / "static"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 # What custom.js records, so tests can see that it ran and which events it got.
@@ -74,10 +64,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 @pytest.fixture(scope="module")
 def browser(server: RunningServer) -> Iterator[Any]:
+    from playwright.sync_api import expect as playwright_expect
     from playwright.sync_api import sync_playwright
 
+    # As generous as the pages' default timeout (below): the machine is shared.
+    playwright_expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -161,6 +154,14 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+def expect(target: Any) -> Any:
+    """Playwright's expect, which waits for what it asserts (imported here, late: without
+    Playwright the tests are skipped, not broken)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
 def cell(page: Any, index: int) -> Any:
     return page.locator("#notebook-container > .cell").nth(index)
 
@@ -188,4 +189,13 @@ def _no_leftover_sessions(server: RunningServer) -> Iterator[None]:
     clean(server)
 
 
-__all__ = ["cell", "code", "edit_cell", "markdown", "open_notebook", "screenshot", "write_notebook"]
+__all__ = [
+    "cell",
+    "code",
+    "edit_cell",
+    "expect",
+    "markdown",
+    "open_notebook",
+    "screenshot",
+    "write_notebook",
+]

@@ -9,6 +9,7 @@ from tests.e2e.conftest import (
     cell,
     code,
     edit_cell,
+    expect,
     markdown,
     open_notebook,
     screenshot,
@@ -23,7 +24,8 @@ def test_shift_enter_runs_and_shows_output_and_count(page: Any, server: RunningS
     page.keyboard.press("Shift+Enter")
     first = cell(page, 0)
     first.locator(".output-execute-result").wait_for()
-    assert first.locator(".input-prompt").inner_text() == "In [1]:"
+    # The prompt changes when the reply comes, after the outputs.
+    expect(first.locator(".input-prompt")).to_have_text("In [1]:")
     assert "hello from carnet" in first.locator(".stream-text").inner_text()
     assert first.locator(".output-execute-result .output-prompt").inner_text() == "Out[1]:"
     assert first.locator(".output-execute-result .output-body").inner_text().strip() == "42"
@@ -108,7 +110,9 @@ def test_streams_display_updates_and_clear_output(page: Any, server: RunningServ
     open_notebook(page, server, write_notebook(server, "streams.ipynb", [{"source": source}]))
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#notebook-container > .cell .input-prompt:text('In [1]:')")
-    text = cell(page, 0).locator(".output-area").inner_text()
+    outputs = cell(page, 0).locator(".output-area")
+    expect(outputs).to_contain_text("tick 2")
+    text = outputs.inner_text()
     assert "tick 2" in text and "tick 1" not in text
     again = [
         "print('10%\\r50%\\r100%')",
@@ -119,7 +123,8 @@ def test_streams_display_updates_and_clear_output(page: Any, server: RunningServ
     edit_cell(page, 0, "\n".join(again))
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#notebook-container > .cell .input-prompt:text('In [2]:')")
-    text = cell(page, 0).locator(".output-area").inner_text()
+    expect(outputs).to_contain_text("'updated'")
+    text = outputs.inner_text()
     assert "100%" in text and "10%" not in text and "50%" not in text
     assert "aX" in text
     assert "'updated'" in text and "'first'" not in text

@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from tests.e2e.conftest import cell, code, screenshot, write_notebook
+from tests.e2e.conftest import cell, code, expect, screenshot, write_notebook
 from tests.server.conftest import RunningServer
 
 LINES = 200  # one every 50 ms: 10 s
@@ -52,7 +52,8 @@ def test_a_reopened_tab_shows_a_running_cell_whole_and_saves_it(
 
         again.wait_for_selector("#notebook-container > .cell:not(.running)", timeout=60_000)
         assert again.evaluate(STDOUT) == EXPECTED  # all of it, in order, none twice
-        assert running.locator(".input-prompt").inner_text() == "In [1]:"
+        expect(running.locator(".input-prompt")).to_have_text("In [1]:")
+        expect(running.locator(".stream-text")).to_contain_text("line 199")
         assert running.locator(".stream-text").inner_text().count("line 199") == 1
         screenshot(again, "reattach-finished")
 
@@ -93,6 +94,6 @@ def test_a_prompt_left_by_a_closed_tab_is_answered_in_the_reopened_one(
         box.press("Enter")
         cell(again, 0).locator(".stream-text:has-text('hello Ada')").wait_for()
         again.wait_for_selector(".kernel_indicator[data-status=idle]")
-        assert cell(again, 0).locator(".input-prompt").inner_text().strip() == "In [1]:"
+        expect(cell(again, 0).locator(".input-prompt")).to_have_text("In [1]:")
     finally:
         again.close()

@@ -31,7 +31,7 @@ from tests.e2e.conftest import (
     write_notebook,
 )
 from tests.e2e.dropproxy import DroppingProxy
-from tests.server.conftest import RunningServer, ServerDirs, free_port, launch
+from tests.server.conftest import RunningServer, ServerDirs, launch
 
 PRINTING = code(
     "import time",
@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """This module's own server, on a fixed port with a fixed token, so it can be restarted."""
     require_browser()
     dirs = ServerDirs(tmp_path_factory.mktemp("restart"))
-    running = launch(dirs, f"--port={free_port()}", token=secrets.token_hex(16))
+    running = launch(dirs, token=secrets.token_hex(16))  # restarted on the port it picked
     yield running
     running.stop()
 

@@ -196,8 +196,9 @@ def test_restart_keeps_ports_and_forgets_state() -> None:
         stop_kernel(km, kc)
 
 
-def test_shutdown_is_quick_and_keeps_history_and_unclosed_files(tmp_path: Path) -> None:
-    """Large data held by a module used to cost a full gc.collect() on the way out."""
+def test_shutdown_keeps_history_and_unclosed_files(tmp_path: Path) -> None:
+    """Large data held by a module used to cost a full gc.collect() on the way out: how long
+    the exit takes is bench/run.py's kernel figure shutdown_big_heap_s."""
     km, kc = start_kernel()
     try:
         unclosed = tmp_path / "unclosed.txt"
@@ -211,11 +212,8 @@ def test_shutdown_is_quick_and_keeps_history_and_unclosed_files(tmp_path: Path) 
         reply, _ = execute(kc, cell)
         assert reply["content"]["status"] == "ok"
         request = kc.session.msg("shutdown_request", {"restart": False})
-        started = time.monotonic()
         kc.control_channel.send(request)
         assert km.provisioner.process.wait(20) == 0  # type: ignore[union-attr]
-        elapsed = time.monotonic() - started
-        assert elapsed < 0.4, f"exit took {elapsed:.2f}s"
         assert unclosed.read_text() == "kept"
         database = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "history.sqlite"
         with contextlib.closing(sqlite3.connect(database)) as db:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from carnet.protocol.connection_file import (
     read_connection_file,
     write_connection_file,
 )
+from tests.support.ports import free_ports
 
 KEY = "a-test-key-0123456789"
 
@@ -177,20 +177,27 @@ def test_bad_request_content_gets_an_error_reply(raw_kernel: RawKernel) -> None:
     raw_kernel.assert_alive()
 
 
-def test_heartbeat_echoes_while_code_runs(raw_kernel: RawKernel) -> None:
+def test_heartbeat_echoes_while_code_runs(raw_kernel: RawKernel, tmp_path: Path) -> None:
     hb = raw_kernel.context.socket(zmq.REQ)
     hb.linger = 0
     hb.connect(raw_kernel.info.url("hb"))
     shell = raw_kernel.shell
-    shell.send_multipart(
-        raw_kernel.request(shell, "execute_request", {"code": "import time; time.sleep(1.5)"})
+    started, release = tmp_path / "started", tmp_path / "release"
+    # The cell runs until the test releases it: the echo is certainly taken while it runs.
+    code = (
+        f"import os, time\nopen({str(started)!r}, 'w').close()\n"
+        f"while not os.path.exists({str(release)!r}): time.sleep(0.01)"
     )
-    time.sleep(0.3)
-    started = time.monotonic()
+    shell.send_multipart(raw_kernel.request(shell, "execute_request", {"code": code}))
+    deadline = time.monotonic() + 20
+    while not started.exists():
+        assert time.monotonic() < deadline, "the cell never started"
+        time.sleep(0.01)
     hb.send(b"ping")
-    assert hb.poll(1000), "no heartbeat while the kernel was busy"
+    assert hb.poll(10_000), "no heartbeat while the kernel was busy"
     assert hb.recv() == b"ping"
-    assert time.monotonic() - started < 1.0
+    assert not release.exists()
+    release.touch()
     assert raw_kernel.receive(shell) is not None  # the execute_reply
     hb.close()
 
@@ -262,17 +269,6 @@ def test_comm_open_while_ipython_loads_is_closed(tmp_path: Path) -> None:
         process.wait(10)
 
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 def _subscriber(context: zmq.Context[zmq.Socket[bytes]], url: str) -> zmq.Socket[bytes]:
     iopub = context.socket(zmq.SUB)
     iopub.setsockopt(zmq.RECONNECT_IVL, 1)  # catch the kernel within a millisecond of binding
@@ -307,7 +303,7 @@ def _first_messages(info: ConnectionInfo, path: Path) -> tuple[list[tuple[str, s
 def test_status_starting_reaches_early_subscribers_only(tmp_path: Path) -> None:
     for attempt in range(3):
         path = tmp_path / f"kernel-starting-{attempt}.json"
-        info = ConnectionInfo(*_free_ports(5), key=KEY)
+        info = ConnectionInfo(*free_ports(5), key=KEY)
         write_connection_file(info, path)
         seen, late_welcomed_only = _first_messages(info, path)
         assert late_welcomed_only

@@ -1,7 +1,7 @@
 """Shared helpers for the reliability tests: process probes from /proc, fake kernels.
 
 The servers themselves come from tests/server/conftest.py (`launch`, `ServerDirs`):
-real `carnet notebook` subprocesses on 127.0.0.1 and free ports.
+real `carnet notebook` subprocesses on 127.0.0.1, each on the port it picked.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.conftest import LAUNCHED, RunningServer, ServerDirs, launch
+from tests.server.conftest import RunningServer, ServerDirs, launch
+
+# Re-exported for the reliability tests; shared with bench/.
+from tests.support.procs import children as children
+from tests.support.procs import rss_kib as rss_kib
+from tests.support.servers import LAUNCHED
 
 # What no server log may show, whatever a test did to it: a failure is logged as one
 # line saying what happened, never as a traceback, and no task's exception goes unseen.
@@ -56,31 +61,8 @@ def server_logs_are_clean() -> Iterator[None]:
             assert where < 0, f"server log ({path}):\n{new[max(0, where - 500) :][:5000]}"
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for {pid}")
-
-
 def open_fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-def children(pid: int) -> set[int]:
-    """Direct children of a process (any state, zombies included)."""
-    found: set[int] = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if len(fields) > 1 and fields[1] == str(pid):
-            found.add(int(entry))
-    return found
 
 
 def is_running(pid: int) -> bool:

@@ -88,6 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running.stop()
 
 
+@pytest.mark.slow
 def test_clients_leaving_mid_stream_close_cleanly(server: RunningServer) -> None:
     with httpx.Client(base_url=server.url, headers=server.auth_headers, timeout=60) as http:
         kernel_id = start_kernel(http)

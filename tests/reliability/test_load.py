@@ -15,6 +15,8 @@ from tests.reliability import load
 from tests.reliability.conftest import wait_until
 from tests.server.conftest import RunningServer, ServerDirs, launch
 
+pytestmark = pytest.mark.slow
+
 SUSTAINED_SECONDS = float(os.environ.get("CARNET_SUSTAINED_SECONDS", "12"))
 
 

@@ -48,6 +48,7 @@ def _frames_until_idle(sock: KernelSocket, msg_id: str) -> int:
             return frames
 
 
+@pytest.mark.slow
 def test_memory_comes_back_after_thirty_clients_get_eleven_thousand_messages(
     server: RunningServer,
 ) -> None:

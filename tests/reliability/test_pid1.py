@@ -20,7 +20,7 @@ import pytest
 
 from tests.reliability.conftest import children, is_running, wait_until
 from tests.reliability.test_kernel_faults import statuses_until
-from tests.server.conftest import RunningServer, ServerDirs, carnet_command, free_port
+from tests.server.conftest import RunningServer, ServerDirs, carnet_command
 from tests.server.kernels.wsclient import KernelSocket, stdout_of
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace needs root")
@@ -37,7 +37,7 @@ def pid1_server(dirs: ServerDirs) -> Iterator[tuple[RunningServer, int]]:
     command = [
         "unshare", "--pid", "--fork", "--mount-proc",
         *carnet_command(
-            "notebook", "--no-browser", f"--port={free_port()}", "--ip=127.0.0.1",
+            "notebook", "--no-browser", "--port=0", "--ip=127.0.0.1",
             f"--notebook-dir={dirs.root}", f"--NotebookApp.token={token}",
         ),
     ]  # fmt: skip

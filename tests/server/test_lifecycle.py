@@ -21,7 +21,6 @@ from tests.server.conftest import (
     ServerDirs,
     StartServer,
     carnet_command,
-    free_port,
     launch,
     wait_for_info,
 )
@@ -246,18 +245,18 @@ def test_bad_tls_files_are_clear_errors(server_dirs: ServerDirs) -> None:
         assert "Traceback" not in result.stderr
 
 
-def _spawn(dirs: ServerDirs, port: int) -> pexpect.spawn:
+def _spawn(dirs: ServerDirs) -> pexpect.spawn:
     command = carnet_command(
-        "notebook", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        "notebook", "--no-browser", "--port=0", "--ip=127.0.0.1",
         f"--notebook-dir={dirs.root}", "--NotebookApp.token=t",
     )  # fmt: skip
     child = pexpect.spawn(command[0], command[1:], env=dirs.env(), timeout=20)
-    child.expect("Use Control-C to stop this server")
+    child.expect("Use Control-C to stop this server")  # after the info file is written
     return child
 
 
 def test_ctrl_c_asks_and_y_shuts_down(server_dirs: ServerDirs) -> None:
-    child = _spawn(server_dirs, free_port())
+    child = _spawn(server_dirs)
     try:
         child.sendintr()
         child.expect(r"Shutdown this notebook server \(y/\[n\]\)\? ")
@@ -270,8 +269,9 @@ def test_ctrl_c_asks_and_y_shuts_down(server_dirs: ServerDirs) -> None:
 
 
 def test_ctrl_c_answered_no_resumes_and_twice_shuts_down(server_dirs: ServerDirs) -> None:
-    port = free_port()
-    child = _spawn(server_dirs, port)
+    child = _spawn(server_dirs)
+    info = json.loads((server_dirs.runtime / f"jpserver-{child.pid}.json").read_text())
+    port = info["port"]
     try:
         child.sendintr()
         child.expect(r"\(y/\[n\]\)\? ")
@@ -311,7 +311,7 @@ def test_as_pid_1_orphans_are_reaped(server_dirs: ServerDirs) -> None:
     command = [
         "unshare", "--pid", "--fork", "--mount-proc",
         *carnet_command(
-            "notebook", "--no-browser", f"--port={free_port()}", "--ip=127.0.0.1",
+            "notebook", "--no-browser", "--port=0", "--ip=127.0.0.1",
             f"--notebook-dir={server_dirs.root}",
         ),
     ]  # fmt: skip

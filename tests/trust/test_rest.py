@@ -20,10 +20,9 @@ from tests.server.conftest import (
     RunningServer,
     ServerDirs,
     StartServer,
-    _wait_ready,
     carnet_command,
-    free_port,
     wait_for_info,
+    wait_ready,
 )
 from tests.trust.conftest import jupyter_notary, rich_notebook, write
 from tests.trust.readonly import readonly_command
@@ -146,7 +145,7 @@ def readonly_server(tmp_path: Path) -> Iterator[RunningServer]:
     command = carnet_command(
         "notebook",
         "--no-browser",
-        f"--port={free_port()}",
+        "--port=0",
         "--ip=127.0.0.1",
         f"--notebook-dir={dirs.root}",
         f"--NotebookApp.token={token}",
@@ -163,7 +162,7 @@ def readonly_server(tmp_path: Path) -> Iterator[RunningServer]:
     server = RunningServer(process, dirs, log_path, token, {})
     try:
         server.info = wait_for_info(process, dirs.runtime, log_path)
-        _wait_ready(server)
+        wait_ready(server)
         yield server
     finally:
         server.stop()

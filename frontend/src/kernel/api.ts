@@ -1,5 +1,7 @@
 // The REST calls the pages make (same-origin, authenticated by the login cookie).
 
+import type { CheckpointModel, ContentsModel } from "./contents";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -14,21 +16,8 @@ export class ApiError extends Error {
 /** A save refused (409) because the file on disk is not the one the page last loaded or saved. */
 export class ChangedOnDiskError extends ApiError {}
 
-export interface ContentsModel {
-  name: string;
-  path: string;
-  type: "directory" | "file" | "notebook";
-  writable: boolean;
-  created: string;
-  last_modified: string;
-  size: number | null;
-  mimetype: string | null;
-  format: string | null;
-  content: unknown;
-  /** With ?hash=1: the sha256 of the file's raw bytes. */
-  hash?: string;
-  hash_algorithm?: string;
-}
+// Generated with the server's TypedDicts (scripts/typegen); hash is null unless asked (?hash=1).
+export type { CheckpointModel, ContentsModel } from "./contents";
 
 export interface SessionModel {
   id: string;
@@ -122,11 +111,11 @@ export class Api {
     return this.call("DELETE", `api/contents/${encodePath(path)}`);
   }
 
-  checkpoints(path: string): Promise<{ id: string; last_modified: string }[]> {
+  checkpoints(path: string): Promise<CheckpointModel[]> {
     return this.call("GET", `api/contents/${encodePath(path)}/checkpoints`);
   }
 
-  createCheckpoint(path: string): Promise<{ id: string; last_modified: string }> {
+  createCheckpoint(path: string): Promise<CheckpointModel> {
     return this.call("POST", `api/contents/${encodePath(path)}/checkpoints`);
   }
 

@@ -3,7 +3,8 @@
 // code registers, and comm_info_request. DOM-free: it speaks through a small transport.
 
 import { Emitter } from "../model/emitter";
-import type { Channel, KernelMessage } from "./wire";
+import type { CommClose, CommMsg, CommOpen } from "./messages";
+import { isMessage, type Channel, type KernelMessage } from "./wire";
 
 /** What the manager needs from a kernel connection (KernelConnection provides it). */
 export interface CommTransport {
@@ -44,18 +45,21 @@ export class Comm {
 
   /** Opens this comm in the kernel (comm_open to a kernel-side target). */
   open(data: unknown = {}, metadata: Record<string, unknown> = {}, buffers?: (ArrayBuffer | ArrayBufferView)[]): string {
-    return this.manager.post("comm_open", { comm_id: this.commId, target_name: this.targetName, data }, metadata, buffers);
+    const content: CommOpen = { comm_id: this.commId, target_name: this.targetName, data: data as CommOpen["data"] };
+    return this.manager.post("comm_open", content, metadata, buffers);
   }
 
   send(data: unknown, metadata: Record<string, unknown> = {}, buffers?: (ArrayBuffer | ArrayBufferView)[]): string {
     if (this._closed) throw new Error(`comm ${this.commId} is closed`);
-    return this.manager.post("comm_msg", { comm_id: this.commId, data }, metadata, buffers);
+    const content: CommMsg = { comm_id: this.commId, data: data as CommMsg["data"] };
+    return this.manager.post("comm_msg", content, metadata, buffers);
   }
 
   /** Closes both ends; the local close listener is called too, as the spec's frontends do. */
   close(data: unknown = {}, metadata: Record<string, unknown> = {}, buffers?: (ArrayBuffer | ArrayBufferView)[]): string {
     if (this._closed) return "";
-    const id = this.manager.post("comm_close", { comm_id: this.commId, data }, metadata, buffers);
+    const content: CommClose = { comm_id: this.commId, data: data as CommClose["data"] };
+    const id = this.manager.post("comm_close", content, metadata, buffers);
     this.closedBy(null);
     return id;
   }
@@ -169,22 +173,15 @@ export class CommManager {
     const parent = msg.parent_header?.msg_id;
     const watcher = parent ? this.watchers.get(parent) : undefined;
     if (watcher) {
-      if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") this.watchers.delete(parent as string);
+      if (isMessage(msg, "status") && msg.content.execution_state === "idle") this.watchers.delete(parent as string);
       watcher(msg);
     }
-    switch (msg.header.msg_type) {
-      case "comm_open":
-        this.kernelOpened(msg);
-        return true;
-      case "comm_msg":
-        this.comms.get(String(msg.content.comm_id))?.deliver(msg);
-        return true;
-      case "comm_close":
-        this.comms.get(String(msg.content.comm_id))?.closedBy(msg);
-        return true;
-      default:
-        return false;
-    }
+    // Typed, not checked: String() keeps a non-string comm_id from a foreign kernel harmless.
+    if (isMessage(msg, "comm_open")) this.kernelOpened(msg);
+    else if (isMessage(msg, "comm_msg")) this.comms.get(String(msg.content.comm_id))?.deliver(msg);
+    else if (isMessage(msg, "comm_close")) this.comms.get(String(msg.content.comm_id))?.closedBy(msg);
+    else return false;
+    return true;
   }
 
   /** The kernel restarted or the page left it: every comm is closed here, watchers dropped. */
@@ -205,7 +202,7 @@ export class CommManager {
     this.comms.delete(commId);
   }
 
-  private kernelOpened(msg: KernelMessage): void {
+  private kernelOpened(msg: KernelMessage<CommOpen>): void {
     const commId = String(msg.content.comm_id ?? "");
     const targetName = String(msg.content.target_name ?? "");
     const target = this.targets.get(targetName);
@@ -213,7 +210,8 @@ export class CommManager {
     if (!target) {
       // The spec: a comm to an unknown target is closed at once.
       console.warn(`Carnet: no comm target "${targetName}"; closing comm ${commId}`);
-      if (this.transport) this.post("comm_close", { comm_id: commId, data: {} }, {});
+      const content: CommClose = { comm_id: commId, data: {} };
+      if (this.transport) this.post("comm_close", content, {});
       return;
     }
     const comm = this.createComm(targetName, commId);

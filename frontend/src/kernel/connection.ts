@@ -3,9 +3,10 @@
 // reconnection with backoff.
 
 import { Emitter } from "../model/emitter";
-import type { Channel, KernelMessage } from "./wire";
+import type { ExecuteRequest, InputReply, MessageContents, ReplyContent, RequestType } from "./messages";
+import type { Channel, ContentOf, KernelMessage } from "./wire";
 import { type KernelSocket, openKernelSocket } from "./transport";
-import { encodeV1 } from "./wire";
+import { encodeV1, isMessage } from "./wire";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
 
@@ -39,7 +40,8 @@ export class KernelConnection {
   readonly sessionId = uuid();
   private ws: KernelSocket | null = null;
   private pending = new Map<string, Pending>();
-  private queue: ArrayBuffer[] = [];
+  // Frames written while no socket was open, with their msg_ids: sent once one opens.
+  private queue: { id: string; frame: ArrayBuffer }[] = [];
   private attempts = 0;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -66,7 +68,7 @@ export class KernelConnection {
         if (this.ws !== socket) return;
         this.attempts = 0;
         this.setStatus("connected");
-        for (const frame of this.queue.splice(0)) socket.send(frame);
+        for (const { frame } of this.queue.splice(0)) socket.send(frame);
       },
       message: (msg) => {
         if (this.ws !== socket) return;
@@ -113,25 +115,25 @@ export class KernelConnection {
   }
 
   /** Sends a request; handlers get its replies and outputs. Returns the msg_id. */
-  send(channel: Channel, msgType: string, content: Record<string, unknown>, handlers: RequestHandlers = {}, metadata: Record<string, unknown> = {}): string {
+  send<T extends string>(channel: Channel, msgType: T, content: ContentOf<T>, handlers: RequestHandlers = {}, metadata: Record<string, unknown> = {}): string {
     const msg = this.message(channel, msgType, content, {}, metadata);
     this.pending.set(msg.header.msg_id, { handlers, replied: false, idle: false });
-    this.sendFrame(encodeV1(msg));
+    this.sendFrame(encodeV1(msg), msg.header.msg_id);
     return msg.header.msg_id;
   }
 
   /** Sends a message that gets no reply (comm_open, comm_msg, comm_close), with binary buffers. */
-  post(channel: Channel, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}, buffers: ArrayBuffer[] = []): string {
+  post<T extends string>(channel: Channel, msgType: T, content: ContentOf<T>, metadata: Record<string, unknown> = {}, buffers: ArrayBuffer[] = []): string {
     const msg = this.message(channel, msgType, content, {}, metadata);
     msg.buffers = buffers;
-    this.sendFrame(encodeV1(msg));
+    this.sendFrame(encodeV1(msg), msg.header.msg_id);
     return msg.header.msg_id;
   }
 
-  /** A request whose reply content is all the caller wants. */
-  request(channel: Channel, msgType: string, content: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /** A request whose reply content is all the caller wants (typed, as the kernel sent it, unchecked). */
+  request<T extends RequestType>(channel: Channel, msgType: T, content: MessageContents[T]): Promise<ReplyContent<T>> {
     return new Promise((resolve, reject) => {
-      const id = this.send(channel, msgType, content, { onReply: (reply) => resolve(reply.content) });
+      const id = this.send<string>(channel, msgType, content, { onReply: (reply) => resolve(reply.content as ReplyContent<T>) });
       setTimeout(() => {
         if (this.pending.has(id)) {
           this.pending.delete(id);
@@ -145,20 +147,22 @@ export class KernelConnection {
    * to save the cell's outputs into the notebook if the page is gone when the cell ends. */
   execute(code: string, handlers: RequestHandlers, options: { silent?: boolean; storeHistory?: boolean; cellId?: string } = {}): string {
     const metadata = options.cellId ? { cellId: options.cellId } : {};
-    return this.send("shell", "execute_request", {
+    const content: ExecuteRequest = {
       code,
       silent: options.silent ?? false,
       store_history: options.storeHistory ?? true,
       user_expressions: {},
       allow_stdin: true,
       stop_on_error: true,
-    }, handlers, metadata);
+    };
+    return this.send("shell", "execute_request", content, handlers, metadata);
   }
 
   /** Answers an input_request (stdin channel) of the request `parent`. */
   inputReply(parent: KernelMessage, value: string): void {
-    const msg = this.message("stdin", "input_reply", { value }, parent.header);
-    this.sendFrame(encodeV1(msg));
+    const content: InputReply = { value };
+    const msg = this.message("stdin", "input_reply", content, parent.header);
+    this.sendFrame(encodeV1(msg), msg.header.msg_id);
   }
 
   /** Keeps IOPub and stdin messages of unknown requests until releaseHeld(), so that `follow` misses none. */
@@ -210,9 +214,15 @@ export class KernelConnection {
     };
   }
 
-  private sendFrame(frame: ArrayBuffer): void {
+  /** Whether a message never reached a socket (none was open since it was sent): it is safe
+   * to send it to another kernel when this one is lost. */
+  unsent(msgId: string): boolean {
+    return this.queue.some((queued) => queued.id === msgId);
+  }
+
+  private sendFrame(frame: ArrayBuffer, id: string): void {
     if (this.ws?.isOpen) this.ws.send(frame);
-    else this.queue.push(frame);
+    else this.queue.push({ id, frame });
   }
 
   private dispatch(msg: KernelMessage): void {
@@ -243,7 +253,7 @@ export class KernelConnection {
   private onRequestIOPub(id: string, pending: Pending, msg: KernelMessage): void {
     if (pending.covered?.has(msg.header.msg_id)) return;
     pending.handlers.onIOPub?.(msg);
-    if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") {
+    if (isMessage(msg, "status") && msg.content.execution_state === "idle") {
       pending.idle = true;
       this.maybeDone(id, pending);
     }

@@ -2,17 +2,40 @@
 //   k | offsets[k] | channel | header | parent_header | metadata | content | buffers...
 // offsets[0] is where the channel starts, each later offset where a part ends.
 
+import type { MessageContents, MsgType } from "./messages";
+
 export const V1_PROTOCOL = "v1.kernel.websocket.jupyter.org";
 
 export type Channel = "shell" | "iopub" | "stdin" | "control";
 
-export interface KernelMessage {
+export interface MessageHeader {
+  msg_id: string;
+  msg_type: string;
+  session: string;
+  username: string;
+  date: string;
+  version: string;
+}
+
+/** A message; its content is typed once its msg_type is known (see isMessage). */
+export interface KernelMessage<C extends object = Record<string, unknown>> {
   channel: Channel;
-  header: { msg_id: string; msg_type: string; session: string; username: string; date: string; version: string };
-  parent_header: Partial<KernelMessage["header"]>;
+  header: MessageHeader;
+  parent_header: Partial<MessageHeader>;
   metadata: Record<string, unknown>;
-  content: Record<string, unknown>;
+  content: C;
   buffers: ArrayBuffer[];
+}
+
+/** The content of a msg_type: its generated type (messages.ts), or any object for others. */
+export type ContentOf<T extends string> = T extends MsgType ? MessageContents[T] : Record<string, unknown>;
+
+/**
+ * Narrows a received message by its msg_type, typing its content. A static claim only: the
+ * content is what the kernel sent, unchecked (no cost per message); read it defensively.
+ */
+export function isMessage<T extends MsgType>(msg: KernelMessage, type: T): msg is KernelMessage<MessageContents[T]> {
+  return msg.header.msg_type === type;
 }
 
 const encoder = new TextEncoder();

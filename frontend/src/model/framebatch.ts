@@ -58,6 +58,11 @@ export class OutputChangeBatch {
     return changes;
   }
 
+  /** Applies what is pending now instead of at the next frame (its frame then finds nothing). */
+  flushNow(): void {
+    if (this.scheduled) this.run();
+  }
+
   private run(): void {
     this.scheduled = false;
     const changes = this.take();

@@ -13,6 +13,7 @@ export type NotebookChange =
   | { kind: "mode" }
   | { kind: "dirty" }
   | { kind: "kernel" }
+  | { kind: "metadata"; key: string }
   | { kind: "trust" };
 
 // Deleted cells remembered for undo; older deletions fall off.
@@ -57,6 +58,13 @@ export class Notebook {
 
   toJSON(): NbDocument {
     return { nbformat: 4, nbformat_minor: this.nbformatMinor, metadata: this.metadata, cells: this.cells.map((c) => c.toJSON()) };
+  }
+
+  /** Sets one key of the notebook's metadata and says so (whether that is an edit to save is the caller's call). */
+  setMetadata(key: string, value: unknown): void {
+    if (JSON.stringify(this.metadata[key]) === JSON.stringify(value)) return;
+    this.metadata[key] = value;
+    this.changed.emit({ kind: "metadata", key });
   }
 
   // --- state -------------------------------------------------------------------

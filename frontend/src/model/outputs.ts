@@ -1,5 +1,6 @@
 // The outputs of one code cell, changed by kernel messages, announced incrementally.
 
+import type { ClearOutput, DisplayData, ErrorContent, ExecuteResult, Stream } from "../kernel/messages";
 import { Emitter } from "./emitter";
 import { appendStream, appendStreamAt } from "./text";
 import type { JsonObject, MimeBundle, Output } from "./types";
@@ -16,6 +17,9 @@ export interface OutputMessage {
   msgType: string;
   content: JsonObject;
 }
+
+/** The fields output messages may carry: their names are checked, their values are read defensively. */
+type OutputFields = Partial<Stream & DisplayData & ExecuteResult & ErrorContent & ClearOutput>;
 
 export class OutputArea {
   readonly changed = new Emitter<OutputChange>();
@@ -98,7 +102,7 @@ export class OutputArea {
 
   /** Applies one IOPub message; false when the message is not about outputs. */
   handle(message: OutputMessage): boolean {
-    const c = message.content;
+    const c: OutputFields = message.content;
     const transient = (c.transient ?? {}) as JsonObject;
     const displayId = typeof transient.display_id === "string" ? transient.display_id : null;
     switch (message.msgType) {

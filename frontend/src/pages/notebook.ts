@@ -17,22 +17,6 @@ import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
 import { installWidgets } from "../widgets";
 
-export interface NotebookPage {
-  model: Notebook;
-  view: NotebookView;
-  kernel: KernelSession;
-  saver: Saver;
-  api: Api;
-  config: PageConfig;
-  header: NotebookHeader;
-  pager: HTMLElement;
-  /** The directory of the notebook, for relative links and images. */
-  dir(): string;
-  enterEdit(): void;
-  enterCommand(): void;
-  reload(doc: NbDocument): void;
-}
-
 const STATUS_TEXT: Record<string, string> = {
   idle: "Kernel idle",
   busy: "Kernel busy",
@@ -49,92 +33,141 @@ export async function startNotebookPage(config: PageConfig, early: Promise<Conte
   const api = new Api(config.baseUrl, config.xsrfToken);
   const contents = await (early ?? api.contents(config.path, { type: "notebook", hash: true }));
   performance.mark("carnet:contents");
-  const model = Notebook.fromJSON(contents.content as NbDocument);
-  performance.mark("carnet:model");
-  document.title = contents.name.replace(/\.ipynb$/, "");
-  const pager = h("div", { id: "pager", hidden: true });
-  const page = {} as NotebookPage;
-  const kernel = new KernelSession(api, wsBase(config.baseUrl), model, {
-    outputView: (cell) => page.view.viewOf(cell)?.outputs,
-    showPager: (text) => showPager(pager, text),
-    refresh: async () => {
-      // Only an untouched page follows the disk; edits go through the conflict choice on save.
-      if (model.dirty || !saver.hash) return;
-      const now = await api.contents(saver.path, { content: false, hash: true });
-      if (!now.hash || now.hash === saver.hash) return;
-      const fresh = await api.contents(saver.path, { type: "notebook", hash: true });
-      if (model.dirty) return;
-      page.reload(fresh.content as NbDocument);
-      saver.hash = fresh.hash ?? null;
-    },
-  });
-  const saver = new Saver(api, model, contents.path);
-  saver.hash = contents.hash ?? null;
-  page.dir = () => (saver.path.includes("/") ? saver.path.slice(0, saver.path.lastIndexOf("/")) : "");
-  // Before the view: widget outputs of the saved notebook render through it.
-  installWidgets({ kernel, saver, model, context: () => ({ trusted: true, filesUrl: `${config.baseUrl}files/${encodePath(page.dir())}${page.dir() ? "/" : ""}` }) });
-  let lineNumbers = false;
-  const view = new NotebookView(model, {
-    select: (cell, extend) => {
-      const index = model.indexOf(cell);
-      if (index !== model.activeIndex || extend) model.select(index, extend);
-    },
-    edit: (cell) => {
-      const index = model.indexOf(cell);
-      if (index !== model.activeIndex) model.select(index);
-      page.enterEdit();
-    },
-    complete: (code, cursor) => kernel.complete(code, cursor),
-    leave: (cell, direction) => {
-      // As in Jupyter: the arrow keys walk from cell to cell in edit mode.
-      const index = model.indexOf(cell) + (direction === "up" ? -1 : 1);
-      if (index < 0 || index >= model.cells.length) return false;
-      model.select(index);
-      model.mode = "edit";
-      view.viewOf(model.activeCell)?.ensureEditor().focus(direction === "up" ? "end" : "start");
-      return true;
-    },
-    context: (cell) => ({ trusted: cell.trusted, filesUrl: `${config.baseUrl}files/${encodePath(page.dir())}${page.dir() ? "/" : ""}` }),
-    lineNumbers: () => lineNumbers,
-  });
-  Object.assign(page, {
-    model,
-    view,
-    kernel,
-    saver,
-    api,
-    config,
-    pager,
-    enterEdit: () => {
-      const cellView = view.viewOf(model.activeCell);
-      if (!cellView) return;
-      model.mode = "edit";
-      cellView.ensureEditor().focus();
-    },
-    enterCommand: () => {
-      const cellView = view.viewOf(model.activeCell);
-      cellView?.editor?.blur();
-      model.mode = "command";
-      view.element.focus({ preventScroll: true });
-    },
-    reload: (doc: NbDocument) => {
-      model.load(doc);
-    },
-    toggleLineNumbers: () => {
-      lineNumbers = !lineNumbers;
-      for (const v of view.allViews) v.editor?.setLineNumbers(lineNumbers);
-    },
-  });
-  const actions = buildActions(page as NotebookPage & { toggleLineNumbers(): void });
-  const header = new NotebookHeader(actions, `${config.baseUrl}tree/${encodePath(page.dir())}`);
-  page.header = header;
-  view.element.tabIndex = -1;
-  const site = h("div", { id: "site" }, h("div", { id: "notebook" }, view.element, h("div", { class: "end-space" })));
-  document.body.classList.add("notebook_app");
-  document.body.replaceChildren(header.element, site, pager);
-  performance.mark("carnet:view");
+  const page = new NotebookPage(config, api, contents);
+  await page.start();
+  return page;
+}
 
-  const syncHeader = () => {
+export class NotebookPage {
+  readonly model: Notebook;
+  readonly view: NotebookView;
+  readonly kernel: KernelSession;
+  readonly saver: Saver;
+  readonly header: NotebookHeader;
+  readonly pager = h("div", { id: "pager", hidden: true });
+  private lineNumbers = false;
+
+  /** Builds the page (model, views, header, actions) around the notebook's contents. */
+  constructor(
+    readonly config: PageConfig,
+    readonly api: Api,
+    contents: ContentsModel,
+  ) {
+    const model = Notebook.fromJSON(contents.content as NbDocument);
+    this.model = model;
+    performance.mark("carnet:model");
+    document.title = contents.name.replace(/\.ipynb$/, "");
+    const saver = new Saver(api, model, contents.path);
+    saver.hash = contents.hash ?? null;
+    this.saver = saver;
+    this.kernel = new KernelSession(api, wsBase(config.baseUrl), model, {
+      outputView: (cell) => this.view.viewOf(cell)?.outputs,
+      showPager: (text) => showPager(this.pager, text),
+      refresh: () => this.followDisk(),
+    });
+    // Before the view: widget outputs of the saved notebook render through it.
+    installWidgets({ kernel: this.kernel, saver, model, context: () => ({ trusted: true, filesUrl: this.filesUrl() }) });
+    const view = new NotebookView(model, {
+      select: (cell, extend) => {
+        const index = model.indexOf(cell);
+        if (index !== model.activeIndex || extend) model.select(index, extend);
+      },
+      edit: (cell) => {
+        const index = model.indexOf(cell);
+        if (index !== model.activeIndex) model.select(index);
+        this.enterEdit();
+      },
+      complete: (code, cursor) => this.kernel.complete(code, cursor),
+      leave: (cell, direction) => {
+        // As in Jupyter: the arrow keys walk from cell to cell in edit mode.
+        const index = model.indexOf(cell) + (direction === "up" ? -1 : 1);
+        if (index < 0 || index >= model.cells.length) return false;
+        model.select(index);
+        model.mode = "edit";
+        view.viewOf(model.activeCell)?.ensureEditor().focus(direction === "up" ? "end" : "start");
+        return true;
+      },
+      context: (cell) => ({ trusted: cell.trusted, filesUrl: this.filesUrl() }),
+      lineNumbers: () => this.lineNumbers,
+    });
+    this.view = view;
+    const actions = buildActions(this);
+    this.header = new NotebookHeader(actions, `${config.baseUrl}tree/${encodePath(this.dir())}`);
+    view.element.tabIndex = -1;
+    const site = h("div", { id: "site" }, h("div", { id: "notebook" }, view.element, h("div", { class: "end-space" })));
+    document.body.classList.add("notebook_app");
+    document.body.replaceChildren(this.header.element, site, this.pager);
+    performance.mark("carnet:view");
+    this.wireNotices();
+    this.wireHeader(actions);
+    installKeyboard(model, actions);
+    this.syncHeader();
+  }
+
+  /** Checkpoints, autosave and the kernel: what the page does once it is on screen. */
+  async start(): Promise<void> {
+    await this.saver.loadCheckpoints();
+    this.syncHeader();
+    this.saver.startAutosave(this.config.autosaveInterval);
+    this.view.element.focus({ preventScroll: true });
+    try {
+      await this.kernel.start(this.saver.path);
+    } catch (error) {
+      this.model.kernelStatus = "dead";
+      notify(`Could not start a kernel: ${error instanceof Error ? error.message : String(error)}`, "error", 8000);
+    }
+    this.syncHeader();
+  }
+
+  /** The directory of the notebook, for relative links and images. */
+  dir(): string {
+    const path = this.saver.path;
+    return path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
+  }
+
+  enterEdit(): void {
+    const cellView = this.view.viewOf(this.model.activeCell);
+    if (!cellView) return;
+    this.model.mode = "edit";
+    cellView.ensureEditor().focus();
+  }
+
+  enterCommand(): void {
+    const cellView = this.view.viewOf(this.model.activeCell);
+    cellView?.editor?.blur();
+    this.model.mode = "command";
+    this.view.element.focus({ preventScroll: true });
+  }
+
+  reload(doc: NbDocument): void {
+    this.model.load(doc);
+  }
+
+  toggleLineNumbers(): void {
+    this.lineNumbers = !this.lineNumbers;
+    for (const v of this.view.allViews) v.editor?.setLineNumbers(this.lineNumbers);
+  }
+
+  private filesUrl(): string {
+    const dir = this.dir();
+    return `${this.config.baseUrl}files/${encodePath(dir)}${dir ? "/" : ""}`;
+  }
+
+  /** Takes the notebook as saved on disk if it changed there (a run ended while no page was open). */
+  private async followDisk(): Promise<void> {
+    const { api, model, saver } = this;
+    // Only an untouched page follows the disk; edits go through the conflict choice on save.
+    if (model.dirty || !saver.hash) return;
+    const now = await api.contents(saver.path, { content: false, hash: true });
+    if (!now.hash || now.hash === saver.hash) return;
+    const fresh = await api.contents(saver.path, { type: "notebook", hash: true });
+    if (model.dirty) return;
+    this.reload(fresh.content as NbDocument);
+    saver.hash = fresh.hash ?? null;
+  }
+
+  private syncHeader(): void {
+    const { header, model, saver, kernel } = this;
     header.name.textContent = saver.path.split("/").pop()?.replace(/\.ipynb$/, "") ?? "";
     header.dirty.textContent = model.dirty ? "(unsaved changes)" : "(autosaved)";
     header.dirty.classList.toggle("dirty", model.dirty);
@@ -148,74 +181,69 @@ export async function startNotebookPage(config: PageConfig, early: Promise<Conte
     header.trust.textContent = "Not Trusted";
     header.modeIndicator.textContent = model.mode === "edit" ? "✎ Edit" : "";
     header.cellType.value = model.activeCell?.type ?? "code";
-  };
-  let lastStatus = model.kernelStatus;
-  let died = false;
-  kernel.onKernelDied = (reason, restart) => {
-    died = true;
-    const which = restart ? ` (restart ${restart})` : "";
-    notify(`The kernel died: ${reason}. Restarting it${which}; outputs on the page are kept.`, "error", 10000);
-  };
-  kernel.onKernelLost = () => {
-    notify("The server restarted and the kernel was lost: a new kernel was started; variables must be recomputed. Outputs on the page are kept.", "error", 15000);
-  };
-  kernel.onLoginRefused = () => {
-    notify("The server no longer accepts this page's login (it restarted with another token or password): reload the page to log in again.", "error", 15000);
-  };
-  // Up while the kernel cannot be reached, like Jupyter's "Connecting to kernel".
-  let reconnecting: HTMLElement | null = null;
-  model.changed.on((change) => {
-    syncHeader();
-    if (change.kind === "selection") view.scrollToActive();
-    if (change.kind === "kernel" && model.kernelStatus !== lastStatus) {
-      const status = model.kernelStatus;
-      if (status === "reconnecting") reconnecting ??= stickyNote("Connection to the kernel lost: reconnecting…");
-      else {
-        reconnecting?.remove();
-        reconnecting = null;
-      }
-      if (status === "dead") notify("The kernel has died. Use Kernel > Restart to start a new one.", "error", 10000);
-      else if (status === "restarting" && !died) notify("Kernel restarting…");
-      else if (status === "idle" && (lastStatus === "reconnecting" || lastStatus === "restarting")) {
-        if (!died) notify("Kernel ready");
-        died = false;
-      }
-      lastStatus = status;
-    }
-  });
-  saver.onSaved = (message) => {
-    notify(message);
-    syncHeader();
-  };
-  installConflictChoice({
-    saver,
-    reload: (doc) => page.reload(doc),
-    moved: async (path) => {
-      await kernel.rename(path).catch(() => undefined);
-      document.title = (path.split("/").pop() ?? path).replace(/\.ipynb$/, "");
-      syncHeader();
-    },
-  });
-  header.name.addEventListener("click", () => void actions.rename.run());
-  header.trust.addEventListener("click", () => void actions.trust.run());
-  header.cellType.addEventListener("change", () => {
-    model.changeType(header.cellType.value as "code" | "markdown" | "raw");
-    page.enterCommand();
-  });
-  installKeyboard(model, actions);
-  syncHeader();
-  await saver.loadCheckpoints();
-  syncHeader();
-  saver.startAutosave(config.autosaveInterval);
-  view.element.focus({ preventScroll: true });
-  try {
-    await kernel.start(saver.path);
-  } catch (error) {
-    model.kernelStatus = "dead";
-    notify(`Could not start a kernel: ${error instanceof Error ? error.message : String(error)}`, "error", 8000);
   }
-  syncHeader();
-  return page;
+
+  /** What the user is told about the kernel (died, lost, reconnecting, ready). */
+  private wireNotices(): void {
+    const { model, kernel, view } = this;
+    let lastStatus = model.kernelStatus;
+    let died = false;
+    kernel.onKernelDied = (reason, restart) => {
+      died = true;
+      const which = restart ? ` (restart ${restart})` : "";
+      notify(`The kernel died: ${reason}. Restarting it${which}; outputs on the page are kept.`, "error", 10000);
+    };
+    kernel.onKernelLost = () => {
+      notify("The server restarted and the kernel was lost: a new kernel was started; variables must be recomputed. Outputs on the page are kept.", "error", 15000);
+    };
+    kernel.onLoginRefused = () => {
+      notify("The server no longer accepts this page's login (it restarted with another token or password): reload the page to log in again.", "error", 15000);
+    };
+    // Up while the kernel cannot be reached, like Jupyter's "Connecting to kernel".
+    let reconnecting: HTMLElement | null = null;
+    model.changed.on((change) => {
+      this.syncHeader();
+      if (change.kind === "selection") view.scrollToActive();
+      if (change.kind === "kernel" && model.kernelStatus !== lastStatus) {
+        const status = model.kernelStatus;
+        if (status === "reconnecting") reconnecting ??= stickyNote("Connection to the kernel lost: reconnecting…");
+        else {
+          reconnecting?.remove();
+          reconnecting = null;
+        }
+        if (status === "dead") notify("The kernel has died. Use Kernel > Restart to start a new one.", "error", 10000);
+        else if (status === "restarting" && !died) notify("Kernel restarting…");
+        else if (status === "idle" && (lastStatus === "reconnecting" || lastStatus === "restarting")) {
+          if (!died) notify("Kernel ready");
+          died = false;
+        }
+        lastStatus = status;
+      }
+    });
+  }
+
+  private wireHeader(actions: ReturnType<typeof buildActions>): void {
+    const { header, saver } = this;
+    saver.onSaved = (message) => {
+      notify(message);
+      this.syncHeader();
+    };
+    installConflictChoice({
+      saver,
+      reload: (doc) => this.reload(doc),
+      moved: async (path) => {
+        await this.kernel.rename(path).catch(() => undefined);
+        document.title = (path.split("/").pop() ?? path).replace(/\.ipynb$/, "");
+        this.syncHeader();
+      },
+    });
+    header.name.addEventListener("click", () => void actions.rename.run());
+    header.trust.addEventListener("click", () => void actions.trust.run());
+    header.cellType.addEventListener("change", () => {
+      this.model.changeType(header.cellType.value as "code" | "markdown" | "raw");
+      this.enterCommand();
+    });
+  }
 }
 
 /** A notification that stays until removed. */

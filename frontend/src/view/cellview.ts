@@ -135,6 +135,8 @@ export class CellView {
         parts?.outputs.refresh();
         break;
       default:
+        // The prompt (count, or * to a number) says the run got this far: its outputs first.
+        if (what === "state" || what === "count") parts?.outputs.flush();
         this.updateAll();
     }
   }

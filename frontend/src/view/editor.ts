@@ -7,13 +7,15 @@ import { python } from "@codemirror/lang-python";
 import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { drawSelection, EditorView, highlightSpecialChars, keymap, lineNumbers } from "@codemirror/view";
+import { type CodePoints, toCodePoints, toUtf16 } from "../kernel/offsets";
 import type { CellType } from "../model/types";
 
 export interface EditorHooks {
   onChange(text: string): void;
   onFocus(): void;
-  /** complete_request: matches and the range they replace, or null. */
-  complete?(code: string, cursor: number): Promise<{ matches: string[]; start: number; end: number } | null>;
+  /** complete_request: matches and the range they replace, or null. The cursor, start and end
+   * count code points, as the protocol does; the editor converts from and to its UTF-16 offsets. */
+  complete?(code: string, cursor: CodePoints): Promise<{ matches: string[]; start: number; end: number } | null>;
   /** The cursor tried to leave the editor (Up on the first line, Down on the last). */
   leave?(direction: "up" | "down"): boolean;
 }
@@ -31,11 +33,11 @@ function kernelCompletion(hooks: EditorHooks) {
   return async (context: CompletionContext): Promise<CompletionResult | null> => {
     if (!hooks.complete || !context.explicit) return null;
     const code = context.state.doc.toString();
-    const reply = await hooks.complete(code, context.pos);
+    const reply = await hooks.complete(code, toCodePoints(code, context.pos));
     if (!reply || reply.matches.length === 0) return null;
     return {
-      from: reply.start,
-      to: reply.end,
+      from: toUtf16(code, reply.start),
+      to: toUtf16(code, reply.end),
       options: reply.matches.map((label) => ({ label })),
       filter: false,
     };
@@ -110,8 +112,14 @@ export class CellEditor {
     this.view.dispatch({ effects: numbersSlot.reconfigure(on ? lineNumbers() : []) });
   }
 
+  /** The cursor as a UTF-16 offset into `text`. */
   get cursor(): number {
     return this.view.state.selection.main.head;
+  }
+
+  /** The cursor in code points, the unit of the protocol's cursor_pos (inspect_request). */
+  get kernelCursor(): CodePoints {
+    return toCodePoints(this.text, this.cursor);
   }
 
   focus(where: "keep" | "start" | "end" = "keep"): void {

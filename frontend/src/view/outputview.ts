@@ -104,6 +104,11 @@ export class OutputView {
     this.apply({ kind: "reset" });
   }
 
+  /** Draws pending changes now: the prompt of a finished cell must not show before its outputs. */
+  flush(): void {
+    this.batch.flushNow();
+  }
+
   get isRevealed(): boolean {
     return this.revealed;
   }

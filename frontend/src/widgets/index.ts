@@ -4,7 +4,7 @@
 
 import { events } from "../events";
 import type { CommManager } from "../kernel/comm";
-import type { KernelMessage } from "../kernel/wire";
+import { isMessage, type KernelMessage } from "../kernel/wire";
 import type { NbDocument } from "../model/types";
 import { registerMimeRenderer, type RenderContext } from "../render/mime";
 import { OutputRouter } from "./capture";
@@ -33,7 +33,7 @@ export class WidgetHost {
     options.comms.messages.on((msg) => {
       this.router.observe(msg);
       if (this.router.capture(msg)) this.captured.add(msg);
-      const state = msg.header.msg_type === "status" ? msg.content.execution_state : null;
+      const state = isMessage(msg, "status") ? msg.content.execution_state : null;
       // The kernel's comms are gone; the views stay, no longer live.
       if (state === "restarting" || state === "starting" || state === "dead") {
         this.router.reset();

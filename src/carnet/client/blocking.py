@@ -12,7 +12,7 @@ import queue
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from carnet.client.client import AsyncKernelClient, OutputHook, print_output
 from carnet.errors import KernelTimeout
@@ -144,7 +144,11 @@ class BlockingKernelClient:
         return self._call(self.async_client.complete(code, cursor_pos, timeout))
 
     def inspect(
-        self, code: str, cursor_pos: int | None = None, detail_level: int = 0, timeout: float = 10.0
+        self,
+        code: str,
+        cursor_pos: int | None = None,
+        detail_level: Literal[0, 1] = 0,
+        timeout: float = 10.0,
     ) -> Message:
         return self._call(self.async_client.inspect(code, cursor_pos, detail_level, timeout))
 

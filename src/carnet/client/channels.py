@@ -22,7 +22,7 @@ from carnet.client.heartbeat import Heartbeat
 from carnet.errors import KernelError, KernelTimeout, ProtocolError
 from carnet.protocol import Message, Session
 from carnet.protocol.connection_file import ConnectionInfo
-from carnet.protocol.messages import JsonDict
+from carnet.protocol.messages import Content
 
 log = logging.getLogger("carnet.client")
 
@@ -156,7 +156,7 @@ class KernelChannels:
         sock.send_multipart(self.session.serialize(msg), copy=False)
         return Pending(msg.msg_id, future)
 
-    def send_request(self, channel: str, msg_type: str, content: JsonDict | None = None) -> Pending:
+    def send_request(self, channel: str, msg_type: str, content: Content | None = None) -> Pending:
         return self.send_message(channel, self.session.msg(msg_type, content or {}))
 
     def forget(self, pending: Pending) -> None:
@@ -174,7 +174,7 @@ class KernelChannels:
         self,
         channel: str,
         msg_type: str,
-        content: JsonDict | None = None,
+        content: Content | None = None,
         timeout: float | None = None,
     ) -> Message:
         return await self.wait_reply(self.send_request(channel, msg_type, content), timeout)

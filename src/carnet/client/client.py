@@ -8,12 +8,24 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from carnet.client.channels import KernelChannels, Pending
 from carnet.errors import KernelTimeout
 from carnet.protocol import Message
 from carnet.protocol.connection_file import read_connection_file
+from carnet.protocol.content import (
+    CommClose,
+    CommInfoRequest,
+    CommMsg,
+    CommOpen,
+    CompleteRequest,
+    ExecuteRequest,
+    InputReply,
+    InspectRequest,
+    IsCompleteRequest,
+    ShutdownRequest,
+)
 from carnet.protocol.messages import JsonDict
 
 OutputHook = Callable[[Message], None]
@@ -86,7 +98,7 @@ class AsyncKernelClient(KernelChannels):
         allow_stdin: bool = False,
         stop_on_error: bool = True,
     ) -> Pending:
-        content = {
+        content: ExecuteRequest = {
             "code": code,
             "silent": silent,
             "store_history": store_history,
@@ -103,20 +115,20 @@ class AsyncKernelClient(KernelChannels):
     async def complete(
         self, code: str, cursor_pos: int | None = None, timeout: float | None = None
     ) -> Message:
+        # Positions count code points (protocol 5.2+): Python's str indices.
         pos = len(code) if cursor_pos is None else cursor_pos
-        return await self.request(
-            "shell", "complete_request", {"code": code, "cursor_pos": pos}, timeout
-        )
+        content: CompleteRequest = {"code": code, "cursor_pos": pos}
+        return await self.request("shell", "complete_request", content, timeout)
 
     async def inspect(
         self,
         code: str,
         cursor_pos: int | None = None,
-        detail_level: int = 0,
+        detail_level: Literal[0, 1] = 0,
         timeout: float | None = None,
     ) -> Message:
         pos = len(code) if cursor_pos is None else cursor_pos
-        content = {"code": code, "cursor_pos": pos, "detail_level": detail_level}
+        content: InspectRequest = {"code": code, "cursor_pos": pos, "detail_level": detail_level}
         return await self.request("shell", "inspect_request", content, timeout)
 
     async def history(
@@ -133,36 +145,41 @@ class AsyncKernelClient(KernelChannels):
         return await self.request("shell", "history_request", content, timeout)
 
     async def is_complete(self, code: str, timeout: float | None = None) -> Message:
-        return await self.request("shell", "is_complete_request", {"code": code}, timeout)
+        content: IsCompleteRequest = {"code": code}
+        return await self.request("shell", "is_complete_request", content, timeout)
 
     async def comm_info(
         self, target_name: str | None = None, timeout: float | None = None
     ) -> Message:
-        content = {} if target_name is None else {"target_name": target_name}
+        content: CommInfoRequest = {} if target_name is None else {"target_name": target_name}
         return await self.request("shell", "comm_info_request", content, timeout)
 
     def comm_open(
         self, target_name: str, data: JsonDict | None = None, comm_id: str | None = None
     ) -> str:
         comm_id = comm_id or uuid.uuid4().hex
-        content = {"comm_id": comm_id, "target_name": target_name, "data": data or {}}
+        content: CommOpen = {"comm_id": comm_id, "target_name": target_name, "data": data or {}}
         self.send_message("shell", self.session.msg("comm_open", content), expect_reply=False)
         return comm_id
 
     def comm_msg(self, comm_id: str, data: JsonDict, buffers: tuple[bytes, ...] = ()) -> None:
-        msg = self.session.msg("comm_msg", {"comm_id": comm_id, "data": data}, buffers=buffers)
+        content: CommMsg = {"comm_id": comm_id, "data": data}
+        msg = self.session.msg("comm_msg", content, buffers=buffers)
         self.send_message("shell", msg, expect_reply=False)
 
     def comm_close(self, comm_id: str, data: JsonDict | None = None) -> None:
-        msg = self.session.msg("comm_close", {"comm_id": comm_id, "data": data or {}})
+        content: CommClose = {"comm_id": comm_id, "data": data or {}}
+        msg = self.session.msg("comm_close", content)
         self.send_message("shell", msg, expect_reply=False)
 
     def input_reply(self, value: str, parent: Message | None = None) -> None:
-        msg = self.session.msg("input_reply", {"value": value}, parent)
+        content: InputReply = {"value": value}
+        msg = self.session.msg("input_reply", content, parent)
         self.send_message("stdin", msg, expect_reply=False)
 
     async def shutdown(self, restart: bool = False, timeout: float | None = None) -> Message:
-        return await self.request("control", "shutdown_request", {"restart": restart}, timeout)
+        content: ShutdownRequest = {"restart": restart}
+        return await self.request("control", "shutdown_request", content, timeout)
 
     async def interrupt(self, timeout: float | None = None) -> Message:
         """interrupt_request on control (for kernels whose interrupt_mode is "message")."""

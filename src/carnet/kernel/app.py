@@ -33,6 +33,7 @@ from carnet.kernel.stdin import StdinBridge
 from carnet.kernel.streams import Capture
 from carnet.protocol import Message, Session
 from carnet.protocol.connection_file import ConnectionInfo
+from carnet.protocol.content import InterruptReply, ShutdownReply
 from carnet.protocol.messages import JsonDict
 
 log = logging.getLogger("carnet.kernel")
@@ -98,7 +99,7 @@ class KernelApp:
         self.core.stopping = True
         raise KernelExit
 
-    def _interrupt_request(self, msg: Message) -> tuple[JsonDict, JsonDict]:
+    def _interrupt_request(self, msg: Message) -> tuple[InterruptReply, JsonDict]:
         # Reply once the main thread has taken the signal, so that a request the client
         # sends after the reply is not mistaken for one that was waiting (interrupts.py).
         # Bounded: C code that holds the main thread delays the handler, not the reply.
@@ -107,10 +108,10 @@ class KernelApp:
         self.interrupts.taken.wait(INTERRUPT_REPLY_WAIT)
         return {"status": "ok"}, {}
 
-    def _shutdown_request(self, msg: Message) -> JsonDict:
+    def _shutdown_request(self, msg: Message) -> ShutdownReply:
         log.debug("shutdown requested")
         restart = bool(msg.content.get("restart", False))
-        content = {"status": "ok", "restart": restart}
+        content: ShutdownReply = {"status": "ok", "restart": restart}
         # Clients that watch IOPub learn of the shutdown too, as with ipykernel.
         self.iopub.send("shutdown_reply", content, parent=msg)
         self.core.stopping = True

@@ -17,7 +17,7 @@ from comm.base_comm import BaseComm, CommManager
 
 from carnet.kernel.iopub import IOPub
 from carnet.protocol import Message
-from carnet.protocol.messages import JsonDict
+from carnet.protocol.content import CommInfo, CommInfoReply
 
 log = logging.getLogger("carnet.kernel")
 
@@ -74,8 +74,8 @@ class CarnetCommManager(CommManager):
         stream: Any = None
         handler(stream, "", msg.to_dict())
 
-    def info(self, target_name: str | None) -> JsonDict:
-        comms = {
+    def info(self, target_name: str | None) -> CommInfoReply:
+        comms: dict[str, CommInfo] = {
             comm_id: {"target_name": comm.target_name}
             for comm_id, comm in self.comms.items()
             if not target_name or comm.target_name == target_name

@@ -15,18 +15,27 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
+from typing import cast
 
 import zmq
 
 from carnet.errors import ProtocolError
 from carnet.kernel.interpreter import Interpreter, KernelIO
 from carnet.protocol import Message, Session
-from carnet.protocol.messages import JsonDict, utcnow_iso
+from carnet.protocol.content import (
+    ErrorReply,
+    ExecuteInput,
+    ExecuteReplyAborted,
+    ExecuteRequest,
+    HistoryRequest,
+    ShutdownReply,
+)
+from carnet.protocol.messages import Content, JsonDict, utcnow_iso
 
 log = logging.getLogger("carnet.kernel")
 
 # A handler returns (content, metadata) for its reply, or None when the message has none.
-Reply = tuple[JsonDict, JsonDict] | None
+Reply = tuple[Content, JsonDict] | None
 Handler = Callable[[Message], Reply]
 
 
@@ -34,7 +43,7 @@ def reply_type(msg_type: str) -> str:
     return msg_type.removesuffix("_request") + "_reply"
 
 
-def error_content(exc: BaseException) -> JsonDict:
+def error_content(exc: BaseException) -> ErrorReply:
     import traceback
 
     return {
@@ -45,7 +54,7 @@ def error_content(exc: BaseException) -> JsonDict:
     }
 
 
-def unknown_request(msg: Message, channel: str) -> JsonDict:
+def unknown_request(msg: Message, channel: str) -> ErrorReply:
     return {
         "status": "error",
         "ename": "UnknownRequest",
@@ -61,7 +70,7 @@ class KernelCore:
         shell_socket: zmq.Socket[bytes],
         io: KernelIO,
         interpreter: Interpreter,
-        on_shutdown: Callable[[Message], JsonDict],
+        on_shutdown: Callable[[Message], ShutdownReply],
     ) -> None:
         self.session = session
         self.socket = shell_socket
@@ -213,7 +222,7 @@ class KernelCore:
         """Answer a queued execute_request 'aborted' without running it."""
         self._interrupted.discard(msg.msg_id)
         self.io.iopub.status("busy", msg)
-        content = {"status": "aborted", "execution_count": None}
+        content: ExecuteReplyAborted = {"status": "aborted", "execution_count": None}
         metadata = {"status": "aborted", "engine": self.engine_id, "dependencies_met": True}
         self.socket.send_multipart(
             self.session.serialize(self.session.reply(msg, "execute_reply", content, metadata))
@@ -230,7 +239,8 @@ class KernelCore:
         return self.interpreter.kernel_info(), {}
 
     def _execute(self, msg: Message) -> Reply:
-        content = msg.content
+        # Typed to catch a misspelt field; the values are checked below, as sent by anyone.
+        content = cast(ExecuteRequest, msg.content)
         code = content.get("code")
         if not isinstance(code, str):
             raise TypeError("execute_request content needs a string 'code'")
@@ -248,10 +258,11 @@ class KernelCore:
         with self.io.interrupts.execution(interrupted):
             self._in_hand = False
             if not silent:
-                self.io.iopub.send(
-                    "execute_input",
-                    {"code": code, "execution_count": interpreter.execution_count},
-                )
+                execute_input: ExecuteInput = {
+                    "code": code,
+                    "execution_count": interpreter.execution_count,
+                }
+                self.io.iopub.send("execute_input", execute_input)
             self.io.stdin.parent = msg
             try:
                 reply = interpreter.execute(
@@ -284,7 +295,7 @@ class KernelCore:
         return self.interpreter.inspect(code, position, detail), {}
 
     def _history(self, msg: Message) -> Reply:
-        return self.interpreter.history(msg.content), {}
+        return self.interpreter.history(cast(HistoryRequest, msg.content)), {}
 
     def _is_complete(self, msg: Message) -> Reply:
         return self.interpreter.is_complete(str(msg.content.get("code", ""))), {}

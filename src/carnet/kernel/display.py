@@ -8,12 +8,13 @@ the module-level IPython imports.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from IPython.core.displayhook import DisplayHook  # noqa: TID253
 from IPython.core.displaypub import DisplayPublisher  # noqa: TID253
 
 from carnet.kernel.interpreter import KernelIO
+from carnet.protocol.content import ClearOutput, DisplayData, ExecuteResult, Transient
 
 
 def _kernel_io(shell: Any) -> KernelIO:
@@ -37,14 +38,20 @@ class CarnetDisplayPublisher(DisplayPublisher):
         io = _kernel_io(self.shell)
         # Text printed before the display must reach the client before it.
         io.capture.flush()
-        content = {"data": data, "metadata": metadata or {}, "transient": transient or {}}
+        content: DisplayData = {
+            "data": data,
+            "metadata": metadata or {},
+            # IPython hands it over untyped; display_id is its only key.
+            "transient": cast(Transient, transient or {}),
+        }
         with io.interrupts.deferred():
             io.iopub.send("update_display_data" if update else "display_data", content)
 
     def clear_output(self, wait: bool = False) -> None:
         io = _kernel_io(self.shell)
         io.capture.flush()
-        io.iopub.send("clear_output", {"wait": bool(wait)})
+        clear: ClearOutput = {"wait": bool(wait)}
+        io.iopub.send("clear_output", clear)
 
 
 class CarnetDisplayHook(DisplayHook):
@@ -52,7 +59,7 @@ class CarnetDisplayHook(DisplayHook):
 
     def start_displayhook(self) -> None:
         shell: Any = self.shell
-        self._content: dict[str, Any] = {
+        self._content: ExecuteResult | dict[str, Any] = {
             "execution_count": shell.execution_count,
             "data": {},
             "metadata": {},

@@ -31,6 +31,7 @@ from typing import Any
 from carnet.kernel.comm import CarnetCommManager, get_manager
 from carnet.kernel.iopub import IOPub
 from carnet.protocol import Message
+from carnet.protocol.content import KernelInfoReply
 from carnet.protocol.messages import JsonDict
 
 
@@ -99,7 +100,7 @@ def as_parent(parent: JsonDict | Message | None) -> Message | None:
 class KernelFacade:
     """`get_ipython().kernel` in Carnet's kernel."""
 
-    def __init__(self, shell: Any, iopub: IOPub, kernel_info: JsonDict) -> None:
+    def __init__(self, shell: Any, iopub: IOPub, kernel_info: KernelInfoReply) -> None:
         self.shell = shell
         self.iopub_socket = IOPubChannel()
         self.session = SessionFacade(iopub, self.iopub_socket)

@@ -15,7 +15,15 @@ from carnet.kernel.interrupts import InterruptGate
 from carnet.kernel.iopub import IOPub
 from carnet.kernel.stdin import StdinBridge
 from carnet.kernel.streams import Capture
-from carnet.protocol.messages import JsonDict
+from carnet.protocol.content import (
+    CompleteReply,
+    ExecuteReply,
+    HistoryReply,
+    HistoryRequest,
+    InspectReply,
+    IsCompleteReply,
+    KernelInfoReply,
+)
 
 
 @dataclass
@@ -41,7 +49,7 @@ class Interpreter(Protocol):
     def execution_count(self) -> int:
         """The count the next stored execution will get."""
 
-    def kernel_info(self) -> JsonDict:
+    def kernel_info(self) -> KernelInfoReply:
         """Must be cheap and thread-safe: it is answered during start-up and on control."""
 
     def execute(
@@ -49,17 +57,18 @@ class Interpreter(Protocol):
         code: str,
         silent: bool,
         store_history: bool,
-        user_expressions: JsonDict,
+        user_expressions: dict[str, str],
         allow_stdin: bool,
-    ) -> JsonDict: ...
+    ) -> ExecuteReply: ...
 
-    def complete(self, code: str, cursor_pos: int) -> JsonDict: ...
+    # Positions count Unicode code points (protocol 5.2+): Python's str indices.
+    def complete(self, code: str, cursor_pos: int) -> CompleteReply: ...
 
-    def inspect(self, code: str, cursor_pos: int, detail_level: int) -> JsonDict: ...
+    def inspect(self, code: str, cursor_pos: int, detail_level: int) -> InspectReply: ...
 
-    def is_complete(self, code: str) -> JsonDict: ...
+    def is_complete(self, code: str) -> IsCompleteReply: ...
 
-    def history(self, request: JsonDict) -> JsonDict: ...
+    def history(self, request: HistoryRequest) -> HistoryReply: ...
 
     def idle_delay(self) -> float | None:
         """After this many idle seconds the shell loop calls idle_work(); None: no work."""

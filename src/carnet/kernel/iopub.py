@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 import zmq
 
 from carnet.protocol import Message, Session
-from carnet.protocol.messages import JsonDict
+from carnet.protocol.content import ExecutionState, Status
+from carnet.protocol.messages import Content, JsonDict
 
 log = logging.getLogger("carnet.kernel")
 
@@ -51,7 +52,7 @@ class IOPub:
     def send(
         self,
         msg_type: str,
-        content: JsonDict,
+        content: Content,
         parent: Message | None = None,
         metadata: JsonDict | None = None,
         buffers: Sequence[bytes] = (),
@@ -68,8 +69,9 @@ class IOPub:
         )
         self._push(self.session.serialize(msg))
 
-    def status(self, state: str, parent: Message | None) -> None:
-        self.send("status", {"execution_state": state}, parent)
+    def status(self, state: ExecutionState, parent: Message | None) -> None:
+        content: Status = {"execution_state": state}
+        self.send("status", content, parent)
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> None:
         """Run `callback` on the publisher thread after `delay` seconds."""

@@ -20,7 +20,19 @@ from typing import Any
 from carnet import __version__
 from carnet.kernel.interpreter import KernelIO
 from carnet.protocol import PROTOCOL_VERSION
-from carnet.protocol.messages import JsonDict
+from carnet.protocol.content import (
+    CompleteReply,
+    ErrorContent,
+    ExecuteReply,
+    ExecuteReplyError,
+    ExecuteReplyOk,
+    HistoryReply,
+    HistoryRequest,
+    InspectReply,
+    IsCompleteReply,
+    KernelInfoReply,
+    MimeBundle,
+)
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # While IPython imports on its thread, hand the GIL back to the main thread often so
@@ -65,7 +77,7 @@ class PythonInterpreter:
     def __init__(self, io: KernelIO, on_loaded: Callable[[], None] | None = None) -> None:
         self._io = io
         self._shell: Any = None
-        self._kernel_info: JsonDict | None = None
+        self._kernel_info: KernelInfoReply | None = None
         self._loaded = threading.Event()
         self._load_error: BaseException | None = None
         self._on_loaded = on_loaded
@@ -142,7 +154,7 @@ class PythonInterpreter:
 
     # -- requests --------------------------------------------------------------------------
 
-    def kernel_info(self) -> JsonDict:
+    def kernel_info(self) -> KernelInfoReply:
         if self._kernel_info is None:
             python = platform.python_version()
             banner = (
@@ -173,16 +185,16 @@ class PythonInterpreter:
                 ],
                 "debugger": False,
             }
-        return dict(self._kernel_info)
+        return self._kernel_info.copy()
 
     def execute(
         self,
         code: str,
         silent: bool,
         store_history: bool,
-        user_expressions: JsonDict,
+        user_expressions: dict[str, str],
         allow_stdin: bool,
-    ) -> JsonDict:
+    ) -> ExecuteReply:
         shell = self.shell
         shell.last_error = None
         stdin = self._io.stdin
@@ -195,24 +207,32 @@ class PythonInterpreter:
         finally:
             builtins.input, getpass.getpass = saved_input, saved_getpass
             stdin.allowed = False
-        reply: JsonDict = {"execution_count": shell.execution_count - 1}
+        count = shell.execution_count - 1
         failure = result.error_before_exec or result.error_in_exec
+        reply: ExecuteReplyOk | ExecuteReplyError
         if failure is not None:
-            error = shell.last_error or {
-                "ename": type(failure).__name__,
-                "evalue": str(failure),
-                "traceback": [],
+            error: ErrorContent | None = shell.last_error
+            if not error:
+                error = {"ename": type(failure).__name__, "evalue": str(failure), "traceback": []}
+            reply = {
+                "execution_count": count,
+                "status": "error",
+                "ename": error["ename"],
+                "evalue": error["evalue"],
+                "traceback": error["traceback"],
+                "user_expressions": {},
             }
-            reply.update(status="error", **error)
-            reply["user_expressions"] = {}
         else:
-            reply["status"] = "ok"
-            reply["user_expressions"] = shell.user_expressions(user_expressions or {})
+            reply = {
+                "execution_count": count,
+                "status": "ok",
+                "user_expressions": shell.user_expressions(user_expressions or {}),
+            }
         reply["payload"] = shell.payload_manager.read_payload()
         shell.payload_manager.clear_payload()
         return reply
 
-    def complete(self, code: str, cursor_pos: int) -> JsonDict:
+    def complete(self, code: str, cursor_pos: int) -> CompleteReply:
         from IPython.core.completer import provisionalcompleter, rectify_completions
 
         shell = self.shell
@@ -239,12 +259,12 @@ class PythonInterpreter:
             "metadata": {"_jupyter_types_experimental": types},
         }
 
-    def inspect(self, code: str, cursor_pos: int, detail_level: int) -> JsonDict:
+    def inspect(self, code: str, cursor_pos: int, detail_level: int) -> InspectReply:
         from IPython.utils.tokenutil import token_at_cursor
 
         shell = self.shell
         name = token_at_cursor(code, cursor_pos)  # type: ignore[no-untyped-call,unused-ignore]
-        data: JsonDict = {}
+        data: MimeBundle = {}
         found = False
         if name:
             try:
@@ -254,14 +274,14 @@ class PythonInterpreter:
                 found = False
         return {"status": "ok", "found": found, "data": data, "metadata": {}}
 
-    def is_complete(self, code: str) -> JsonDict:
+    def is_complete(self, code: str) -> IsCompleteReply:
         status, indent = self.shell.input_transformer_manager.check_complete(code)
-        reply: JsonDict = {"status": status}
+        reply: IsCompleteReply = {"status": status}
         if status == "incomplete":
             reply["indent"] = " " * (indent or 0)
         return reply
 
-    def history(self, request: JsonDict) -> JsonDict:
+    def history(self, request: HistoryRequest) -> HistoryReply:
         manager = self.shell.history_manager
         access = request.get("hist_access_type", "tail")
         raw = bool(request.get("raw", True))

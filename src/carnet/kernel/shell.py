@@ -18,7 +18,7 @@ from carnet.kernel.display import CarnetDisplayHook, CarnetDisplayPublisher
 from carnet.kernel.facade import KernelFacade, as_parent
 from carnet.kernel.interpreter import KernelIO
 from carnet.kernel.interrupts import KERNEL_FRAME, without_kernel_frames
-from carnet.protocol.messages import JsonDict
+from carnet.protocol.content import ErrorContent, KernelInfoReply
 
 
 class CarnetShell(InteractiveShell):
@@ -28,7 +28,7 @@ class CarnetShell(InteractiveShell):
     # Set right after construction by python.py; no output happens before that.
     kernel_io: KernelIO
     # The last traceback shown, for the execute_reply of a failed cell.
-    last_error: dict[str, Any] | None = None
+    last_error: ErrorContent | None = None
     keepkernel_on_exit: bool | None = None
     # get_ipython().kernel, for libraries that look for one (see facade.py).
     kernel: KernelFacade | None = None
@@ -72,12 +72,14 @@ class CarnetShell(InteractiveShell):
         __tracebackhide__ = KERNEL_FRAME
         gate = self.kernel_io.interrupts
         if gate.take_pending():
-            try:
-                raise KeyboardInterrupt
-            except KeyboardInterrupt as exc:
-                if result is not None:
-                    result.error_in_exec = exc
-                self.showtraceback(running_compiled_code=True)  # type: ignore[no-untyped-call,unused-ignore]
+            # Shown with no frames at all: none of them is the user's, and IPython 9 no
+            # longer drops the first frame of a traceback on its own.
+            exc = KeyboardInterrupt()
+            if result is not None:
+                result.error_in_exec = exc
+            self.showtraceback(  # type: ignore[no-untyped-call,unused-ignore]
+                exc_tuple=(KeyboardInterrupt, exc, None), running_compiled_code=True
+            )
             return True
         with gate.user_code():
             failed: bool = await super().run_code(code_obj, result, async_=async_)  # type: ignore[no-untyped-call]
@@ -108,7 +110,7 @@ class CarnetShell(InteractiveShell):
     def _showtraceback(self, etype: Any, evalue: Any, stb: Any) -> None:
         io = self.kernel_io
         io.capture.flush()
-        error = {
+        error: ErrorContent = {
             "ename": getattr(etype, "__name__", str(etype)),
             "evalue": str(evalue),
             "traceback": [str(line) for line in stb],
@@ -118,7 +120,7 @@ class CarnetShell(InteractiveShell):
             io.iopub.send("error", error)
 
 
-def advertise_kernel(shell: CarnetShell, io: KernelIO, kernel_info: JsonDict) -> None:
+def advertise_kernel(shell: CarnetShell, io: KernelIO, kernel_info: KernelInfoReply) -> None:
     """Let libraries find the kernel where ipykernel puts it (see facade.py)."""
     shell.kernel = KernelFacade(shell, io.iopub, kernel_info)
     connection_file = str(io.connection_file) if io.connection_file is not None else ""

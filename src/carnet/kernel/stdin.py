@@ -16,6 +16,7 @@ import zmq
 from carnet.errors import ProtocolError
 from carnet.kernel.interrupts import InterruptGate
 from carnet.protocol import Message, Session
+from carnet.protocol.content import InputRequest
 
 log = logging.getLogger("carnet.kernel")
 
@@ -49,9 +50,10 @@ class StdinBridge:
         # The prompt must not overtake output printed before the input() call.
         self._flush_output()
         self._discard_stale_replies()
+        content: InputRequest = {"prompt": str(prompt), "password": bool(password)}
         msg = self._session.msg(
             "input_request",
-            {"prompt": str(prompt), "password": bool(password)},
+            content,
             parent,
             identities=parent.identities,
         )

@@ -19,9 +19,10 @@ import struct
 import termios
 import threading
 import time
-from typing import Any
+from typing import Any, Literal
 
 from carnet.kernel.iopub import IOPub
+from carnet.protocol.content import Stream
 
 FLUSH_INTERVAL = 0.005
 MAX_BUFFERED = 1 << 16
@@ -33,7 +34,9 @@ class OutStream(io.TextIOBase):
     encoding = "utf-8"
     errors = "strict"
 
-    def __init__(self, name: str, iopub: IOPub, fd: int | None = None) -> None:
+    def __init__(
+        self, name: Literal["stdout", "stderr"], iopub: IOPub, fd: int | None = None
+    ) -> None:
         super().__init__()
         self._name = name
         self._iopub = iopub
@@ -142,7 +145,8 @@ class OutStream(io.TextIOBase):
             if not chunks:
                 return
             text = "".join(chunks)
-            self._iopub.send("stream", {"name": self._name, "text": text}, topic=self._topic)
+            content: Stream = {"name": self._name, "text": text}
+            self._iopub.send("stream", content, topic=self._topic)
 
 
 class FdCapture:

@@ -11,6 +11,7 @@ import base64
 import datetime as _dt
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,9 @@ from carnet.errors import MalformedMessage
 PROTOCOL_VERSION = "5.3"
 
 JsonDict = dict[str, Any]
+# What a message's content may be given as: a plain dict, or one of the TypedDicts of
+# carnet.protocol.content (a TypedDict is a Mapping to mypy, never a dict[str, Any]).
+Content = Mapping[str, Any]
 
 _HEADER_FIELDS = ("msg_id", "msg_type")
 

@@ -10,8 +10,9 @@ import getpass
 import itertools
 import uuid
 from collections.abc import Sequence
+from typing import cast
 
-from carnet.protocol.messages import PROTOCOL_VERSION, JsonDict, Message, utcnow_iso
+from carnet.protocol.messages import PROTOCOL_VERSION, Content, JsonDict, Message, utcnow_iso
 from carnet.protocol.signing import DEFAULT_SCHEME, ReplayGuard, Signer
 from carnet.protocol.wire import Frame, RawMessage, parse_frames, serialize
 
@@ -58,7 +59,7 @@ class Session:
     def msg(
         self,
         msg_type: str,
-        content: JsonDict | None = None,
+        content: Content | None = None,
         parent: Message | JsonDict | None = None,
         metadata: JsonDict | None = None,
         buffers: Sequence[bytes] = (),
@@ -74,13 +75,14 @@ class Session:
             header=self.header(msg_type),
             parent_header=dict(parent_header),
             metadata=metadata if metadata is not None else {},
-            content=content if content is not None else {},
+            # Kept as given, not copied: every Content is a dict at run time.
+            content=cast(JsonDict, content) if content is not None else {},
             buffers=tuple(buffers),
             identities=tuple(identities),
         )
 
     def reply(
-        self, request: Message, msg_type: str, content: JsonDict, metadata: JsonDict | None = None
+        self, request: Message, msg_type: str, content: Content, metadata: JsonDict | None = None
     ) -> Message:
         """A reply routed back to the request's sender."""
         return self.msg(msg_type, content, request, metadata, identities=request.identities)

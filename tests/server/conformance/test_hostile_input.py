@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from carnet.server.auth.limits import MAX_HEADER_BYTES, MAX_HEADER_COUNT
@@ -147,6 +147,9 @@ def test_wrongly_typed_fields_are_a_400(
     )
     @given(field=st.sampled_from(fields), value=_NOT_STRINGS)
     def check(field: str, value: Any) -> None:
+        # 'kernel' is an object: a dict is its right type (unknown keys are ignored, as in
+        # jupyter_server), so only the other wrong types are tried there.
+        assume(not (field == "kernel" and isinstance(value, dict)))
         body = {**base, field: value}
         response = http.request(method, _url(path, live), content=json.dumps(body))
         assert_refused(response, 400)

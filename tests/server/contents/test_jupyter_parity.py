@@ -7,14 +7,8 @@ feature adds), and so must the files they leave on disk, byte for byte.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import secrets
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +18,8 @@ import pytest
 from jupyter_server.services.contents.filemanager import AsyncFileContentsManager
 
 from carnet.server.contents import ContentsManager
-from tests.server.conftest import free_port
 from tests.server.contents.conftest import BASE_URL, SAMPLES, Api, run
+from tests.support.servers import ServerDirs, launch_jupyter
 
 
 def _populate(root: Path) -> None:
@@ -119,43 +113,18 @@ def test_same_models_names_and_files(pair: tuple[Any, ContentsManager, Path, Pat
 
 @pytest.fixture
 def jupyter_server(tmp_path: Path) -> Iterator[tuple[httpx.Client, Path]]:
-    """A real `jupyter server` on a free port, with a token and the same base_url as `api`."""
-    root, runtime, config = tmp_path / "jroot", tmp_path / "jruntime", tmp_path / "jconfig"
-    for directory in (root, runtime, config):
-        directory.mkdir()
-    token, port = secrets.token_hex(16), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_")}
-    env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(runtime))
-    command = [
-        sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-        "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}", f"--ServerApp.base_url={BASE_URL}",
+    """A real `jupyter server` with a token and the same base_url as `api`."""
+    server = launch_jupyter(
+        ServerDirs(tmp_path / "jupyter"),
+        f"--ServerApp.base_url={BASE_URL}",
         "--FileContentsManager.delete_to_trash=False",
-    ]  # fmt: skip
-    log = open(tmp_path / "jupyter.log", "wb")  # noqa: SIM115 (closed in the finalizer)
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    client = httpx.Client(
-        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"token {token}"}
     )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{server.port}", headers=server.auth_headers)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (tmp_path / "jupyter.log").read_text()
-            assert time.monotonic() < deadline, "jupyter server did not start"
-            with contextlib.suppress(httpx.TransportError):
-                if client.get(f"{BASE_URL}api/status").status_code == 200:
-                    break
-            time.sleep(0.1)
-        yield client, root
+        yield client, server.root_dir
     finally:
         client.close()
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        log.close()
+        server.stop()
 
 
 # (method, path, JSON body): a session as a frontend drives it, errors included.

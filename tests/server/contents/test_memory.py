@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import httpx
+import pytest
 
 from carnet.server.contents.memory import IDLE_SECONDS
 from tests.server.conftest import RunningServer
+from tests.support.procs import rss_kib
 
 
 def rss_mib(server: RunningServer) -> float:
-    for line in Path(f"/proc/{server.process.pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+    return rss_kib(server.process.pid) / 1024
 
 
+@pytest.mark.slow
 def test_memory_of_big_requests_is_given_back_when_idle(server: RunningServer) -> None:
     text = ("x" * 100 + "\n") * 50
     cells = [

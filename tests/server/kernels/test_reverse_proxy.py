@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.conftest import ServerDirs, free_port, launch
+from tests.server.conftest import ServerDirs, launch
 from tests.server.kernels.wsclient import KernelSocket, stdout_of
+from tests.support.ports import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 READ_TIMEOUT = 2  # seconds nginx waits on a silent upstream before closing
@@ -69,7 +70,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
     )
     prefix = base / "nginx"
     prefix.mkdir()
-    port = free_port()
+    port = free_port()  # nginx's config names its port (tests/support/ports.py)
     conf = prefix / "nginx.conf"
     conf.write_text(
         CONFIG.format(prefix=prefix, port=port, upstream=server.port, timeout=READ_TIMEOUT)

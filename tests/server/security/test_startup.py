@@ -9,16 +9,14 @@ import pytest
 from carnet.errors import ConfigError
 from carnet.server.config_loader import load
 from carnet.server.settings import resolve
-from tests.server.conftest import ServerDirs, StartServer, carnet_command, free_port
+from tests.server.conftest import ServerDirs, StartServer, carnet_command
 
 NO_AUTH = ["--NotebookApp.token=", "--NotebookApp.password="]
 
 
 def test_unauthenticated_remote_listening_is_refused(server_dirs: ServerDirs) -> None:
     # 192.0.2.1 (TEST-NET-1) is on no interface: even a broken check could not listen there.
-    command = carnet_command(
-        "notebook", "--no-browser", "--ip=192.0.2.1", f"--port={free_port()}", *NO_AUTH
-    )
+    command = carnet_command("notebook", "--no-browser", "--ip=192.0.2.1", "--port=0", *NO_AUTH)
     done = subprocess.run(
         command, env=server_dirs.env(), cwd=server_dirs.root, capture_output=True, timeout=30
     )

@@ -8,7 +8,7 @@ import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import type { Actions } from "./header";
 
-type Page = NotebookPage & { toggleLineNumbers(): void };
+type Page = NotebookPage;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -176,7 +176,7 @@ export function buildActions(page: Page): Actions {
     inspect: { label: "Show Help (Shift-Tab)", keys: "Shift-Tab", run: guarded(async () => {
       const editor = page.view.viewOf(nb.activeCell)?.editor;
       if (!editor) return;
-      const text = await kernel.inspect(editor.text, editor.cursor);
+      const text = await kernel.inspect(editor.text, editor.kernelCursor);
       if (text) showTooltip(editor.view.dom, text);
     }) },
     shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog("Keyboard shortcuts", shortcutTable()) },

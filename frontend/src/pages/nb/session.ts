@@ -1,19 +1,20 @@
-// The notebook's kernel: its session on the server, its websocket, its status, and runs.
+// The notebook's kernel: its session on the server, its websocket, its status, and what
+// happens when either goes away. Phases and their moves are in lifecycle.ts, runs and IOPub
+// routing in runs.ts.
 
 import { Api, type KernelspecsModel, type SessionModel } from "../../kernel/api";
 import { CommManager } from "../../kernel/comm";
 import { KernelConnection } from "../../kernel/connection";
 import type { KernelMessage } from "../../kernel/wire";
 import type { Cell } from "../../model/cell";
-import type { KernelStatus, Notebook } from "../../model/notebook";
+import type { Notebook } from "../../model/notebook";
 import { events } from "../../events";
-import type { OutputView } from "../../view/outputview";
+import { INITIAL, reduce, type SessionEvent, type SessionState, takesChecks } from "./lifecycle";
 import { type Check, checkServer, type Finding, ServerWatch } from "./recovery";
-import { adoptRuns, type RunSnapshot, showSnapshot } from "./rejoin";
+import { adoptRuns } from "./rejoin";
+import { type RunHooks as RunViewHooks, Runs, statusChange } from "./runs";
 
-export interface RunHooks {
-  outputView(cell: Cell): OutputView | undefined;
-  showPager(text: string): void;
+export interface RunHooks extends RunViewHooks {
   /**
    * Takes the notebook as the server now has it, if it changed since the page loaded it (the
    * server recorded a run that ended meanwhile); called before running cells are rejoined.
@@ -29,32 +30,41 @@ export class KernelSession {
   readonly comms = new CommManager(null);
   /** Called when the kernel died by itself and is being restarted (why, which restart). */
   onKernelDied: (reason: string, restart: number) => void = () => {};
-  /** True when an IOPub output of a run belongs elsewhere (an Output widget), not the cell. */
-  outputClaimed: (msg: KernelMessage) => boolean = () => false;
   /** Called when the server restarted without the kernel and a new one was started. */
   onKernelLost: () => void = () => {};
   /** Called when the server no longer accepts this page's login (while reconnecting). */
   onLoginRefused: () => void = () => {};
-  // When the kernel's server started (GET /api/status): a later one means a restart.
-  private serverStarted: string | null = null;
-  // The kernel is no more (shut down, culled): Restart starts a new one.
-  private gone = false;
+  private state: SessionState = INITIAL;
+  private readonly runs: Runs;
   private readonly watch = new ServerWatch(
     async () => {
       const kernelId = this.kernelId ?? "";
-      return { ...(await checkServer(this.api, kernelId, this.serverStarted)), kernelId };
+      return { ...(await checkServer(this.api, kernelId, this.state.serverStarted)), kernelId };
     },
     (check, previous) => this.onCheck(check, previous),
   );
-  // Set while the session moves to another kernel: the old one going away is expected.
-  private switching = false;
 
   constructor(
     private readonly api: Api,
     private readonly wsBase: string,
     private readonly nb: Notebook,
     private readonly hooks: RunHooks,
-  ) {}
+  ) {
+    this.runs = new Runs(nb, hooks);
+  }
+
+  get phase(): SessionState["phase"] {
+    return this.state.phase;
+  }
+
+  /** True when an IOPub output of a run belongs elsewhere (an Output widget), not the cell. */
+  get outputClaimed(): (msg: KernelMessage) => boolean {
+    return this.runs.outputClaimed;
+  }
+
+  set outputClaimed(claimed: (msg: KernelMessage) => boolean) {
+    this.runs.outputClaimed = claimed;
+  }
 
   get kernelId(): string | null {
     return this.session?.kernel?.id ?? null;
@@ -68,14 +78,25 @@ export class KernelSession {
     return this.specs?.kernelspecs[name]?.spec.display_name ?? name;
   }
 
+  private move(event: SessionEvent): void {
+    this.state = reduce(this.state, event);
+  }
+
   /** Starts (or joins) the session for `path`, with the notebook's kernel or the default. */
   async start(path: string): Promise<void> {
+    this.move({ type: "start" });
     this.specs = await this.api.kernelspecs().catch(() => null);
     const wanted = (this.nb.metadata.kernelspec as { name?: string } | undefined)?.name ?? null;
     const known = wanted && this.specs && wanted in this.specs.kernelspecs ? wanted : (this.specs?.default ?? null);
     this.nb.kernelStatus = "starting";
-    void this.api.call<{ started?: string }>("GET", "api/status").then((status) => (this.serverStarted = status.started ?? null), () => undefined);
-    this.session = await this.api.startSession(path, known);
+    void this.api.call<{ started?: string }>("GET", "api/status").then((status) => this.move({ type: "server-known", started: status.started ?? null }), () => undefined);
+    try {
+      this.session = await this.api.startSession(path, known);
+    } catch (error) {
+      this.move({ type: "start-failed" });
+      throw error;
+    }
+    this.move({ type: "started" });
     this.recordKernelspec();
     this.connect();
   }
@@ -83,12 +104,12 @@ export class KernelSession {
   /** What the server said about the kernel while its websocket is down; true: done watching. */
   private onCheck(check: Check & { kernelId?: string }, previous: Finding | null): boolean {
     // A check about a kernel this page has left (Change kernel) says nothing about it now.
-    if (this.switching || check.kernelId !== (this.kernelId ?? "")) return false;
+    if (!takesChecks(this.state) || check.kernelId !== (this.kernelId ?? "")) return false;
     if (check.finding === "kernel-alive" && previous !== "kernel-alive") this.connection?.reconnectNow();
     if (check.finding === "refused" && previous !== "refused") this.onLoginRefused();
     if (check.finding === "kernel-gone") {
+      this.move({ type: "kernel-gone" });
       this.lose();
-      this.gone = true;
       this.nb.kernelStatus = "dead";
     }
     if (check.finding === "server-restarted") void this.replaceLostKernel(check.started);
@@ -97,32 +118,34 @@ export class KernelSession {
 
   /** The server restarted and the kernel went with it: a new session for the notebook. */
   private async replaceLostKernel(started: string | null): Promise<void> {
+    this.move({ type: "server-restarted" });
     this.lose();
     try {
-      await this.startAgain();
+      await this.startAgain(started);
     } catch (error) {
       // The server went away again, or refuses: watch until it answers, then try again.
       console.warn("Carnet: could not start a new kernel", error);
+      this.move({ type: "start-failed" });
       this.nb.kernelStatus = "reconnecting";
       this.watch.start();
       return;
     }
-    this.serverStarted = started;
     this.onKernelLost();
   }
 
   /** A new session (and kernel) for the notebook, whose kernel is no more. */
-  private async startAgain(): Promise<void> {
+  private async startAgain(serverStarted?: string | null): Promise<void> {
     this.nb.kernelStatus = "starting";
     this.session = await this.api.startSession(this.session?.path ?? "", this.kernelName || null);
-    this.gone = false;
+    this.move(serverStarted === undefined ? { type: "started" } : { type: "started", serverStarted });
     this.recordKernelspec();
     this.connect();
   }
 
   /** Stops using the kernel: no more reconnects, running cells idle, its comms gone. */
   private lose(): void {
-    this.resetRunning();
+    this.runs.carryOver(this.connection);
+    this.runs.resetRunning(this.connection);
     this.connection?.close();
     this.comms.reset();
   }
@@ -130,6 +153,8 @@ export class KernelSession {
   private connect(): void {
     const id = this.kernelId;
     if (!id) return;
+    // Runs asked for on the old connection after it was lost go to the new kernel too.
+    this.runs.carryOver(this.connection);
     const connection = new KernelConnection(this.wsBase, id);
     this.connection = connection;
     // Outputs of cells that were running before this page connected are held until
@@ -139,11 +164,13 @@ export class KernelSession {
     connection.status.on((status) => {
       if (this.connection !== connection) return;
       if (status === "reconnecting") {
+        this.move({ type: "socket-down" });
         this.nb.kernelStatus = "reconnecting";
         this.watch.start();
       }
       if (status === "disconnected") this.nb.kernelStatus = "disconnected";
       if (status === "connected") {
+        this.move({ type: "socket-up" });
         this.watch.stop();
         if (!rejoined) void this.rejoinRuns(connection);
         rejoined = true;
@@ -154,6 +181,7 @@ export class KernelSession {
     connection.iopub.on((msg) => this.comms.handle(msg));
     connection.iopub.on((msg) => this.onIOPub(msg));
     connection.connect();
+    this.runs.sendWaiting(connection);
   }
 
   /** kernel_info_request: once answered, the kernel is ready. */
@@ -172,77 +200,23 @@ export class KernelSession {
   }
 
   private onIOPub(msg: KernelMessage): void {
-    const type = msg.header.msg_type;
-    if (type === "status") {
-      const state = String(msg.content.execution_state) as KernelStatus;
-      if (state === "restarting" && msg.content.reason !== undefined) {
-        // The kernel died on its own; the server restarts it and says why (a requested restart has no reason).
-        this.onKernelDied(String(msg.content.reason), Number(msg.content.restart_count ?? 0));
-      }
-      // Status of our own kernel_info probes would flicker "busy"; all else counts.
-      if (state === "restarting" || state === "dead" || state === "starting") this.nb.kernelStatus = state;
-      else if (state === "busy" || state === "idle") this.nb.kernelStatus = state;
-      if (state === "restarting" || state === "dead") this.resetRunning();
-      if (state === "restarting" || state === "dead" || state === "starting") this.comms.reset();
-      if (state === "starting") this.probe();
-    } else if (type === "update_display_data") {
-      const id = String((msg.content.transient as { display_id?: string } | undefined)?.display_id ?? "");
-      if (!id) return;
-      const data = (msg.content.data ?? {}) as Record<string, unknown>;
-      const metadata = (msg.content.metadata ?? {}) as Record<string, unknown>;
-      for (const cell of this.nb.cells) cell.outputs.updateDisplay(id, data, metadata);
+    const change = statusChange(msg);
+    if (!change) {
+      this.runs.route(msg);
+      return;
     }
+    // The kernel died on its own; the server restarts it and says why.
+    if (change.died) this.onKernelDied(change.died.reason, change.died.restart);
+    const state = change.state;
+    this.nb.kernelStatus = state;
+    if (state === "restarting" || state === "dead") this.runs.resetRunning(this.connection);
+    if (state === "restarting" || state === "dead" || state === "starting") this.comms.reset();
+    if (state === "starting") this.probe();
   }
 
   /** Queues a code cell for execution; resolves when it has finished. */
   run(cell: Cell): Promise<void> {
-    const connection = this.connection;
-    if (cell.type !== "code" || !connection) return Promise.resolve();
-    cell.outputs.clear();
-    // Output the user produces in this session is trusted.
-    cell.trusted = true;
-    if (!cell.source.trim()) {
-      cell.executionCount = null;
-      return Promise.resolve();
-    }
-    cell.state = "queued";
-    return new Promise((resolve) => {
-      let status = "ok";
-      connection.execute(cell.source, {
-        onIOPub: this.showOutput(cell),
-        onStdin: (msg) => this.askInput(connection, cell, msg),
-        onReply: (msg) => {
-          status = String(msg.content.status ?? "ok");
-          if (typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
-          for (const payload of (msg.content.payload ?? []) as Record<string, unknown>[]) {
-            if (payload.source === "page") {
-              const data = (payload.data ?? {}) as Record<string, string>;
-              this.hooks.showPager(data["text/plain"] ?? "");
-            }
-          }
-        },
-        onDone: () => {
-          this.finished(cell, status);
-          resolve();
-        },
-      }, { cellId: cell.id });
-    });
-  }
-
-  /** What a cell's run does with its IOPub messages: state, execution count, outputs. */
-  private showOutput(cell: Cell): (msg: KernelMessage) => void {
-    return (msg) => {
-      const type = msg.header.msg_type;
-      if (type === "status" && msg.content.execution_state === "busy") cell.state = "running";
-      else if (type === "execute_input" && typeof msg.content.execution_count === "number") cell.executionCount = msg.content.execution_count;
-      else if (!this.outputClaimed(msg)) cell.outputs.handle({ msgType: type, content: msg.content });
-    };
-  }
-
-  private finished(cell: Cell, status: string): void {
-    cell.state = "idle";
-    const index = this.nb.indexOf(cell);
-    events.emit("cell_executed", { cell_id: cell.id, index, status, execution_count: cell.executionCount });
+    return this.runs.run(this.connection, cell);
   }
 
   /**
@@ -255,44 +229,12 @@ export class KernelSession {
       const runs = await adoptRuns(this.api, connection);
       // Adopted from now on: the server writes nothing more of these into the file.
       await this.hooks.refresh?.().catch((error) => console.warn("Carnet: could not check the notebook on disk", error));
-      if (this.connection === connection) for (const run of runs) this.rejoin(connection, run);
+      if (this.connection === connection) for (const run of runs) this.runs.rejoin(connection, run);
     } catch (error) {
       console.warn("Carnet: could not rejoin the cells running in the kernel", error);
     } finally {
       connection.releaseHeld();
     }
-  }
-
-  private askInput(connection: KernelConnection, cell: Cell, msg: KernelMessage): void {
-    if (msg.header.msg_type !== "input_request") return;
-    const view = this.hooks.outputView(cell);
-    const prompt = String(msg.content.prompt ?? "");
-    view?.askInput(prompt, Boolean(msg.content.password)).then((value) => connection.inputReply(msg, value));
-  }
-
-  private rejoin(connection: KernelConnection, run: RunSnapshot): void {
-    // A run this page sent itself (Shift+Enter before the websocket opened) is already shown.
-    if (connection.isPending(run.msg_id)) return;
-    const cell = this.nb.cells.find((c) => c.id === run.cell_id);
-    if (!cell || cell.type !== "code") return;
-    showSnapshot(cell, run);
-    if (run.state === "idle") return;
-    if (run.state === "running") this.nb.kernelStatus = "busy";
-    let status = "ok";
-    const show = this.showOutput(cell);
-    connection.follow(
-      run.msg_id,
-      {
-        onIOPub: (msg) => {
-          if (msg.header.msg_type === "error") status = "error";
-          show(msg);
-        },
-        // An input() prompt of a run whose page is gone comes to the page that took it over.
-        onStdin: (msg) => this.askInput(connection, cell, msg),
-        onDone: () => this.finished(cell, status),
-      },
-      new Set(run.recent_msg_ids),
-    );
   }
 
   async interrupt(): Promise<void> {
@@ -301,16 +243,20 @@ export class KernelSession {
 
   async restart(): Promise<void> {
     if (!this.kernelId) return;
-    if (this.gone) {
-      this.resetRunning();
+    if (this.state.phase === "gone") {
+      this.move({ type: "revive" });
+      // Runs asked for while the kernel was gone run on the new one.
+      this.runs.carryOver(this.connection);
+      this.runs.resetRunning(this.connection);
       await this.startAgain().catch((error) => {
+        this.move({ type: "start-failed" });
         this.nb.kernelStatus = "dead";
         throw error;
       });
       return;
     }
     this.nb.kernelStatus = "restarting";
-    this.resetRunning();
+    this.runs.resetRunning(this.connection);
     await this.api.restart(this.kernelId);
     this.probe();
   }
@@ -318,16 +264,17 @@ export class KernelSession {
   /** Switches the session to another kernelspec (a new kernel process). */
   async changeKernel(name: string): Promise<void> {
     if (!this.session) return;
-    this.resetRunning();
+    this.move({ type: "switch" });
+    this.runs.resetRunning(this.connection);
     this.nb.kernelStatus = "starting";
-    this.switching = true;
     try {
       // The server shuts the old kernel down: its websocket closes before this answers.
       this.session = await this.api.patchSession(this.session.id, { kernel: { name } });
-    } finally {
-      this.switching = false;
+    } catch (error) {
+      this.move({ type: "switch-failed" });
+      throw error;
     }
-    this.gone = false;
+    this.move({ type: "switched" });
     this.recordKernelspec();
     this.nb.setDirty(true);
     if (this.connection && this.kernelId) this.connection.switchKernel(this.kernelId);
@@ -352,15 +299,11 @@ export class KernelSession {
     return String(((reply.data ?? {}) as Record<string, unknown>)["text/plain"] ?? "");
   }
 
-  private resetRunning(): void {
-    this.connection?.failPending();
-    for (const cell of this.nb.cells) cell.state = "idle";
-  }
-
+  /** The notebook's metadata names the session's kernel (a change event: the header follows). */
   private recordKernelspec(): void {
     const name = this.kernelName;
     const spec = this.specs?.kernelspecs[name]?.spec;
     if (!name) return;
-    this.nb.metadata.kernelspec = { name, display_name: spec?.display_name ?? name, language: spec?.language ?? "" };
+    this.nb.setMetadata("kernelspec", { name, display_name: spec?.display_name ?? name, language: spec?.language ?? "" });
   }
 }

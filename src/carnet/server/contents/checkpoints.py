@@ -16,8 +16,9 @@ from pathlib import Path
 
 from carnet.errors import ContentsForbidden, ContentsNotFound, InvalidContents
 from carnet.server.contents import atomic
-from carnet.server.contents.models import Model, checkpoint_model
+from carnet.server.contents.models import checkpoint_model
 from carnet.server.contents.paths import CHECKPOINT_DIR
+from carnet.server.contents.types import CheckpointModel
 
 CHECKPOINT_ID = "checkpoint"
 
@@ -41,7 +42,7 @@ def _existing(real: Path, checkpoint_id: str, api_path: str) -> Path:
     return path
 
 
-def create(real: Path, api_path: str) -> Model:
+def create(real: Path, api_path: str) -> CheckpointModel:
     if not real.is_file():
         raise InvalidContents(f"Only files have checkpoints, not {api_path!r}", "bad type")
     path = checkpoint_path(real)
@@ -53,7 +54,7 @@ def create(real: Path, api_path: str) -> Model:
     return checkpoint_model(CHECKPOINT_ID, path.stat())
 
 
-def list_for(real: Path) -> list[Model]:
+def list_for(real: Path) -> list[CheckpointModel]:
     path = checkpoint_path(real)
     try:
         return [checkpoint_model(CHECKPOINT_ID, path.stat())]

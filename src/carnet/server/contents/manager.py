@@ -16,6 +16,7 @@ from carnet.server.contents.memory import BufferReuse
 from carnet.server.contents.models import Model
 from carnet.server.contents.reader import NotebookTrust
 from carnet.server.contents.store import FileStore
+from carnet.server.contents.types import CheckpointModel
 
 # Files from this size on make their buffers worth keeping for the next request.
 BIG_FILE = 1 << 20
@@ -142,10 +143,10 @@ class ContentsManager:
 
     # -- checkpoints -----------------------------------------------------------
 
-    async def create_checkpoint(self, path: str) -> Model:
+    async def create_checkpoint(self, path: str) -> CheckpointModel:
         return await asyncio.to_thread(self._store.create_checkpoint, path)
 
-    async def list_checkpoints(self, path: str) -> list[Model]:
+    async def list_checkpoints(self, path: str) -> list[CheckpointModel]:
         return await asyncio.to_thread(self._store.list_checkpoints, path)
 
     async def restore_checkpoint(self, checkpoint_id: str, path: str) -> None:

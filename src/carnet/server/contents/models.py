@@ -13,11 +13,13 @@ import mimetypes
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from carnet.errors import InvalidContents
+from carnet.server.contents.types import CheckpointModel, ContentsKind, ContentsModel
 
-Model = dict[str, Any]
+# The TypedDicts are generated from scripts/typegen/types.json, with the browser's types.
+Model = ContentsModel
 
 HASH_ALGORITHM = "sha256"
 
@@ -37,13 +39,13 @@ def http_date(iso: str) -> str:
     return format_datetime(datetime.fromisoformat(iso), usegmt=True)
 
 
-def kind_of(api_path: str, is_dir: bool) -> str:
+def kind_of(api_path: str, is_dir: bool) -> ContentsKind:
     if is_dir:
         return "directory"
     return "notebook" if api_path.endswith(".ipynb") else "file"
 
 
-def base_model(api_path: str, real: Path, st: os.stat_result, kind: str) -> Model:
+def base_model(api_path: str, real: Path, st: os.stat_result, kind: ContentsKind) -> Model:
     return {
         "name": api_path.rpartition("/")[2],
         "path": api_path,
@@ -73,7 +75,9 @@ def guess_mimetype(name: str) -> str | None:
     return mimetypes.guess_type(name, strict=False)[0]
 
 
-def file_content(raw: bytes, fmt: str | None, api_path: str) -> tuple[str, str]:
+def file_content(
+    raw: bytes, fmt: str | None, api_path: str
+) -> tuple[str, Literal["text", "base64"]]:
     """(content, format) for a file: text when asked or when it is UTF-8, else base64."""
     if fmt in (None, "text"):
         try:
@@ -107,5 +111,5 @@ def decode_upload(content: Any, fmt: Any, api_path: str) -> bytes:
         ) from exc
 
 
-def checkpoint_model(checkpoint_id: str, st: os.stat_result) -> Model:
+def checkpoint_model(checkpoint_id: str, st: os.stat_result) -> CheckpointModel:
     return {"id": checkpoint_id, "last_modified": isoformat(st.st_mtime)}

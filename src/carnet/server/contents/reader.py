@@ -160,7 +160,8 @@ def _notebook(
         if validated is not None and facts != known:
             validated.store(resolved.real, st, facts)
         message = facts.message
-        model.update(content=nb, format="json")
+        model["content"] = nb
+        model["format"] = "json"
         if message:
             model["message"] = message
     if require_hash:
@@ -184,7 +185,8 @@ def _file(
         text, fmt = file_content(raw, format, resolved.api)
         if model["mimetype"] is None:
             model["mimetype"] = "text/plain" if fmt == "text" else "application/octet-stream"
-        model.update(content=text, format=fmt)
+        model["content"] = text
+        model["format"] = fmt
     if require_hash:
         add_hash(model, raw)
     return model
@@ -193,7 +195,8 @@ def _file(
 def _directory(paths: PathResolver, resolved: Resolved, st: os.stat_result, content: bool) -> Model:
     model = base_model(resolved.api, resolved.real, st, "directory")
     if content:
-        model.update(content=list_directory(paths, resolved), format="json")
+        model["content"] = list_directory(paths, resolved)
+        model["format"] = "json"
     return model
 
 

@@ -33,6 +33,7 @@ from carnet.server.contents.models import (
     guess_mimetype,
 )
 from carnet.server.contents.paths import CHECKPOINT_DIR, PathResolver, Resolved, join, split
+from carnet.server.contents.types import CheckpointModel
 from carnet.server.contents.uploads import ChunkedUploads
 
 _LOCK_STRIPES = 64
@@ -165,7 +166,7 @@ class FileStore:
         except OSError as exc:
             raise atomic.write_error(target.api, exc) from exc
 
-    def _save_chunk(self, model: Model, target: Resolved, chunk: Any) -> Model:
+    def _save_chunk(self, model: dict[str, Any], target: Resolved, chunk: Any) -> Model:
         if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk == 0 or chunk < -1:
             raise InvalidContents(f"Invalid chunk number {chunk!r}: 1, 2, ... or -1", "bad chunk")
         if model.get("type") != "file":
@@ -185,7 +186,7 @@ class FileStore:
 
     # -- creating ------------------------------------------------------------
 
-    def new(self, model: Model | None, path: str) -> Model:
+    def new(self, model: dict[str, Any] | None, path: str) -> Model:
         model = dict(model or {})
         model.setdefault("type", "notebook" if path.endswith(".ipynb") else "file")
         if "content" not in model and model["type"] == "notebook":
@@ -339,11 +340,11 @@ class FileStore:
             raise ContentsNotFound(f"No such file or directory: {target.api!r}", "not found")
         return target
 
-    def create_checkpoint(self, path: str) -> Model:
+    def create_checkpoint(self, path: str) -> CheckpointModel:
         target = self._file(path)
         return checkpoints.create(target.real, target.api)
 
-    def list_checkpoints(self, path: str) -> list[Model]:
+    def list_checkpoints(self, path: str) -> list[CheckpointModel]:
         return checkpoints.list_for(self._file(path).real)
 
     def restore_checkpoint(self, checkpoint_id: str, path: str) -> None:
