@@ -11,7 +11,7 @@ import yaml
 from starlette.routing import Route
 
 from carnet.server.app import create_app
-from carnet.server.settings import ServerSettings
+from carnet.server.config.settings import ServerSettings
 from tests.server.conftest import RunningServer, StartServer
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from carnet.errors import ConfigError
 from carnet.server import binding
-from carnet.server.settings import ServerSettings
+from carnet.server.config.settings import ServerSettings
 
 
 def test_star_and_empty_mean_every_ipv4_and_ipv6_interface() -> None:

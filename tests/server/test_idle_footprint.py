@@ -16,7 +16,7 @@ BUILD_SERVER = """
 import sys
 from carnet.server import runner
 from carnet.server.app import create_app
-from carnet.server.settings import settings_from_argv
+from carnet.server.config.resolve import settings_from_argv
 settings = settings_from_argv([f"--notebook-dir={sys.argv[1]}", "--NotebookApp.token=t"])
 server = runner._uvicorn_server(create_app(settings), settings)
 lazy = ("click", "watchfiles", "multiprocessing", "sqlite3", "websockets", "ctypes")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from carnet.errors import ConfigError
-from carnet.server.settings import settings_from_argv
+from carnet.server.config.resolve import settings_from_argv
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +99,54 @@ def test_tls_files_must_exist(tmp_path: Path) -> None:
     (tmp_path / "key.pem").write_text("x")
     with pytest.raises(ConfigError, match="certfile is not"):
         settings_from_argv([f"--keyfile={tmp_path / 'key.pem'}"])
+
+
+def test_every_declared_option_is_a_setting_with_the_declared_default() -> None:
+    import dataclasses
+
+    from carnet.server.config.options import ContentsManager, MappingKernelManager, ServerOptions
+    from carnet.server.config.settings import NOT_SETTINGS, ServerSettings
+
+    defaults = ServerSettings(root_dir=Path("/"), token="t")
+    names = {f.name for f in dataclasses.fields(defaults)}
+    resolved_elsewhere = {"token", "sock_mode", "local_hostnames"}
+    for cls in (ServerOptions, ContentsManager, MappingKernelManager):
+        for name, trait in cls.class_traits(config=True).items():
+            if name in NOT_SETTINGS:
+                assert name not in names
+                continue
+            assert name in names, name
+            if name not in resolved_elsewhere and cls is not MappingKernelManager:
+                assert getattr(defaults, name) == trait.default(), name
+    assert defaults.local_hostnames == ("localhost",)
+    assert defaults.sock_mode == 0o600
+
+
+def test_settings_carry_each_sections_options() -> None:
+    settings = settings_from_argv(
+        [
+            "--MappingKernelManager.kernel_info_timeout=7",
+            "--show-hidden",
+            "--NotebookApp.local_hostnames=a",
+            "--NotebookApp.local_hostnames=b",
+            "--NotebookApp.iopub_msg_rate_limit=5",
+        ]
+    )
+    assert settings.kernel_info_timeout == 7.0
+    assert settings.allow_hidden is True
+    assert settings.local_hostnames == ("a", "b")
+    assert settings.iopub_msg_rate_limit == 5.0
+
+
+def test_the_config_modules_import_each_other_one_way() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, carnet.server.config.generate, carnet.server.config.settings\n"
+        "print(sorted(m for m in sys.modules if m.startswith('carnet.server.config.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert "application" not in out and "load" not in out, out

@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 from carnet.server import urls
-from carnet.server.settings import ServerSettings
+from carnet.server.config.settings import ServerSettings
 
 
 def settings(**changes: object) -> ServerSettings:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,20 @@ def notary(data_dir: Path) -> Iterator[Notary]:
     made.close()
 
 
-def jupyter_notary(data_dir: Path) -> Any:
-    """nbformat's NotebookNotary on the same data directory (use as a context manager)."""
+@contextmanager
+def jupyter_notary(data_dir: Path) -> Iterator[Any]:
+    """nbformat's NotebookNotary on the same data directory, its database closed after.
+
+    Closed through its store: nbformat 5.10.0, our oldest, has no NotebookNotary.close().
+    """
     from nbformat.sign import NotebookNotary
 
     data_dir.mkdir(parents=True, exist_ok=True)  # Jupyter's notary expects it to exist
-    return NotebookNotary(data_dir=str(data_dir))
+    notary = NotebookNotary(data_dir=str(data_dir))
+    try:
+        yield notary
+    finally:
+        notary.store.close()
 
 
 def rich_notebook(html: str = "<b>bold</b>", *, trusted_mark: bool | None = None) -> dict[str, Any]:

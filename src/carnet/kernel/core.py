@@ -260,7 +260,7 @@ class KernelCore:
             if not silent:
                 execute_input: ExecuteInput = {
                     "code": code,
-                    "execution_count": interpreter.execution_count,
+                    "execution_count": interpreter.count_for(code, silent, store_history),
                 }
                 self.io.iopub.send("execute_input", execute_input)
             self.io.stdin.parent = msg

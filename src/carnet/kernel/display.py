@@ -59,8 +59,10 @@ class CarnetDisplayHook(DisplayHook):
 
     def start_displayhook(self) -> None:
         shell: Any = self.shell
+        # Not shell.execution_count: IPython 9 has already moved it on to the next cell.
+        count = getattr(shell, "current_execution_count", None)
         self._content: ExecuteResult | dict[str, Any] = {
-            "execution_count": shell.execution_count,
+            "execution_count": self.prompt_count if count is None else count,
             "data": {},
             "metadata": {},
         }

@@ -49,6 +49,9 @@ class Interpreter(Protocol):
     def execution_count(self) -> int:
         """The count the next stored execution will get."""
 
+    def count_for(self, code: str, silent: bool, store_history: bool) -> int:
+        """The execution_count of this request's messages, asked before it runs."""
+
     def kernel_info(self) -> KernelInfoReply:
         """Must be cheap and thread-safe: it is answered during start-up and on control."""
 

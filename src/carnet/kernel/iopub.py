@@ -28,6 +28,9 @@ from carnet.protocol.messages import Content, JsonDict
 log = logging.getLogger("carnet.kernel")
 
 _STOP = object()
+# Messages that need not wait for buffered stream text: the text itself, and status
+# (idle is preceded by a full sync; busy/idle of control requests must not split a cell's text).
+_UNORDERED = frozenset({"stream", "status"})
 
 
 class IOPub:
@@ -37,6 +40,9 @@ class IOPub:
         self.session = session
         # The request whose output is being produced; set by the shell loop only.
         self.parent: Message | None = None
+        # Sends the text the stream writers hold (set by streams.Capture): called before
+        # any other output, so that printed text stays ahead of what follows it.
+        self.before_output: Callable[[], None] | None = None
         self._socket = socket
         self._queue: collections.deque[object] = collections.deque()
         self._timers: collections.deque[tuple[float, Callable[[], None]]] = collections.deque()
@@ -59,6 +65,8 @@ class IOPub:
         topic: bytes | None = None,
     ) -> None:
         """Queue one message; `parent` defaults to the request being served."""
+        if self.before_output is not None and msg_type not in _UNORDERED:
+            self.before_output()
         msg = self.session.msg(
             msg_type,
             content,

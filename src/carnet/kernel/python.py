@@ -152,6 +152,19 @@ class PythonInterpreter:
         count: int = self.shell.execution_count
         return count
 
+    def count_for(self, code: str, silent: bool, store_history: bool) -> int:
+        """The execution_count that execute_input, execute_result and the reply carry.
+
+        IPython 8 increments shell.execution_count after a stored cell, IPython 9
+        before it (and its displayhook's prompt_count follows), so the number is
+        fixed here, before the cell runs, the same way in both. A run that is not
+        stored (silent, store_history=False, blank code) takes no number: it
+        carries the last stored one, as ipykernel's execute_reply does.
+        """
+        if store_history and not silent and code.strip():
+            return self.execution_count
+        return self.execution_count - 1
+
     # -- requests --------------------------------------------------------------------------
 
     def kernel_info(self) -> KernelInfoReply:
@@ -197,6 +210,8 @@ class PythonInterpreter:
     ) -> ExecuteReply:
         shell = self.shell
         shell.last_error = None
+        count = self.count_for(code, silent, store_history)
+        shell.current_execution_count = count
         stdin = self._io.stdin
         stdin.allowed = allow_stdin
         saved_input, saved_getpass = builtins.input, getpass.getpass
@@ -207,7 +222,7 @@ class PythonInterpreter:
         finally:
             builtins.input, getpass.getpass = saved_input, saved_getpass
             stdin.allowed = False
-        count = shell.execution_count - 1
+            shell.current_execution_count = None
         failure = result.error_before_exec or result.error_in_exec
         reply: ExecuteReplyOk | ExecuteReplyError
         if failure is not None:
@@ -340,3 +355,6 @@ class PythonInterpreter:
         history.output_hist.clear()
         # What is left of IPython's exit handler: removing its temporary files.
         shell.atexit_operations()
+        from carnet.kernel.cellfiles import remove_cell_files
+
+        remove_cell_files()

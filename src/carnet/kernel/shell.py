@@ -14,6 +14,7 @@ from typing import Any
 from IPython.core import page, payloadpage  # noqa: TID253
 from IPython.core.interactiveshell import InteractiveShell  # noqa: TID253
 
+from carnet.kernel.cellfiles import CellCompiler
 from carnet.kernel.display import CarnetDisplayHook, CarnetDisplayPublisher
 from carnet.kernel.facade import KernelFacade, as_parent
 from carnet.kernel.interpreter import KernelIO
@@ -24,11 +25,15 @@ from carnet.protocol.content import ErrorContent, KernelInfoReply
 class CarnetShell(InteractiveShell):
     displayhook_class = CarnetDisplayHook
     display_pub_class = CarnetDisplayPublisher
+    # Cells compiled under real files, as ipykernel does (see cellfiles.py).
+    compiler_class = CellCompiler
 
     # Set right after construction by python.py; no output happens before that.
     kernel_io: KernelIO
     # The last traceback shown, for the execute_reply of a failed cell.
     last_error: ErrorContent | None = None
+    # The number of the execution being run, for execute_result (set by python.py).
+    current_execution_count: int | None = None
     keepkernel_on_exit: bool | None = None
     # get_ipython().kernel, for libraries that look for one (see facade.py).
     kernel: KernelFacade | None = None

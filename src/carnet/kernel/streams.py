@@ -1,8 +1,10 @@
 """stdout/stderr as IOPub `stream` messages, at the Python and at the fd level.
 
 `OutStream` replaces sys.stdout/sys.stderr: writes are buffered and sent
-coalesced (after a few ms, or at once past a size), so 200,000 print() calls
-become a handful of messages. `FdCapture` points file descriptors 1 and 2 at
+coalesced, as ipykernel does: one message per flush window (FLUSH_INTERVAL after
+the first write, at once past a size, before any other output of the kernel, and
+at the end of a request), so 200,000 print() calls become a handful of messages
+and the lines of one cell one message. `FdCapture` points file descriptors 1 and 2 at
 pipes read by a thread, so output from C code, os.write() and subprocesses
 arrives too. `Capture.sync()` is the barrier before a request's idle status.
 """
@@ -12,20 +14,25 @@ from __future__ import annotations
 import codecs
 import collections
 import fcntl
+import functools
 import io
 import os
 import select
 import struct
 import termios
 import threading
-import time
 from typing import Any, Literal
 
 from carnet.kernel.iopub import IOPub
 from carnet.protocol.content import Stream
 
-FLUSH_INTERVAL = 0.005
+# ipykernel's flush_interval: text written within it is one message (a %time's
+# report and the line printed before it), yet a slow loop's progress still shows.
+FLUSH_INTERVAL = 0.2
+# Past this much text a send is asked of the publisher thread at once (it serialises
+# while the writer goes on); past MAX_PENDING the writer sends itself.
 MAX_BUFFERED = 1 << 16
+MAX_PENDING = 1 << 20
 
 
 class OutStream(io.TextIOBase):
@@ -50,6 +57,11 @@ class OutStream(io.TextIOBase):
         self._append = self._parts.append
         self._size = 0
         self._scheduled = False
+        # A send is asked of the publisher thread now (size reached, or flush()).
+        self._hurried = False
+        # Counts sends: a timer set before the last send (which took its text) must
+        # not fire into the next window and split it.
+        self._sends = 0
         self._forked = False
         os.register_at_fork(after_in_child=self._after_fork)
 
@@ -84,13 +96,26 @@ class OutStream(io.TextIOBase):
         # Racy by design: a lost update only moves an early send to the timer's.
         self._size += size
         if self._size >= MAX_BUFFERED:
-            self.send_buffered()
+            if self._size >= MAX_PENDING:
+                self.send_buffered()  # the publisher thread falls behind
+            else:
+                self._hurry()
         elif not self._scheduled:
             # Checked after the append and cleared by the sender before it drains,
             # so text appended after a drain always has a send scheduled.
             self._scheduled = True
-            self._iopub.call_later(FLUSH_INTERVAL, self.send_buffered)
+            self._iopub.call_later(FLUSH_INTERVAL, functools.partial(self._on_timer, self._sends))
         return size
+
+    def _on_timer(self, sends: int) -> None:
+        if sends == self._sends:
+            self.send_buffered()
+
+    def _hurry(self) -> None:
+        # Set after the append and cleared by the sender before it drains (as _scheduled).
+        if not self._hurried:
+            self._hurried = True
+            self._iopub.call_later(0, self.send_buffered)
 
     def _after_fork(self) -> None:
         # A forked child (multiprocessing) has no publisher thread: its output goes to
@@ -125,10 +150,8 @@ class OutStream(io.TextIOBase):
         if self._forked:
             self._write_child_buffer()  # multiprocessing flushes at the child's exit
             return
-        if not self._parts or self._scheduled:
-            return
-        self._scheduled = True
-        self._iopub.call_later(0, self.send_buffered)
+        if self._parts:
+            self._hurry()
 
     def send_buffered(self) -> None:
         """Queue what is buffered as one stream message, now."""
@@ -137,7 +160,11 @@ class OutStream(io.TextIOBase):
             return
         # Held while queueing, so two senders cannot reorder chunks.
         with self._send_lock:
+            # Counted before _scheduled is cleared: a writer that then schedules a timer
+            # reads the new count, so its timer is live.
+            self._sends += 1
             self._scheduled = False
+            self._hurried = False
             self._size = 0
             parts = self._parts
             # Only what is there now: a concurrent append lands after these, in order.
@@ -161,6 +188,8 @@ class FdCapture:
         os.close(write_end)
         self._read_end = read_end
         self._lock = threading.Lock()
+        # Notified each time the reader has handed data to the stream (see sync()).
+        self._consumed_changed = threading.Condition(self._lock)
         self._consumed = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._thread = threading.Thread(target=self._run, name=f"carnet-fd{fd}", daemon=True)
@@ -182,6 +211,7 @@ class FdCapture:
                 text = self._decoder.decode(data)
                 if text:
                     self._stream.write(text)
+                self._consumed_changed.notify_all()
 
     def pending(self) -> int:
         buf = fcntl.ioctl(self._read_end, termios.FIONREAD, b"\0\0\0\0")
@@ -195,16 +225,9 @@ class FdCapture:
         must not hold up the request's idle status.
         """
         # Under the lock, every byte consumed so far has been handed to the stream.
-        with self._lock:
+        with self._consumed_changed:
             target = self._consumed + self.pending()
-        if self._consumed >= target:
-            return
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            time.sleep(0.0005)
-            with self._lock:
-                if self._consumed >= target:
-                    return
+            self._consumed_changed.wait_for(lambda: self._consumed >= target, timeout)
 
     def restore(self) -> None:
         os.dup2(self.saved, self.fd)
@@ -219,6 +242,7 @@ class Capture:
         self._fds: list[FdCapture] = []
         if capture_fds:
             self._fds = [FdCapture(1, self.stdout), FdCapture(2, self.stderr)]
+        iopub.before_output = self.flush
 
     @property
     def saved_stderr(self) -> int | None:

@@ -22,11 +22,11 @@ from carnet.server.api import trust as trust_api
 from carnet.server.auth import login
 from carnet.server.auth.stack import make_credentials, security_middleware
 from carnet.server.auth.throttle import LoginThrottle
+from carnet.server.config.settings import ServerSettings
 from carnet.server.contents import ContentsManager
-from carnet.server.http_errors import exception_handlers
+from carnet.server.http_errors import ErrorMiddleware, exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.pages import routes as pages_routes
-from carnet.server.settings import ServerSettings
 from carnet.trust import Notary
 
 if TYPE_CHECKING:
@@ -94,10 +94,12 @@ def create_app(settings: ServerSettings) -> Starlette:
     api_routes = _route_families()
     base = settings.base_url
     routes = api_routes if base == "/" else [Mount(base.rstrip("/"), routes=api_routes)]
-    # Outermost first: log every request (refusals too), then the security checks.
+    # Outermost first: log every request (refusals too), then the security checks, then
+    # the endpoints' errors as responses (which the others then see like any response).
     middleware = [
         Middleware(AccessLogMiddleware, activity=activity, base_url=base),
         *security_middleware(settings, credentials),
+        Middleware(ErrorMiddleware),
     ]
     app = Starlette(
         routes=routes,
@@ -120,17 +122,10 @@ def create_app(settings: ServerSettings) -> Starlette:
         cull_interval=settings.cull_interval,
         cull_connected=settings.cull_connected,
         cull_busy=settings.cull_busy,
-        startup_timeout=_kernel_info_timeout(settings),
+        startup_timeout=settings.kernel_info_timeout,
     )
     app.state.sessions = SessionManager(app.state.kernels)
     app.state.kernels.contents = app.state.contents
     app.state.kernels.notebook_path = app.state.sessions.path_for_kernel
     app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
     return app
-
-
-def _kernel_info_timeout(settings: ServerSettings) -> float:
-    """c.MappingKernelManager.kernel_info_timeout: how long a starting kernel may stay silent."""
-    from carnet.server.options import MappingKernelManager
-
-    return float(MappingKernelManager(config=settings.config).kernel_info_timeout)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -51,17 +50,6 @@ def relative_path(scope: Scope, base_url: str) -> str:
     if path == base_url.rstrip("/"):
         return "/"
     return "/" + path[len(base_url) :] if path.startswith(base_url) else ""
-
-
-async def send_json(send: Send, status: int, body: dict[str, Any], extra: list[Any]) -> None:
-    payload = json.dumps(body).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(payload)).encode()),
-        *extra,
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
 
 
 async def send_redirect(send: Send, location: str, extra: list[Any]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from carnet.errors import ConfigError
 from carnet.server import logs
-from carnet.server.settings import ServerSettings
+from carnet.server.config.settings import ServerSettings
 
 _BACKLOG = 128
 

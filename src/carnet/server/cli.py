@@ -21,7 +21,7 @@ def main(argv: list[str]) -> int:
         from carnet.server.auth.password_cli import main as password_main
 
         return password_main(argv[1:])
-    from carnet.server.config import NotebookApp
+    from carnet.server.config.application import NotebookApp
 
     words = argv[: argv.index("--")] if "--" in argv else argv
     if any(flag in words for flag in ("-h", "--help", "--help-all")):
@@ -34,10 +34,10 @@ def main(argv: list[str]) -> int:
 
 
 def _serve(argv: list[str]) -> int:
-    from carnet.server import config_loader, generate_config, settings
+    from carnet.server.config import generate, load, resolve
 
     try:
-        loaded = config_loader.load(argv)
+        loaded = load.load(argv)
     except ConfigError as exc:
         print(f"carnet notebook: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -48,9 +48,9 @@ def _serve(argv: list[str]) -> int:
     for warning in loaded.warnings:
         log.warning("%s", warning)
     if app.generate_config:
-        return generate_config.write_default_config(app, app.answer_yes)
+        return generate.write_default_config(app, app.answer_yes)
     try:
-        resolved = settings.resolve(loaded)
+        resolved = resolve.resolve(loaded)
     except ConfigError as exc:
         print(f"carnet notebook: {exc}", file=sys.stderr)
         return USAGE_ERROR

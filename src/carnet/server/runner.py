@@ -18,8 +18,8 @@ from carnet import __version__
 from carnet.errors import ConfigError
 from carnet.server import binding, logs, reaper, runtime_info, urls
 from carnet.server.app import create_app
+from carnet.server.config.settings import ServerSettings
 from carnet.server.interrupts import ShutdownSignals
-from carnet.server.settings import ServerSettings
 
 if TYPE_CHECKING:
     import uvicorn

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from carnet import __version__, paths
-from carnet.server.settings import ServerSettings
+from carnet.server.config.settings import ServerSettings
 
 _PATTERNS = ("jpserver-*.json", "nbserver-*.json")
 # A connection file no process names is left alone this long: its kernel may be starting

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from urllib.parse import quote
 
-from carnet.server.settings import ServerSettings
+from carnet.server.config.settings import ServerSettings
 
 _ANY_ADDRESS = ("", "0.0.0.0", "::")
 

@@ -216,6 +216,14 @@ def test_save_rejects_bad_models_and_loses_nothing(api: Api) -> None:
         assert response.status_code == 400, body
         assert response.json()["reason"] == reason, body
         assert (api.root / "keep.txt").read_text() == "precious"
+    # A model without content makes a new file; its format is still checked.
+    new_with_bad_format = api.request(
+        "PUT", "/api/contents/new.ipynb", json={"type": "notebook", "format": "pdf"}
+    )
+    assert (new_with_bad_format.status_code, new_with_bad_format.json()["reason"]) == (
+        400,
+        "bad format",
+    )
     not_json = api.request("PUT", "/api/contents/keep.txt", content=b"{oops")
     assert (not_json.status_code, not_json.json()["reason"]) == (400, "bad request")
     not_object = api.request("PUT", "/api/contents/keep.txt", json=[1, 2])

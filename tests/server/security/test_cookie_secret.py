@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from carnet.server.auth.cookie_secret import load_secret, read_or_create
-from carnet.server.settings import settings_from_argv
+from carnet.server.config.resolve import settings_from_argv
 from tests.server.conftest import RunningServer, StartServer
 
 LOG = logging.getLogger("test-cookie-secret")

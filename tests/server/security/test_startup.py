@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from carnet.errors import ConfigError
-from carnet.server.config_loader import load
-from carnet.server.settings import resolve
+from carnet.server.config.load import load
+from carnet.server.config.resolve import resolve
 from tests.server.conftest import ServerDirs, StartServer, carnet_command
 
 NO_AUTH = ["--NotebookApp.token=", "--NotebookApp.password="]

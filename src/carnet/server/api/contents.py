@@ -10,16 +10,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from carnet.errors import ContentsNotFound
-from carnet.server.contents.models import http_date
-from carnet.server.contents.responses import (
+from carnet.errors import ContentsNotFound, InvalidContents
+from carnet.server.api.http import (
     BadRequest,
     contents_manager,
     flag,
-    handles_errors,
     json_body,
     json_response,
 )
+from carnet.server.contents.models import http_date
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -53,7 +52,6 @@ def _location(request: Request, api_path: str, *suffix: str) -> str:
     return "/".join([base, quote(api_path), *(quote(part, safe="") for part in suffix)])
 
 
-@handles_errors
 async def get_contents(request: Request) -> Response:
     """Get a file, notebook or directory model.
 
@@ -83,7 +81,6 @@ async def get_contents(request: Request) -> Response:
     return json_response(model, headers={"Last-Modified": http_date(model["last_modified"])})
 
 
-@handles_errors
 async def create_contents(request: Request) -> Response:
     """Create an untitled notebook, file or directory, or copy a file into this directory.
 
@@ -130,7 +127,6 @@ async def create_contents(request: Request) -> Response:
     return json_response(model, 201, {"Location": _location(request, model["path"])})
 
 
-@handles_errors
 async def save_contents(request: Request) -> Response:
     """Save or upload a file, notebook or directory at this path.
 
@@ -175,6 +171,9 @@ async def save_contents(request: Request) -> Response:
         return json_response(model, 201, {"Location": _location(request, model["path"])})
     if body.get("copy_from"):
         raise BadRequest("Cannot copy with PUT, only POST")
+    if body.get("format") and body["format"] not in ("json", "text", "base64"):
+        # Checked here too: a model without content (a new file) would otherwise ignore it.
+        raise InvalidContents(f"Format {body['format']!r} is invalid", "bad format")
     expected_hash = body.pop("expected_hash", None)
     if expected_hash is not None and not isinstance(expected_hash, str):
         raise BadRequest("expected_hash must be a string")
@@ -189,7 +188,6 @@ async def save_contents(request: Request) -> Response:
     return json_response(model, status, {"Location": _location(request, model["path"])})
 
 
-@handles_errors
 async def rename_contents(request: Request) -> Response:
     """Rename (move) a file or directory.
 
@@ -217,7 +215,6 @@ async def rename_contents(request: Request) -> Response:
     return json_response(model, headers={"Location": _location(request, model["path"])})
 
 
-@handles_errors
 async def delete_contents(request: Request) -> Response:
     """Delete a file, or an empty directory.
 
@@ -237,7 +234,6 @@ async def delete_contents(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@handles_errors
 async def list_checkpoints(request: Request) -> Response:
     """List a file's checkpoints (zero or one).
 
@@ -253,7 +249,6 @@ async def list_checkpoints(request: Request) -> Response:
     return json_response(await contents_manager(request).list_checkpoints(_path(request)))
 
 
-@handles_errors
 async def create_checkpoint(request: Request) -> Response:
     """Checkpoint a file's current state (replacing its previous checkpoint).
 
@@ -273,7 +268,6 @@ async def create_checkpoint(request: Request) -> Response:
     return json_response(checkpoint, 201, {"Location": location})
 
 
-@handles_errors
 async def restore_checkpoint(request: Request) -> Response:
     """Restore a file from a checkpoint.
 
@@ -294,7 +288,6 @@ async def restore_checkpoint(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@handles_errors
 async def delete_checkpoint(request: Request) -> Response:
     """Delete a checkpoint.
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from carnet.errors import ContentsNotFound
-from carnet.server.contents.responses import contents_manager, handles_errors
+from carnet.server.api.http import contents_manager
+from carnet.server.http_errors import response_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -79,12 +80,14 @@ async def download_file(request: Request) -> Response:
       403: {description: The path leaves the root directory}
       404: {description: 'No such file, a directory, or a hidden file'}
     """
-    response = await _download(request)
+    try:
+        response = await _download(request)
+    except Exception as exc:
+        response = response_for(exc, request.scope)
     response.headers.update(SANDBOX_HEADERS)  # errors too: every /files response is sandboxed
     return response
 
 
-@handles_errors
 async def _download(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carnet.server.api.kernel_errors import handles_kernel_errors
-from carnet.server.contents.responses import BadRequest, json_body, json_response
+from carnet.server.api.http import BadRequest, json_body, json_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -40,7 +39,6 @@ def optional_str(body: dict[str, object], key: str) -> str | None:
     return value
 
 
-@handles_kernel_errors
 async def list_kernels(request: Request) -> Response:
     """List the running kernels.
     ---
@@ -56,7 +54,6 @@ async def list_kernels(request: Request) -> Response:
     return json_response(kernel_service(request).models())
 
 
-@handles_kernel_errors
 async def start_kernel(request: Request) -> Response:
     """Start a kernel.
     ---
@@ -94,7 +91,6 @@ async def start_kernel(request: Request) -> Response:
     return json_response(service.get(kernel_id).to_model(), 201, {"Location": location})
 
 
-@handles_kernel_errors
 async def get_kernel(request: Request) -> Response:
     """Get a kernel's model.
     ---
@@ -113,7 +109,6 @@ async def get_kernel(request: Request) -> Response:
     return json_response(kernel_service(request).get(_kernel_id(request)).to_model())
 
 
-@handles_kernel_errors
 async def delete_kernel(request: Request) -> Response:
     """Shut a kernel down.
     ---
@@ -131,7 +126,6 @@ async def delete_kernel(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@handles_kernel_errors
 async def interrupt_kernel(request: Request) -> Response:
     """Interrupt a kernel.
     ---
@@ -149,7 +143,6 @@ async def interrupt_kernel(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@handles_kernel_errors
 async def restart_kernel(request: Request) -> Response:
     """Restart a kernel.
     ---

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from carnet.errors import KernelSpecError
-from carnet.server.api.kernel_errors import handles_kernel_errors
-from carnet.server.contents.responses import error_response, json_response
+from carnet.server.api.http import json_response
+from carnet.server.http_errors import json_error
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -29,7 +28,6 @@ def _spec_model(request: Request, spec: KernelSpec) -> dict[str, Any]:
     return {"name": spec.name, "spec": spec.to_dict(), "resources": resources}
 
 
-@handles_kernel_errors
 async def list_kernelspecs(request: Request) -> Response:
     """List the kernelspecs.
     ---
@@ -60,7 +58,6 @@ async def list_kernelspecs(request: Request) -> Response:
     )
 
 
-@handles_kernel_errors
 async def get_kernelspec(request: Request) -> Response:
     """Get one kernelspec.
     ---
@@ -97,16 +94,13 @@ async def kernelspec_resource(request: Request) -> Response:
 
     from carnet.client.kernelspec import get_kernel_spec
 
-    try:
-        spec = get_kernel_spec(request.path_params["name"])
-    except KernelSpecError as exc:
-        return error_response(404, str(exc), "no such kernelspec")
+    spec = get_kernel_spec(request.path_params["name"])  # a KernelSpecError is a 404
     name = request.path_params["file"]
     if spec.resource_dir is None or "/" in name or name.startswith("."):
-        return error_response(404, f"no resource {name!r}", "not found")
+        return json_error(404, f"no resource {name!r}", "not found")
     path = spec.resource_dir / name
     if not path.is_file():
-        return error_response(404, f"no resource {name!r}", "not found")
+        return json_error(404, f"no resource {name!r}", "not found")
     return FileResponse(path, headers={"X-Content-Type-Options": "nosniff"})
 
 

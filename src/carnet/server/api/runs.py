@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carnet.server.api.kernel_errors import handles_kernel_errors
-from carnet.server.contents.responses import BadRequest, error_response, json_body, json_response
+from carnet.server.api.http import BadRequest, json_body, json_response
+from carnet.server.http_errors import json_error
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -26,7 +26,6 @@ def _hub(request: Request) -> KernelHub:
     return hub
 
 
-@handles_kernel_errors
 async def list_runs(request: Request) -> Response:
     """The runs in progress on a kernel.
     ---
@@ -73,7 +72,6 @@ async def list_runs(request: Request) -> Response:
     return json_response(recorder.snapshot() if recorder is not None else [])
 
 
-@handles_kernel_errors
 async def adopt_runs(request: Request) -> Response:
     """A page takes over the runs in progress.
     ---
@@ -112,7 +110,7 @@ async def adopt_runs(request: Request) -> Response:
         raise BadRequest("'session_id' must be a non-empty string")
     hub = _hub(request)
     if not hub.is_connected(session_id):
-        return error_response(409, f"session {session_id!r} is not connected", "not connected")
+        return json_error(409, f"session {session_id!r} is not connected", "not connected")
     recorder = hub.recorder
     runs = recorder.snapshot(adopt_for=session_id) if recorder is not None else []
     hub.hand_over((run["msg_id"] for run in runs if run.get("state") != "idle"), session_id)

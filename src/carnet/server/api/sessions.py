@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from carnet.errors import InvalidContents, KernelNotFound, KernelSpecError
-from carnet.server.api.kernel_errors import handles_kernel_errors
+from carnet.server.api.http import BadRequest, json_body, json_response
 from carnet.server.api.kernels import optional_str
 from carnet.server.contents.paths import check_api_path
-from carnet.server.contents.responses import BadRequest, json_body, json_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -65,7 +64,6 @@ def _no_such_kernel(kernel_id: str | None) -> BadRequest:
     return BadRequest(f"No such kernel: {kernel_id}")
 
 
-@handles_kernel_errors
 async def list_sessions(request: Request) -> Response:
     """List the sessions.
     ---
@@ -81,7 +79,6 @@ async def list_sessions(request: Request) -> Response:
     return json_response(session_manager(request).list())
 
 
-@handles_kernel_errors
 async def create_session(request: Request) -> Response:
     """Create a session, or return the existing one for the path.
     ---
@@ -131,7 +128,6 @@ async def create_session(request: Request) -> Response:
     return json_response(sessions.model(rec), 201, {"Location": location})
 
 
-@handles_kernel_errors
 async def get_session(request: Request) -> Response:
     """Get a session.
     ---
@@ -151,7 +147,6 @@ async def get_session(request: Request) -> Response:
     return json_response(sessions.model(sessions.get(request.path_params["session"])))
 
 
-@handles_kernel_errors
 async def patch_session(request: Request) -> Response:
     """Rename a session or change its kernel.
     ---
@@ -195,7 +190,6 @@ async def patch_session(request: Request) -> Response:
     return json_response(sessions.model(rec))
 
 
-@handles_kernel_errors
 async def delete_session(request: Request) -> Response:
     """Delete a session and shut down its kernel.
     ---

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from carnet.server.contents.responses import BadRequest, contents_manager, handles_errors
+from carnet.server.api.http import BadRequest, contents_manager
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from carnet.trust import Notary
 
 
-@handles_errors
 async def trust_notebook(request: Request) -> Response:
     """Sign a notebook as it is on disk, so its outputs render fully.
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.routing import BaseRoute
 
-    from carnet.server.settings import ServerSettings
+    from carnet.server.config.settings import ServerSettings
 
 _MAX_FORM_BYTES = 64 * 1024
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from carnet.server import asgi
+from carnet.server import asgi, http_errors
 from carnet.server.auth.credentials import Credentials
 from carnet.server.auth.identity import User
 
@@ -100,8 +100,7 @@ class TokenAuthMiddleware:
             location = f"{self.base_url}login?next={quote(target, safe='')}"
             await asgi.send_redirect(send, location, [])
             return
-        body = {"message": "Forbidden", "reason": "authentication required"}
-        await asgi.send_json(send, 403, body, [])
+        await http_errors.send_error(send, 403, "Forbidden", "authentication required")
 
 
 def login_cookie(

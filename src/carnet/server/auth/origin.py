@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from carnet.server import asgi, logs
+from carnet.server import asgi, http_errors, logs
 from carnet.server.auth.hosts import is_local_host
 
 _METHODS = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -117,9 +117,7 @@ class HostOriginMiddleware:
         self, scope: asgi.Scope, send: asgi.Send, origin: str, allowed: bool
     ) -> None:
         if not allowed:
-            await asgi.send_json(
-                send, 403, {"message": "Forbidden", "reason": "origin not allowed"}, []
-            )
+            await http_errors.send_error(send, 403, "Forbidden", "origin not allowed")
             return
         requested = asgi.header(scope, "access-control-request-headers").encode("latin-1")
         headers = [
@@ -145,7 +143,7 @@ def _adding(send: asgi.Send, extra: list[tuple[bytes, bytes]]) -> asgi.Send:
 async def _deny(scope: asgi.Scope, send: asgi.Send, reason: str) -> None:
     if scope["type"] == "websocket":
         if "websocket.http.response" in scope.get("extensions", {}):
-            payload = ('{"message": "Forbidden", "reason": "' + reason + '"}').encode()
+            payload = http_errors.error_body("Forbidden", reason)
             headers = [(b"content-type", b"application/json")]
             start = {"type": "websocket.http.response.start", "status": 403, "headers": headers}
             await send(start)
@@ -153,4 +151,4 @@ async def _deny(scope: asgi.Scope, send: asgi.Send, reason: str) -> None:
         else:
             await send({"type": "websocket.close", "code": 1008})
         return
-    await asgi.send_json(send, 403, {"message": "Forbidden", "reason": reason}, [])
+    await http_errors.send_error(send, 403, "Forbidden", reason)

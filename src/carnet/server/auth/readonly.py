@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 
 from carnet.errors import ProtocolError
-from carnet.server import asgi, logs
+from carnet.server import asgi, http_errors, logs
 from carnet.server.auth.identity import User
 from carnet.server.auth.xsrf import SAFE_METHODS
 
@@ -45,7 +45,7 @@ class ReadOnlyMiddleware:
         if scope["method"] in SAFE_METHODS or relative in _ALLOWED_PATHS:
             await self.app(scope, receive, send)
             return
-        await asgi.send_json(send, 403, {"message": REASON, "reason": "read-only"}, [])
+        await http_errors.send_error(send, 403, REASON, "read-only")
 
 
 class _InputFilter:

@@ -24,7 +24,7 @@ from carnet.server.headers import HeadersMiddleware
 if TYPE_CHECKING:
     from starlette.middleware import Middleware
 
-    from carnet.server.settings import ServerSettings
+    from carnet.server.config.settings import ServerSettings
 
 
 def make_credentials(settings: ServerSettings) -> Credentials:

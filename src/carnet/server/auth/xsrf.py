@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import parse_qsl
 
-from carnet.server import asgi
+from carnet.server import asgi, http_errors
 from carnet.server.auth.credentials import Credentials
 
 COOKIE = "_xsrf"
@@ -71,12 +71,10 @@ class XsrfMiddleware:
                 and self.is_valid(cookie)
             ):
                 reason = "missing" if not (cookie and submitted) else "wrong"
-                body = {
-                    "message": f"XSRF token {reason}: send the _xsrf cookie's value "
-                    "in an X-XSRFToken header",
-                    "reason": "xsrf",
-                }
-                await asgi.send_json(send, 403, body, [])
+                message = (
+                    f"XSRF token {reason}: send the _xsrf cookie's value in an X-XSRFToken header"
+                )
+                await http_errors.send_error(send, 403, message, "xsrf")
                 return
         if cookie and self.is_valid(cookie):
             scope["xsrf_token"] = cookie

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.routing import BaseRoute
 
-    from carnet.server.settings import ServerSettings
+    from carnet.server.config.settings import ServerSettings
 
 # Hashed bundle files never change: browsers may keep them for a year.
 _IMMUTABLE = "public, max-age=31536000, immutable"

@@ -1,4 +1,4 @@
-"""Jupyter options Carnet accepts in config files but does not use.
+"""Jupyter options Carnet accepts in config files but does not use, and renamed ones.
 
 Real-world config files carry options for features Carnet replaces or leaves out
 (tornado, jinja templates, server extensions, MathJax settings). Failing on them
@@ -98,6 +98,15 @@ IGNORED_OPTIONS: dict[str, frozenset[str]] = {
     "FileContentsManager": _CONTENTS_OPTIONS,
     "MappingKernelManager": _KERNEL_MANAGER_OPTIONS,
 }
+
+
+# Jupyter Server's name for an option Carnet knows by the classic notebook's name.
+RENAMED = {("ServerApp", "root_dir"): "notebook_dir"}
+
+
+def renamed(section: str, option: str) -> str:
+    """The name Carnet declares `c.<section>.<option>` under."""
+    return RENAMED.get((section, option), option)
 
 
 def is_ignored(section: str, option: str) -> bool:

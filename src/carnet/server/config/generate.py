@@ -2,7 +2,9 @@
 
 Options are listed under the section names Jupyter users write (`c.NotebookApp`,
 `c.Application`, `c.ContentsManager`, `c.MappingKernelManager`), each with its
-help and its default, so uncommenting a line is all it takes.
+help and its default, so uncommenting a line is all it takes. `--help-all` lists
+the same options. Both are given the application class (whose defaults they show)
+rather than importing it: it imports this module for its help.
 """
 
 from __future__ import annotations
@@ -11,25 +13,29 @@ import sys
 import textwrap
 from typing import Any
 
-from traitlets.config import Configurable
+from traitlets.config import Application, Configurable
 
 from carnet import __version__, paths
-from carnet.server.config import CONFIG_FILE_NAME, NotebookApp
-from carnet.server.options import ContentsManager, MappingKernelManager, ServerOptions
+from carnet.server.config.options import (
+    CONFIG_FILE_NAME,
+    ContentsManager,
+    MappingKernelManager,
+    ServerOptions,
+)
 
 _RULE = "#" + "-" * 78
 _LOGGING = ("log_level", "log_format", "log_datefmt", "logging_config")
 
 
-def sections() -> list[tuple[str, Configurable, list[str]]]:
+def sections(app_class: type[Application]) -> list[tuple[str, Configurable, list[str]]]:
     """(section name, an instance holding the defaults, option names) for each section."""
-    app = NotebookApp()
+    app = app_class()
     server_options = [*ServerOptions.class_traits(config=True), "config_file"]
     culling = MappingKernelManager.class_traits(config=True)
     return [
         ("NotebookApp", app, sorted(server_options)),
         ("Application", app, list(_LOGGING)),
-        ("ContentsManager", ContentsManager(), ["allow_hidden"]),
+        ("ContentsManager", ContentsManager(), sorted(ContentsManager.class_traits(config=True))),
         ("MappingKernelManager", MappingKernelManager(), sorted(culling)),
     ]
 
@@ -48,10 +54,10 @@ def _option(section: str, instance: Configurable, name: str) -> list[str]:
     ]
 
 
-def help_all_text() -> list[str]:
+def help_all_text(app_class: type[Application]) -> list[str]:
     """`--help-all`'s list: every option as it is set on the command line."""
     lines: list[str] = []
-    for section, instance, names in sections():
+    for section, instance, names in sections(app_class):
         lines += [f"{section} options", "-" * (len(section) + 8)]
         for name in names:
             trait: Any = instance.traits()[name]
@@ -63,7 +69,7 @@ def help_all_text() -> list[str]:
     return lines
 
 
-def default_config_text() -> str:
+def default_config_text(app_class: type[Application]) -> str:
     """Every option, commented out, with its help and default."""
     lines = [
         f"# Configuration file for carnet notebook (Carnet {__version__}).",
@@ -72,14 +78,14 @@ def default_config_text() -> str:
         "c = get_config()  # noqa",
         "",
     ]
-    for section, instance, names in sections():
+    for section, instance, names in sections(app_class):
         lines += [_RULE, f"# {section}", _RULE, ""]
         for name in names:
             lines += _option(section, instance, name)
     return "\n".join(lines)
 
 
-def write_default_config(app: NotebookApp, answer_yes: bool) -> int:
+def write_default_config(app: Application, answer_yes: bool) -> int:
     """Write the default config into the user's config directory; asks before overwriting."""
     target = paths.config_dir() / f"{CONFIG_FILE_NAME}.py"
     if target.exists() and not answer_yes and not _confirm_overwrite(str(target)):
@@ -87,7 +93,7 @@ def write_default_config(app: NotebookApp, answer_yes: bool) -> int:
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp")
-    partial.write_text(default_config_text())
+    partial.write_text(default_config_text(type(app)))
     partial.replace(target)
     print(f"Writing default config to: {target}")
     return 0

@@ -1,26 +1,16 @@
-"""HTTP glue shared by /api/contents and /files: error statuses, JSON bodies, decorators.
+"""HTTP helpers shared by the REST endpoints: JSON bodies in and out, query flags.
 
-Errors become jupyter_server-style JSON bodies `{"message": ..., "reason": ...}` with a
-4xx status (5xx only when the disk fails us); a traceback never reaches a response.
+Endpoints raise Carnet's errors (BadRequest for a request they reject themselves);
+carnet.server.http_errors turns them into responses.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from carnet.errors import (
-    ContentsConflict,
-    ContentsError,
-    ContentsForbidden,
-    ContentsNotFound,
-    ContentsWriteError,
-    InvalidContents,
-)
+from carnet.errors import InvalidContents
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -28,20 +18,8 @@ if TYPE_CHECKING:
 
     from carnet.server.contents.manager import ContentsManager
 
-log = logging.getLogger("carnet.server.contents")
-
-Endpoint = Callable[["Request"], Awaitable["Response"]]
-
 # \uD800-\uDFFF escapes: only these can decode to a string UTF-8 cannot encode.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
-
-# A write refused by the disk: say which way, so a client can tell "full" from "forbidden".
-_WRITE_STATUS = {
-    "disk full": 507,
-    "file too large": 413,
-    "permission denied": 403,
-    "name too long": 400,
-}
 
 
 class BadRequest(InvalidContents):
@@ -51,50 +29,18 @@ class BadRequest(InvalidContents):
         super().__init__(message, reason)
 
 
-def status_for(error: ContentsError) -> int:
-    if error.reason == "permission denied":
-        return 403
-    if isinstance(error, ContentsNotFound):
-        return 404
-    if isinstance(error, ContentsForbidden):
-        return 403
-    if isinstance(error, ContentsConflict):
-        return 409
-    if isinstance(error, ContentsWriteError):
-        return _WRITE_STATUS.get(error.reason, 500)
-    return 400
+def json_bytes(data: Any) -> bytes:
+    # ASCII with \u escapes, as jupyter_server sends: the C encoder's ASCII mode is a
+    # quarter faster on a big notebook, and a lone surrogate cannot break the encoding.
+    return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     from starlette.responses import Response
 
-    # ASCII with \u escapes, as jupyter_server sends: the C encoder's ASCII mode is a
-    # quarter faster on a big notebook, and a lone surrogate cannot break the encoding.
-    body = json.dumps(data, separators=(",", ":")).encode("ascii")
+    body = json_bytes(data)
     all_headers = {"Cache-Control": "no-store", **(headers or {})}
     return Response(body, status_code=status, headers=all_headers, media_type="application/json")
-
-
-def error_response(status: int, message: str, reason: str) -> Response:
-    return json_response({"message": message, "reason": reason}, status)
-
-
-def handles_errors(endpoint: Endpoint) -> Endpoint:
-    """Turn ContentsErrors (and unexpected failures) into JSON error responses."""
-
-    @functools.wraps(endpoint)
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except ContentsError as error:
-            status = status_for(error)
-            log.log(logging.ERROR if status >= 500 else logging.INFO, "%s: %s", status, error)
-            return error_response(status, str(error), error.reason)
-        except Exception:
-            log.exception("Unexpected error in %s %s", request.method, request.url.path)
-            return error_response(500, "Internal server error (details in the server log)", "error")
-
-    return wrapper
 
 
 def contents_manager(request: Request) -> ContentsManager:

@@ -1,8 +1,8 @@
 """`NotebookApp`: the traitlets Application behind `carnet notebook`.
 
 It carries every server option (from ServerOptions), the command-line aliases and
-flags Jupyter users type, and the logging set-up. Loading config files and merging
-the NotebookApp and ServerApp sections is config_loader's job.
+flags Jupyter users type, the logging set-up and the help. Reading config files is
+sources' job, merging the NotebookApp and ServerApp sections load's.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from traitlets.config import Application
 
 from carnet import __version__
 from carnet.server import logs
-from carnet.server.options import (
+from carnet.server.config.generate import help_all_text
+from carnet.server.config.options import (
     ContentsManager,
     FileContentsManager,
     MappingKernelManager,
     ServerOptions,
 )
-
-CONFIG_FILE_NAME = "jupyter_notebook_config"
 
 ALIASES: dict[str, Any] = {
     "ip": "NotebookApp.ip",
@@ -117,9 +116,7 @@ class NotebookApp(Application, ServerOptions):
             if not (classes and line in epilogue):
                 yield line
         if classes:
-            from carnet.server.generate_config import help_all_text
-
-            yield from help_all_text()
+            yield from help_all_text(type(self))
 
     def emit_help_epilogue(self, classes: bool) -> Any:
         if not classes:

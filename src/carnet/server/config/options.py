@@ -1,14 +1,15 @@
 """The server's configurable options, as traitlets classes Jupyter users already know.
 
 `ServerOptions` holds every server option. Config files set them in the classic
-`NotebookApp` section or Jupyter Server's `ServerApp` section (see config_loader).
-Defaults match Jupyter's except where a help text says otherwise.
+`NotebookApp` section or Jupyter Server's `ServerApp` section (see load). Defaults
+match Jupyter's except where a help text says otherwise. These declarations are the
+only list of options: the settings, the generated config file and --help-all derive
+from them.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Bytes, Dict, Float, Integer, List, Unicode, default
@@ -16,6 +17,7 @@ from traitlets.config import Configurable
 
 from carnet import paths
 
+CONFIG_FILE_NAME = "jupyter_notebook_config"
 # The token default Jupyter shows; the server replaces it with a fresh random token.
 GENERATED_TOKEN = "<generated>"
 
@@ -310,9 +312,3 @@ class MappingKernelManager(Configurable):
         help="Seconds a starting kernel has to answer kernel_info before the start "
         "fails with an error (and the kernel is stopped).",
     )
-
-
-def option_names(cls: type[Configurable]) -> set[str]:
-    """The names of the configurable traits of a class."""
-    traits: dict[str, Any] = cls.class_traits(config=True)
-    return set(traits)

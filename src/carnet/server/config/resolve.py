@@ -1,9 +1,9 @@
-"""The resolved server settings: one immutable object the app and runner read.
+"""From the configured options to ServerSettings, checking what only makes sense as a whole.
 
-`resolve(loaded)` turns a configured NotebookApp (plus the command line's PATH)
-into ServerSettings, checking what only makes sense as a whole: the served
-directory exists, TLS files exist, the token is chosen (configured, from the
-environment, or generated).
+`resolve(loaded)` takes the configured options (plus the command line's PATH): the
+served directory exists, TLS files exist and load, the token is chosen (configured,
+from the environment, or generated), authentication is not off by accident. Every
+option goes into the settings as configured, except the few resolved here.
 """
 
 from __future__ import annotations
@@ -11,85 +11,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from traitlets.config import Config
-
 from carnet.errors import ConfigError
-from carnet.server.config_loader import LoadedConfig, load
-from carnet.server.options import GENERATED_TOKEN, FileContentsManager
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    """Everything the server needs to know, resolved and checked."""
-
-    root_dir: Path
-    token: str
-    ip: str = "localhost"
-    port: int = 8888
-    port_retries: int = 50
-    sock: str = ""
-    sock_mode: int = 0o600
-    base_url: str = "/"
-    default_url: str = "/tree"
-    custom_display_url: str = ""
-    trust_xheaders: bool = False
-    open_browser: bool = True
-    browser: str = ""
-    webbrowser_open_new: int = 2
-    file_to_run: str = ""
-    certfile: str = ""
-    keyfile: str = ""
-    client_ca: str = ""
-    password: str = ""
-    token_generated: bool = False
-    password_required: bool = False
-    allow_password_change: bool = True
-    disable_check_xsrf: bool = False
-    allow_remote_access: bool = False
-    read_only_token: str = ""
-    read_only_password: str = ""
-    # Empty: the secret comes from cookie_secret_file, or (no file either) is made at start.
-    cookie_secret: bytes = field(default=b"", repr=False)
-    cookie_secret_file: str = ""
-    allow_unauthenticated_remote_access: bool = False
-    local_hostnames: tuple[str, ...] = ("localhost",)
-    allow_origin: str = ""
-    allow_origin_pat: str = ""
-    allow_credentials: bool = False
-    headers: dict[str, str] = field(default_factory=dict)
-    iopub_data_rate_limit: float = 0.0
-    iopub_msg_rate_limit: float = 0.0
-    rate_limit_window: float = 3.0
-    websocket_ping_interval: float = 20.0
-    websocket_compression: bool = False
-    cull_idle_timeout: int = 0
-    cull_interval: int = 300
-    cull_connected: bool = False
-    cull_busy: bool = False
-    shutdown_no_activity_timeout: int = 0
-    autosave_interval: int = 120
-    quit_button: bool = True
-    allow_hidden: bool = False
-    # The whole traitlets config, for components that read their own sections.
-    config: Config = field(default_factory=Config, compare=False, repr=False)
-
-    @property
-    def secure(self) -> bool:
-        """Whether the server speaks TLS."""
-        return bool(self.certfile)
-
-    @property
-    def auth_enabled(self) -> bool:
-        """False only when both token and password are explicitly empty."""
-        return bool(self.token or self.password)
-
-    def with_changes(self, **changes: Any) -> ServerSettings:
-        """A copy with some fields replaced (the runner records the port it got)."""
-        return replace(self, **changes)
+from carnet.server.config.load import LoadedConfig, load
+from carnet.server.config.options import GENERATED_TOKEN
+from carnet.server.config.settings import ServerSettings, configured_values
 
 
 def settings_from_argv(argv: list[str]) -> ServerSettings:
@@ -113,57 +41,26 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
     if app.password_required and not app.password:
         raise ConfigError("NotebookApp.password_required is set but no password is configured")
     _check_authentication(app, token)
-    contents = FileContentsManager(config=loaded.config)
-    return ServerSettings(
+    values = configured_values(
+        {"app": app, "contents": loaded.contents, "kernel_manager": loaded.kernel_manager}
+    )
+    values.update(
         root_dir=root_dir,
         token=token,
         token_generated=generated,
         ip="" if app.ip == "*" else app.ip,
-        port=app.port,
-        port_retries=app.port_retries,
-        sock=app.sock,
         sock_mode=_octal(app.sock_mode),
         base_url=_normalize_base_url(app.base_url),
-        default_url=app.default_url,
-        custom_display_url=app.custom_display_url,
-        trust_xheaders=app.trust_xheaders,
-        open_browser=app.open_browser,
-        browser=app.browser,
-        webbrowser_open_new=app.webbrowser_open_new,
         file_to_run=file_to_run,
         certfile=_expand(app.certfile),
         keyfile=_expand(app.keyfile),
         client_ca=_expand(app.client_ca),
-        password=app.password,
-        password_required=app.password_required,
-        allow_password_change=app.allow_password_change,
-        disable_check_xsrf=app.disable_check_xsrf,
-        allow_remote_access=app.allow_remote_access,
-        read_only_token=app.read_only_token,
-        read_only_password=app.read_only_password,
-        cookie_secret=app.cookie_secret,
         cookie_secret_file=_expand(app.cookie_secret_file),
-        allow_unauthenticated_remote_access=app.allow_unauthenticated_remote_access,
-        local_hostnames=tuple(app.local_hostnames),
-        allow_origin=app.allow_origin,
-        allow_origin_pat=app.allow_origin_pat,
-        allow_credentials=app.allow_credentials,
         headers=_headers(app.tornado_settings, app.headers),
-        iopub_data_rate_limit=app.iopub_data_rate_limit,
-        iopub_msg_rate_limit=app.iopub_msg_rate_limit,
-        rate_limit_window=app.rate_limit_window,
-        websocket_ping_interval=app.websocket_ping_interval,
         websocket_compression=app.websocket_compression_options is not None,
-        cull_idle_timeout=app.cull_idle_timeout,
-        cull_interval=app.cull_interval,
-        cull_connected=app.cull_connected,
-        cull_busy=app.cull_busy,
-        shutdown_no_activity_timeout=app.shutdown_no_activity_timeout,
-        autosave_interval=app.autosave_interval,
-        quit_button=app.quit_button,
-        allow_hidden=bool(contents.allow_hidden),
         config=loaded.config,
     )
+    return ServerSettings(**values)
 
 
 def _check_authentication(app: Any, token: str) -> None:
