@@ -207,7 +207,8 @@ describe("cell runs", () => {
 describe("kernel status messages", () => {
   it("are read for the page's indicator; others are not status changes", () => {
     expect(statusChange(message("status", { execution_state: "busy" }))).toEqual({ state: "busy" });
-    expect(statusChange(message("status", { execution_state: "autorestarting", reason: "killed", restart_count: 2 }))).toEqual({ state: "restarting", died: { reason: "killed", restart: 2 } });
+    expect(statusChange(message("status", { execution_state: "restarting", reason: "killed", restart_count: 2 }))).toEqual({ state: "restarting", died: { reason: "killed", restart: 2 } });
+    expect(statusChange(message("status", { execution_state: "restarting" }))).toEqual({ state: "restarting" });
     expect(statusChange(message("status", { execution_state: "mystery" }))).toBeNull();
     expect(statusChange(message("stream", { name: "stdout", text: "" }))).toBeNull();
   });

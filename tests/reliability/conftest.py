@@ -22,6 +22,43 @@ from tests.server.conftest import RunningServer, ServerDirs, launch
 # Re-exported for the reliability tests; shared with bench/.
 from tests.support.procs import children as children
 from tests.support.procs import rss_kib as rss_kib
+from tests.support.servers import LAUNCHED
+
+# What no server log may show, whatever a test did to it: a failure is logged as one
+# line saying what happened, never as a traceback, and no task's exception goes unseen.
+LOG_FAILURES = ("Traceback", "Task exception was never retrieved")
+# Servers these tests started (by path of their log), and how much of each log is checked.
+_watched: dict[Path, int] = {}
+
+
+def _watch(servers: list[RunningServer]) -> None:
+    for server in servers:
+        _watched.setdefault(server.log_path, 0)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """Servers started by this directory's fixtures, module-scoped ones included."""
+    first = len(LAUNCHED)
+    yield
+    _watch(LAUNCHED[first:])
+
+
+@pytest.fixture(autouse=True)
+def server_logs_are_clean() -> Iterator[None]:
+    """After each test, what every server of these tests wrote meanwhile has no traceback."""
+    first = len(LAUNCHED)
+    yield
+    _watch(LAUNCHED[first:])
+    for path, checked in list(_watched.items()):
+        try:
+            log = path.read_text(errors="replace")
+        except FileNotFoundError:
+            continue
+        new, _watched[path] = log[checked:], len(log)
+        for failure in LOG_FAILURES:
+            where = new.find(failure)
+            assert where < 0, f"server log ({path}):\n{new[max(0, where - 500) :][:5000]}"
 
 
 def open_fds(pid: int) -> int:

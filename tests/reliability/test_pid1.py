@@ -102,7 +102,7 @@ def test_kernels_run_and_nothing_stays_a_zombie_under_pid_1(
             # A kernel SIGKILLed under PID 1 is reaped and restarted.
             kernel_pid = next(p for p in children(server_pid) if _is_kernel(p))
             os.kill(kernel_pid, signal.SIGKILL)
-            assert "autorestarting" in statuses_until(sock, "autorestarting")
+            assert "restarting" in statuses_until(sock, "restarting")
             wait_until(
                 lambda: http.get(f"api/kernels/{kernel_id}").json()["execution_state"] == "idle",
                 20,

@@ -161,6 +161,11 @@ def _read(log: Path) -> str:
     return log.read_text(errors="replace") if log.exists() else ""
 
 
+# Every server started here in this test run, oldest first (tests/reliability checks their
+# logs after each test).
+LAUNCHED: list[RunningServer] = []
+
+
 def _start(
     dirs: ServerDirs,
     command: list[str],
@@ -181,6 +186,7 @@ def _start(
             cwd=dirs.base,
         )
     server = RunningServer(process, dirs, log_path, token, {})
+    LAUNCHED.append(server)
     if not wait:
         return server
     try:

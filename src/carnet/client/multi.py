@@ -25,11 +25,12 @@ from carnet.protocol import Message
 
 log = logging.getLogger("carnet")
 
-# Lifecycle states shown as the execution_state of the REST kernel model.
+# Lifecycle states shown as the execution_state of the REST kernel model, in Jupyter
+# Server's words: an automatic restart is "restarting" (until the kernel runs again).
 _STATE_FOR_EVENT = {
     "starting": "starting",
     "restarting": "restarting",
-    "autorestarting": "autorestarting",
+    "autorestarting": "restarting",
     "dead": "dead",
     "shutdown": "dead",
 }
@@ -89,6 +90,8 @@ class ManagedKernel:
             self._track_iopub()
             if self.execution_state != "busy":
                 self.execution_state = "idle"
+        elif event.status == "starting" and self.execution_state == "restarting":
+            pass  # the relaunch of a restart: still restarting until it runs
         else:
             self.execution_state = _STATE_FOR_EVENT.get(event.status, self.execution_state)
 
@@ -102,7 +105,9 @@ class ManagedKernel:
         self.touch()
         if msg.msg_type == "status":
             state = msg.content.get("execution_state")
-            if isinstance(state, str):
+            if isinstance(state, str) and not (
+                state == "starting" and self.execution_state == "restarting"
+            ):
                 self.execution_state = state
 
 

@@ -37,7 +37,8 @@ export interface KernelStatusChange {
 export function statusChange(msg: KernelMessage): KernelStatusChange | null {
   if (msg.header.msg_type !== "status") return null;
   const raw = String(msg.content.execution_state);
-  if (raw === "autorestarting") {
+  // An automatic restart is "restarting" (as Jupyter Server says it) with Carnet's reason.
+  if (raw === "restarting" && msg.content.reason !== undefined) {
     return { state: "restarting", died: { reason: String(msg.content.reason ?? "it exited"), restart: Number(msg.content.restart_count ?? 0) } };
   }
   const known: KernelStatus[] = ["restarting", "dead", "starting", "busy", "idle"];

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from carnet.errors import KernelNotFound, KernelSpecError
+from carnet.errors import InvalidContents, KernelNotFound, KernelSpecError
 from carnet.server.api.http import BadRequest, json_body, json_response
 from carnet.server.api.kernels import optional_str
+from carnet.server.contents.paths import check_api_path
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -37,6 +38,13 @@ def _path_of(body: dict[str, Any]) -> str | None:
     notebook = body.get("notebook")
     if path is None and isinstance(notebook, dict):  # the pre-5.0 notebook client form
         path = optional_str(notebook, "path")
+    if path is not None:
+        # The contents API's rule: a session for a path no file can have would be
+        # created, then never found again by that path.
+        try:
+            check_api_path(path)
+        except InvalidContents as exc:
+            raise BadRequest(str(exc), exc.reason) from None
     return path
 
 
@@ -88,7 +96,7 @@ async def create_session(request: Request) -> Response:
         content:
           application/json:
             schema: {$ref: '#/components/schemas/Session'}
-      400: {description: 'A malformed body (no path), or no kernel with the given id'}
+      400: {description: 'A malformed body (no or an invalid path), or no kernel with that id'}
       501:
         description: No such kernelspec (as jupyter_server answers)
         content:
@@ -156,7 +164,7 @@ async def patch_session(request: Request) -> Response:
         content:
           application/json:
             schema: {$ref: '#/components/schemas/Session'}
-      400: {description: 'A malformed body, or no kernel with the given id'}
+      400: {description: 'A malformed body (an invalid path), or no kernel with the given id'}
       404: {description: No such session}
       501: {description: No such kernelspec (as jupyter_server answers)}
     """

@@ -33,6 +33,18 @@ def _check_lengths(api_path: str, parts: list[str]) -> None:
         raise InvalidContents(f"Invalid path {api_path[:80]!r}...: too long", "bad path")
 
 
+def check_api_path(api_path: str) -> None:
+    """The rule every API path follows, contents and sessions alike (InvalidContents).
+
+    No NUL (no file name holds one), encodable as a file name (an unpaired surrogate is
+    not), within NAME_MAX and PATH_MAX. Other code points (controls, U+2028...) are legal
+    in Linux file names, so they are accepted and kept as they are.
+    """
+    if "\x00" in api_path:
+        raise InvalidContents(f"Invalid path {api_path!r}: contains a NUL byte", "bad path")
+    _check_lengths(api_path, [part for part in api_path.split("/") if part not in ("", ".")])
+
+
 def normalize(api_path: str) -> str:
     """The canonical form of an API path: no leading/trailing or doubled slashes, no `.`."""
     return "/".join(part for part in api_path.split("/") if part not in ("", "."))
@@ -76,10 +88,8 @@ class PathResolver:
 
     def resolve(self, api_path: str) -> Resolved:
         """Check an API path and return where it really is; raises a ContentsError."""
-        if "\x00" in api_path:
-            raise InvalidContents(f"Invalid path {api_path!r}: contains a NUL byte", "bad path")
+        check_api_path(api_path)
         parts = [part for part in api_path.split("/") if part not in ("", ".")]
-        _check_lengths(api_path, parts)
         if ".." in parts:
             raise ContentsForbidden(f"{api_path!r} is outside the root directory", "outside root")
         api = "/".join(parts)

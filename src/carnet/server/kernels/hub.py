@@ -6,11 +6,15 @@ and fans it out, instead of opening five zmq sockets per browser tab:
 - iopub goes to every connected websocket;
 - a shell/control reply, or a stdin input_request, goes to the websocket that
   sent the request it answers (remembered by msg_id);
-- lifecycle events (restarting, autorestarting, dead) become status messages.
+- lifecycle events (restarting, autorestarting, dead) become status messages,
+  in Jupyter Server's words: an automatic restart is "restarting" too (the state
+  JupyterLab's kernel client resets and reconnects on), told apart by its reason.
 
 A websocket that drops leaves its session's messages buffered (bounded, for a
 while) and replayed when the same session_id reconnects, so a network blip
-loses no output.
+loses no output. A client that closed on purpose (a close frame, 1000 or 1001)
+while nothing was owed to it gets no buffer: it is not coming back, and every
+broadcast kept for it would be memory held for nobody.
 """
 
 from __future__ import annotations
@@ -123,7 +127,8 @@ class KernelHub:
         if event.status == "running":
             self._attach_client()
         if event.status in STATUS_EVENTS:
-            content: dict[str, object] = {"execution_state": event.status}
+            state = "restarting" if event.status == "autorestarting" else event.status
+            content: dict[str, object] = {"execution_state": state}
             if event.status in ("autorestarting", "dead") and event.detail:
                 # Extra fields, ignored by other clients: why it died, which restart this is.
                 content |= {"reason": event.detail, "restart_count": event.restart_count}
@@ -183,17 +188,34 @@ class KernelHub:
             conn.deliver(channel, msg)
         return len(backlog.messages)
 
-    def detach(self, conn: Connection, undelivered: Iterable[tuple[str, Message]] = ()) -> None:
-        """Remove a websocket; what it had not sent yet starts its session's backlog."""
+    def detach(
+        self,
+        conn: Connection,
+        undelivered: Iterable[tuple[str, Message]] = (),
+        closed_cleanly: bool = False,
+    ) -> None:
+        """Remove a websocket; what it had not sent yet starts its session's backlog.
+
+        `closed_cleanly`: the client closed it on purpose. Its session then gets a backlog
+        only if something is still owed to it: undelivered messages, replies to its
+        requests, or an input() prompt.
+        """
         conns = self._connections.get(conn.session_id, [])
         if conn in conns:
             conns.remove(conn)
             self.kernel.remove_connection()
         if not conns:
             self._connections.pop(conn.session_id, None)
+            pending = list(undelivered)
+            if closed_cleanly and not pending and not self._owes(conn.session_id):
+                return
             backlog = self._backlogs[conn.session_id] = _Backlog()
-            for channel, msg in undelivered:
+            for channel, msg in pending:
                 backlog.add(channel, msg)
+
+    def _owes(self, session_id: str) -> bool:
+        """Whether a reply to one of the session's requests is still to come."""
+        return any(route[0] == session_id for route in self._routes.values())
 
     def send(self, conn: Connection, channel: str, msg: Message) -> None:
         """A message from a websocket to the kernel."""
@@ -205,11 +227,14 @@ class KernelHub:
                 if asking.msg_id == msg.parent_msg_id:
                     del self._asking[request_id]
         if channel in ("shell", "control"):
-            self._routes[msg.msg_id] = (conn.session_id, channel)
+            # Only requests get replies (a comm_msg gets none): a route for anything else
+            # would wait for nothing until MAX_ROUTES pushed it out.
+            if msg.msg_type.endswith("_request"):
+                self._routes[msg.msg_id] = (conn.session_id, channel)
+                if len(self._routes) > MAX_ROUTES:
+                    self._routes.popitem(last=False)
             if self.recorder is not None:
                 self.recorder.on_request(conn.session_id, msg)
-            if len(self._routes) > MAX_ROUTES:
-                self._routes.popitem(last=False)
         client.send_message(channel, msg, expect_reply=False)
 
     def is_connected(self, session_id: str) -> bool:

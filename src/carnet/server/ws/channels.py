@@ -29,6 +29,7 @@ from carnet.server.ws.formats import (
     encode_legacy,
     encode_v1,
 )
+from carnet.server.ws.trim import BurstTrim
 
 if TYPE_CHECKING:
     from starlette.websockets import WebSocket
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from carnet.server.kernels.hub import KernelHub
 
 log = logging.getLogger("carnet.server")
+# One per process: what the websockets' bursts of output freed goes back to the system.
+_burst_trim = BurstTrim()
 
 # Messages (or bytes) queued for one websocket before it counts as stuck and is closed.
 MAX_QUEUED = 20_000
@@ -44,6 +47,9 @@ MAX_QUEUED_BYTES = 64 * 1024 * 1024
 CLIENT_CHANNELS = frozenset({"shell", "control", "stdin"})
 # 1013: "try again later"; the client reconnects and gets the backlog replayed.
 CLOSE_LAGGING = 1013
+# A client's close frame with these codes (normal closure, going away: a closed tab) means
+# it left on purpose; anything else (1006: no close frame) may be a blip it comes back from.
+CLEAN_CLOSE_CODES = frozenset({1000, 1001})
 
 
 class WebSocketConnection:
@@ -64,6 +70,9 @@ class WebSocketConnection:
         self.queued_bytes = 0
         self._wakeup = asyncio.Event()
         self.closing = False
+        # The client closed it on purpose (its close frame said so): not coming back.
+        self.closed_cleanly = False
+        self.sent_bytes = 0
 
     def deliver(self, channel: str, msg: Message) -> None:
         if self.closing:
@@ -94,7 +103,19 @@ class WebSocketConnection:
         self._wakeup.set()
 
     async def write_forever(self) -> None:
-        ws = self.websocket
+        try:
+            await self._write_queued()
+        except _ClientGone as gone:
+            # The client left while we were sending (closed tab, dropped network): a normal
+            # end, not an error, so one debug line and no traceback.
+            self.closing = True
+            log.debug("websocket of session %s left mid-send (%r)", self.session_id, gone.cause)
+            return
+        code = CLOSE_LAGGING if self.queue else 1000
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code)
+
+    async def _write_queued(self) -> None:
         while not self.closing:
             await self._wakeup.wait()
             self._wakeup.clear()
@@ -102,17 +123,30 @@ class WebSocketConnection:
                 channel, msg = self.queue.popleft()
                 self.queued_bytes -= message_size(msg)
                 wire = WsMessage.from_message(channel, msg)
-                if self.v1:
-                    await ws.send_bytes(encode_v1(wire))
-                else:
-                    frame = encode_legacy(wire)
-                    if isinstance(frame, str):
-                        await ws.send_text(frame)
-                    else:
-                        await ws.send_bytes(frame)
-        code = CLOSE_LAGGING if self.queue else 1000
-        with contextlib.suppress(Exception):
-            await ws.close(code)
+                await self._send(encode_v1(wire) if self.v1 else encode_legacy(wire))
+
+    async def _send(self, frame: str | bytes) -> None:
+        from starlette.websockets import WebSocketDisconnect
+
+        self.sent_bytes += len(frame)
+        try:
+            if isinstance(frame, str):
+                await self.websocket.send_text(frame)
+            else:
+                await self.websocket.send_bytes(frame)
+        except (WebSocketDisconnect, OSError, RuntimeError) as exc:
+            # How a send on a closed connection fails: WebSocketDisconnect (Starlette >= 0.38),
+            # uvicorn's ClientDisconnected (an OSError), or uvicorn < 0.30's RuntimeError
+            # "Unexpected ASGI message 'websocket.send', after sending 'websocket.close'".
+            raise _ClientGone(exc) from None
+
+
+class _ClientGone(Exception):
+    """A send found the websocket closed by the client."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(cause)
+        self.cause = cause
 
 
 def _decode(v1: bool, data: str | bytes) -> WsMessage:
@@ -172,6 +206,7 @@ async def _read_messages(conn: WebSocketConnection, hub: KernelHub, drops: DropL
     while True:
         event = await ws.receive()
         if event["type"] == "websocket.disconnect":
+            conn.closed_cleanly = event.get("code") in CLEAN_CLOSE_CODES
             return
         data = event.get("bytes")
         if data is None:
@@ -216,15 +251,20 @@ async def kernel_channels(websocket: WebSocket) -> None:
     try:
         hub.attach(conn)
         reader = asyncio.create_task(_read_forever(conn, hub))
-        done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
         for task in (reader, writer):
-            if task not in done:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
+            # Both may have ended together: each one's outcome is collected, so none is
+            # left for asyncio to report as "never retrieved".
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                try:
                     await task
+                except Exception:  # a bug, not a disconnect (write_forever takes those)
+                    log.exception("websocket of session %s failed", session_id)
     finally:
         conn.closing = True
-        hub.detach(conn, list(conn.queue))
+        hub.detach(conn, list(conn.queue), conn.closed_cleanly)
         activity.connection_closed()
+        _burst_trim.closed(conn.sent_bytes)
         if not writer.done():
             writer.cancel()
