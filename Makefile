@@ -12,12 +12,12 @@ IN_OLDEST = PATH="$(abspath $(OLDEST_VENV))/bin:$$PATH"
 OLDEST_TESTS = tests --ignore=tests/e2e
 
 .PHONY: install install-test install-oldest run test test-newest test-oldest lint typecheck \
-	unit bench stress frontend frontend-test types
+	unit bench stress frontend frontend-test types hub-proxy
 
 install: frontend
 	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) ""
 
-install-test: frontend
+install-test: frontend hub-proxy
 	bash scripts/system-deps.sh
 	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) test
 
@@ -64,6 +64,11 @@ src/carnet/static/manifest.json: frontend/node_modules/.package-lock.json $(FRON
 frontend:
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory src/carnet/static/manifest.json; \
 	else echo "make frontend: npm not found; install Node.js >= 20.19 to build the browser UI" >&2; fi
+
+# configurable-http-proxy for the JupyterHub tests (tests/hub), from npm.
+hub-proxy:
+	@if command -v npm >/dev/null 2>&1; then cd tests/hub && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "make hub-proxy: npm not found; the JupyterHub tests will be skipped" >&2; fi
 
 # The notebook model's unit tests (vitest, in Node).
 frontend-test: frontend

@@ -14,6 +14,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "kernelspec": ("carnet.client.kernelspec_cli", "main", "list or install kernelspecs"),
     "console": ("carnet.console.app", "main", "a terminal console attached to a kernel"),
     "notebook": ("carnet.server.cli", "main", "the notebook server (list, stop, --help-all)"),
+    "singleuser": (
+        "carnet.server.hub.cli",
+        "main",
+        "a JupyterHub single-user server (configured by JUPYTERHUB_* variables)",
+    ),
     "trust": ("carnet.trust.cli", "main", "trust notebooks (their outputs may run script)"),
 }
 

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.routing import BaseRoute
 
+    from carnet.server.hub.env import HubEnv
+
 ShutdownHook = Callable[[], Awaitable[None]]
 
 
@@ -58,10 +60,11 @@ async def root_redirect(request: Request) -> Response:
     return RedirectResponse(settings.base_url + settings.default_url.lstrip("/"), 302)
 
 
-def _route_families() -> list[BaseRoute]:
+def _route_families(first: list[BaseRoute]) -> list[BaseRoute]:
     from starlette.routing import Route
 
     return [
+        *first,
         Route("/", root_redirect, methods=["GET"]),
         *login.routes(),
         *core.routes(),
@@ -90,22 +93,32 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             logs.server_log().exception("Error while shutting down")
 
 
-def create_app(settings: ServerSettings) -> Starlette:
-    """The ASGI application for these settings (the port must be the one bound)."""
+def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette:
+    """The ASGI application for these settings (the port must be the one bound).
+
+    With `hub`, a JupyterHub single-user server: the Hub says who users are."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.routing import Mount
 
     activity = Activity()
     credentials = make_credentials(settings)
-    api_routes = _route_families()
+    hub_identity = None
+    first: list[BaseRoute] = []
+    if hub is not None:
+        from carnet.server.hub import oauth
+        from carnet.server.hub.identity import HubIdentity
+
+        hub_identity = HubIdentity(hub, credentials, settings.secure)
+        first = oauth.routes()  # before /login and /logout of the password login
+    api_routes = _route_families(first)
     base = settings.base_url
     routes = api_routes if base == "/" else [Mount(base.rstrip("/"), routes=api_routes)]
     # Outermost first: log every request (refusals too), then the security checks, then
     # the endpoints' errors as responses (which the others then see like any response).
     middleware = [
         Middleware(AccessLogMiddleware, activity=activity, base_url=base),
-        *security_middleware(settings, credentials),
+        *security_middleware(settings, credentials, hub_identity),
         Middleware(ErrorMiddleware),
     ]
     app = Starlette(
@@ -117,6 +130,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.settings = settings
     app.state.activity = activity
     app.state.credentials = credentials
+    app.state.hub_identity = hub_identity
     app.state.login_throttle = LoginThrottle()
     app.state.api_routes = api_routes
     app.state.shutdown_hooks = []

@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     import uvicorn
     from starlette.applications import Starlette
 
+    from carnet.server.hub.env import HubEnv
+
 # Open websockets get this long to close before the server stops anyway.
 GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
-def run(settings: ServerSettings) -> int:
-    """Serve until shut down; the process exit code."""
+def run(settings: ServerSettings, hub: HubEnv | None = None) -> int:
+    """Serve until shut down; the process exit code. `hub`: as JupyterHub's single-user server."""
     log = logs.server_log()
     try:
         bound = binding.bind(settings)
@@ -40,7 +42,7 @@ def run(settings: ServerSettings) -> int:
     if settings.kill_orphaned_kernels:
         _clean_up_after_dead_servers()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        return runner.run(_serve(settings, bound))
+        return runner.run(_serve(settings, bound, hub))
 
 
 def _clean_up_after_dead_servers() -> None:
@@ -101,9 +103,9 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
+async def _serve(settings: ServerSettings, bound: binding.Bound, hub: HubEnv | None) -> int:
     log = logs.server_log()
-    app = create_app(settings)
+    app = create_app(settings, hub)
     if settings.malloc_tuning:
         app.state.contents.buffers.tune()
     server = _uvicorn_server(app, settings)
@@ -138,6 +140,10 @@ async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
             _open_browser(settings)
         if settings.shutdown_no_activity_timeout > 0:
             helpers.append(asyncio.create_task(_stop_when_idle(app, settings, stop)))
+        if hub is not None and hub.activity_url:
+            from carnet.server.hub.activity import report_forever
+
+            helpers.append(asyncio.create_task(report_forever(app, hub)))
         if reaper.needed():
             helpers.append(asyncio.create_task(reaper.reap_forever()))
         await serving

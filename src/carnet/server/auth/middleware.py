@@ -16,6 +16,7 @@ cross-site request forgery check needs.
 
 from __future__ import annotations
 
+from typing import Protocol
 from urllib.parse import quote
 
 from carnet.server import asgi, http_errors
@@ -26,24 +27,54 @@ from carnet.server.auth.identity import User
 PUBLIC_PATHS = frozenset({"/api", "/login", "/logout"})
 
 
-class TokenAuthMiddleware:
-    """Rejects unauthenticated requests; records who the others are."""
+class IdentityProvider(Protocol):
+    """Another way to know who a request is (JupyterHub's, in carnet.server.hub)."""
 
-    def __init__(self, app: asgi.ASGIApp, credentials: Credentials, base_url: str, secure: bool):
+    public_paths: frozenset[str]
+
+    async def authenticate(self, scope: asgi.Scope) -> tuple[User | None, str]: ...
+
+    async def refuse(
+        self, scope: asgi.Scope, send: asgi.Send, relative: str, method: str
+    ) -> None: ...
+
+
+class TokenAuthMiddleware:
+    """Rejects unauthenticated requests; records who the others are.
+
+    With a provider, the provider decides who a request is and how a refusal looks;
+    what happens around that (public paths, scope["user"] and scope["auth"]) is the same.
+    """
+
+    def __init__(
+        self,
+        app: asgi.ASGIApp,
+        credentials: Credentials,
+        base_url: str,
+        secure: bool,
+        provider: IdentityProvider | None = None,
+    ):
         self.app = app
         self.credentials = credentials
         self.base_url = base_url
         self.secure = secure
-        self.public_paths = set(PUBLIC_PATHS)
+        self.provider = provider
+        self.public_paths = set(provider.public_paths if provider else PUBLIC_PATHS)
 
     async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        user, method = self._authenticate(scope)
+        if self.provider is not None:
+            user, method = await self.provider.authenticate(scope)
+        else:
+            user, method = self._authenticate(scope)
         relative = asgi.relative_path(scope, self.base_url)
         if user is None and relative not in self.public_paths:
-            await self._refuse(scope, send, relative)
+            if self.provider is not None:
+                await self.provider.refuse(scope, send, relative, method)
+            else:
+                await self._refuse(scope, send, relative)
             return
         if user is not None:
             scope["user"] = user

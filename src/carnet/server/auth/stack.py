@@ -15,7 +15,7 @@ from carnet.server.auth.credentials import Credentials
 from carnet.server.auth.hosts import listens_on_loopback_only
 from carnet.server.auth.identity import server_owner
 from carnet.server.auth.limits import HeaderLimitMiddleware
-from carnet.server.auth.middleware import TokenAuthMiddleware
+from carnet.server.auth.middleware import IdentityProvider, TokenAuthMiddleware
 from carnet.server.auth.origin import HostOriginMiddleware, OriginPolicy
 from carnet.server.auth.readonly import ReadOnlyMiddleware
 from carnet.server.auth.xsrf import XsrfMiddleware
@@ -48,7 +48,9 @@ def checks_host(settings: ServerSettings) -> bool:
     return listens_on_loopback_only(settings.ip)
 
 
-def security_middleware(settings: ServerSettings, credentials: Credentials) -> list[Middleware]:
+def security_middleware(
+    settings: ServerSettings, credentials: Credentials, provider: IdentityProvider | None = None
+) -> list[Middleware]:
     from starlette.middleware import Middleware
 
     base = settings.base_url
@@ -68,7 +70,11 @@ def security_middleware(settings: ServerSettings, credentials: Credentials) -> l
             local_hostnames=settings.local_hostnames,
         ),
         Middleware(
-            TokenAuthMiddleware, credentials=credentials, base_url=base, secure=settings.secure
+            TokenAuthMiddleware,
+            credentials=credentials,
+            base_url=base,
+            secure=settings.secure,
+            provider=provider,
         ),
         Middleware(
             XsrfMiddleware,

@@ -1,0 +1,1 @@
+"""`carnet singleuser`: Carnet as a JupyterHub single-user server (Hub OAuth, activity)."""

@@ -1,0 +1,59 @@
+"""Requests to the Hub's REST API: the standard library's HTTP client, in a thread.
+
+Hub calls are few (one per new token, one per login, one per activity report), so a
+thread each costs nothing and adds no dependency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+TIMEOUT_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+class HubUnreachable(Exception):
+    """No HTTP answer from the Hub (refused, reset, timed out)."""
+
+
+def _request(
+    method: str, url: str, token: str, body: bytes | None, content_type: str, timeout: float
+) -> Reply:
+    headers = {"Authorization": f"token {token}", "Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = content_type
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Reply(response.status, response.read())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return Reply(exc.code, exc.read())
+    except (OSError, ValueError) as exc:  # URLError is an OSError
+        raise HubUnreachable(f"{method} {url}: {exc}") from None
+
+
+async def request(
+    method: str,
+    url: str,
+    token: str,
+    *,
+    body: bytes | None = None,
+    content_type: str = "application/json",
+    timeout: float = TIMEOUT_SECONDS,
+) -> Reply:
+    """One request with `Authorization: token <token>`; HubUnreachable without an answer."""
+    return await asyncio.to_thread(_request, method, url, token, body, content_type, timeout)

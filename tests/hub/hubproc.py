@@ -1,0 +1,131 @@
+"""A real JupyterHub on loopback, spawning `carnet singleuser`, for the tests.
+
+configurable-http-proxy comes from npm (tests/hub/package.json, installed by
+`make install-test`); JupyterHub from the test extra. Users log in with
+DummyAuthenticator (any password) and servers are SimpleLocalProcessSpawner
+subprocesses running this checkout's Carnet. An admin service token drives the
+Hub's REST API.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.ports import free_ports
+
+HERE = Path(__file__).parent
+PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
+START_TIMEOUT = 60.0
+
+CONFIG = """
+import sys
+c = get_config()  # noqa
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = {proxy_port}
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {hub_port}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
+c.ConfigurableHTTPProxy.command = [{proxy!r}]
+c.ConfigurableHTTPProxy.pid_file = {base!r} + "/proxy.pid"
+c.JupyterHub.db_url = "sqlite:///" + {base!r} + "/hub.sqlite"
+c.JupyterHub.cookie_secret_file = {base!r} + "/cookie_secret"
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allow_all = True
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {base!r} + "/home/{{username}}"
+c.Spawner.cmd = [sys.executable, "-m", "carnet", "singleuser"]
+c.Spawner.environment = {environment!r}
+c.Spawner.start_timeout = 60
+c.Spawner.http_timeout = 60
+c.JupyterHub.services = [{{"name": "test-admin", "api_token": {token!r}}}]
+c.JupyterHub.load_roles = [{{"name": "admin", "services": ["test-admin"]}}]
+"""
+
+
+@dataclass
+class Hub:
+    proc: subprocess.Popen[bytes]
+    url: str  # the proxy's public URL, with a trailing slash
+    token: str
+    log: Path
+
+    def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"token {self.token}"}
+        return httpx.request(
+            method, f"{self.url}hub/api/{path}", headers=headers, timeout=30, **kwargs
+        )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start_hub(base: Path, activity_interval: str = "1") -> Hub:
+    proxy_port, hub_port, api_port = free_ports(3)
+    token = secrets.token_hex(16)
+    environment = {
+        "JUPYTER_CONFIG_DIR": str(base / "jupyter-config"),
+        "JUPYTER_DATA_DIR": str(base / "jupyter-data"),
+        "JUPYTER_RUNTIME_DIR": str(base / "jupyter-runtime"),
+        "JUPYTERHUB_ACTIVITY_INTERVAL": activity_interval,
+        "PYTHONUNBUFFERED": "1",
+    }
+    config = base / "jupyterhub_config.py"
+    config.write_text(
+        CONFIG.format(
+            proxy_port=proxy_port,
+            hub_port=hub_port,
+            api_port=api_port,
+            proxy=str(PROXY),
+            base=str(base),
+            environment=environment,
+            token=token,
+        )
+    )
+    log = base / "hub.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+            cwd=base,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    hub = Hub(proc, f"http://127.0.0.1:{proxy_port}/", token, log)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterHub exited:\n{hub.output()}")
+        try:
+            if hub.api("GET", "").status_code == 200:
+                return hub
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    stop_hub(hub)
+    raise RuntimeError(f"JupyterHub did not start:\n{hub.output()}")
+
+
+def stop_hub(hub: Hub) -> None:
+    hub.proc.terminate()
+    try:
+        hub.proc.wait(30)
+    except subprocess.TimeoutExpired:
+        hub.proc.kill()
+        hub.proc.wait()
+
+
+def wait_until(condition: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

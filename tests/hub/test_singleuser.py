@@ -1,0 +1,132 @@
+"""`carnet singleuser` under a real JupyterHub (hubproc.py): spawn, OAuth, auth, stop."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.hub.hubproc import PROXY, Hub, start_hub, stop_hub, wait_until
+from tests.server.kernels.wsclient import KernelSocket
+from tests.support.procs import descendants
+
+pytestmark = [
+    pytest.mark.skipif(not PROXY.exists(), reason="configurable-http-proxy: make install-test"),
+    pytest.mark.timeout(300),
+]
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    hub = start_hub(tmp_path_factory.mktemp("hub"))
+    try:
+        yield hub
+    finally:
+        stop_hub(hub)
+
+
+def _server(hub: Hub, user: str) -> dict[str, Any]:
+    model = hub.api("GET", f"users/{user}").json()
+    return dict(model.get("servers", {}).get("", {}))
+
+
+def _spawn(hub: Hub, user: str) -> dict[str, Any]:
+    assert hub.api("POST", f"users/{user}").status_code in (201, 409)
+    assert hub.api("POST", f"users/{user}/server").status_code in (201, 202, 400)
+    return dict(
+        wait_until(lambda: (s := _server(hub, user)).get("ready") and s, 60, f"{user}'s server")
+    )
+
+
+def _token(hub: Hub, user: str) -> str:
+    reply = hub.api("POST", f"users/{user}/tokens", json={"note": "test"})
+    assert reply.status_code == 201, reply.text
+    return str(reply.json()["token"])
+
+
+def _login(hub: Hub, user: str, path: str) -> httpx.Client:
+    """A browser-like client logged in through the Hub's form, then sent to `path`."""
+    browser = httpx.Client(base_url=hub.url, follow_redirects=True, timeout=30)
+    form = browser.get("hub/login")
+    xsrf = re.search(r'name="_xsrf"[^>]*value="([^"]+)"', form.text)
+    data = {"username": user, "password": "any"}
+    if xsrf:
+        data["_xsrf"] = xsrf.group(1)
+    browser.post(f"hub/login?next={path}", data=data)
+    return browser
+
+
+def test_spawn_auth_and_stop(hub: Hub) -> None:
+    server = _spawn(hub, "alice")
+    base = f"{hub.url}user/alice/"
+    assert server["url"] == "/user/alice/"
+
+    # The Hub's readiness probe and a user's first visit, unauthenticated.
+    assert httpx.get(f"{base}api", timeout=30).status_code < 500
+    page = httpx.get(f"{base}tree", timeout=30)
+    assert page.status_code == 302
+    assert page.headers["location"].startswith("/hub/api/oauth2/authorize?")
+    assert "client_id=jupyterhub-user-alice" in page.headers["location"]
+    api = httpx.get(f"{base}api/contents", timeout=30)
+    assert api.status_code == 403
+    assert "set-cookie" not in api.headers
+
+    # A token of the user's own works; another user's does not.
+    alice = {"Authorization": f"token {_token(hub, 'alice')}"}
+    assert httpx.get(f"{base}api/contents", headers=alice, timeout=30).status_code == 200
+    assert hub.api("POST", "users/bob").status_code in (201, 409)
+    bob = {"Authorization": f"bearer {_token(hub, 'bob')}"}
+    assert httpx.get(f"{base}api/contents", headers=bob, timeout=30).status_code == 403
+
+    # A callback whose state is not the one this browser was given.
+    forged = httpx.get(f"{base}oauth_callback?code=x&state=forged", timeout=30)
+    assert forged.status_code == 403
+
+    # Logging in through the Hub's form ends at the user's tree, with our cookie.
+    browser = _login(hub, "alice", "/user/alice/tree")
+    try:
+        tree = browser.get(f"{base}tree")
+        assert tree.status_code == 200, tree.url
+        assert str(tree.url) == f"{base}tree"
+        assert browser.cookies.get("jupyterhub-user-alice", path="/user/alice/")
+        kernel = httpx.post(f"{base}api/kernels", headers=alice, json={}, timeout=60).json()
+        cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies.jar)
+        target = SimpleNamespace(
+            url=base, auth_headers={"Cookie": cookie, "Origin": hub.url.rstrip("/")}
+        )
+        with KernelSocket(target, kernel["id"]) as ws:
+            results = [m for m in ws.execute("1+1") if m.msg_type == "execute_result"]
+            assert results[0].content["data"]["text/plain"] == "2"
+
+        # Logged-in bob is not alice.
+        other = _login(hub, "bob", "/hub/home")
+        try:
+            assert other.get(f"{base}api/contents").status_code == 403
+            assert other.get(f"{base}tree").status_code == 403  # the Hub will not authorize
+        finally:
+            other.close()
+    finally:
+        browser.close()
+
+    # Stopping the server leaves nothing behind.
+    pid = int(hub.api("GET", "users/alice").json()["servers"][""]["state"]["pid"])
+    family = {pid, *descendants(pid)}
+    assert len(family) > 1  # the kernel
+    assert hub.api("DELETE", "users/alice/server").status_code in (202, 204)
+    wait_until(lambda: not _server(hub, "alice"), 30, "the server to stop")
+    wait_until(lambda: not any(_alive(p) for p in family), 15, "its processes to exit")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "zombie" not in status.read_text()
