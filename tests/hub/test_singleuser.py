@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -121,6 +123,27 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
     assert hub.api("DELETE", "users/alice/server").status_code in (202, 204)
     wait_until(lambda: not _server(hub, "alice"), 30, "the server to stop")
     wait_until(lambda: not any(_alive(p) for p in family), 15, "its processes to exit")
+
+
+def _last_activity(hub: Hub, user: str) -> float:
+    stamp = _server(hub, user).get("last_activity") or "1970-01-01T00:00:00Z"
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def test_kernel_messages_are_activity(hub: Hub) -> None:
+    """A kernel busy over a websocket, with no HTTP request, keeps the server active."""
+    _spawn(hub, "carol")  # reporting every second (hubproc's JUPYTERHUB_ACTIVITY_INTERVAL)
+    base = f"{hub.url}user/carol/"
+    carol = {"Authorization": f"token {_token(hub, 'carol')}"}
+    kernel = httpx.post(f"{base}api/kernels", headers=carol, json={}, timeout=60).json()
+    with KernelSocket(SimpleNamespace(url=base, auth_headers=carol), kernel["id"]) as ws:
+        sent = time.time()
+        # Silent for 3 s, then the kernel's idle status: the only thing that happens then.
+        msg_id = ws.send("shell", "execute_request", {"code": "import time; time.sleep(3)"})
+        ws.collect(msg_id, timeout=60)
+        wait_until(lambda: _last_activity(hub, "carol") >= sent + 2.5, 30, "the idle report")
+    assert hub.api("DELETE", "users/carol/server").status_code in (202, 204)
+    wait_until(lambda: not _server(hub, "carol"), 30, "the server to stop")
 
 
 def _alive(pid: int) -> bool:

@@ -21,9 +21,13 @@ CONFIRM_SECONDS = 5.0
 class ShutdownSignals:
     """Installs SIGINT/SIGTERM handlers on the running loop that call `stop`."""
 
-    def __init__(self, stop: Callable[[], None], describe: Callable[[], list[str]]) -> None:
+    def __init__(
+        self, stop: Callable[[], None], describe: Callable[[], list[str]], confirm: bool = True
+    ) -> None:
         self.stop = stop
         self.describe = describe
+        # Off under JupyterHub: its SIGINT means stop now, within its 10 s window.
+        self.confirm = confirm
         self.asked_at = 0.0
         self.loop: asyncio.AbstractEventLoop | None = None
 
@@ -42,7 +46,7 @@ class ShutdownSignals:
 
     def _interrupt(self) -> None:
         now = time.monotonic()
-        if not _interactive() or now - self.asked_at < CONFIRM_SECONDS:
+        if not self.confirm or not _interactive() or now - self.asked_at < CONFIRM_SECONDS:
             self.stop()
             return
         self.asked_at = now

@@ -117,7 +117,7 @@ async def _serve(settings: ServerSettings, bound: binding.Bound, hub: HubEnv | N
         log.info("Shutting down the notebook server")
         server.should_exit = True
 
-    signals = ShutdownSignals(stop, lambda: _describe(settings))
+    signals = ShutdownSignals(stop, lambda: _describe(settings), confirm=hub is None)
     # uvicorn's serve() puts its own SIGINT/SIGTERM handlers in place while it runs and
     # gives back the ones it found (ours) when it returns. Ours are installed before it,
     # so a signal during start-up stops the server (uvicorn re-raises it to us), and
@@ -135,7 +135,7 @@ async def _serve(settings: ServerSettings, bound: binding.Bound, hub: HubEnv | N
             return _startup_failure(serving)
         signals.install()
         info_path = _write_info(settings)
-        _announce(settings)
+        _announce(settings, hub)
         if settings.open_browser:
             _open_browser(settings)
         if settings.shutdown_no_activity_timeout > 0:
@@ -180,10 +180,10 @@ def _startup_failure(serving: asyncio.Task[None]) -> int:
     return 1
 
 
-def _announce(settings: ServerSettings) -> None:
+def _announce(settings: ServerSettings, hub: HubEnv | None) -> None:
     log = logs.server_log()
     log.info("Serving notebooks from local directory: %s", settings.root_dir)
-    if not settings.auth_enabled:
+    if not settings.auth_enabled and hub is None:
         log.warning(
             "All authentication is disabled (empty token and password): anyone who can "
             "connect to this server can run code."
