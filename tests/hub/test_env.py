@@ -1,0 +1,132 @@
+"""`carnet singleuser`'s environment, scope checks and signed cookies, without a Hub."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carnet.errors import ConfigError
+from carnet.server.auth.credentials import Credentials
+from carnet.server.auth.identity import server_owner
+from carnet.server.hub import oauth
+from carnet.server.hub.env import parse
+from carnet.server.hub.identity import HubIdentity
+from tests.support.ports import free_port
+
+BASE = {
+    "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:41234/user/alice/",
+    "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/hub/api",
+    "JUPYTERHUB_API_TOKEN": "secret-token",
+    "JUPYTERHUB_USER": "alice",
+}
+
+
+def test_the_hub_environment() -> None:
+    env = parse(
+        {
+            **BASE,
+            "JUPYTERHUB_SERVICE_PREFIX": "/user/alice/",
+            "JUPYTERHUB_CLIENT_ID": "jupyterhub-user-alice",
+            "JUPYTERHUB_BASE_URL": "/",
+            "JUPYTERHUB_ACTIVITY_INTERVAL": "60",
+        }
+    )
+    assert (env.ip, env.port, env.prefix) == ("127.0.0.1", 41234, "/user/alice/")
+    assert env.api_url == "http://127.0.0.1:8081/hub/api/"
+    assert env.cookie_name == "jupyterhub-user-alice"
+    assert env.oauth_callback_url == "/user/alice/oauth_callback"
+    assert env.authorize_url == "/hub/api/oauth2/authorize"
+    assert env.token_url == "http://127.0.0.1:8081/hub/api/oauth2/token"
+    assert env.activity_interval == 60.0
+
+
+def test_a_hub_on_another_host() -> None:
+    env = parse({**BASE, "JUPYTERHUB_HOST": "https://hub.example/", "JUPYTERHUB_BASE_URL": "/jh"})
+    assert env.authorize_url == "https://hub.example/jh/hub/api/oauth2/authorize"
+    assert env.logout_url == "https://hub.example/jh/hub/logout"
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"JUPYTERHUB_SERVICE_URL": ""}, "JUPYTERHUB_SERVICE_URL"),
+        ({"JUPYTERHUB_API_TOKEN": ""}, "JUPYTERHUB_API_TOKEN"),
+        ({"JUPYTERHUB_SERVICE_URL": "unix:/x"}, "JUPYTERHUB_SERVICE_URL"),
+        ({"JUPYTERHUB_OAUTH_ACCESS_SCOPES": "access:servers"}, "JUPYTERHUB_OAUTH_ACCESS_SCOPES"),
+        ({"JUPYTERHUB_ACTIVITY_INTERVAL": "often"}, "JUPYTERHUB_ACTIVITY_INTERVAL"),
+    ],
+)
+def test_a_wrong_environment_is_named(changes: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        parse({**BASE, **changes})
+
+
+def test_scopes_that_give_access() -> None:
+    env = parse({**BASE, "JUPYTERHUB_SERVER_NAME": "big"})
+    assert env.allows(["access:servers!server=alice/big"])
+    assert env.allows(["read:users", "access:servers!user=alice"])
+    assert env.allows(["access:servers"])
+    assert not env.allows(["access:servers!server=alice/"])  # another of her servers
+    assert not env.allows(["access:servers!user=bob", "access:servers!server=bob/big"])
+    assert not env.allows([])
+    listed = parse({**BASE, "JUPYTERHUB_OAUTH_ACCESS_SCOPES": '["access:servers!group=lab"]'})
+    assert listed.allows(["access:servers!group=lab"])
+
+
+def _identity() -> HubIdentity:
+    credentials = Credentials(token="", password_hash="", owner=server_owner(), port=0)
+    return HubIdentity(parse(BASE), credentials, secure=False)
+
+
+def test_the_login_cookie_is_signed() -> None:
+    identity = _identity()
+    value = identity.cookie_value("hub-access-token")
+    assert identity.token_from_cookie(value) == "hub-access-token"
+    token, _, mac = value.rpartition("|")
+    assert identity.token_from_cookie(f"other-token|{mac}") == ""
+    flipped = mac[:-1] + ("1" if mac[-1] != "1" else "2")
+    assert identity.token_from_cookie(f"{token}|{flipped}") == ""
+    assert identity.token_from_cookie(token) == ""
+    assert _identity().token_from_cookie(value) == ""  # another server's secret
+
+
+def test_the_state_cookie_keeps_users_on_this_server() -> None:
+    identity = _identity()
+    location, cookie = oauth.authorize_redirect(identity, "https://evil.example/")
+    assert location.startswith("/hub/api/oauth2/authorize?client_id=jupyterhub-user-alice&")
+    assert b"Path=/user/alice/; HttpOnly" in cookie
+    assert oauth._safe_next(identity, "//evil.example/user/alice/") == "/user/alice/"
+    assert oauth._safe_next(identity, "/user/alice/tree?x=1") == "/user/alice/tree?x=1"
+
+
+def _singleuser(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    clean.update(JUPYTER_RUNTIME_DIR=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "carnet", "singleuser"],
+        env=clean,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_started_outside_a_hub(tmp_path: Path) -> None:
+    done = _singleuser({}, tmp_path)
+    assert done.returncode == 1
+    assert "JUPYTERHUB_SERVICE_URL" in done.stderr
+    assert "must be started by JupyterHub" in done.stderr
+
+
+def test_a_hub_that_does_not_answer(tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens there
+    env = {**BASE, "JUPYTERHUB_API_URL": f"http://127.0.0.1:{closed}/hub/api"}
+    env["JUPYTERHUB_SERVICE_URL"] = f"http://127.0.0.1:{free_port()}/user/alice/"
+    done = _singleuser(env, tmp_path)
+    assert done.returncode == 1
+    assert f"the Hub API at http://127.0.0.1:{closed}/hub/api/ did not answer" in done.stderr
