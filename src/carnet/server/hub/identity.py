@@ -39,6 +39,8 @@ class HubIdentity:
         self.credentials = credentials
         self.secure = secure
         self._cache: dict[str, tuple[float, User | None]] = {}
+        # state -> (expiry, PKCE verifier) of the logins in progress (oauth.py).
+        self.verifiers: dict[str, tuple[float, str]] = {}
 
     async def authenticate(self, scope: asgi.Scope) -> tuple[User | None, str]:
         """(the user, how they proved it); (None, "anonymous") or (None, "forbidden")."""

@@ -9,9 +9,11 @@ the Hub, keeps the token in the login cookie and sends the user on.
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import logging
 import secrets
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("carnet.server.hub")
 
 STATE_MAX_AGE = 600
+PENDING_MAX = 1000  # logins in progress remembered (their PKCE verifiers)
 STATE_PURPOSE = "hub-oauth-state"
 
 
@@ -61,6 +64,27 @@ def _safe_next(identity: HubIdentity, target: str) -> str:
     return prefix
 
 
+def _pkce_challenge(identity: HubIdentity, state: str) -> str:
+    """A new PKCE challenge for this login; its verifier stays here, never in a cookie."""
+    now = time.monotonic()
+    pending = identity.verifiers
+    if len(pending) >= PENDING_MAX:
+        for key in [k for k, (expiry, _) in pending.items() if expiry < now]:
+            del pending[key]
+        if len(pending) >= PENDING_MAX:
+            pending.pop(next(iter(pending)))  # the oldest
+    verifier = secrets.token_urlsafe(48)
+    pending[state] = (now + STATE_MAX_AGE, verifier)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _pkce_verifier(identity: HubIdentity, state: str) -> str:
+    """The verifier of a login in progress ('' if unknown, say after a restart)."""
+    expiry, verifier = identity.verifiers.pop(state, (0.0, ""))
+    return verifier if expiry > time.monotonic() else ""
+
+
 def authorize_redirect(identity: HubIdentity, target: str) -> tuple[str, bytes]:
     """The Hub's authorize URL for a new login, and the state cookie that goes with it."""
     env = identity.env
@@ -73,6 +97,9 @@ def authorize_redirect(identity: HubIdentity, target: str) -> tuple[str, bytes]:
             "redirect_uri": env.oauth_callback_url,
             "response_type": "code",
             "state": state,
+            # The Hub checks it when it supports PKCE (oauthlib ignores it otherwise).
+            "code_challenge": _pkce_challenge(identity, state),
+            "code_challenge_method": "S256",
         }
     )
     cookie = cookie_header(
@@ -108,17 +135,18 @@ def _checked_next(identity: HubIdentity, request: Request) -> str | None:
     return _safe_next(identity, target)
 
 
-async def _token_for_code(identity: HubIdentity, code: str) -> str | None:
+async def _token_for_code(identity: HubIdentity, code: str, verifier: str) -> str | None:
     env = identity.env
-    form = urlencode(
-        {
-            "client_id": env.client_id,
-            "client_secret": env.api_token,
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": env.oauth_callback_url,
-        }
-    ).encode()
+    fields = {
+        "client_id": env.client_id,
+        "client_secret": env.api_token,
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": env.oauth_callback_url,
+    }
+    if verifier:
+        fields["code_verifier"] = verifier
+    form = urlencode(fields).encode()
     try:
         reply = await client.request(
             "POST",
@@ -157,7 +185,8 @@ async def oauth_callback(request: Request) -> Response:
     code = request.query_params.get("code", "")
     if target is None or not code:
         return Response("OAuth state mismatch: log in again through JupyterHub", 403)
-    token = await _token_for_code(identity, code)
+    verifier = _pkce_verifier(identity, request.query_params.get("state", ""))
+    token = await _token_for_code(identity, code, verifier)
     user = await identity.user_for_token(token) if token else None
     if token is None or user is None:
         return Response("JupyterHub did not authorize this login for this server", 403)
