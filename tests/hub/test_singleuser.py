@@ -75,6 +75,9 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
     assert page.status_code == 302
     assert page.headers["location"].startswith("/hub/api/oauth2/authorize?")
     assert "client_id=jupyterhub-user-alice" in page.headers["location"]
+    state = page.headers["set-cookie"]
+    assert state.startswith("jupyterhub-user-alice-oauth-state=")
+    assert "Path=/user/alice/; HttpOnly" in state
     api = httpx.get(f"{base}api/contents", timeout=30)
     assert api.status_code == 403
     assert "set-cookie" not in api.headers
@@ -105,6 +108,12 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
         with KernelSocket(target, kernel["id"]) as ws:
             results = [m for m in ws.execute("1+1") if m.msg_type == "execute_result"]
             assert results[0].content["data"]["text/plain"] == "2"
+        assert browser.get(f"{base}api/contents").status_code == 200
+
+        # Logging out clears our cookie and the Hub's login.
+        assert browser.get(f"{base}logout").url.path.startswith("/hub/")
+        assert not browser.cookies.get("jupyterhub-user-alice", path="/user/alice/")
+        assert browser.get(f"{base}api/contents").status_code == 403
 
         # Logged-in bob is not alice.
         other = _login(hub, "bob", "/hub/home")
