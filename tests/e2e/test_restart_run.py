@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
     require_browser,
     write_notebook,
 )
-from tests.server.conftest import RunningServer, ServerDirs, free_port, launch
+from tests.server.conftest import RunningServer, ServerDirs, launch
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A server on a fixed port with a fixed token, so it can be started again."""
     require_browser()
     dirs = ServerDirs(tmp_path_factory.mktemp("restart-run"))
-    running = launch(dirs, f"--port={free_port()}", token=secrets.token_hex(16))
+    running = launch(dirs, token=secrets.token_hex(16))  # restarted on the port it picked
     yield running
     running.stop()
 

@@ -14,9 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.reliability.conftest import rss_kib, start_kernel, wait_until
+from tests.reliability.conftest import rss_kib, start_kernel
 from tests.server.conftest import RunningServer, ServerDirs, launch
 from tests.server.kernels.wsclient import KernelSocket, stdout_of
+from tests.support.waiting import wait_until
 
 CLIENTS = 30
 MESSAGES = 11_000
