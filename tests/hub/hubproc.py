@@ -41,7 +41,7 @@ c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {base!r} + "/home/{{username}}"
-c.Spawner.cmd = [sys.executable, "-m", "carnet", "singleuser"]
+c.Spawner.cmd = {cmd!r}
 c.Spawner.environment = {environment!r}
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
@@ -67,7 +67,8 @@ class Hub:
         return self.log.read_text(errors="replace")
 
 
-def start_hub(base: Path, activity_interval: str = "1") -> Hub:
+def start_hub(base: Path, activity_interval: str = "1", cmd: list[str] | None = None) -> Hub:
+    """A Hub spawning `cmd` (default: this Carnet's `carnet singleuser`)."""
     proxy_port, hub_port, api_port = free_ports(3)
     token = secrets.token_hex(16)
     environment = {
@@ -87,6 +88,7 @@ def start_hub(base: Path, activity_interval: str = "1") -> Hub:
             base=str(base),
             environment=environment,
             token=token,
+            cmd=cmd or [sys.executable, "-m", "carnet", "singleuser"],
         )
     )
     log = base / "hub.log"
