@@ -70,7 +70,9 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
     assert server["url"] == "/user/alice/"
 
     # The Hub's readiness probe and a user's first visit, unauthenticated.
-    assert httpx.get(f"{base}api", timeout=30).status_code < 500
+    probe = httpx.get(f"{base}api", timeout=30)
+    assert probe.status_code < 500
+    assert probe.headers["x-jupyterhub-version"] == hub.api("GET", "").json()["version"]
     page = httpx.get(f"{base}tree", timeout=30)
     assert page.status_code == 302
     assert page.headers["location"].startswith("/hub/api/oauth2/authorize?")

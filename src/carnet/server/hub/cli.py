@@ -42,10 +42,14 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"carnet singleuser: {exc}", file=sys.stderr)
         return 1
-    problem = asyncio.run(wait_for_hub(env))
+    version, problem = asyncio.run(wait_for_hub(env))
     if problem:
         print(f"carnet singleuser: {problem}", file=sys.stderr)
         return 1
+    if version:  # echoed, as jupyterhub-singleuser does, for the Hub's version checks
+        settings = settings.with_changes(
+            headers={"X-JupyterHub-Version": version, **settings.headers}
+        )
     from carnet.server import runner
 
     return runner.run(settings, hub=env)
@@ -72,8 +76,9 @@ def server_argv(env: HubEnv) -> list[str]:
     return argv
 
 
-async def wait_for_hub(env: HubEnv) -> str:
-    """'' once the Hub's API answers; else what went wrong, after bounded retries."""
+async def wait_for_hub(env: HubEnv) -> tuple[str, str]:
+    """(the Hub's version, '') once its API answers; else ('', what went wrong), after
+    bounded retries."""
     delay = HUB_CHECK_FIRST_DELAY
     problem = ""
     for attempt in range(HUB_CHECK_ATTEMPTS):
@@ -83,12 +88,12 @@ async def wait_for_hub(env: HubEnv) -> str:
             problem = str(exc)
         else:
             if reply.status < 500:
-                return ""
+                return reply.headers.get("x-jupyterhub-version", ""), ""
             problem = f"HTTP {reply.status}"
         if attempt + 1 < HUB_CHECK_ATTEMPTS:
             await asyncio.sleep(delay)
             delay *= 2
-    return (
+    return "", (
         f"the Hub API at {env.api_url} did not answer after {HUB_CHECK_ATTEMPTS} attempts "
         f"({problem}); is JUPYTERHUB_API_URL reachable from this host?"
     )

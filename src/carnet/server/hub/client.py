@@ -10,7 +10,7 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 TIMEOUT_SECONDS = 20.0
@@ -20,6 +20,7 @@ TIMEOUT_SECONDS = 20.0
 class Reply:
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -38,12 +39,16 @@ def _request(
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.read())
+            return Reply(response.status, response.read(), _lower(response.headers.items()))
     except urllib.error.HTTPError as exc:
         with exc:
-            return Reply(exc.code, exc.read())
+            return Reply(exc.code, exc.read(), _lower(exc.headers.items()))
     except (OSError, ValueError) as exc:  # URLError is an OSError
         raise HubUnreachable(f"{method} {url}: {exc}") from None
+
+
+def _lower(items: Any) -> dict[str, str]:
+    return {str(name).lower(): str(value) for name, value in items}
 
 
 async def request(
