@@ -42,6 +42,9 @@ def test_the_hub_environment() -> None:
     assert env.authorize_url == "/hub/api/oauth2/authorize"
     assert env.token_url == "http://127.0.0.1:8081/hub/api/oauth2/token"
     assert env.activity_interval == 60.0
+    assert not env.allow_token_in_url
+    assert parse({**BASE, "JUPYTERHUB_ALLOW_TOKEN_IN_URL": "1"}).allow_token_in_url
+    assert not parse({**BASE, "JUPYTERHUB_ALLOW_TOKEN_IN_URL": "false"}).allow_token_in_url
 
 
 def test_a_hub_on_another_host() -> None:

@@ -85,8 +85,12 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
     assert "set-cookie" not in api.headers
 
     # A token of the user's own works; another user's does not.
-    alice = {"Authorization": f"token {_token(hub, 'alice')}"}
+    alice_token = _token(hub, "alice")
+    alice = {"Authorization": f"token {alice_token}"}
     assert httpx.get(f"{base}api/contents", headers=alice, timeout=30).status_code == 200
+    # Not in a URL, where it would leak (JUPYTERHUB_ALLOW_TOKEN_IN_URL is off by default).
+    in_url = httpx.get(f"{base}api/contents?token={alice_token}", timeout=30)
+    assert in_url.status_code == 403
     assert hub.api("POST", "users/bob").status_code in (201, 409)
     bob = {"Authorization": f"bearer {_token(hub, 'bob')}"}
     assert httpx.get(f"{base}api/contents", headers=bob, timeout=30).status_code == 403

@@ -79,7 +79,9 @@ class TokenAuthMiddleware:
         if user is not None:
             scope["user"] = user
         scope["auth"] = method
-        if method == "query" and user is not None and self._is_page_view(scope, relative):
+        # The provider's own cookie is not the credentials' login cookie: no swap for it.
+        swap = method == "query" and self.provider is None and self._is_page_view(scope, relative)
+        if swap and user is not None:
             await self._strip_token(scope, send, user)
             return
         await self.app(scope, receive, send)

@@ -38,6 +38,7 @@ class HubEnv:
     activity_interval: float
     root_dir: str
     default_url: str
+    allow_token_in_url: bool = False  # ?token= on pages and API calls (always on websockets)
 
     @property
     def cookie_name(self) -> str:
@@ -133,4 +134,6 @@ def parse(environ: Mapping[str, str]) -> HubEnv:
         activity_interval=_interval(environ.get("JUPYTERHUB_ACTIVITY_INTERVAL", "")),
         root_dir=environ.get("JUPYTERHUB_ROOT_DIR", ""),
         default_url=environ.get("JUPYTERHUB_DEFAULT_URL", ""),
+        allow_token_in_url=environ.get("JUPYTERHUB_ALLOW_TOKEN_IN_URL", "").lower()
+        not in ("", "0", "false", "no"),
     )

@@ -2,11 +2,11 @@
 
 Plugged into TokenAuthMiddleware as its identity provider. A token comes from an
 `Authorization: token|bearer` header, from `?token=` on a websocket (browsers cannot
-set headers there), or from the login cookie the OAuth callback set (named after
-the client id, signed with the server's secret, holding the Hub's access token). The
-Hub says whose token it is (`GET {API_URL}/user`, with the token itself) and with
-which scopes; the answer is cached for a while so that a page's many requests cost
-one Hub call.
+set headers there; elsewhere only with JUPYTERHUB_ALLOW_TOKEN_IN_URL), or from the
+login cookie the OAuth callback set (named after the client id, signed with the
+server's secret, holding the Hub's access token). The Hub says whose token it is
+(`GET {API_URL}/user`, with the token itself) and with which scopes; the answer is
+cached for a while so that a page's many requests cost one Hub call.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class HubIdentity:
         found: list[tuple[str, str]] = []
         if scheme.lower() in ("token", "bearer") and value.strip():
             found.append((value.strip(), "header"))
-        if scope["type"] == "websocket":
+        if scope["type"] == "websocket" or self.env.allow_token_in_url:
             found += [(v, "query") for k, v in asgi.query_params(scope) if k == "token" and v]
         cookie = self.token_from_cookie(asgi.cookies(scope).get(self.env.cookie_name, ""))
         if cookie:
@@ -104,7 +104,7 @@ class HubIdentity:
 
     async def refuse(self, scope: asgi.Scope, send: asgi.Send, relative: str, method: str) -> None:
         """Websockets closed, API calls 403 (no cookie set), pages sent to the Hub's login."""
-        if scope["type"] == "websocket":
+        if scope["type"] == "websocket" or self.env.allow_token_in_url:
             await send({"type": "websocket.close", "code": 1008})
             return
         if method != "forbidden" and oauth.is_page_view(scope, relative):
