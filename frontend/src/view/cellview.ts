@@ -13,7 +13,8 @@ export interface CellViewHooks {
   complete: EditorHooks["complete"];
   leave(cell: Cell, direction: "up" | "down"): boolean;
   context(cell: Cell): RenderContext;
-  lineNumbers(): boolean;
+  /** The page's line numbers choice; undefined: as the front-end config says. */
+  lineNumbers(): boolean | undefined;
 }
 
 // The parts inside a cell's element; a lazy view makes them only when first needed.
@@ -128,7 +129,7 @@ export class CellView {
         if (this.cell.type !== "code" && this.cell.rendered) this.renderText(parts);
         break;
       case "type":
-        this.editor?.setType(this.cell.type);
+        this.editor?.setType(this.cell.type, this.hooks.lineNumbers());
         this.updateAll();
         break;
       case "trust":
