@@ -51,6 +51,10 @@ describe("the AMD loader", () => {
     const loader = new AmdLoader(log);
     loader.define("my/ext", [], () => ({ load_ipython_extension: () => 42 }));
     loader.define({ plain: true });
+    loader.define("cjs/style", ["exports"], (exports: Record<string, unknown>) => {
+      exports.answer = 42;
+    });
+    expect((loader.require("cjs/style") as { answer: number }).answer).toBe(42);
     let got: unknown = null;
     loader.require(["my/ext"], (ext: { load_ipython_extension(): number }) => (got = ext.load_ipython_extension()));
     expect(got).toBe(42);

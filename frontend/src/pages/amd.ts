@@ -39,8 +39,10 @@ export class AmdLoader {
     const deps = Array.isArray(args[0]) ? (args.shift() as unknown[]).map(String) : [];
     const body = args[0];
     const run = (): void => {
-      const value = typeof body === "function" ? (body as Factory)(...this.resolve(deps, id)) : body;
-      if (id !== null) this.modules.set(id, value);
+      const exports: Record<string, unknown> = {};
+      const made = typeof body === "function" ? (body as Factory)(...this.resolve(deps, id, exports)) : body;
+      // A factory that fills `exports` instead of returning (the CommonJS-style form).
+      if (id !== null) this.modules.set(id, made === undefined && deps.includes("exports") ? exports : made);
     };
     if (!this.check(deps, id ?? "custom.js")) return;
     try {
@@ -64,7 +66,7 @@ export class AmdLoader {
       return undefined;
     }
     try {
-      callback?.(...this.resolve(deps, null));
+      callback?.(...this.resolve(deps, null, {}));
     } catch (error) {
       this.log.error("Carnet: error in a require() callback:", error);
     }
@@ -86,8 +88,7 @@ export class AmdLoader {
     return `Carnet: the module "${dep}" (asked for by ${who}) is not available; Carnet provides ${provided}`;
   }
 
-  private resolve(deps: string[], id: string | null): unknown[] {
-    const exports: Record<string, unknown> = {};
+  private resolve(deps: string[], id: string | null, exports: Record<string, unknown>): unknown[] {
     return deps.map((dep) => {
       if (dep === "require") return this.require;
       if (dep === "exports") return exports;
