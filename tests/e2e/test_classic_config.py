@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.conftest import cell, code, expect, markdown, require_browser, write_notebook
 from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.support.waiting import wait_until
 
 # Verbatim from the classic notebook's documentation.
 CLASSIC_CUSTOM_JS = (
@@ -33,6 +34,12 @@ def config_dir(server: RunningServer) -> Iterator[Any]:
     yield server.dirs.config
     (server.dirs.config / "nbconfig" / "notebook.json").unlink(missing_ok=True)
     (server.dirs.config / "custom" / "custom.js").unlink(missing_ok=True)
+
+
+def _until(page: Any, expression: str) -> None:
+    # Not wait_for_function: its polling compiles the expression in the page, which the
+    # tree page's CSP forbids.
+    wait_until(lambda: page.evaluate(expression), what=expression)
 
 
 def _editor_of_first_cell(page: Any) -> Any:
@@ -91,7 +98,7 @@ def test_the_classic_custom_js_opens_notebooks_in_the_same_tab(
     opened: list[Any] = []
     page.context.on("page", lambda tab: opened.append(tab))
     page.reload()
-    page.wait_for_function("window.Jupyter && window.Jupyter._target === '_self'")
+    _until(page, "window.Jupyter && window.Jupyter._target === '_self'")
     with page.expect_navigation():
         page.locator("#notebook_list .item-name", has_text="same.ipynb").click()
     assert "/notebooks/same.ipynb" in page.url
@@ -114,7 +121,7 @@ def test_an_unknown_module_is_named_in_the_console(
     (custom / "custom.js").write_text(script)
     page.reload()
     page.wait_for_selector("#notebook_list .list-header")
-    page.wait_for_function("window.Jupyter !== undefined")
+    _until(page, "window.Jupyter !== undefined")
     expect_console = [e for e in page.console_errors if "notebook/js/celltoolbar" in e]
     # The message is logged while custom.js runs, before the list is drawn.
     assert expect_console, page.console_errors
