@@ -4,7 +4,7 @@
 import "./styles.css";
 import { events } from "./events";
 import { Api } from "./kernel/api";
-import { classicModules } from "./pages/classic";
+import { classicModules, classicNotebook } from "./pages/classic";
 import { readConfig } from "./pages/config";
 import { fetchPageConfig } from "./pages/nbconfig";
 
@@ -34,8 +34,8 @@ async function start(): Promise<void> {
     const { startNotebookPage } = await import("./pages/notebook");
     const page = await startNotebookPage(config, early, frontend);
     carnet.notebook = page;
-    classic.Jupyter.notebook = page;
     classic.Jupyter.actions.attach(page.actions);
+    classic.Jupyter.notebook = classicNotebook(page, classic.Jupyter.actions);
     classic.Jupyter.keyboard_manager = { actions: classic.Jupyter.actions };
     events.emit("notebook_loaded", { path: page.saver.path });
   } else if (config.page === "terminal") {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AmdLoader } from "../src/pages/amd";
-import { ClassicEvents, classicModules } from "../src/pages/classic";
+import { ClassicEvents, classicModules, classicNotebook } from "../src/pages/classic";
 import { cmOptions, merge, visibility } from "../src/pages/nbconfig";
 
 function recorder() {
@@ -69,6 +69,22 @@ describe("the AMD loader", () => {
       throw new Error("boom");
     });
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe("base/js/namespace", () => {
+  it("takes the classic action names and offers the notebook basics", () => {
+    const ran: string[] = [];
+    const { Jupyter } = classicModules("1.0", new FakePageEvents(), recorder().log as Console);
+    Jupyter.actions.attach({ save: { label: "Save", run: () => ran.push("save") }, run: { label: "Run", run: () => ran.push("run") } });
+    expect(Jupyter.actions.exists("jupyter-notebook:save-notebook")).toBe(true);
+    Jupyter.actions.call("jupyter-notebook:save-notebook");
+    const model = { cells: ["a", "b"], activeIndex: 1, select: () => undefined };
+    const nb = classicNotebook({ model, saver: { path: "dir/x.ipynb" }, kernel: null }, Jupyter.actions);
+    expect([nb.notebook_name, nb.notebook_path, nb.ncells(), nb.get_selected_cell()]).toEqual(["x.ipynb", "dir/x.ipynb", 2, "b"]);
+    nb.execute_selected_cells();
+    expect(ran).toEqual(["save", "run"]);
+    expect(() => Jupyter.actions.call("nope")).toThrow(/"nope"/);
   });
 });
 

@@ -103,6 +103,7 @@ def test_the_classic_custom_js_opens_notebooks_in_the_same_tab(
         page.locator("#notebook_list .item-name", has_text="same.ipynb").click()
     assert "/notebooks/same.ipynb" in page.url
     page.wait_for_selector(".kernel_indicator[data-status=idle]")
+    assert page.evaluate("Jupyter.notebook.notebook_name") == "same.ipynb"
     # File > Open goes to the tree in this tab too.
     page.wait_for_function("window.Jupyter._target === '_self' && Jupyter.actions.exists('open')")
     with page.expect_navigation():

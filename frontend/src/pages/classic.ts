@@ -78,24 +78,50 @@ export interface JupyterNamespace {
   events: ClassicEvents;
 }
 
-/** Jupyter.actions: call(name), get(name), exists(name), register(action, name). */
+// The classic notebook's names of the actions custom.js calls most, to Carnet's.
+const CLASSIC_ACTIONS: Record<string, string> = {
+  "run-cell": "run",
+  "run-cell-and-select-next": "run-select-next",
+  "run-cell-and-insert-below": "run-insert-below",
+  "run-all-cells": "run-all",
+  "run-all-cells-above": "run-above",
+  "run-all-cells-below": "run-below",
+  "save-notebook": "save",
+  "interrupt-kernel": "interrupt",
+  "restart-kernel": "restart",
+  "insert-cell-above": "insert-above",
+  "insert-cell-below": "insert-below",
+  "delete-cell": "delete",
+  "toggle-all-line-numbers": "toggle-line-numbers",
+  "toggle-header": "toggle-header",
+  "toggle-toolbar": "toggle-toolbar",
+};
+
+/** Jupyter.actions: call(name), get(name), exists(name), register(action, name); a classic
+ * name ("jupyter-notebook:save-notebook") finds Carnet's action of the same meaning. */
 export class ClassicActions {
   private table: Record<string, ActionLike> = {};
+
+  private resolve(name: string): string {
+    if (name in this.table) return name;
+    const bare = name.startsWith("jupyter-notebook:") ? name.slice("jupyter-notebook:".length) : name;
+    return CLASSIC_ACTIONS[bare] ?? bare;
+  }
 
   attach(table: Record<string, ActionLike>): void {
     this.table = table;
   }
 
   exists(name: string): boolean {
-    return name in this.table;
+    return this.resolve(name) in this.table;
   }
 
   get(name: string): ActionLike | undefined {
-    return this.table[name];
+    return this.table[this.resolve(name)];
   }
 
   call(name: string): unknown {
-    const action = this.table[name];
+    const action = this.get(name);
     if (!action) throw new Error(`Carnet: no action named "${name}"`);
     return action.run();
   }
@@ -107,6 +133,35 @@ export class ClassicActions {
     this.table[full] = { label, run };
     return full;
   }
+}
+
+/** What the notebook page offers the classic `Jupyter.notebook` (a Carnet NotebookPage). */
+export interface NotebookLike {
+  model: { cells: readonly unknown[]; activeIndex: number; select(index: number): void };
+  saver: { path: string };
+  kernel: unknown;
+}
+
+/** Jupyter.notebook: the classic basics, over Carnet's page (`carnet.notebook`). */
+export function classicNotebook(page: NotebookLike, actions: ClassicActions) {
+  return {
+    get notebook_path() {
+      return page.saver.path;
+    },
+    get notebook_name() {
+      return page.saver.path.split("/").pop() ?? "";
+    },
+    kernel: page.kernel,
+    carnet: page,
+    get_cells: () => [...page.model.cells],
+    ncells: () => page.model.cells.length,
+    get_selected_index: () => page.model.activeIndex,
+    get_selected_cell: () => page.model.cells[page.model.activeIndex] ?? null,
+    select: (index: number) => page.model.select(index),
+    save_notebook: () => actions.call("save"),
+    execute_selected_cells: () => actions.call("run"),
+    execute_all_cells: () => actions.call("run-all"),
+  };
 }
 
 export interface PageEventSource {
