@@ -56,14 +56,16 @@ def test_cm_config_line_numbers_come_from_nbconfig(
     page.goto(server.url + f"notebooks/{path}")
     first = _editor_of_first_cell(page)
     expect(page.locator(".cm-lineNumbers")).to_have_count(0)
+    expect(page.locator("#maintoolbar")).to_be_visible()
 
     nbconfig = config_dir / "nbconfig"
     nbconfig.mkdir(exist_ok=True)
-    settings = {"CodeCell": {"cm_config": {"lineNumbers": True}}}
+    settings = {"CodeCell": {"cm_config": {"lineNumbers": True}}, "Notebook": {"Toolbar": False}}
     (nbconfig / "notebook.json").write_text(json.dumps(settings))
     page.reload()
     first = _editor_of_first_cell(page)
     expect(first.locator(".cm-lineNumbers")).to_have_count(1)
+    expect(page.locator("#maintoolbar")).to_be_hidden()
     expect(first.locator(".cm-lineNumbers .cm-gutterElement", has_text="2")).to_have_count(1)
     # CodeCell's option: the markdown cell, once edited, has none.
     cell(page, 1).dblclick()
