@@ -43,7 +43,7 @@ describe("tags", () => {
     expect(tagsOf(cell)).toEqual(["parameters"]);
     expect(cellChanges).toEqual(["metadata"]);
     expect(nb.dirty).toBe(true);
-    expect(addTags(cell, " remove-input  hide-output,parameters ")).toEqual({ ok: true });
+    expect(addTags(cell, " remove-input  hide-output parameters ")).toEqual({ ok: true });
     expect(cell.toJSON().metadata?.tags).toEqual(["parameters", "remove-input", "hide-output"]);
   });
 
@@ -53,6 +53,7 @@ describe("tags", () => {
     const cell = nb.cells[0];
     expect(addTags(cell, "   ")).toMatchObject({ ok: false, error: expect.stringContaining("Type a tag") });
     expect(addTags(cell, "a")).toMatchObject({ ok: false, error: expect.stringContaining('already has the tag "a"') });
+    expect(addTags(cell, "ok bad,tag")).toMatchObject({ ok: false, error: 'A tag cannot contain commas: "bad,tag".' });
     expect(cellChanges).toEqual([]);
     expect(nb.dirty).toBe(false);
     expect(tagsOf(cell)).toEqual(["a"]);

@@ -63,9 +63,9 @@ export function tagError(tag: string): string | null {
   return null;
 }
 
-/** Adds tags (the input may hold several, separated by spaces or commas as users type them). */
+/** Adds tags (the input may hold several, separated by spaces); all valid, or none is added. */
 export function addTags(cell: Cell, input: string): Result {
-  const words = input.trim().split(/[\s,]+/).filter(Boolean);
+  const words = input.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return fail("Type a tag to add.");
   for (const word of words) {
     const error = tagError(word);
