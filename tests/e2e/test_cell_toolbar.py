@@ -43,6 +43,8 @@ def test_tags_are_added_saved_reloaded_and_removed(page: Any, server: RunningSer
     first.locator("input.add-tag").fill("parameters")
     first.locator(".add-tag-btn").click()
     expect(first.locator(".cell-tag[data-tag=parameters]")).to_be_visible()
+    # The input keeps the focus for the next tag.
+    expect(first.locator("input.add-tag")).to_be_focused()
     # A comma is not allowed in a tag (nbformat's schema): a message, and nothing changes.
     first.locator("input.add-tag").fill("bad,tag")
     first.locator("input.add-tag").press("Enter")
@@ -71,6 +73,7 @@ def test_cell_metadata_dialog_refuses_bad_json_then_saves(page: Any, server: Run
     path = write_notebook(server, "cellmeta.ipynb", [code("y = 2")])
     open_notebook(page, server, path)
     choose_toolbar(page, "celltoolbar-edit-metadata")
+    screenshot(page, "celltoolbar-edit-metadata-bar")
     before = page.evaluate("window.carnet.notebook.model.cells[0].metadata")
     version = page.evaluate("window.carnet.notebook.model.version")
     cell(page, 0).locator("button.edit-metadata").click()

@@ -50,9 +50,15 @@ function tagsBar(cell: Cell): HTMLElement {
   const input = h("input", { type: "text", class: "form-control add-tag", placeholder: "Add tag", "aria-label": "Add tag" });
   const add = () => {
     const result = addTags(cell, input.value);
-    if (!result.ok) notify(result.error, "error", 5000);
-    // The bar is redrawn on success (the cell's metadata changed), with a fresh input.
+    if (!result.ok) {
+      notify(result.error, "error", 5000);
+      return;
+    }
+    // The bar was redrawn (the cell's metadata changed): the fresh input takes the next tag.
+    host?.querySelector<HTMLInputElement>("input.add-tag")?.focus();
   };
+  let host: Element | null = null;
+  input.addEventListener("focus", () => (host = input.closest(".celltoolbar-host")));
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();
