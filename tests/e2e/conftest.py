@@ -9,6 +9,7 @@ context), logged in through the token URL so the page holds only the login cooki
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     spec = {"argv": argv, "display_name": "Other Python", "language": "python"}
     (other / "kernel.json").write_text(json.dumps(spec))
     running = launch(dirs)
+    yield running
+    running.stop()
+
+
+def restartable_server(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[RunningServer]:
+    """A module's own server with a fixed token, to be stopped and started again on the port
+    it picked (`launch(server.dirs, f"--port={server.port}", token=server.token)`)."""
+    require_browser()
+    running = launch(ServerDirs(tmp_path_factory.mktemp(name)), token=secrets.token_hex(16))
     yield running
     running.stop()
 

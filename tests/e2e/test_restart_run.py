@@ -7,7 +7,6 @@ own."""
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,20 +19,16 @@ from tests.e2e.conftest import (
     edit_cell,
     expect,
     open_notebook,
-    require_browser,
+    restartable_server,
     write_notebook,
 )
-from tests.server.conftest import RunningServer, ServerDirs, free_port, launch
+from tests.server.conftest import RunningServer, launch
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A server on a fixed port with a fixed token, so it can be started again."""
-    require_browser()
-    dirs = ServerDirs(tmp_path_factory.mktemp("restart-run"))
-    running = launch(dirs, f"--port={free_port()}", token=secrets.token_hex(16))
-    yield running
-    running.stop()
+    yield from restartable_server(tmp_path_factory, "restart-run")
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ so it comes last."""
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import time
 from collections.abc import Iterator
@@ -26,12 +25,12 @@ from tests.e2e.conftest import (
     clean,
     code,
     edit_cell,
-    require_browser,
+    restartable_server,
     screenshot,
     write_notebook,
 )
 from tests.e2e.dropproxy import DroppingProxy
-from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.server.conftest import RunningServer, launch
 
 PRINTING = code(
     "import time",
@@ -48,11 +47,7 @@ KERNEL_EXIT_BOUND = 15.0
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """This module's own server, on a fixed port with a fixed token, so it can be restarted."""
-    require_browser()
-    dirs = ServerDirs(tmp_path_factory.mktemp("restart"))
-    running = launch(dirs, token=secrets.token_hex(16))  # restarted on the port it picked
-    yield running
-    running.stop()
+    yield from restartable_server(tmp_path_factory, "restart")
 
 
 @pytest.fixture(autouse=True)

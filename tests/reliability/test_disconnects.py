@@ -15,8 +15,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.reliability.conftest import start_kernel, wait_until
+from tests.reliability.conftest import start_kernel
 from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.support.waiting import wait_until
 
 CLIENTS = 20
 ROUNDS = 2

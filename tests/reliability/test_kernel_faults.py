@@ -19,10 +19,10 @@ from tests.reliability.conftest import (
     is_running,
     rss_kib,
     start_kernel,
-    wait_until,
 )
 from tests.server.conftest import RunningServer, ServerDirs, launch
 from tests.server.kernels.wsclient import KernelSocket, stdout_of
+from tests.support.waiting import wait_until
 
 NOTEBOOK = {
     "nbformat": 4,

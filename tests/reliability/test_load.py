@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.reliability import load
-from tests.reliability.conftest import wait_until
 from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 

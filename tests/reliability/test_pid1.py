@@ -18,10 +18,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.reliability.conftest import children, is_running, wait_until
+from tests.reliability.conftest import children, is_running
 from tests.reliability.test_kernel_faults import statuses_until
 from tests.server.conftest import RunningServer, ServerDirs, carnet_command
 from tests.server.kernels.wsclient import KernelSocket, stdout_of
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace needs root")
 

@@ -25,9 +25,9 @@ from tests.reliability.conftest import (
     is_running,
     python_kernel_argv,
     start_kernel,
-    wait_until,
 )
 from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.support.waiting import wait_until
 
 
 def notebook(tag: str, cells: int) -> dict[str, object]:

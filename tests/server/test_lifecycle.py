@@ -9,7 +9,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -24,6 +23,7 @@ from tests.server.conftest import (
     launch,
     wait_for_info,
 )
+from tests.support.waiting import wait_until
 
 
 def carnet(dirs: ServerDirs, *args: str) -> subprocess.CompletedProcess[str]:
@@ -34,15 +34,6 @@ def carnet(dirs: ServerDirs, *args: str) -> subprocess.CompletedProcess[str]:
         env=dirs.env(),
         timeout=30,
     )
-
-
-def wait_until(predicate: object, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_info_file_is_private_and_jupyter_shaped(server: RunningServer) -> None:

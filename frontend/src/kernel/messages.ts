@@ -185,9 +185,9 @@ export type InterruptReply = {
 };
 
 /** busy/idle/starting from kernels; the others from the server (kernel lifecycle). */
-export type ExecutionState = "busy" | "idle" | "starting" | "restarting" | "autorestarting" | "dead";
+export type ExecutionState = "busy" | "idle" | "starting" | "restarting" | "dead";
 
-/** status: reason and restart_count: Carnet's server, for autorestarting and dead. */
+/** status: reason and restart_count: Carnet's server, for an automatic restart ('restarting' with a reason) and dead. */
 export type Status = {
   execution_state: ExecutionState;
   reason?: string;

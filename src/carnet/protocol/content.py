@@ -219,13 +219,13 @@ class InterruptReply(TypedDict):
 
 
 # busy/idle/starting from kernels; the others from the server (kernel lifecycle).
-ExecutionState: TypeAlias = Literal[
-    "busy", "idle", "starting", "restarting", "autorestarting", "dead"
-]
+ExecutionState: TypeAlias = Literal["busy", "idle", "starting", "restarting", "dead"]
 
 
 class Status(TypedDict):
-    """status: reason and restart_count: Carnet's server, for autorestarting and dead."""
+    """status: reason and restart_count: Carnet's server, for an automatic restart
+    ('restarting' with a reason) and dead.
+    """
 
     execution_state: ExecutionState
     reason: NotRequired[str]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from carnet import __version__
 from carnet.errors import ConfigError
-from carnet.server import binding, logs, reaper, runtime_info, urls
+from carnet.server import binding, logs, malloc, reaper, runtime_info, urls
 from carnet.server.app import create_app
 from carnet.server.config.settings import ServerSettings
 from carnet.server.interrupts import ShutdownSignals
@@ -105,7 +105,7 @@ async def _serve(settings: ServerSettings, bound: binding.Bound) -> int:
     log = logs.server_log()
     app = create_app(settings)
     if settings.malloc_tuning:
-        app.state.contents.buffers.tune()
+        app.state.contents.malloc_tuned = malloc.tune()
     server = _uvicorn_server(app, settings)
 
     def stop() -> None:

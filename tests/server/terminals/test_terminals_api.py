@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,7 @@ from websockets.exceptions import InvalidStatus
 
 from tests.server.conftest import RunningServer, ServerDirs, StartServer
 from tests.server.terminals.termclient import TermSocket
-
-
-def wait_until(condition: object, timeout: float = 15.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+from tests.support.waiting import wait_until
 
 
 def new_terminal(server: RunningServer, **body: str) -> str:

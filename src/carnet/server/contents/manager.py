@@ -12,7 +12,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from carnet.server.contents.memory import BufferReuse
+from carnet.server import malloc
 from carnet.server.contents.models import Model
 from carnet.server.contents.reader import NotebookTrust
 from carnet.server.contents.store import FileStore
@@ -20,6 +20,8 @@ from carnet.server.contents.types import CheckpointModel
 
 # Files from this size on make their buffers worth keeping for the next request.
 BIG_FILE = 1 << 20
+# Seconds after the last big file before freed buffers go back to the system.
+TRIM_AFTER_BIG_FILE = 5.0
 
 
 class ContentsManager:
@@ -27,7 +29,8 @@ class ContentsManager:
 
     def __init__(self, root_dir: Path, allow_hidden: bool = False) -> None:
         self._store = FileStore(Path(root_dir), allow_hidden)
-        self.buffers = BufferReuse()  # tuned at start-up by the runner (an option)
+        # Set by the runner when it tuned malloc (an option): big files then trim after.
+        self.malloc_tuned = False
 
     @property
     def root_dir(self) -> Path:
@@ -116,10 +119,10 @@ class ContentsManager:
         return self._moved(await asyncio.to_thread(self._store.new, model, path))
 
     def _moved(self, model: Model) -> Model:
-        """Note a big file read or written (see memory.py); the model unchanged."""
+        """Note a big file read or written (see server/malloc.py); the model unchanged."""
         size = model.get("size")
-        if isinstance(size, int) and size >= BIG_FILE:
-            self.buffers.used()
+        if self.malloc_tuned and isinstance(size, int) and size >= BIG_FILE:
+            malloc.TRIMMER.after(TRIM_AFTER_BIG_FILE)
         return model
 
     async def new_untitled(self, path: str = "", type: str = "", ext: str = "") -> Model:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from carnet.errors import KernelNotFound, ProtocolError
 from carnet.protocol import Message
+from carnet.server import malloc
 from carnet.server.kernels.ratelimit import IOPubRateLimiter
 from carnet.server.kernels.sizes import message_size
 from carnet.server.ws.formats import (
@@ -29,7 +30,6 @@ from carnet.server.ws.formats import (
     encode_legacy,
     encode_v1,
 )
-from carnet.server.ws.trim import BurstTrim
 
 if TYPE_CHECKING:
     from starlette.websockets import WebSocket
@@ -37,11 +37,12 @@ if TYPE_CHECKING:
     from carnet.server.kernels.hub import KernelHub
 
 log = logging.getLogger("carnet.server")
-# One per process: what the websockets' bursts of output freed goes back to the system.
-_burst_trim = BurstTrim()
 
 # Messages (or bytes) queued for one websocket before it counts as stuck and is closed.
 MAX_QUEUED = 20_000
+# A websocket that sent this much leaves freed memory to give back, 2 s after it closed.
+BURST_BYTES = 1024 * 1024
+TRIM_AFTER_BURST = 2.0
 MAX_QUEUED_BYTES = 64 * 1024 * 1024
 # Channels a client may send on (iopub and hb are kernel-to-client only).
 CLIENT_CHANNELS = frozenset({"shell", "control", "stdin"})
@@ -265,6 +266,7 @@ async def kernel_channels(websocket: WebSocket) -> None:
         conn.closing = True
         hub.detach(conn, list(conn.queue), conn.closed_cleanly)
         activity.connection_closed()
-        _burst_trim.closed(conn.sent_bytes)
+        if conn.sent_bytes >= BURST_BYTES:
+            malloc.TRIMMER.after(TRIM_AFTER_BURST)
         if not writer.done():
             writer.cancel()
