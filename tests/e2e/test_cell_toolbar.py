@@ -30,8 +30,9 @@ def save_and_read(page: Any, server: RunningServer, path: str) -> dict[str, Any]
     """Saves through the toolbar and returns the file on disk, checked by nbformat."""
     page.click("#maintoolbar [data-action=save]")
     page.wait_for_function("!window.carnet.notebook.model.dirty")
-    saved = json.loads((server.root_dir / path).read_text())
-    nbformat.validate(nbformat.from_dict(saved))
+    raw = (server.root_dir / path).read_text()
+    nbformat.validate(nbformat.reads(raw, as_version=nbformat.NO_CONVERT))
+    saved: dict[str, Any] = json.loads(raw)
     return saved
 
 
