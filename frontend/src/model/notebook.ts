@@ -1,4 +1,5 @@
 // The DOM-free notebook: cells, selection, mode, clipboard, undo of deletes, dirty state.
+// Over 300 lines: one short method per notebook operation, all on the same cell list.
 
 import { Cell } from "./cell";
 import { Emitter } from "./emitter";
