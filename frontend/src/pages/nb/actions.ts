@@ -7,6 +7,7 @@ import { chooseDialog, confirmDialog, messageDialog, notify, promptDialog } from
 import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
+import { metadataActions } from "./metadata";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
 
@@ -54,6 +55,7 @@ export function buildActions(page: Page): Actions {
 
   const actions: Actions = {
     ...exportActions(page),
+    ...metadataActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;
