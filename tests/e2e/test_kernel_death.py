@@ -3,10 +3,10 @@ and a cell that finishes after its page was closed has its outputs on reopening.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tests.e2e.conftest import code, open_notebook, write_notebook
+from tests.e2e.runs import finished_unwritten, written
 from tests.server.conftest import RunningServer
 from tests.support.waiting import wait_until
 
@@ -38,19 +38,6 @@ def run_then_close(context: Any, server: RunningServer, path: str) -> None:
     first.keyboard.press("Shift+Enter")
     first.wait_for_selector(".stream-text:has-text('begun')")
     first.close(run_before_unload=False)  # closed while the cell still runs
-
-
-def finished_unwritten(server: RunningServer, path: str) -> bool:
-    """The notebook's run has finished and the server offers it, not yet written."""
-    with server.client() as http:
-        sessions = http.get("api/sessions").json()
-        kid = next(s["kernel"]["id"] for s in sessions if s["path"] == path)
-        listed = http.get(f"api/kernels/{kid}/runs").json()
-    return [r["state"] for r in listed] == ["idle"]
-
-
-def written(server: RunningServer, path: str) -> bool:
-    return bool(json.loads((server.root_dir / path).read_text())["cells"][0]["outputs"])
 
 
 def test_output_of_a_cell_finishing_after_the_tab_closed_is_there_on_reopen(
