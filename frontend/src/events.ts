@@ -1,7 +1,10 @@
 // The events custom.js can listen to, as `carnet.events.on(name, callback)`:
 //   "page_loaded"   (detail: {page})             once the page is built
 //   "kernel_ready"  (detail: {kernel_id, name})  when a kernel is connected and idle
+//   "cell_execute"  (detail: {cell_id, index})  when a run is sent to the kernel
 //   "cell_executed" (detail: {cell_id, index, status, execution_count}) after each run
+//   "notebook_saved" (detail: {path}), "notebook_loaded" (detail: {path})
+// The classic names (kernel_ready.Kernel...) are bridged in pages/classic.ts.
 // "page_loaded" and "kernel_ready" are sticky: a late listener is called at once with the
 // last detail. Each event is also dispatched on `document` as `carnet:<name>` CustomEvents.
 

@@ -1,24 +1,43 @@
-// Entry point: exposes `window.carnet` for custom.js, then loads the page's own code.
+// Entry point: exposes `window.carnet` for custom.js, and the classic `define`/`require`
+// with `Jupyter` (./pages/classic), then loads the page's own code.
 
 import "./styles.css";
 import { events } from "./events";
 import { Api } from "./kernel/api";
+import { classicModules, classicNotebook } from "./pages/classic";
 import { readConfig } from "./pages/config";
+import { fetchPageConfig } from "./pages/nbconfig";
 
 const config = readConfig();
 const carnet = { events, config, version: config.appVersion, notebook: null as unknown, terminal: null as unknown };
 (window as unknown as { carnet: typeof carnet }).carnet = carnet;
+// Before custom.js runs (a deferred script after this module): its define() needs them.
+const classic = classicModules(config.appVersion, events);
+Object.assign(window, {
+  define: classic.loader.define,
+  require: classic.loader.require,
+  requirejs: classic.loader.require,
+  Jupyter: classic.Jupyter,
+  IPython: classic.Jupyter,
+});
+const api = new Api(config.baseUrl, config.xsrfToken);
 
 // The notebook is the biggest download: ask for it now, while the page's code loads.
-const early =
-  config.page === "notebook" ? new Api(config.baseUrl, config.xsrfToken).contents(config.path, { type: "notebook", hash: true }) : null;
+const early = config.page === "notebook" ? api.contents(config.path, { type: "notebook", hash: true }) : null;
+// Its front-end config (nbconfig), alongside: it is small, and never rejects.
+const frontend = config.page === "notebook" ? fetchPageConfig(api, "notebook") : null;
 // Failures surface where the page awaits it; this only stops an "unhandled rejection" meanwhile.
 early?.catch(() => undefined);
 
 async function start(): Promise<void> {
   if (config.page === "notebook") {
     const { startNotebookPage } = await import("./pages/notebook");
-    carnet.notebook = await startNotebookPage(config, early);
+    const page = await startNotebookPage(config, early, frontend);
+    carnet.notebook = page;
+    classic.Jupyter.actions.attach(page.actions);
+    classic.Jupyter.notebook = classicNotebook(page, classic.Jupyter.actions);
+    classic.Jupyter.keyboard_manager = { actions: classic.Jupyter.actions };
+    events.emit("notebook_loaded", { path: page.saver.path });
   } else if (config.page === "terminal") {
     const { startTerminalPage } = await import("./pages/terminal");
     carnet.terminal = await startTerminalPage(config);

@@ -13,6 +13,8 @@
     │   ├── KernelTimeout              a request got no reply in time
     │   └── KernelDied                 the process exited while we waited on it
     ├── ConfigError                    a bad configuration file or option
+    │   ├── BadConfigSection           an nbconfig section name that is not [A-Za-z0-9_-]+
+    │   └── CorruptConfigFile          an nbconfig file that is not a JSON object
     ├── ContentsError                  a contents request that cannot be served (has a reason)
     │   ├── ContentsNotFound           no such file or directory, or a hidden one
     │   ├── ContentsForbidden          a path that leaves the root directory
@@ -86,6 +88,14 @@ class KernelDied(KernelError):
 
 class ConfigError(CarnetError):
     """A bad configuration file or option; the message names the file and the option."""
+
+
+class BadConfigSection(ConfigError):
+    """A front-end config section name that could leave nbconfig/ (not [A-Za-z0-9_-]+)."""
+
+
+class CorruptConfigFile(ConfigError):
+    """A front-end config file that cannot be read as a JSON object; the message names it."""
 
 
 class ContentsError(CarnetError):

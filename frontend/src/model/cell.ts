@@ -7,7 +7,7 @@ import { joinText } from "./types";
 
 export type RunState = "idle" | "queued" | "running";
 
-export type CellChange = "source" | "type" | "state" | "count" | "rendered" | "trust";
+export type CellChange = "source" | "type" | "state" | "count" | "rendered" | "trust" | "metadata";
 
 let counter = 0;
 
@@ -114,6 +114,24 @@ export class Cell {
     if (value === this._rendered) return;
     this._rendered = value;
     this.changed.emit("rendered");
+  }
+
+  /** Sets (or, with undefined, removes) one metadata key; an edit the notebook saves. */
+  setMetadataKey(key: string, value: unknown): void {
+    if (JSON.stringify(this.metadata[key]) === JSON.stringify(value)) return;
+    if (value === undefined) delete this.metadata[key];
+    else this.metadata[key] = value;
+    this.changed.emit("metadata");
+  }
+
+  /** Replaces the metadata (the transient `trusted` flag is kept: it is not the user's to edit). */
+  replaceMetadata(value: JsonObject): void {
+    const next: JsonObject = { ...value };
+    delete next.trusted;
+    if ("trusted" in this.metadata) next.trusted = this.metadata.trusted;
+    if (JSON.stringify(next) === JSON.stringify(this.metadata)) return;
+    this.metadata = next;
+    this.changed.emit("metadata");
   }
 
   /** Whether the server vouched for this cell's output (or the user produced it here). */

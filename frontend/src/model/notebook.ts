@@ -1,4 +1,5 @@
 // The DOM-free notebook: cells, selection, mode, clipboard, undo of deletes, dirty state.
+// Over 300 lines: one short method per notebook operation, all on the same cell list.
 
 import { Cell } from "./cell";
 import { Emitter } from "./emitter";
@@ -63,8 +64,19 @@ export class Notebook {
   /** Sets one key of the notebook's metadata and says so (whether that is an edit to save is the caller's call). */
   setMetadata(key: string, value: unknown): void {
     if (JSON.stringify(this.metadata[key]) === JSON.stringify(value)) return;
-    this.metadata[key] = value;
+    if (value === undefined) delete this.metadata[key];
+    else this.metadata[key] = value;
     this.changed.emit({ kind: "metadata", key });
+  }
+
+  /** Replaces the whole metadata as a user's edit: one event per changed key, and dirty. */
+  replaceMetadata(value: JsonObject): void {
+    const keys = new Set([...Object.keys(this.metadata), ...Object.keys(value)]);
+    const changed = [...keys].filter((key) => JSON.stringify(this.metadata[key]) !== JSON.stringify(value[key]));
+    if (changed.length === 0) return;
+    this.metadata = { ...value };
+    for (const key of changed) this.changed.emit({ kind: "metadata", key });
+    this.setDirty(true);
   }
 
   // --- state -------------------------------------------------------------------
@@ -310,7 +322,7 @@ export class Notebook {
   private adopt(cell: Cell): Cell {
     const offs = [
       cell.changed.on((what) => {
-        if (what === "source" || what === "type") this.setDirty(true);
+        if (what === "source" || what === "type" || what === "metadata") this.setDirty(true);
         if (what === "trust") this.changed.emit({ kind: "trust" });
       }),
       cell.outputs.changed.on(() => this.setDirty(true)),

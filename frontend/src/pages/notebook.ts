@@ -16,6 +16,9 @@ import { installConflictChoice } from "./nb/conflict";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
 import { installWidgets } from "../widgets";
+import { events } from "../events";
+import { setEditorOptions } from "../view/editor";
+import { cmOptionsByType, type Section, visibility } from "./nbconfig";
 
 const STATUS_TEXT: Record<string, string> = {
   idle: "Kernel idle",
@@ -28,12 +31,22 @@ const STATUS_TEXT: Record<string, string> = {
   unknown: "Kernel status unknown",
 };
 
-/** `early`: the notebook's contents, already asked for by the entry script. */
-export async function startNotebookPage(config: PageConfig, early: Promise<ContentsModel> | null = null): Promise<NotebookPage> {
+/** `early`: the notebook's contents, already asked for by the entry script; `frontend`: the
+ * merged nbconfig sections (common, notebook), applied when they come, never waited for. */
+export async function startNotebookPage(
+  config: PageConfig,
+  early: Promise<ContentsModel> | null = null,
+  frontend: Promise<Section> | null = null,
+): Promise<NotebookPage> {
   const api = new Api(config.baseUrl, config.xsrfToken);
   const contents = await (early ?? api.contents(config.path, { type: "notebook", hash: true }));
   performance.mark("carnet:contents");
+  // Usually here already (it was asked for with the notebook): then editors start right.
+  const ready = await Promise.race([frontend, Promise.resolve(null)]);
+  if (ready) applyEditorConfig(ready);
   const page = new NotebookPage(config, api, contents);
+  if (ready) page.applyFrontendConfig(ready);
+  else void frontend?.then((section) => page.applyFrontendConfig(section));
   await page.start();
   return page;
 }
@@ -45,7 +58,10 @@ export class NotebookPage {
   readonly saver: Saver;
   readonly header: NotebookHeader;
   readonly pager = h("div", { id: "pager", hidden: true });
-  private lineNumbers = false;
+  // undefined until View > Toggle Line Numbers: then the front-end config decides.
+  private lineNumbers: boolean | undefined = undefined;
+  private configuredLineNumbers = false;
+  readonly actions: ReturnType<typeof buildActions>;
 
   /** Builds the page (model, views, header, actions) around the notebook's contents. */
   constructor(
@@ -92,6 +108,7 @@ export class NotebookPage {
     });
     this.view = view;
     const actions = buildActions(this);
+    this.actions = actions;
     this.header = new NotebookHeader(actions, `${config.baseUrl}tree/${encodePath(this.dir())}`);
     view.element.tabIndex = -1;
     const site = h("div", { id: "site" }, h("div", { id: "notebook" }, view.element, h("div", { class: "end-space" })));
@@ -143,8 +160,17 @@ export class NotebookPage {
     this.model.load(doc);
   }
 
+  /** nbconfig's cm_config and Notebook.Header/Toolbar (see ./nbconfig). */
+  applyFrontendConfig(section: Section): void {
+    this.configuredLineNumbers = applyEditorConfig(section);
+    for (const v of this.view.allViews) v.editor?.applyOptions(this.lineNumbers);
+    const shown = visibility(section);
+    if (!shown.header) document.getElementById("header-container")?.setAttribute("hidden", "");
+    if (!shown.toolbar) document.getElementById("maintoolbar")?.setAttribute("hidden", "");
+  }
+
   toggleLineNumbers(): void {
-    this.lineNumbers = !this.lineNumbers;
+    this.lineNumbers = !(this.lineNumbers ?? this.configuredLineNumbers);
     for (const v of this.view.allViews) v.editor?.setLineNumbers(this.lineNumbers);
   }
 
@@ -225,6 +251,7 @@ export class NotebookPage {
   private wireHeader(actions: ReturnType<typeof buildActions>): void {
     const { header, saver } = this;
     saver.onSaved = (message) => {
+      events.emit("notebook_saved", { path: saver.path });
       notify(message);
       this.syncHeader();
     };
@@ -244,6 +271,13 @@ export class NotebookPage {
       this.enterCommand();
     });
   }
+}
+
+/** Sets the editors' options; whether code cells get line numbers. */
+function applyEditorConfig(section: Section): boolean {
+  const byType = cmOptionsByType(section);
+  setEditorOptions(byType);
+  return byType.code.lineNumbers ?? false;
 }
 
 /** A notification that stays until removed. */

@@ -5,6 +5,7 @@ import { Api, encodePath, type ContentsModel, type KernelspecsModel } from "../k
 import { confirmDialog, notify, promptDialog } from "../view/dialog";
 import { h } from "../view/dom";
 import { icon } from "../view/icons";
+import { notebookTarget } from "./classic";
 import type { PageConfig } from "./config";
 import { listTerminals, newTerminal, shutdownTerminal, terminalUrl, type TerminalModel } from "./terminals";
 import { uploadFile } from "./upload";
@@ -72,6 +73,11 @@ class TreePage {
     const header = h("div", { id: "header" }, h("div", { id: "header-container" },
       h("a", { id: "logo", href: `${this.config.baseUrl}tree` }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet"))));
     document.body.replaceChildren(header, h("div", { id: "site" }, h("div", { class: "container tree-container" }, tabs, filesTab, runningTab)));
+    // Jupyter._target, read at the click: custom.js may set it after the list is drawn.
+    document.body.addEventListener("click", (e) => {
+      const link = (e.target as Element | null)?.closest?.("a.item-name[target]");
+      if (link && link.getAttribute("target")) link.setAttribute("target", notebookTarget());
+    }, true);
     document.body.addEventListener("dragover", (e) => e.preventDefault());
     document.body.addEventListener("drop", (e) => {
       e.preventDefault();
@@ -199,7 +205,7 @@ class TreePage {
     const check = h("input", { type: "checkbox", class: "item-check", "aria-label": `Select ${item.name}`, "data-path": item.path, onchange: () => this.renderActions() });
     return h("div", { class: `list-item row${running ? " running" : ""}`, "data-path": item.path, "data-type": item.type },
       check,
-      h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : "_blank" }, h("span", { class: `item-icon icon-${item.type}` }, icon(ICON[item.type] ?? "file", 16)), item.name),
+      h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : notebookTarget() }, h("span", { class: `item-icon icon-${item.type}` }, icon(ICON[item.type] ?? "file", 16)), item.name),
       running ? h("span", { class: "running-indicator" }, "Running") : null,
       h("span", { class: "item-modified", title: item.last_modified }, relativeTime(item.last_modified)),
       h("span", { class: "item-size" }, item.type === "directory" ? "" : formatSize(item.size)));
@@ -265,7 +271,7 @@ class TreePage {
     const rows: HTMLElement[] = [];
     for (const s of sessions) {
       rows.push(h("div", { class: "list-item row", "data-path": s.path },
-        h("a", { class: "item-name", href: `${this.config.baseUrl}notebooks/${encodePath(s.path)}`, target: "_blank" }, h("span", { class: "item-icon icon-notebook" }, icon("notebook", 16)), s.path),
+        h("a", { class: "item-name", href: `${this.config.baseUrl}notebooks/${encodePath(s.path)}`, target: notebookTarget() }, h("span", { class: "item-icon icon-notebook" }, icon("notebook", 16)), s.path),
         h("span", { class: "item-modified" }, s.kernel?.name ?? ""),
         h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.deleteSession(s.id).then(() => this.refreshRunning()) }, "Shutdown")));
     }

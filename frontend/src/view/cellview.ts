@@ -1,8 +1,11 @@
 // One cell on screen: prompt, lazily created editor, rendered markdown, outputs.
 
 import type { Cell, CellChange } from "../model/cell";
+import type { CellToolbarName } from "../model/metadata";
 import { renderMarkdown } from "../render/markdown";
 import type { RenderContext } from "../render/mime";
+import "./celltoolbar.css";
+import { renderCellToolbar } from "./celltoolbar";
 import { h } from "./dom";
 import { CellEditor, type EditorHooks } from "./editor";
 import { OutputView } from "./outputview";
@@ -13,11 +16,13 @@ export interface CellViewHooks {
   complete: EditorHooks["complete"];
   leave(cell: Cell, direction: "up" | "down"): boolean;
   context(cell: Cell): RenderContext;
-  lineNumbers(): boolean;
+  /** The page's line numbers choice; undefined: as the front-end config says. */
+  lineNumbers(): boolean | undefined;
 }
 
 // The parts inside a cell's element; a lazy view makes them only when first needed.
 interface Parts {
+  toolbar: HTMLElement;
   prompt: HTMLElement;
   editorHost: HTMLElement;
   placeholder: HTMLElement;
@@ -34,6 +39,7 @@ export class CellView {
   // notebook of thousands of cells costs one element per cell at load.
   private revealed: boolean;
   private disposed = false;
+  private toolbarName: CellToolbarName = "None";
   private off: () => void;
 
   constructor(
@@ -59,6 +65,7 @@ export class CellView {
   private build(): Parts {
     if (this.built) return this.built;
     const parts: Parts = {
+      toolbar: h("div", { class: "celltoolbar-host" }),
       prompt: h("div", { class: "prompt input-prompt" }),
       editorHost: h("div", { class: "input-area" }),
       placeholder: h("pre", { class: "editor-placeholder" }),
@@ -69,7 +76,7 @@ export class CellView {
     this.element.replaceChildren();
     parts.editorHost.append(parts.placeholder);
     const input = h("div", { class: "input" }, parts.prompt, h("div", { class: "inner-cell" }, parts.editorHost, parts.rendered));
-    this.element.append(input, parts.outputs.element);
+    this.element.append(parts.toolbar, input, parts.outputs.element);
     this.element.addEventListener("mousedown", (event) => {
       if ((event.target as HTMLElement).closest(".stdin-row, a, .output-collapser")) return;
       this.hooks.select(this.cell, event.shiftKey);
@@ -115,6 +122,19 @@ export class CellView {
     return this.editor;
   }
 
+  /** Shows the cell toolbar of this mode (View > Cell Toolbar) on top of the cell. */
+  setToolbar(name: CellToolbarName): void {
+    if (name === this.toolbarName) return;
+    this.toolbarName = name;
+    if (this.built) this.renderToolbar(this.built);
+  }
+
+  private renderToolbar(parts: Parts): void {
+    const bar = this.toolbarName === "None" ? null : renderCellToolbar(this.cell, this.toolbarName);
+    parts.toolbar.replaceChildren(...(bar ? [bar] : []));
+    parts.toolbar.hidden = !bar;
+  }
+
   private update(what: CellChange): void {
     const parts = this.built;
     switch (what) {
@@ -128,11 +148,14 @@ export class CellView {
         if (this.cell.type !== "code" && this.cell.rendered) this.renderText(parts);
         break;
       case "type":
-        this.editor?.setType(this.cell.type);
+        this.editor?.setType(this.cell.type, this.hooks.lineNumbers());
         this.updateAll();
         break;
       case "trust":
         parts?.outputs.refresh();
+        break;
+      case "metadata":
+        if (parts) this.renderToolbar(parts);
         break;
       default:
         // The prompt (count, or * to a number) says the run got this far: its outputs first.
@@ -159,6 +182,7 @@ export class CellView {
     const { cell } = this;
     const type = cell.type;
     parts.placeholder.textContent = cell.source;
+    this.renderToolbar(parts);
     if (type === "code") {
       const count = cell.state !== "idle" ? "*" : (cell.executionCount ?? " ");
       parts.prompt.textContent = `In [${count}]:`;

@@ -22,11 +22,41 @@ export interface EditorHooks {
 
 const languageSlot = new Compartment();
 const numbersSlot = new Compartment();
+const optionsSlot = new Compartment();
+
+/** The classic notebook's cm_config options Carnet honours (nbconfig's Cell/CodeCell.cm_config). */
+export interface CmOptions {
+  lineNumbers?: boolean;
+  indentUnit?: number;
+  lineWrapping?: boolean;
+  tabSize?: number;
+}
+
+// Per cell type, from the front-end config; read when an editor is made or reconfigured.
+let configured: Partial<Record<CellType, CmOptions>> = {};
+
+export function setEditorOptions(byType: Partial<Record<CellType, CmOptions>>): void {
+  configured = byType;
+}
+
+function options(type: CellType): Extension {
+  const cm = configured[type] ?? {};
+  return [
+    indentUnit.of(" ".repeat(cm.indentUnit ?? 4)),
+    EditorState.tabSize.of(cm.tabSize ?? 4),
+    // Carnet wraps long lines unless cm_config says lineWrapping: false.
+    cm.lineWrapping === false ? [] : EditorView.lineWrapping,
+  ];
+}
 
 function language(type: CellType): Extension {
   if (type === "code") return python();
   if (type === "markdown") return markdown();
   return [];
+}
+
+function numbers(on: boolean | undefined, type: CellType): Extension {
+  return (on ?? configured[type]?.lineNumbers ?? false) ? lineNumbers() : [];
 }
 
 function kernelCompletion(hooks: EditorHooks) {
@@ -62,7 +92,11 @@ function atEdge(view: EditorView, direction: "up" | "down"): boolean {
 export class CellEditor {
   readonly view: EditorView;
 
-  constructor(parent: HTMLElement, text: string, type: CellType, hooks: EditorHooks, lineNumbersOn = false) {
+  private type: CellType;
+
+  /** lineNumbersOn: the page's choice (View > Toggle Line Numbers); undefined: the config's. */
+  constructor(parent: HTMLElement, text: string, type: CellType, hooks: EditorHooks, lineNumbersOn?: boolean) {
+    this.type = type;
     const state = EditorState.create({
       doc: text,
       extensions: [
@@ -71,7 +105,6 @@ export class CellEditor {
         drawSelection(),
         indentOnInput(),
         bracketMatching(),
-        indentUnit.of("    "),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         autocompletion({ override: [kernelCompletion(hooks)], activateOnTyping: false, icons: false }),
         keymap.of([
@@ -83,8 +116,8 @@ export class CellEditor {
           ...defaultKeymap,
         ]),
         languageSlot.of(language(type)),
-        numbersSlot.of(lineNumbersOn ? lineNumbers() : []),
-        EditorView.lineWrapping,
+        numbersSlot.of(numbers(lineNumbersOn, type)),
+        optionsSlot.of(options(type)),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) hooks.onChange(update.state.doc.toString());
           if (update.focusChanged && update.view.hasFocus) hooks.onFocus();
@@ -104,12 +137,22 @@ export class CellEditor {
     this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: text } });
   }
 
-  setType(type: CellType): void {
-    this.view.dispatch({ effects: languageSlot.reconfigure(language(type)) });
+  setType(type: CellType, lineNumbersOn?: boolean): void {
+    this.type = type;
+    this.view.dispatch({ effects: [languageSlot.reconfigure(language(type)), ...this.reconfigure(lineNumbersOn)] });
   }
 
-  setLineNumbers(on: boolean): void {
-    this.view.dispatch({ effects: numbersSlot.reconfigure(on ? lineNumbers() : []) });
+  setLineNumbers(on: boolean | undefined): void {
+    this.view.dispatch({ effects: numbersSlot.reconfigure(numbers(on, this.type)) });
+  }
+
+  /** Applies the options set since the editor was made (the config arrived late). */
+  applyOptions(lineNumbersOn?: boolean): void {
+    this.view.dispatch({ effects: this.reconfigure(lineNumbersOn) });
+  }
+
+  private reconfigure(lineNumbersOn: boolean | undefined) {
+    return [numbersSlot.reconfigure(numbers(lineNumbersOn, this.type)), optionsSlot.reconfigure(options(this.type))];
   }
 
   /** The cursor as a UTF-16 offset into `text`. */

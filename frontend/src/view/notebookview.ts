@@ -1,6 +1,7 @@
 // The list of cells: keeps one CellView per cell in model order, shows selection and mode.
 
 import type { Cell } from "../model/cell";
+import { cellToolbarOf } from "../model/metadata";
 import type { Notebook } from "../model/notebook";
 import { CellView, type CellViewHooks } from "./cellview";
 import { h } from "./dom";
@@ -32,6 +33,7 @@ export class NotebookView {
     nb.changed.on((change) => {
       if (change.kind === "cells") this.syncCells();
       if (change.kind === "selection" || change.kind === "mode" || change.kind === "cells") this.syncSelection();
+      if (change.kind === "metadata" && change.key === "celltoolbar") this.syncToolbars();
     });
     this.syncCells();
     this.syncSelection();
@@ -60,6 +62,7 @@ export class NotebookView {
       position += 1;
       if (!view) {
         view = new CellView(cell, this.hooks, this.observer !== null && position > EAGER_CELLS);
+        view.setToolbar(cellToolbarOf(this.nb));
         this.views.set(cell, view);
         this.byElement.set(view.element, view);
         this.observer?.observe(view.element);
@@ -71,6 +74,11 @@ export class NotebookView {
       }
       previous = view.element;
     }
+  }
+
+  private syncToolbars(): void {
+    const name = cellToolbarOf(this.nb);
+    for (const view of this.views.values()) view.setToolbar(name);
   }
 
   private syncSelection(): void {

@@ -20,6 +20,7 @@ from carnet.server import logs
 from carnet.server.access_log import AccessLogMiddleware
 from carnet.server.activity import Activity
 from carnet.server.api import contents, core, files, kernels, kernelspecs, runs, sessions, spec
+from carnet.server.api import nbconfig as nbconfig_api
 from carnet.server.api import nbconvert as nbconvert_api
 from carnet.server.api import terminals as terminals_api
 from carnet.server.api import trust as trust_api
@@ -30,6 +31,7 @@ from carnet.server.config.settings import ServerSettings
 from carnet.server.contents import ContentsManager
 from carnet.server.http_errors import ErrorMiddleware, exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
+from carnet.server.nbconfig import FrontendConfig
 from carnet.server.pages import routes as pages_routes
 from carnet.trust import Notary
 
@@ -74,6 +76,7 @@ def _route_families() -> list[BaseRoute]:
         *kernelspecs.routes(),
         *terminals_api.routes(),
         *nbconvert_api.routes(),
+        *nbconfig_api.routes(),
         *pages_routes(),
     ]
 
@@ -122,6 +125,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     app.state.shutdown_hooks = []
     app.state.started = asyncio.Event()
     app.state.contents = ContentsManager(settings.root_dir, allow_hidden=settings.allow_hidden)
+    app.state.nbconfig = FrontendConfig()
     app.state.notary = Notary(paths.data_dir(), log=logs.server_log())
     app.state.contents.trust = app.state.notary
     app.state.kernels = KernelService(

@@ -15,12 +15,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from carnet.errors import (
+    BadConfigSection,
     CarnetError,
     ContentsConflict,
     ContentsError,
     ContentsForbidden,
     ContentsNotFound,
     ContentsWriteError,
+    CorruptConfigFile,
     ExportError,
     KernelError,
     KernelNotFound,
@@ -55,6 +57,8 @@ STATUS: tuple[tuple[type[CarnetError], int, str | None], ...] = (
     (TerminalError, 500, "terminal error"),
     (UnknownExportFormat, 404, "unknown format"),
     (ExportError, 500, None),  # a program the format needs is missing, say
+    (BadConfigSection, 400, "bad section"),
+    (CorruptConfigFile, 500, "corrupt config file"),
 )
 # A contents error's reason wins over its class: a client can tell "full" from "forbidden".
 STATUS_OF_REASON = {

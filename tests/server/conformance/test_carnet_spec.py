@@ -35,6 +35,7 @@ GROUPS = [
     "kernelspecs",
     "terminals",
     "nbconvert",
+    "config",
     "pages",
 ]
 _KERNEL_GROUPS = {"kernels", "sessions"}

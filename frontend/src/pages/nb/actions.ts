@@ -7,7 +7,9 @@ import { chooseDialog, confirmDialog, messageDialog, notify, promptDialog } from
 import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
+import { metadataActions } from "./metadata";
 import type { Actions } from "./header";
+import { notebookTarget } from "../classic";
 
 type Page = NotebookPage;
 
@@ -53,6 +55,7 @@ export function buildActions(page: Page): Actions {
 
   const actions: Actions = {
     ...exportActions(page),
+    ...metadataActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;
@@ -138,9 +141,9 @@ export function buildActions(page: Page): Actions {
     }) },
     "new-notebook": { label: "New Notebook", run: guarded(async () => {
       const model = await api.create(page.dir(), { type: "notebook" });
-      window.open(`${config.baseUrl}notebooks/${encodePath(model.path)}`, "_blank");
+      window.open(`${config.baseUrl}notebooks/${encodePath(model.path)}`, notebookTarget());
     }) },
-    open: { label: "Open…", run: () => void window.open(`${config.baseUrl}tree/${encodePath(page.dir())}`, "_blank") },
+    open: { label: "Open…", run: () => void window.open(`${config.baseUrl}tree/${encodePath(page.dir())}`, notebookTarget()) },
     "download-ipynb": { label: "Download as Notebook (.ipynb)", run: () => {
       window.location.href = `${config.baseUrl}files/${encodePath(saver.path)}?download=1`;
     } },

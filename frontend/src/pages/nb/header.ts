@@ -2,6 +2,7 @@
 
 import { h } from "../../view/dom";
 import { icon } from "../../view/icons";
+import { CELL_TOOLBAR_ACTIONS } from "./metadata";
 
 export interface Action {
   label: string;
@@ -18,8 +19,8 @@ const DOWNLOADS = ["download-ipynb", "download-html", "download-markdown", "down
 
 const MENUS: [string, MenuItem[]][] = [
   ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
-  ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "shortcuts"]],
-  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "-", "toggle-output", "toggle-scroll"]],
+  ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "edit-notebook-metadata", "-", "shortcuts"]],
+  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
   ["Insert", ["insert-above", "insert-below"]],
   ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", "clear-output", "clear-all-output"]],
   ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "-", "change-kernel", "shutdown"]],
@@ -89,7 +90,7 @@ export class NotebookHeader {
       return h("li", { role: "menuitem", "data-action": name, onclick: () => {
         wrapper.classList.remove("open");
         void action.run();
-      } }, h("span", {}, action.label.replace(prefix, "")), action.keys ? h("kbd", {}, action.keys) : null);
+      } }, h("span", {}, menuLabel(action.label, prefix)), action.keys ? h("kbd", {}, action.keys) : null);
     };
     for (const item of items) {
       if (item === "-") {
@@ -99,7 +100,7 @@ export class NotebookHeader {
         const [label, names] = item;
         const sub = h("ul", { class: "dropdown-menu", role: "menu" });
         for (const name of names) {
-          const li = entry(name, `${label} `);
+          const li = entry(name, label);
           if (li) sub.append(li);
         }
         const li = h("li", { class: "dropdown-submenu", role: "menuitem", "aria-haspopup": "true", "data-submenu": label.toLowerCase().replace(/\s+/g, "-") }, h("span", {}, label), sub);
@@ -134,4 +135,9 @@ function toolbarContent(name: string, label: string): (Node | string)[] {
   const entry = ICONS[name];
   if (!entry) return [label];
   return entry[1] ? [icon(entry[0]), entry[1]] : [icon(entry[0])];
+}
+
+// A submenu's items drop its title: "Download as HTML" -> "HTML", "Cell Toolbar: Tags" -> "Tags".
+function menuLabel(label: string, prefix: string): string {
+  return prefix && label.startsWith(prefix) ? label.slice(prefix.length).replace(/^[:\s]+/, "") : label;
 }

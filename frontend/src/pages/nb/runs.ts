@@ -136,6 +136,7 @@ export class Runs {
     const cell = run.cell;
     this.sent.add(run);
     let status = "ok";
+    events.emit("cell_execute", { cell_id: cell.id, index: this.nb.indexOf(cell) });
     run.msgId = connection.execute(run.code, {
       onIOPub: this.showOutput(cell),
       onStdin: (msg) => this.askInput(connection, cell, msg),
