@@ -137,6 +137,15 @@ def test_dismissing_writes_nothing_and_the_next_save_asks_again(
     assert disk_source(server, path) == "'from the page'"
 
 
+# Counts the runs of the timers set from now on (the autosave's): each tick, once it ran.
+TICK_COUNTER = """() => {
+  window.autosaveTicks = 0;
+  const setInterval = window.setInterval;
+  window.setInterval = (tick, ms, ...args) =>
+    setInterval(() => { tick(...args); window.autosaveTicks += 1; }, ms);
+}"""
+
+
 def test_autosave_asks_once_and_pauses_until_answered(page: Any, server: RunningServer) -> None:
     path = write_notebook(server, "autosaved.ipynb", [code("'original'")])
     open_notebook(page, server, path)
@@ -145,11 +154,15 @@ def test_autosave_asks_once_and_pauses_until_answered(page: Any, server: Running
         "response",
         lambda r: puts.append(r.status) if r.request.method == "PUT" and path in r.url else None,
     )
+    # The ticks of the autosave timer are counted: the test waits for ticks, not for time.
+    page.evaluate(TICK_COUNTER)
     page.evaluate("window.carnet.notebook.saver.startAutosave(1)")
     change_on_disk(server, path, "'from disk'")
     edit_cell(page, 0, "'from the page'")
     page.wait_for_selector(DIALOG)
-    time.sleep(3)  # three more autosave ticks: none may save or ask again
+    ticks = page.evaluate("window.autosaveTicks")
+    # Three more autosave ticks: none may save or ask again.
+    page.wait_for_function(f"window.autosaveTicks >= {ticks + 3}", timeout=20_000)
     assert puts == [409]
     assert page.locator(".modal").count() == 1
     page.locator(f"{DIALOG} button[data-value=overwrite]").click()

@@ -3,12 +3,12 @@ and a cell that finishes after its page was closed has its outputs on reopening.
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
 from tests.e2e.conftest import code, open_notebook, write_notebook
+from tests.e2e.runs import finished_unwritten, written
 from tests.server.conftest import RunningServer
+from tests.support.waiting import wait_until
 
 
 def test_killed_kernel_is_explained_and_restarted(page: Any, server: RunningServer) -> None:
@@ -46,7 +46,11 @@ def test_output_of_a_cell_finishing_after_the_tab_closed_is_there_on_reopen(
     slow = code("import time", "print('begun', flush=True)", "time.sleep(3)", "print('finished')")
     path = write_notebook(server, "closed-tab.ipynb", [slow])
     run_then_close(context, server, path)
-    time.sleep(5)
+    wait_until(
+        lambda: finished_unwritten(server, path) or written(server, path),
+        30,
+        "the cell to finish with its tab closed",
+    )
     again = context.new_page()
     try:
         open_notebook(again, server, path)
@@ -64,7 +68,8 @@ def test_a_run_written_while_the_reopened_page_attaches_is_shown_and_saved_clean
     slow = code("import time", "print('begun', flush=True)", "time.sleep(1)", "print('finished')")
     path = write_notebook(server, "written-meanwhile.ipynb", [slow])
     run_then_close(context, server, path)
-    time.sleep(1.5)  # finished; the server writes it WRITE_DELAY later
+    # Finished; the server writes it WRITE_DELAY later.
+    wait_until(lambda: finished_unwritten(server, path), 30, "the cell to finish, unwritten")
     again = context.new_page()
     held: list[Any] = []
     again.route("**/runs/adopt", lambda route: held.append(route))
@@ -72,10 +77,7 @@ def test_a_run_written_while_the_reopened_page_attaches_is_shown_and_saved_clean
         open_notebook(again, server, path)
         # Loaded before the write: the cell has nothing yet.
         assert again.locator(".stream-text:has-text('finished')").count() == 0
-        deadline = time.monotonic() + 20
-        while not json.loads((server.root_dir / path).read_text())["cells"][0]["outputs"]:
-            assert time.monotonic() < deadline, "the server never wrote the run"
-            time.sleep(0.1)
+        wait_until(lambda: written(server, path), 20, "the server to write the run")
         while not held:
             again.wait_for_timeout(50)
         for route in held:

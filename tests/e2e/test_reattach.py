@@ -5,11 +5,12 @@ the rest as it comes), in order and once, and saves it without any "changed on d
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from tests.e2e.conftest import cell, code, expect, screenshot, write_notebook
+from tests.e2e.runs import lines_printed
 from tests.server.conftest import RunningServer
+from tests.support.waiting import wait_until
 
 LINES = 200  # one every 50 ms: 10 s
 COUNTING = code(
@@ -33,7 +34,8 @@ def test_a_reopened_tab_shows_a_running_cell_whole_and_saves_it(
     first.keyboard.press("Shift+Enter")
     first.wait_for_selector(".stream-text:has-text('line 5')")
     first.close(run_before_unload=False)  # closed while the cell prints
-    time.sleep(2)  # about 40 lines printed with no tab open
+    # Lines printed with no tab open (the test below needs 20 shown).
+    wait_until(lambda: lines_printed(server, path) >= 30, 30, "30 lines printed with no tab")
 
     again = context.new_page()
     errors: list[str] = []

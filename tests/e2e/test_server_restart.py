@@ -30,7 +30,9 @@ from tests.e2e.conftest import (
     write_notebook,
 )
 from tests.e2e.dropproxy import DroppingProxy
+from tests.e2e.runs import lines_printed
 from tests.server.conftest import RunningServer, launch
+from tests.support.waiting import wait_until
 
 PRINTING = code(
     "import time",
@@ -124,7 +126,13 @@ def test_a_network_drop_keeps_the_kernel_and_the_server_replays_what_was_missed(
         page.wait_for_selector(".stream-text:has-text('line 5')")
         proxy.drop()
         page.wait_for_selector(".kernel_indicator[data-status=reconnecting]")
-        time.sleep(1)  # the kernel prints on while the page is cut off
+        shown = page.evaluate(STDOUT).count("\n")
+        # The kernel prints on while the page is cut off.
+        wait_until(
+            lambda: lines_printed(server, path) >= shown + 10,
+            30,
+            "10 more lines printed while the page is cut off",
+        )
         cut_off = page.evaluate(STDOUT)
         proxy.restore()
         page.wait_for_selector("#reconnecting-note", state="detached")

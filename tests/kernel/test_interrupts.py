@@ -128,9 +128,9 @@ def test_interrupt_while_idle_does_not_poison_the_next_cell(spec: str) -> None:
 
 def test_keyboard_interrupt_shows_only_user_frames(kernel: Kernel) -> None:
     km, kc = kernel
-    msg_id = kc.execute("def spin():\n    while True:\n        pass\nspin()")
-    _wait_iopub(kc, msg_id, "execute_input")
-    time.sleep(0.2)  # into the loop
+    code = "def spin():\n    print('spinning', flush=True)\n    while True:\n        pass\nspin()"
+    msg_id = kc.execute(code)
+    _wait_iopub(kc, msg_id, "stream")  # into the loop
     km.interrupt_kernel()
     reply, outputs = _interrupted(kc, msg_id)
     shown = "\n".join(of_type(outputs, "error")[0]["content"]["traceback"])

@@ -28,8 +28,8 @@ def _wait_started(kc: BlockingKernelClient, msg_id: str) -> None:
             msg = kc.get_iopub_msg(timeout=1)
         except Empty:
             continue
-        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
-            time.sleep(0.2)  # let the cell get into its loop
+        # The cell prints as it enters its loop.
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
             return
     raise TimeoutError("the cell never started")
 
@@ -49,7 +49,7 @@ def _wait_exit(pid: int, timeout: float) -> bool:
 def test_interrupt_busy_loop_and_input(spec: str) -> None:
     km, kc = start_kernel(spec)
     try:
-        msg_id = kc.execute("while True: pass")
+        msg_id = kc.execute("print('looping', flush=True)\nwhile True: pass")
         _wait_started(kc, msg_id)
         km.interrupt_kernel()
         reply = shell_reply(kc, msg_id, timeout=20)["content"]
@@ -87,7 +87,9 @@ def test_shutdown_request_exits_cleanly() -> None:
 def test_shutdown_on_control_while_code_runs() -> None:
     km, kc = start_kernel()
     try:
-        msg_id = kc.execute("import time\nwhile True: time.sleep(0.01)")
+        msg_id = kc.execute(
+            "import time\nprint('looping', flush=True)\nwhile True: time.sleep(0.01)"
+        )
         _wait_started(kc, msg_id)
         request = kc.session.msg("shutdown_request", {"restart": False})
         kc.control_channel.send(request)

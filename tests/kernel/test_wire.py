@@ -21,6 +21,7 @@ from carnet.connection_files import read_connection_file, write_connection_file
 from carnet.protocol import DELIMITER, Session
 from carnet.protocol.connection_file import ConnectionInfo
 from tests.support.ports import free_ports
+from tests.support.waiting import wait_until
 
 KEY = "a-test-key-0123456789"
 
@@ -323,7 +324,9 @@ def test_sigterm_taken_by_another_thread_still_stops_an_idle_kernel(tmp_path: Pa
         while read_connection_file(path).shell_port == 0:
             assert time.monotonic() < deadline, "the kernel never wrote its ports"
             time.sleep(0.02)
-        time.sleep(0.5)  # idle: the main thread waits in poll
+        # Idle: the main thread waits in poll (its kernel wait channel says so).
+        main = Path(f"/proc/{process.pid}/task/{process.pid}/wchan")
+        wait_until(lambda: "poll" in main.read_text(), 20, "the main thread to wait in poll")
         task = Path(f"/proc/{process.pid}/task")
         # A Python thread: zmq's own threads block every signal.
         helper = next(

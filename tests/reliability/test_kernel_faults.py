@@ -189,7 +189,11 @@ def test_silent_kernel_fails_cleanly_after_the_configured_timeout(
         started = time.monotonic()
         poster = threading.Thread(target=post)
         poster.start()
-        time.sleep(0.5)
+        wait_until(
+            lambda: [p for p in children(silent_server.process.pid) if is_running(p)],
+            timeout=10,
+            what="the server to have started the silent kernel",
+        )
         # The server keeps answering meanwhile: before the start has failed.
         assert http.get("api/status").status_code == 200
         assert poster.is_alive() and "start" not in results

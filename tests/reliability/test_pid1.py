@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -110,7 +109,13 @@ def test_kernels_run_and_nothing_stays_a_zombie_under_pid_1(
                 "the kernel to restart",
             )
             assert stdout_of(sock.execute("print('back')")) == "back\n", server.output()
-        time.sleep(0.5)
-        wait_until(lambda: not zombies_of(server_pid), 10, "zombies to be reaped")
+        # The orphaned sleeps have ended and been reaped: only the live kernel is left (a
+        # zombie's cmdline is empty, so it does not count as the kernel).
+        wait_until(
+            lambda: all(_is_kernel(p) and is_running(p) for p in children(server_pid)),
+            10,
+            "the orphans to end and be reaped",
+        )
+        assert not zombies_of(server_pid)
         assert http.delete(f"api/kernels/{kernel_id}").status_code == 204
     wait_until(lambda: not children(server_pid), 10, "the kernel to be gone, reaped")

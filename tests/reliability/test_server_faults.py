@@ -71,7 +71,7 @@ def test_sigkill_during_a_save_leaves_the_old_or_the_new_file(dirs: ServerDirs) 
 
                 saver = threading.Thread(target=save)
                 saver.start()
-                time.sleep(rng.uniform(0.0, 0.4))
+                time.sleep(rng.uniform(0.0, 0.4))  # deliberate jitter: kill at a random point
                 server.process.send_signal(signal.SIGKILL)
                 server.process.wait(10)
                 saver.join(30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -13,6 +13,7 @@ from starlette.routing import Route
 from carnet.server.app import create_app
 from carnet.server.config.settings import ServerSettings
 from tests.server.conftest import RunningServer, StartServer
+from tests.support.waiting import wait_until
 
 
 def parse_time(value: str) -> datetime:
@@ -28,7 +29,11 @@ def test_api_status_reports_activity(server: RunningServer) -> None:
         assert first["kernels"] == 0
         started = parse_time(first["started"])
         assert abs(time.time() - started.timestamp()) < 60
-        time.sleep(0.05)
+        # The clock is past the stamp (milliseconds), so activity from now on would show.
+        stamp = parse_time(first["last_activity"])
+        wait_until(
+            lambda: datetime.now(UTC) - stamp > timedelta(milliseconds=2), 5, "a later stamp"
+        )
         # Polling the status is not activity; other API requests are.
         assert client.get("api/status").json()["last_activity"] == first["last_activity"]
         # Nor are refused requests: they must not keep an idle server alive.

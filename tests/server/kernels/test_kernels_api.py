@@ -9,12 +9,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.server.conftest import RunningServer, ServerDirs, launch
 from tests.server.kernels.wsclient import KernelSocket, reply_of, stdout_of
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -126,12 +128,26 @@ def test_each_client_gets_its_replies_and_all_iopub(server: RunningServer, kerne
         assert not any(m.msg_type == "execute_reply" for m in seen_by_b)
 
 
-def test_reconnect_replays_what_was_missed(server: RunningServer, kernel_id: str) -> None:
+def test_reconnect_replays_what_was_missed(
+    http: httpx.Client, server: RunningServer, kernel_id: str
+) -> None:
+    release = server.root_dir / f"{kernel_id}.release"
+
+    def model() -> dict[str, Any]:
+        found: dict[str, Any] = http.get(f"api/kernels/{kernel_id}").json()
+        return found
+
     sock = KernelSocket(server, kernel_id, session_id="replay-me")
-    sock.execute("import time")
-    msg_id = sock.send("shell", "execute_request", {"code": "time.sleep(1.5); print('later')"})
+    sock.execute("import os, time")
+    code = f"while not os.path.exists({str(release)!r}): time.sleep(0.02)\nprint('later')"
+    msg_id = sock.send("shell", "execute_request", {"code": code})
     sock.close()  # the network blips while the cell runs
-    time.sleep(2.5)
+    wait_until(lambda: model()["connections"] == 0, 20, "the server to see the socket closed")
+    # Busy until released (so this busy is the cell's), then idle once the server has had
+    # everything the cell sent, its print included, with nobody connected.
+    wait_until(lambda: model()["execution_state"] == "busy", 20, "the cell running")
+    release.touch()
+    wait_until(lambda: model()["execution_state"] == "idle", 20, "the cell finished")
     with KernelSocket(server, kernel_id, session_id="replay-me") as again:
         messages = again.collect(msg_id)
     assert stdout_of(messages) == "later\n"

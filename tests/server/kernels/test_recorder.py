@@ -5,7 +5,6 @@ leaves the file to the page."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from carnet.protocol import Session
 from carnet.server.kernels.outputs import CellRun
 from tests.server.conftest import RunningServer, ServerDirs, launch
 from tests.server.kernels.wsclient import KernelSocket
+from tests.support.waiting import wait_until
 
 
 def notebook(*cell_ids: str) -> dict[str, Any]:
@@ -50,6 +50,19 @@ def open_session(server: RunningServer, path: str, cells: tuple[str, ...]) -> tu
     return session["kernel"]["id"], file
 
 
+def connections(server: RunningServer, kid: str) -> int:
+    """The websockets the server counts on the kernel (it notices a close asynchronously)."""
+    with server.client() as http:
+        count: int = http.get(f"api/kernels/{kid}").json()["connections"]
+    return count
+
+
+def runs(server: RunningServer, kid: str) -> list[dict[str, Any]]:
+    with server.client() as http:
+        listed: list[dict[str, Any]] = http.get(f"api/kernels/{kid}/runs").json()
+    return listed
+
+
 def joined(value: Any) -> Any:
     """nbformat files may split multi-line strings into lists of lines."""
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -69,14 +82,20 @@ def cell(file: Path, cell_id: str) -> dict[str, Any]:
 
 def test_outputs_of_a_cell_finishing_with_no_page_are_saved(server: RunningServer) -> None:
     kid, file = open_session(server, "closed.ipynb", ("a", "b"))
+    release = server.root_dir / "closed.release"
     sock = KernelSocket(server, kid)
-    code = "import time\nprint('start', flush=True)\ntime.sleep(1.5)\nprint('done')\n6 * 7"
+    code = (
+        "import os, time\nprint('start', flush=True)\n"
+        f"while not os.path.exists({str(release)!r}): time.sleep(0.02)\n"
+        "print('done')\n6 * 7"
+    )
     sock.send("shell", "execute_request", {"code": code, "silent": False}, {"cellId": "a"})
-    time.sleep(0.5)
+    while sock.recv()[1].msg_type != "stream":
+        pass
     sock.close()  # the tab is closed while the cell runs
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
-        time.sleep(0.1)
+    wait_until(lambda: connections(server, kid) == 0, 20, "the server to see the tab closed")
+    release.touch()  # the cell finishes only now, with no page connected
+    wait_until(lambda: cell(file, "a")["outputs"], 20, "the outputs recorded in the file")
     saved = cell(file, "a")
     assert saved["outputs"][0] == {
         "output_type": "stream",
@@ -102,7 +121,9 @@ def test_a_connected_page_keeps_its_document(server: RunningServer) -> None:
             "shell", "execute_request", {"code": "print('hi')", "silent": False}, {"cellId": "a"}
         )
         sock.collect(msg_id)
-        time.sleep(0.5)
+        # The recorder sees the idle before the page does (the hub broadcasts, then records):
+        # a run left to the recorder would be listed now, waiting WRITE_DELAY to be written.
+        assert runs(server, kid) == []
     assert file.read_bytes() == before
 
 

@@ -15,8 +15,9 @@ import pytest
 
 from carnet.server.kernels.recorder import WRITE_DELAY
 from tests.server.conftest import RunningServer, ServerDirs, launch
-from tests.server.kernels.test_recorder import cell, open_session
+from tests.server.kernels.test_recorder import cell, connections, open_session, runs
 from tests.server.kernels.wsclient import KernelSocket
+from tests.support.waiting import wait_until
 
 COUNT = 60
 COUNTING = (
@@ -57,6 +58,12 @@ def adopt(server: RunningServer, kid: str, session_id: str) -> list[dict[str, An
     return runs
 
 
+def printed(server: RunningServer, kid: str) -> str:
+    """The stdout of the kernel's one run so far, as the server holds it."""
+    (run,) = runs(server, kid)
+    return "".join(o["text"] for o in run["outputs"] if o["output_type"] == "stream")
+
+
 def follow(sock: KernelSocket, run: dict[str, Any]) -> str:
     """The run's stdout: its snapshot's, then what the websocket adds until idle."""
     text = "".join(o["text"] for o in run["outputs"] if o["output_type"] == "stream")
@@ -76,7 +83,10 @@ def test_a_page_connecting_mid_run_gets_all_of_it_once_and_saves_it_itself(
 ) -> None:
     kid, msg_id, file = start_counting(server, "reattach.ipynb")
     before = file.read_bytes()
-    time.sleep(0.3)  # printed with nobody connected
+    wait_until(lambda: connections(server, kid) == 0, 20, "the server to see the page closed")
+    seen = printed(server, kid)
+    # Printed with nobody connected.
+    wait_until(lambda: len(printed(server, kid)) > len(seen), 20, "more output with no page")
     with KernelSocket(server, kid) as second:
         (run,) = adopt(server, kid, second.session_id)
         assert (run["cell_id"], run["msg_id"], run["state"]) == ("a", msg_id, "running")
@@ -85,11 +95,11 @@ def test_a_page_connecting_mid_run_gets_all_of_it_once_and_saves_it_itself(
         assert EXPECTED.startswith(run["outputs"][0]["text"])
         assert len(run["outputs"][0]["text"]) >= len("0\n1\n2\n")
         assert follow(second, run) == EXPECTED
-        time.sleep(0.5)
-        # Adopted by a connected page: the file is the page's to save.
+        # Adopted by a connected page: the file is the page's to save. The recorder has seen
+        # the idle before the page did (the hub broadcasts, then records), so a run left to
+        # it would be listed now, waiting WRITE_DELAY to be written.
+        assert runs(server, kid) == []
         assert file.read_bytes() == before
-        with server.client() as http:
-            assert http.get(f"api/kernels/{kid}/runs").json() == []
 
 
 def test_an_adopted_run_is_recorded_if_the_adopting_page_goes_too(server: RunningServer) -> None:
@@ -169,27 +179,42 @@ def test_listing_does_not_adopt_and_adopting_needs_a_connected_page(
     assert cell(file, "a")["outputs"][0]["text"] == EXPECTED
 
 
+def write_later(server: RunningServer, kid: str, cell_id: str) -> None:
+    """Runs a cell from a page that is gone when it finishes: the server records it."""
+    release = server.root_dir / f"{kid}-{cell_id}.release"
+    code = f"import os, time\nwhile not os.path.exists({str(release)!r}): time.sleep(0.02)\n1"
+    with KernelSocket(server, kid) as page:
+        page.send("shell", "execute_request", {"code": code}, {"cellId": cell_id})
+        count = connections(server, kid)
+    wait_until(lambda: connections(server, kid) < count, 20, "the server to see the page closed")
+    release.touch()
+
+
 def test_a_run_ending_while_its_page_reloads_is_adopted_not_written(
     server: RunningServer,
 ) -> None:
-    kid, file = open_session(server, "reloaded.ipynb", ("a",))
-    before = file.read_bytes()
+    KEPT = ("outputs", "execution_count", "metadata")
+    kid, file = open_session(server, "reloaded.ipynb", ("a", "b"))
+    before = cell(file, "a")
     with KernelSocket(server, kid) as first:
         code = "import time\ntime.sleep(0.5)\nprint('done')"
         msg_id = first.send("shell", "execute_request", {"code": code}, {"cellId": "a"})
     # Finished with no page: offered for a while before it is written.
-    with server.client() as http:
-        deadline = time.monotonic() + 30
-        runs: list[dict[str, Any]] = []
-        while time.monotonic() < deadline and [r["state"] for r in runs] != ["idle"]:
-            runs = http.get(f"api/kernels/{kid}/runs").json()
-            time.sleep(0.05)
+    wait_until(lambda: [r["state"] for r in runs(server, kid)] == ["idle"], 30, "an idle run")
     with KernelSocket(server, kid) as reloaded:
         (run,) = adopt(server, kid, reloaded.session_id)
         assert (run["msg_id"], run["state"]) == (msg_id, "idle")
         assert run["outputs"] == [{"output_type": "stream", "name": "stdout", "text": "done\n"}]
-        time.sleep(WRITE_DELAY + 1)
-        assert file.read_bytes() == before  # the page that adopted it saves it
+        # Its WRITE_DELAY is over once it is no longer offered.
+        wait_until(lambda: runs(server, kid) == [], WRITE_DELAY + 20, "the write delay to end")
+        # A witness: cell b, finished with no page, is written after a would have been (same
+        # delay, later start, one lock per file, taken in turn): once b is in the file, a
+        # write of a would be too.
+        write_later(server, kid, "b")
+        wait_until(lambda: cell(file, "b")["outputs"], WRITE_DELAY + 30, "cell b recorded")
+        # The page that adopted a saves it: the server left it as it was.
+        after = cell(file, "a")
+        assert [after[k] for k in KEPT] == [before[k] for k in KEPT] == [[], None, {}]
 
 
 def test_a_kernel_dying_ends_its_runs_with_what_they_printed(server: RunningServer) -> None:
