@@ -61,6 +61,10 @@ def bind_sockets(
             if kind == zmq.ROUTER:
                 # A client that reconnects with the same identity takes its route over.
                 socket.router_handover = 1
+            if channel == "stdin":
+                # An input_request to a client whose stdin socket has not connected yet
+                # fails (EHOSTUNREACH) instead of vanishing, so it can be sent again.
+                socket.router_mandatory = 1
             if kind == zmq.XPUB:
                 # Every subscription (not only the first per topic) gets an iopub_welcome.
                 socket.setsockopt(zmq.XPUB_VERBOSE, 1)

@@ -9,6 +9,7 @@ Ctrl-C (SIGINT, or an interrupt_request) raises KeyboardInterrupt out of the wai
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import zmq
@@ -17,8 +18,12 @@ from carnet.errors import ProtocolError
 from carnet.kernel.interrupts import InterruptGate
 from carnet.protocol import Message, Session
 from carnet.protocol.content import InputRequest
+from carnet.protocol.wire import Frame
 
 log = logging.getLogger("carnet.kernel")
+
+# How long an input_request waits for the client's stdin socket to be connected.
+STDIN_CONNECT_TIMEOUT = 10.0
 
 
 class StdinBridge:
@@ -58,7 +63,7 @@ class StdinBridge:
             identities=parent.identities,
         )
         with self._interrupts.deferred():
-            self._socket.send_multipart(self._session.serialize(msg))
+            self._send(self._session.serialize(msg))
         while True:
             # Ctrl-C lands here; whatever it leaves unread is discarded before the next prompt.
             frames = self._socket.recv_multipart()
@@ -72,6 +77,26 @@ class StdinBridge:
                 continue
             value = reply.content.get("value", "")
             return value if isinstance(value, str) else str(value)
+
+    def _send(self, frames: list[bytes | Frame]) -> None:
+        """Send to the requesting client's stdin socket, waiting a while for it to connect.
+
+        A client connects its stdin socket beside its shell socket, but the connection may
+        still be in progress when the first cell asks for input at once.
+        """
+        deadline = time.monotonic() + STDIN_CONNECT_TIMEOUT
+        while True:
+            try:
+                self._socket.send_multipart(frames)
+                return
+            except zmq.ZMQError as exc:
+                if exc.errno != zmq.EHOSTUNREACH or time.monotonic() > deadline:
+                    from IPython.core.error import StdinNotImplementedError
+
+                    raise StdinNotImplementedError(
+                        "input() was called, but the client's stdin channel is not connected"
+                    ) from exc
+                time.sleep(0.01)
 
     def _discard_stale_replies(self) -> None:
         """Replies to an input() that was interrupted must not answer the next one."""
