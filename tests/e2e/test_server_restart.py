@@ -145,7 +145,7 @@ def test_a_network_drop_keeps_the_kernel_and_the_server_replays_what_was_missed(
         assert page.locator(".notification:has-text('the kernel was lost')").count() == 0
     finally:
         proxy.close()
-    clean(server)
+        clean(server)  # even after a failure: the next test counts the server's kernels
 
 
 def test_the_page_comes_back_with_a_new_kernel_after_a_server_restart(
