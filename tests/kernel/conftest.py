@@ -54,9 +54,11 @@ def kernel_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
             os.environ[key] = value
 
 
-def start_kernel(spec: str = SIGNAL_SPEC) -> tuple[KernelManager, BlockingKernelClient]:
+def start_kernel(
+    spec: str = SIGNAL_SPEC, env: dict[str, str] | None = None
+) -> tuple[KernelManager, BlockingKernelClient]:
     km = KernelManager(kernel_name=spec)
-    km.start_kernel()
+    km.start_kernel(**({"env": env} if env is not None else {}))
     kc = km.client()
     kc.start_channels()
     try:

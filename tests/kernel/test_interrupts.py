@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 from queue import Empty
 
 import pytest
@@ -13,6 +14,7 @@ from jupyter_client.manager import KernelManager
 
 from tests.kernel.conftest import MESSAGE_SPEC, SIGNAL_SPEC, start_kernel, stop_kernel
 from tests.kernel.helpers import Msg, evaluate, iopub_until_idle, of_type, shell_reply
+from tests.kernel.import_gate import ImportGate
 
 Kernel = tuple[KernelManager, BlockingKernelClient]
 
@@ -48,29 +50,32 @@ def _no_kernel_frames(traceback: list[str]) -> None:
 
 
 @pytest.mark.parametrize("spec", [SIGNAL_SPEC, MESSAGE_SPEC])
-def test_interrupt_while_ipython_still_imports(spec: str) -> None:
-    # kernel_info is answered at once; IPython is imported (on a thread) and the shell
-    # built afterwards. A fast machine may finish that before the interrupt lands: then
-    # the cell just runs, the late Ctrl-C must not leak into the next one, and we try again.
-    for _ in range(6):
-        km, kc = start_kernel(spec)
-        try:
-            msg_id = kc.execute("ran = True")
-            _wait_iopub(kc, msg_id, "status")  # received: busy
-            km.interrupt_kernel()
-            reply = shell_reply(kc, msg_id, timeout=20)["content"]
-            iopub_until_idle(kc, msg_id, timeout=20)
-            if reply["status"] == "ok":
-                assert evaluate(kc, "6*7") == "42"
-                continue
-            assert reply["ename"] == "KeyboardInterrupt", reply
-            _no_kernel_frames(reply["traceback"])
-            assert evaluate(kc, "'ran' in dir()") == "False"
-            assert evaluate(kc, "6*7") == "42"
-            return
-        finally:
-            stop_kernel(km, kc)
-    pytest.fail("the interrupt never arrived while IPython was still importing")
+def test_interrupt_while_ipython_still_imports(spec: str, tmp_path: Path) -> None:
+    # kernel_info is answered at once; IPython is imported on a thread and the shell built
+    # afterwards. The gate holds that import until the interrupt has landed.
+    gate = ImportGate(tmp_path / "gate")
+    km, kc = start_kernel(spec, env=gate.env())
+    try:
+        gate.wait_reached()
+        msg_id = kc.execute("ran = True")
+        _wait_iopub(kc, msg_id, "status")  # received: busy
+        if spec == MESSAGE_SPEC:
+            # Answered once the main thread has taken the signal.
+            kc.control_channel.send(kc.session.msg("interrupt_request", {}))
+            assert kc.control_channel.get_msg(timeout=20)["content"]["status"] == "ok"
+        else:
+            km.interrupt_kernel()  # pending for the process once kill() returns
+        # Held as pending: the cell's user code raises it as soon as IPython is there.
+        gate.open()
+        reply = shell_reply(kc, msg_id, timeout=20)["content"]
+        iopub_until_idle(kc, msg_id, timeout=20)
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+        _no_kernel_frames(reply["traceback"])
+        assert evaluate(kc, "'ran' in dir()") == "False"
+        assert evaluate(kc, "6*7") == "42"
+    finally:
+        gate.open()
+        stop_kernel(km, kc)
 
 
 def test_interrupt_while_the_cell_compiles(kernel: Kernel) -> None:

@@ -18,8 +18,9 @@ import pytest
 import zmq
 
 from carnet.connection_files import read_connection_file, write_connection_file
-from carnet.protocol import DELIMITER, Session
+from carnet.protocol import DELIMITER, Message, Session
 from carnet.protocol.connection_file import ConnectionInfo
+from tests.kernel.import_gate import ImportGate
 from tests.support.ports import free_ports
 from tests.support.waiting import wait_until
 
@@ -229,10 +230,18 @@ def test_ipc_transport(tmp_path: Path) -> None:
 
 
 def test_comm_open_while_ipython_loads_is_closed(tmp_path: Path) -> None:
-    """Frontends open comms (jupyter.widget.control) as soon as they connect."""
+    """Frontends open comms (jupyter.widget.control) as soon as they connect.
+
+    Handling one used to import the comm package (and traitlets) on the main thread
+    while the import thread imported IPython: Python then broke the deadlock by failing
+    one of them, and the kernel never loaded IPython.
+    """
+    gate = ImportGate(tmp_path / "gate")
     path = tmp_path / "kernel-early.json"
     write_connection_file(ConnectionInfo(0, 0, 0, 0, 0, key=KEY), path)
-    process = subprocess.Popen([sys.executable, "-m", "carnet.kernel", "-f", str(path)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "carnet.kernel", "-f", str(path)], env=gate.env()
+    )
     context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
     try:
         deadline = time.monotonic() + 20
@@ -252,20 +261,33 @@ def test_comm_open_while_ipython_loads_is_closed(tmp_path: Path) -> None:
                 break
         shell = context.socket(zmq.DEALER)
         shell.connect(info.url("shell"))
+        gate.wait_reached()
         content = {"comm_id": "early", "target_name": "jupyter.widget.control", "data": {}}
         request = session.msg("comm_open", content)
         shell.send_multipart(session.serialize(request))
-        seen = []
-        while True:
-            assert iopub.poll(10000), f"no idle status; saw {seen}"
-            msg = session.deserialize(iopub.recv_multipart())
-            if msg.parent_msg_id != request.msg_id:
-                continue
-            seen.append(msg.msg_type)
-            if msg.msg_type == "status" and msg.content["execution_state"] == "idle":
-                break
+        seen: list[str] = []
+
+        def until(request: Message, state: str) -> None:
+            while True:
+                assert iopub.poll(10000), f"no {state} status; saw {seen}"
+                msg = session.deserialize(iopub.recv_multipart())
+                if msg.parent_msg_id != request.msg_id:
+                    continue
+                seen.append(msg.msg_type)
+                if msg.msg_type == "status" and msg.content["execution_state"] == state:
+                    return
+
+        until(request, "busy")
+        gate.open()
+        until(request, "idle")
         assert "comm_close" in seen
+        run = session.msg("execute_request", {"code": "6*7", "silent": False})
+        shell.send_multipart(session.serialize(run))
+        assert shell.poll(20000), "no execute_reply"
+        reply = session.deserialize(shell.recv_multipart())
+        assert reply.content["status"] == "ok", reply.content
     finally:
+        gate.open()
         context.destroy(linger=0)
         process.terminate()
         process.wait(10)

@@ -302,17 +302,24 @@ class KernelCore:
         return self.interpreter.is_complete(str(msg.content.get("code", ""))), {}
 
     def _comm_info(self, msg: Message) -> Reply:
+        # The comm package imports traitlets, which IPython's import thread may be
+        # importing right now: importing it here too could deadlock the two (Python then
+        # fails one of them, and IPython never loads). Wait for that thread first.
+        self.interpreter.wait_ready()
         from carnet.kernel import comm
 
         target = msg.content.get("target_name")
         return comm.get_manager().info(str(target) if target else None), {}
 
     def _comm(self, msg: Message) -> Reply:
+        # Comm targets are registered by user code, so the shell must exist; waiting for it
+        # also keeps this thread from importing what the import thread imports (see above).
+        try:
+            self.interpreter.wait_ready()
+        except Exception as exc:  # IPython is broken: still close the comm opened here
+            log.warning("%s: the shell is unavailable: %s", msg.msg_type, exc)
         from carnet.kernel import comm
 
-        # Comm targets are registered by user code: build the shell if it can be built now.
-        self.interpreter.prepare()
-        # Even before that, comms opened here must publish on IOPub (to close unknown ones).
         comm.install(self.io.iopub, self.io.capture.flush)
         try:
             comm.get_manager().handle(msg)

@@ -45,6 +45,9 @@ class Interpreter(Protocol):
     def prepare(self) -> None:
         """Finish start-up work now if it can be done without blocking long."""
 
+    def wait_ready(self) -> None:
+        """Finish start-up work, waiting for it if need be."""
+
     @property
     def execution_count(self) -> int:
         """The count the next stored execution will get."""

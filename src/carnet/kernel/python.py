@@ -50,6 +50,7 @@ def _preload() -> None:
     import IPython.core.interactiveshell
     import IPython.utils.tokenutil  # noqa: F401
 
+    import carnet.kernel.comm
     import carnet.kernel.shell  # noqa: F401
 
 
@@ -108,11 +109,14 @@ class PythonInterpreter:
         if self._shell is None and self._loaded.is_set():
             self._build_shell()
 
-    @property
-    def shell(self) -> Any:
+    def wait_ready(self) -> None:
         if self._shell is None:
             self._loaded.wait()
             self._build_shell()
+
+    @property
+    def shell(self) -> Any:
+        self.wait_ready()
         return self._shell
 
     def _build_shell(self) -> None:
