@@ -2,8 +2,9 @@
 
 Each route family is a module exposing `routes()` with paths relative to base_url.
 Shared objects hang on app.state: `settings`, `activity`, `credentials`,
-`api_routes` (for the generated OpenAPI document), `started` (an event set when the
-lifespan starts), `shutdown_hooks` (async callables run when the server stops; the
+`api_routes` (for the generated OpenAPI document), `extensions` (what the enabled server
+extensions added), `started` (an event set when the lifespan starts, after the
+extensions' start-up hooks), `shutdown_hooks` (async callables run when the server stops; the
 kernel manager registers its own), and the services (`contents`; later `kernels`,
 `sessions`).
 """
@@ -29,6 +30,9 @@ from carnet.server.auth.stack import make_credentials, security_middleware
 from carnet.server.auth.throttle import LoginThrottle
 from carnet.server.config.settings import ServerSettings
 from carnet.server.contents import ContentsManager
+from carnet.server.extensions import loading as extension_loading
+from carnet.server.extensions import static as extension_static
+from carnet.server.extensions.api import Contributions
 from carnet.server.http_errors import ErrorMiddleware, exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.nbconfig import FrontendConfig
@@ -62,7 +66,7 @@ async def root_redirect(request: Request) -> Response:
     return RedirectResponse(settings.base_url + settings.default_url.lstrip("/"), 302)
 
 
-def _route_families(first: list[BaseRoute]) -> list[BaseRoute]:
+def _route_families(first: list[BaseRoute], extensions: Contributions) -> list[BaseRoute]:
     from starlette.routing import Route
 
     return [
@@ -80,12 +84,21 @@ def _route_families(first: list[BaseRoute]) -> list[BaseRoute]:
         *terminals_api.routes(),
         *nbconvert_api.routes(),
         *nbconfig_api.routes(),
+        *extension_static.routes(),
+        # After Carnet's own routes, so an extension cannot replace one of them.
+        *extensions.routes,
         *pages_routes(),
     ]
 
 
 @asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    contributions: Contributions = app.state.extensions
+    for start in contributions.startup:
+        try:
+            await start()
+        except Exception:
+            logs.server_log().exception("A server extension's start-up hook failed")
     app.state.started.set()  # the runner announces the server then
     yield
     hooks: list[ShutdownHook] = app.state.shutdown_hooks
@@ -114,7 +127,8 @@ def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette
 
         hub_identity = HubIdentity(hub, credentials, settings.secure)
         first = oauth.routes()  # before /login and /logout of the password login
-    api_routes = _route_families(first)
+    extensions = extension_loading.load_all(settings, logs.server_log())
+    api_routes = _route_families(first, extensions)
     base = settings.base_url
     routes = api_routes if base == "/" else [Mount(base.rstrip("/"), routes=api_routes)]
     # Outermost first: log every request (refusals too), then the security checks, then
@@ -136,7 +150,9 @@ def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette
     app.state.hub_identity = hub_identity
     app.state.login_throttle = LoginThrottle()
     app.state.api_routes = api_routes
-    app.state.shutdown_hooks = []
+    app.state.extensions = extensions
+    # Run in reverse: the extensions' hooks after the kernels are shut down.
+    app.state.shutdown_hooks = list(extensions.shutdown)
     app.state.started = asyncio.Event()
     app.state.contents = ContentsManager(settings.root_dir, allow_hidden=settings.allow_hidden)
     app.state.nbconfig = FrontendConfig()

@@ -215,6 +215,7 @@ async def terminal_page(request: Request) -> Response:
         xsrf_token=request.scope.get("xsrf_token", ""),
         autosave_interval=settings.autosave_interval,
         built=built,
+        extensions=request.app.state.extensions.frontend_for("terminal"),
     )
     return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
