@@ -174,12 +174,12 @@ describe("the extension API", () => {
       element.textContent = `ok ${JSON.stringify(data)} ${info.trusted}`;
     });
     expect(redrawn).toEqual(["application/vnd.test-ok+json"]);
-    const ok = renderMime({ "application/vnd.test-ok+json": { a: 1 }, "text/plain": "x" }, {}, { trusted: false });
+    const ok = renderMime({ "application/vnd.test-ok+json": { a: 1 }, "text/plain": "x" }, {}, { trusted: false, filesUrl: "" });
     expect(ok.textContent).toBe('ok {"a":1} false');
     made.api.renderers.register("application/vnd.test-bad+json", () => {
       throw new Error("bad data");
     });
-    const bad = renderMime({ "application/vnd.test-bad+json": {} }, {}, { trusted: true });
+    const bad = renderMime({ "application/vnd.test-bad+json": {} }, {}, { trusted: true, filesUrl: "" });
     expect(bad.querySelector(".renderer-error")?.textContent).toContain("bad data");
     expect(errors[0]).toContain("the renderer for application/vnd.test-bad+json failed");
     expect(() => made.api.renderers.register("not a mime", () => undefined)).toThrow(/not a MIME type/);
