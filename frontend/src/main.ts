@@ -5,7 +5,8 @@
 import "./styles.css";
 import { events } from "./events";
 import { Api } from "./kernel/api";
-import { classicModules, classicNotebook } from "./pages/classic";
+import { addShortcut } from "./model/keys";
+import { classicKeyboardManager, classicModules, classicNotebook, classicToolbar } from "./pages/classic";
 import { readConfig } from "./pages/config";
 import { fetchPageConfig } from "./pages/nbconfig";
 import { createPageApi } from "./ext/api";
@@ -40,7 +41,8 @@ async function start(): Promise<void> {
     carnet.notebook = page;
     classic.Jupyter.actions.attach(page.actions);
     classic.Jupyter.notebook = classicNotebook(page, classic.Jupyter.actions);
-    classic.Jupyter.keyboard_manager = { actions: classic.Jupyter.actions };
+    classic.Jupyter.keyboard_manager = classicKeyboardManager(classic.Jupyter.actions, (mode, keys, name) => addShortcut(mode, keys, name) !== null);
+    classic.Jupyter.toolbar = classicToolbar(classic.Jupyter.actions, (name, text) => page.header.addToolbarButton(name, text ? [text] : []));
     pageApi.attachNotebook(page);
     events.emit("notebook_loaded", { path: page.saver.path });
   } else if (config.page === "terminal") {

@@ -116,7 +116,13 @@ def test_the_classic_amd_extension_loads(page: Any, server: RunningServer) -> No
     expect(page.locator("body")).to_have_attribute("data-classic-extension", "loaded")
     expect(page.locator("body")).to_have_attribute("data-classic-kernel", "ready")
     page.evaluate("Jupyter.actions.call('example:classic-hello')")
-    expect(page.locator("body")).to_have_attribute("data-classic-hello", "yes")
+    expect(page.locator("body")).to_have_attribute("data-classic-hello", "1")
+    # Jupyter.keyboard_manager.command_shortcuts.add_shortcut and Jupyter.toolbar.
+    page.locator("#notebook").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Shift+G")
+    expect(page.locator("body")).to_have_attribute("data-classic-hello", "2")
+    page.locator("#maintoolbar button", has_text="Classic").click()
+    expect(page.locator("body")).to_have_attribute("data-classic-hello", "3")
 
 
 def test_the_server_extension_module_talks_to_its_route(page: Any, server: RunningServer) -> None:
