@@ -220,6 +220,17 @@ export const zhCN: Record<string, string> = {
   "Upload of {name} failed: {error}": "上传 {name} 失败：{error}",
   "Kernel {name} ({id})": "内核 {name} ({id})",
   "There are no notebooks, kernels or terminals running.": "没有正在运行的笔记本、内核或终端。",
+  "seconds ago": "几秒前",
+  "{count} minute ago": "{count} 分钟前",
+  "{count} minutes ago": "{count} 分钟前",
+  "{count} hour ago": "{count} 小时前",
+  "{count} hours ago": "{count} 小时前",
+  "{count} day ago": "{count} 天前",
+  "{count} days ago": "{count} 天前",
+  "{count} month ago": "{count} 个月前",
+  "{count} months ago": "{count} 个月前",
+  "{count} year ago": "{count} 年前",
+  "{count} years ago": "{count} 年前",
 
   // editor
   "File saved": "文件已保存",
@@ -227,6 +238,10 @@ export const zhCN: Record<string, string> = {
   "Enter a new file name:": "请输入新的文件名：",
   "Rename failed: {error}": "重命名失败：{error}",
   "Save": "保存",
+  "cannot open {path}: {error}": "无法打开 {path}：{error}",
+  "{path} is not a text file; download it from the file list instead": "{path} 不是文本文件；请从文件列表下载它",
+  "{name} is not valid notebook JSON": "{name} 不是有效的笔记本 JSON",
+  "The server cannot be reached (it may be restarting, or the network is down)": "无法连接服务器（它可能正在重启，或网络已断开）",
 
   // terminal
   "Terminal {name}": "终端 {name}",

@@ -23,9 +23,9 @@ export async function startEditPage(config: PageConfig): Promise<void> {
   const api = new Api(config.baseUrl, config.xsrfToken);
   let path = config.path;
   const model = await api.contents(path, { type: "file" }).catch(async (error) => {
-    throw new Error(`cannot open ${path}: ${error.message}`);
+    throw new Error(t("cannot open {path}: {error}", { path, error: error.message }));
   });
-  if (model.format !== "text") throw new Error(`${path} is not a text file; download it from the file list instead`);
+  if (model.format !== "text") throw new Error(t("{path} is not a text file; download it from the file list instead", { path }));
   let dirty = false;
   const name = h("span", { id: "file_name", class: "filename", role: "button", tabindex: "0", title: t("Rename file") });
   const status = h("span", { id: "dirty-indicator", class: "autosave_status" });

@@ -9,7 +9,7 @@ import { notebookTarget } from "./classic";
 import type { PageConfig } from "./config";
 import { listTerminals, newTerminal, shutdownTerminal, terminalUrl, type TerminalModel } from "./terminals";
 import { uploadFile } from "./upload";
-import { t } from "../i18n";
+import { msg, t } from "../i18n";
 
 type SortKey = "name" | "last_modified" | "size";
 
@@ -310,10 +310,19 @@ export function relativeTime(iso: string, now = Date.now()): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return "";
   const seconds = Math.round((now - then) / 1000);
-  if (seconds < 60) return "seconds ago";
-  const steps: [number, string][] = [[60, "minute"], [3600, "hour"], [86400, "day"], [2592000, "month"], [31536000, "year"]];
+  if (seconds < 60) return t("seconds ago");
+  const steps: [number, string, string][] = [
+    [60, msg("{count} minute ago"), msg("{count} minutes ago")],
+    [3600, msg("{count} hour ago"), msg("{count} hours ago")],
+    [86400, msg("{count} day ago"), msg("{count} days ago")],
+    [2592000, msg("{count} month ago"), msg("{count} months ago")],
+    [31536000, msg("{count} year ago"), msg("{count} years ago")],
+  ];
   let label = "";
-  for (const [size, name] of steps) if (seconds >= size) label = `${Math.floor(seconds / size)} ${name}${Math.floor(seconds / size) === 1 ? "" : "s"} ago`;
+  for (const [size, one, many] of steps) {
+    const count = Math.floor(seconds / size);
+    if (count >= 1) label = t(count === 1 ? one : many, { count });
+  }
   return label;
 }
 

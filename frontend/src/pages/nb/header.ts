@@ -140,5 +140,5 @@ function toolbarContent(name: string, label: string): (Node | string)[] {
 
 // A submenu's items drop its (translated) title: "Download as HTML" -> "HTML", "Cell Toolbar: Tags" -> "Tags".
 function menuLabel(label: string, prefix: string): string {
-  return prefix && label.startsWith(prefix) ? label.slice(prefix.length).replace(/^[:\s]+/, "") : label;
+  return prefix && label.startsWith(prefix) ? label.slice(prefix.length).replace(/^[:：\s]+/, "") : label;
 }
