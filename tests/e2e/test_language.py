@@ -133,6 +133,25 @@ def test_common_json_language_en_overrides_a_zh_cn_browser(
     assert "No such notebook: missing.ipynb" in page.locator("body").inner_text()
 
 
+def test_the_editor_and_terminal_pages_are_chinese(zh_page: Any, server: RunningServer) -> None:
+    (server.root_dir / "notes.txt").write_text("Save me\n")
+    zh_page.goto(server.url + "edit/notes.txt")
+    expect(zh_page.locator("#save-button")).to_have_text("保存")
+    expect(zh_page.locator("#dirty-indicator")).to_have_text(
+        "\uff08已保存\uff09"
+    )  # fullwidth brackets
+    expect(zh_page.locator(".cm-content")).to_have_text("Save me")
+    with server.client() as client:
+        name = client.post("api/terminals", json={}).json()["name"]
+    try:
+        zh_page.goto(server.url + f"terminals/{name}")
+        expect(zh_page.locator("#terminal-title")).to_have_text(f"终端 {name}")
+        assert zh_page.title() == f"终端 {name} - Carnet"
+    finally:
+        with server.client() as client:
+            client.delete(f"api/terminals/{name}")
+
+
 def test_the_error_page_is_chinese_for_a_zh_cn_browser(zh_page: Any, server: RunningServer) -> None:
     zh_page.goto(server.url + "notebooks/missing.ipynb")
     assert (
