@@ -1,6 +1,7 @@
 // Extensions' output renderers for a MIME type, through the render gate (render/mime):
 // a renderer that throws leaves its error in the output, never a broken page.
 
+import { t } from "../i18n";
 import { registerMimeRenderer } from "../render/mime";
 import type { Renderer } from "./types";
 
@@ -14,7 +15,7 @@ export function registerRenderer(mime: string, render: Renderer, log: { error(..
       log.error(`Carnet: the renderer for ${mime} failed:`, error);
       const note = document.createElement("pre");
       note.className = "output-text renderer-error";
-      note.textContent = `The renderer for ${mime} failed: ${error instanceof Error ? error.message : String(error)}`;
+      note.textContent = t("The renderer for {mime} failed: {error}", { mime, error: error instanceof Error ? error.message : String(error) });
       box.replaceChildren(note);
     }
   });

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import carnet
+from carnet.server.i18n import translate
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 _ENTRY = "src/main.ts"
@@ -99,8 +100,10 @@ def render_page(
     autosave_interval: int,
     built: Bundle,
     extensions: tuple[str, ...] | list[str] = (),
+    language: str = "en",
+    language_override: str = "",
 ) -> str:
-    """The HTML of one page."""
+    """The HTML of one page, in `language` ('language' in its config: the nbconfig override)."""
     config = {
         "page": page,
         "baseUrl": base_url,
@@ -109,6 +112,7 @@ def render_page(
         "autosaveInterval": autosave_interval,
         "appVersion": carnet.__version__,
         "extensions": list(extensions),
+        "language": language_override,
     }
     static = html.escape(base_url + "static/", quote=True)
     custom = html.escape(base_url + "custom/", quote=True)
@@ -122,7 +126,7 @@ def render_page(
     )
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{html.escape(language, quote=True)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
         '<link rel="icon" href="data:,">'
@@ -133,7 +137,8 @@ def render_page(
         f"{preloads}"
         # Deferred classic scripts run after the module above, in order: carnet.events exists.
         f'<script defer src="{custom}custom.js"></script>'
-        '</head><body><div class="page-loading">Loading…</div></body></html>\n'
+        f'</head><body><div class="page-loading">{html.escape(translate(language, "Loading…"))}'
+        "</div></body></html>\n"
     )
 
 
