@@ -81,11 +81,17 @@ def test_the_front_end_extension_adds_a_button_a_shortcut_and_a_menu_item(
     page.keyboard.press("Shift+E")
     expect(page.locator("body")).to_have_attribute("data-example-hello", "2")
     page.locator("[data-menu=help]").click()
-    item = page.locator("li[data-action='example:hello']")
+    item = page.locator("[data-menu=help] + .dropdown-menu li[data-action='example:hello']")
     expect(item).to_contain_text("Say hello")
     expect(item.locator("kbd")).to_have_text("Shift-E")
     item.click()
     expect(page.locator("body")).to_have_attribute("data-example-hello", "3")
+    # A menu of the extension's own, before Help.
+    own = page.locator("#menubar .dropdown").nth(-2)
+    expect(own.locator("[data-menu=example]")).to_have_text("Example")
+    own.locator("[data-menu=example]").click()
+    own.locator("li[data-action='example:hello']").click()
+    expect(page.locator("body")).to_have_attribute("data-example-hello", "4")
     # The stable API lists it, and classic code sees it as an action.
     assert page.evaluate("carnet.api.commands.has('example:hello')")
     assert page.evaluate("Jupyter.actions.exists('example:hello')")

@@ -53,6 +53,9 @@ export class NotebookHeader {
   readonly kernelIndicator = h("span", { id: "kernel_indicator", class: "kernel_indicator", title: t("Kernel status") });
   readonly trust = h("button", { id: "trust-indicator", class: "indicator trust", title: t("Trust this notebook") });
   readonly modeIndicator = h("span", { id: "mode-indicator", class: "mode_indicator" });
+  // Kept for the items other code adds (addToolbarButton, addMenuItem).
+  private readonly menubar: HTMLElement;
+  private readonly toolbar: HTMLElement;
   readonly cellType = h("select", { id: "cell-type", class: "form-control", "aria-label": t("Cell type") });
 
   constructor(
@@ -84,9 +87,6 @@ export class NotebookHeader {
     this.menubar = menubar;
     this.toolbar = toolbar;
   }
-
-  private readonly menubar: HTMLElement;
-  private readonly toolbar: HTMLElement;
 
   /** A toolbar button running the action `name` (added by other code: extensions). */
   addToolbarButton(name: string, content: (Node | string)[] = []): HTMLElement | null {

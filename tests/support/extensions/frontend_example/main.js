@@ -14,6 +14,7 @@ export function load_ipython_extension(carnet) {
   });
   carnet.toolbar.addButton({ command: id, text: "Hello" });
   carnet.menus.addItem("help", id);
+  carnet.menus.addItem("Example", id); // a menu of its own
   carnet.renderers.register("application/vnd.example+json", (data, element) => {
     const box = document.createElement("div");
     box.className = "example-render";
