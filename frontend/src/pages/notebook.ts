@@ -12,6 +12,7 @@ import { wsBase } from "./config";
 import { buildActions } from "./nb/actions";
 import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
+import { CommandKeys } from "./nb/keymap";
 import { installConflictChoice } from "./nb/conflict";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
@@ -62,6 +63,7 @@ export class NotebookPage {
   private lineNumbers: boolean | undefined = undefined;
   private configuredLineNumbers = false;
   readonly actions: ReturnType<typeof buildActions>;
+  readonly keys: CommandKeys;
 
   /** Builds the page (model, views, header, actions) around the notebook's contents. */
   constructor(
@@ -107,6 +109,7 @@ export class NotebookPage {
       lineNumbers: () => this.lineNumbers,
     });
     this.view = view;
+    this.keys = new CommandKeys(api);
     const actions = buildActions(this);
     this.actions = actions;
     this.header = new NotebookHeader(actions, `${config.baseUrl}tree/${encodePath(this.dir())}`);
@@ -117,7 +120,7 @@ export class NotebookPage {
     performance.mark("carnet:view");
     this.wireNotices();
     this.wireHeader(actions);
-    installKeyboard(model, actions);
+    this.keys.onChange = installKeyboard(model, actions);
     this.syncHeader();
   }
 
@@ -163,6 +166,7 @@ export class NotebookPage {
   /** nbconfig's cm_config and Notebook.Header/Toolbar (see ./nbconfig). */
   applyFrontendConfig(section: Section): void {
     this.configuredLineNumbers = applyEditorConfig(section);
+    this.keys.apply(section);
     for (const v of this.view.allViews) v.editor?.applyOptions(this.lineNumbers);
     const shown = visibility(section);
     if (!shown.header) document.getElementById("header-container")?.setAttribute("hidden", "");

@@ -8,6 +8,7 @@ import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
 import { metadataActions } from "./metadata";
+import { toolActions } from "./tools";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
 
@@ -56,6 +57,7 @@ export function buildActions(page: Page): Actions {
   const actions: Actions = {
     ...exportActions(page),
     ...metadataActions(page),
+    ...toolActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;
@@ -82,7 +84,7 @@ export function buildActions(page: Page): Actions {
     "insert-above": { label: "Insert Cell Above", keys: "A", run: () => void nb.insertAbove() },
     "insert-below": { label: "Insert Cell Below", keys: "B", run: () => void nb.insertBelow() },
     delete: { label: "Delete Cells", keys: "D,D", run: () => nb.deleteSelected() },
-    "undo-delete": { label: "Undo Delete Cells", keys: "Z", run: () => nb.undoDelete() },
+    "undo-delete": { label: "Undo Delete Cells", keys: "Z", run: () => void nb.undoDelete() },
     "to-code": { label: "Cell Type: Code", keys: "Y", run: () => nb.changeType("code") },
     "to-markdown": { label: "Cell Type: Markdown", keys: "M", run: () => nb.changeType("markdown") },
     "to-raw": { label: "Cell Type: Raw NBConvert", keys: "R", run: () => nb.changeType("raw") },

@@ -1,0 +1,72 @@
+// Menu actions for finding and commanding: Edit > Find and Replace (F), the command palette
+// (Ctrl-Shift-P, P) and Help > Edit Keyboard Shortcuts.
+
+import type { Cell } from "../../model/cell";
+import { planReplaceAll } from "../../model/findreplace";
+import type { Notebook } from "../../model/notebook";
+import { addShortcut, removeShortcut } from "../../model/shortcuts";
+import { notify } from "../../view/dialog";
+import { type FindState, findReplaceDialog } from "../../view/finddialog";
+import { openPalette } from "../../view/paletteview";
+import { shortcutDialog } from "../../view/shortcutdialog";
+import type { Actions } from "./header";
+import type { CommandKeys } from "./keymap";
+
+interface Page {
+  model: Notebook;
+  keys: CommandKeys;
+  actions: Actions;
+  enterCommand(): void;
+}
+
+// Kept between openings, as the classic notebook keeps its search.
+const state: FindState = { find: "", replace: "", regex: false, caseSensitive: false, selectedOnly: false };
+
+export function toolActions(page: Page): Actions {
+  const nb = page.model;
+  return {
+    "find-replace": { label: "Find and Replace", keys: "F", run: async () => {
+      await findReplaceDialog<Cell>(state, {
+        targets: (selectedOnly) => (selectedOnly ? nb.selectedCells : nb.cells),
+        replaceAll: (targets, query) => {
+          const plan = planReplaceAll(targets, query, query.replace);
+          if (!plan.ok) return plan.error;
+          nb.replaceSources(plan.edits.map((e) => ({ cell: e.target, source: e.after })));
+          const cells = plan.edits.length;
+          notify(`Replaced ${plan.count} match${plan.count === 1 ? "" : "es"} in ${cells} cell${cells === 1 ? "" : "s"}. Z in command mode undoes it.`, "info", 5000);
+          return null;
+        },
+      });
+      page.enterCommand();
+    } },
+    "command-palette": { label: "Command Palette", keys: "Ctrl-Shift-P", run: () => {
+      const seen = new Set<string>();
+      const commands = Object.entries(page.actions)
+        .filter(([name, action]) => name !== "command-palette" && !seen.has(action.label) && seen.add(action.label))
+        .map(([name, action]) => {
+          const keys = page.keys.allKeys(name);
+          return { name, label: action.label, keys: keys.length ? keys : action.keys ? [action.keys] : [] };
+        });
+      openPalette(commands, (name) => {
+        page.enterCommand();
+        void page.actions[name]?.run();
+      });
+    } },
+    "edit-shortcuts": { label: "Edit Keyboard Shortcuts", run: async () => {
+      const { keys } = page;
+      const label = (name: string) => page.actions[name]?.label ?? name;
+      const save = async (edited: ReturnType<typeof addShortcut>) => {
+        if (!edited.ok) return edited.error;
+        await keys.save(edited.config);
+        return null;
+      };
+      await shortcutDialog({
+        commands: () => Object.entries(page.actions).filter(([name, action], i, all) => all.findIndex(([, a]) => a.label === action.label) === i || keys.commandKeys(name).length > 0).map(([name, action]) => ({ name, label: action.label })),
+        keysOf: (name) => keys.commandKeys(name),
+        add: (name, typed) => save(addShortcut(keys.defaults, keys.config, typed, name, label)),
+        remove: (_name, shortcut) => save(removeShortcut(keys.defaults, keys.config, shortcut)),
+      });
+      page.enterCommand();
+    } },
+  };
+}
