@@ -6,7 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.e2e.conftest import cell, code, expect, markdown, open_notebook, screenshot, write_notebook
+from tests.e2e.conftest import (
+    cell,
+    code,
+    expect,
+    markdown,
+    open_notebook,
+    screenshot,
+    write_notebook,
+)
 from tests.server.conftest import RunningServer
 
 SOURCES = "window.carnet.notebook.model.cells.map((c) => c.source)"
@@ -18,7 +26,11 @@ def sources(page: Any) -> list[str]:
 
 
 def test_find_and_replace(page: Any, server: RunningServer) -> None:
-    cells = [code("total = 1", "print(total)"), markdown("The Total is shown"), code("subtotal = 2")]
+    cells = [
+        code("total = 1", "print(total)"),
+        markdown("The Total is shown"),
+        code("subtotal = 2"),
+    ]
     path = write_notebook(server, "find.ipynb", cells)
     open_notebook(page, server, path)
     original = sources(page)

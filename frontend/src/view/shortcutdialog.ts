@@ -1,7 +1,7 @@
 // Help > Edit Keyboard Shortcuts: each command with its command-mode shortcuts, a × to remove
 // one and a box to add one. The rules (taken keys, spelling) are model/shortcuts.
 
-import { display } from "../model/shortcuts";
+import { display, normalizeShortcut } from "../model/shortcuts";
 import { choiceDialog } from "./dialog";
 import { h } from "./dom";
 import "./tools.css";
@@ -45,7 +45,7 @@ export async function shortcutDialog(hooks: ShortcutHooks): Promise<void> {
       const add = async () => {
         const typed = input.value.trim();
         if (!typed) return;
-        if (await act(hooks.add(name, typed), `"${label}" now has ${typed}.`)) table.querySelector<HTMLInputElement>(`tr[data-action="${name}"] .shortcut-input`)?.focus();
+        if (await act(hooks.add(name, typed), `"${label}" now has ${display(normalizeShortcut(typed) ?? typed)}.`)) table.querySelector<HTMLInputElement>(`tr[data-action="${name}"] .shortcut-input`)?.focus();
       };
       adders.set(input, add);
       const button = h("button", { class: "btn btn-xs shortcut-add", onclick: () => void add() }, "Add");
@@ -66,7 +66,7 @@ export async function shortcutDialog(hooks: ShortcutHooks): Promise<void> {
   };
   document.addEventListener("keydown", enter, true);
   try {
-    await choiceDialog("Edit Keyboard Shortcuts", h("div", { class: "shortcut-dialog" }, help, message, table), [{ label: "Close", value: "close", primary: true }]);
+    await choiceDialog("Edit Keyboard Shortcuts", h("div", { class: "shortcut-dialog" }, help, message, h("div", { class: "shortcut-scroll" }, table)), [{ label: "Close", value: "close", primary: true }]);
   } finally {
     document.removeEventListener("keydown", enter, true);
   }
