@@ -110,6 +110,8 @@ def test_edit_keyboard_shortcuts(page: Any, server: RunningServer) -> None:
     page.keyboard.press("p")
     page.keyboard.type("delete cells")
     expect(page.locator(".palette-item[data-action=delete] kbd")).to_have_text("Shift-X")
+    page.locator(".palette-input").fill("insert cell below")
+    expect(page.locator(".palette-item[data-action=insert-below] kbd")).to_have_text(["Q"])
     page.keyboard.press("Escape")
 
     # And after a reload.

@@ -121,9 +121,9 @@ export class KeySequencer {
 }
 
 /** Shortcut help: a readable list of the command-mode and edit-mode shortcuts. */
-export function shortcutHelp(): { mode: string; keys: string; action: string }[] {
+export function shortcutHelp(command: Record<string, string> = COMMAND_SHORTCUTS): { mode: string; keys: string; action: string }[] {
   const rows: { mode: string; keys: string; action: string }[] = [];
-  for (const [keys, action] of Object.entries(COMMAND_SHORTCUTS)) rows.push({ mode: "Command", keys: keys.replace(",", " "), action });
+  for (const [keys, action] of Object.entries(command)) rows.push({ mode: "Command", keys: keys.replace(",", " "), action });
   for (const [keys, action] of Object.entries(EDIT_SHORTCUTS)) rows.push({ mode: "Edit", keys, action });
   return rows;
 }

@@ -186,8 +186,8 @@ export function buildActions(page: Page): Actions {
       const text = await kernel.inspect(editor.text, editor.kernelCursor);
       if (text) showTooltip(editor.view.dom, text);
     }) },
-    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog("Keyboard shortcuts", shortcutTable()) },
-    help: { label: "Keyboard Shortcuts", run: () => messageDialog("Keyboard shortcuts", shortcutTable()) },
+    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog("Keyboard shortcuts", shortcutTable(page.keys.table)) },
+    help: { label: "Keyboard Shortcuts", run: () => messageDialog("Keyboard shortcuts", shortcutTable(page.keys.table)) },
     about: { label: "About Carnet", run: () => messageDialog("About Carnet", `Carnet ${config.appVersion}: a fast, lean, safe Jupyter Notebook.`) },
   };
 
@@ -202,9 +202,9 @@ export function buildActions(page: Page): Actions {
   return actions;
 }
 
-function shortcutTable(): HTMLElement {
+function shortcutTable(command: Record<string, string>): HTMLElement {
   const table = h("table", { class: "shortcut-table" });
-  for (const row of shortcutHelp()) table.append(h("tr", {}, h("td", {}, row.mode), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, row.action.replace(/-/g, " "))));
+  for (const row of shortcutHelp(command)) table.append(h("tr", {}, h("td", {}, row.mode), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, row.action.replace(/-/g, " "))));
   return table;
 }
 

@@ -47,6 +47,11 @@ export class CommandKeys {
     return [...command, ...edit];
   }
 
+  /** Whether the tables hold the action's shortcuts (else only its label's `keys` tells them). */
+  hasTableKeys(action: string): boolean {
+    return Object.values(this.defaults).includes(action) || Object.values(EDIT_SHORTCUTS).includes(action) || Object.values(this.config.bind).includes(action);
+  }
+
   private update(): void {
     this.table = commandTable(this.defaults, this.config);
     this.onChange(this.table);

@@ -45,7 +45,8 @@ export function toolActions(page: Page): Actions {
         .filter(([name, action]) => name !== "command-palette" && !seen.has(action.label) && seen.add(action.label))
         .map(([name, action]) => {
           const keys = page.keys.allKeys(name);
-          return { name, label: action.label, keys: keys.length ? keys : action.keys ? [action.keys] : [] };
+          const fixed = !page.keys.hasTableKeys(name) && action.keys ? [action.keys] : [];
+          return { name, label: action.label, keys: keys.length ? keys : fixed };
         });
       openPalette(commands, (name) => {
         page.enterCommand();
