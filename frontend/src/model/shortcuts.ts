@@ -6,6 +6,7 @@
 // Keys are stored lower case ("shift-j", "d,d"); actions by the classic notebook's name when it
 // has one, else by Carnet's. Both spellings are read.
 
+import { carnetAction, classicAction } from "./classicactions";
 import { chordName } from "./keys";
 
 export interface KeyConfig {
@@ -18,46 +19,6 @@ export interface KeyConfig {
 
 export const EMPTY: KeyConfig = { bind: {}, unbind: [], spelled: {} };
 
-// Carnet's action -> the classic notebook's (notebook 5 and 6, jupyter-notebook:NAME).
-const CLASSIC: Record<string, string> = {
-  "run-select-next": "run-cell-and-select-next",
-  run: "run-cell",
-  "run-insert-below": "run-cell-and-insert-below",
-  "run-all": "run-all-cells",
-  edit: "enter-edit-mode",
-  "insert-above": "insert-cell-above",
-  "insert-below": "insert-cell-below",
-  delete: "delete-cell",
-  "undo-delete": "undo-cell-deletion",
-  "to-code": "change-cell-to-code",
-  "to-markdown": "change-cell-to-markdown",
-  "to-raw": "change-cell-to-raw",
-  copy: "copy-cell",
-  cut: "cut-cell",
-  "paste-below": "paste-cell-below",
-  "paste-above": "paste-cell-above",
-  merge: "merge-cell-with-next-cell",
-  "move-up": "move-cell-up",
-  "move-down": "move-cell-down",
-  "select-previous": "select-previous-cell",
-  "select-next": "select-next-cell",
-  "extend-previous": "extend-selection-previous",
-  "extend-next": "extend-selection-next",
-  save: "save-notebook",
-  restart: "restart-kernel",
-  interrupt: "interrupt-kernel",
-  shortcuts: "show-keyboard-shortcuts",
-  "toggle-output": "toggle-cell-output-collapsed",
-  "toggle-scroll": "toggle-cell-output-scrolled",
-  "toggle-line-numbers": "toggle-cell-line-numbers",
-  "toggle-header": "toggle-header",
-  "toggle-toolbar": "toggle-toolbar",
-  "clear-output": "clear-cell-output",
-  split: "split-cell-at-cursor",
-  "find-replace": "find-and-replace",
-  "command-palette": "show-command-palette",
-};
-const FROM_CLASSIC = Object.fromEntries(Object.entries(CLASSIC).map(([carnet, classic]) => [classic, carnet]));
 
 // Key names a user may type, lower case -> the KeyboardEvent.key they stand for.
 const KEY_NAMES: Record<string, string> = {
@@ -119,15 +80,6 @@ export function storedKey(shortcut: string): string {
     .replace(/Arrow(Up|Down|Left|Right)/g, "$1").replace(/Escape/g, "Esc").toLowerCase();
 }
 
-export function storedAction(action: string): string {
-  return CLASSIC[action] ? `jupyter-notebook:${CLASSIC[action]}` : action;
-}
-
-function actionOf(stored: string): string {
-  const name = stored.replace(/^jupyter-notebook:/, "");
-  return FROM_CLASSIC[name] ?? name;
-}
-
 /** The keys.command part of a front-end config section; entries it cannot read are skipped. */
 export function keyConfigOf(section: Record<string, unknown>): KeyConfig {
   const command = objectAt(objectAt(section, "keys"), "command");
@@ -135,7 +87,7 @@ export function keyConfigOf(section: Record<string, unknown>): KeyConfig {
   for (const [stored, action] of Object.entries(objectAt(command, "bind"))) {
     const keys = normalizeShortcut(stored);
     if (!keys || typeof action !== "string") continue;
-    out.bind[keys] = actionOf(action);
+    out.bind[keys] = carnetAction(action);
     out.spelled[keys] = stored;
   }
   const unbind = command.unbind;
@@ -193,7 +145,7 @@ export function configPatch(before: KeyConfig, after: KeyConfig): Record<string,
   const bind: Record<string, string | null> = {};
   for (const keys of Object.keys(before.bind)) if (!(keys in after.bind)) bind[before.spelled[keys] ?? storedKey(keys)] = null;
   for (const [keys, action] of Object.entries(after.bind)) {
-    if (before.bind[keys] !== action) bind[before.spelled[keys] ?? storedKey(keys)] = storedAction(action);
+    if (before.bind[keys] !== action) bind[before.spelled[keys] ?? storedKey(keys)] = classicAction(action);
   }
   const command: Record<string, unknown> = { bind };
   if (before.unbind.join("|") !== after.unbind.join("|")) command.unbind = after.unbind.map(storedKey);
