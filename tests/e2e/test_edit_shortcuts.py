@@ -106,7 +106,9 @@ def test_edit_keyboard_shortcuts(page: Any, server: RunningServer) -> None:
     page.keyboard.press("d")
     page.keyboard.press("d")
     press_and_count(page, "Shift+X", 2)
-    # The palette shows the shortcuts in effect.
+    # The menus and the palette show the shortcuts in effect.
+    expect(page.locator("#menubar li[data-action=insert-below] kbd")).to_have_text("Q")
+    expect(page.locator("#menubar li[data-action=delete] kbd")).to_have_text("Shift-X")
     page.keyboard.press("p")
     page.keyboard.type("delete cells")
     expect(page.locator(".palette-item[data-action=delete] kbd")).to_have_text("Shift-X")

@@ -13,6 +13,7 @@ import { buildActions } from "./nb/actions";
 import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
 import { CommandKeys } from "./nb/keymap";
+import { syncMenuKeys } from "./nb/tools";
 import { installConflictChoice } from "./nb/conflict";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
@@ -120,7 +121,11 @@ export class NotebookPage {
     performance.mark("carnet:view");
     this.wireNotices();
     this.wireHeader(actions);
-    this.keys.onChange = installKeyboard(model, actions);
+    const setTable = installKeyboard(model, actions);
+    this.keys.onChange = (table) => {
+      setTable(table);
+      syncMenuKeys(this.header.element, this.keys);
+    };
     this.syncHeader();
   }
 

@@ -19,6 +19,18 @@ interface Page {
   enterCommand(): void;
 }
 
+/** The menus show each action's first shortcut in effect (after the user edited them). */
+export function syncMenuKeys(menubar: ParentNode, keys: CommandKeys): void {
+  for (const item of menubar.querySelectorAll<HTMLElement>("li[data-action]")) {
+    const name = item.dataset.action ?? "";
+    if (!keys.hasTableKeys(name)) continue;
+    const [first] = keys.allKeys(name);
+    let kbd = item.querySelector(":scope > kbd");
+    if (!first) kbd?.remove();
+    else (kbd ??= item.appendChild(document.createElement("kbd"))).textContent = first;
+  }
+}
+
 // Kept between openings, as the classic notebook keeps its search.
 const state: FindState = { find: "", replace: "", regex: false, caseSensitive: false, selectedOnly: false };
 
