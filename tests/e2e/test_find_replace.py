@@ -84,6 +84,9 @@ def test_find_and_replace(page: Any, server: RunningServer) -> None:
     page.locator(".find-regex").uncheck()
     page.locator(".find-selected").check()
     page.locator(".modal .find-input").fill("total")
+    # Enter in Find goes on to Replace; it replaces nothing.
+    page.locator(".modal .find-input").press("Enter")
+    expect(page.locator(".modal .replace-input")).to_be_focused()
     page.locator(".modal .replace-input").fill("sum")
     expect(page.locator(".find-summary")).to_have_text("1 match in 1 cell")
     page.locator(".modal .replace-input").press("Enter")  # Enter is Replace All

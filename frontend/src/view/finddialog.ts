@@ -70,13 +70,24 @@ export async function findReplaceDialog<T extends Searchable>(state: FindState, 
       summary,
       preview,
     );
+    // Enter in Find goes on to Replace (the dialog's Enter, Replace All, would otherwise delete
+    // every match of a search just typed); registered before the dialog's own key handler.
+    const toReplace = (event: KeyboardEvent) => {
+      if (event.key !== "Enter" || event.target !== find) return;
+      event.stopImmediatePropagation();
+      event.preventDefault();
+      replace.focus();
+    };
+    document.addEventListener("keydown", toReplace, true);
     const answer = choiceDialog("Find and Replace", body, [
       { label: "Close", value: "close" },
       { label: "Replace All", value: "replace", primary: true },
     ]);
     find.focus();
     find.select();
-    if ((await answer) !== "replace") return false;
+    const chosen = await answer;
+    document.removeEventListener("keydown", toReplace, true);
+    if (chosen !== "replace") return false;
     const refused = hooks.replaceAll(hooks.targets(state.selectedOnly), state);
     if (refused === null) return true;
     error = refused;
