@@ -1,6 +1,8 @@
 // Find and replace over cell sources (Edit > Find and Replace, F): the search, the match list
 // the preview shows, and the replacement; DOM-free.
 
+import { t } from "../i18n";
+
 export interface FindQuery {
   find: string;
   regex: boolean;
@@ -39,7 +41,7 @@ export function compileQuery(query: FindQuery): Compiled {
     return { ok: true, pattern: new RegExp(source, flags) };
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, "") : String(error);
-    return { ok: false, error: `The regular expression does not compile: ${reason}` };
+    return { ok: false, error: t("The regular expression does not compile: {reason}", { reason }) };
   }
 }
 
@@ -121,7 +123,7 @@ export type Planned<T extends Searchable> = { ok: true; edits: SourceEdit<T>[]; 
 export function planReplaceAll<T extends Searchable>(targets: readonly T[], query: FindQuery, replacement: string): Planned<T> {
   const compiled = compileQuery(query);
   if (!compiled.ok) return compiled;
-  if (!compiled.pattern) return { ok: false, error: "Type the text to find." };
+  if (!compiled.pattern) return { ok: false, error: t("Type the text to find.") };
   const edits: SourceEdit<T>[] = [];
   let count = 0;
   for (const target of targets) {
@@ -130,14 +132,17 @@ export function planReplaceAll<T extends Searchable>(targets: readonly T[], quer
     edits.push({ target, before: target.source, after: result.text });
     count += result.count;
   }
-  if (edits.length === 0) return { ok: false, error: "Nothing to replace: no match." };
+  if (edits.length === 0) return { ok: false, error: t("Nothing to replace: no match.") };
   return { ok: true, edits, count };
 }
 
 /** What the dialog says about the matches: "3 matches in 2 cells". */
 export function matchSummary(matches: readonly Match[]): string {
-  if (matches.length === 0) return "No match";
-  const cells = new Set(matches.map((m) => m.index)).size;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : word.endsWith("ch") ? "es" : "s"}`;
-  return `${plural(matches.length, "match")} in ${plural(cells, "cell")}`;
+  return countSummary(matches.length, new Set(matches.map((m) => m.index)).size);
+}
+
+export function countSummary(count: number, cells: number): string {
+  if (count === 0) return t("No match");
+  if (count === 1) return t("1 match in 1 cell");
+  return cells === 1 ? t("{count} matches in 1 cell", { count }) : t("{count} matches in {cells} cells", { count, cells });
 }

@@ -6,6 +6,7 @@
 // Keys are stored lower case ("shift-j", "d,d"); actions by the classic notebook's name when it
 // has one, else by Carnet's. Both spellings are read.
 
+import { t } from "../i18n";
 import { carnetAction, classicAction } from "./classicactions";
 import { chordName } from "./keys";
 
@@ -115,11 +116,11 @@ export type Edited = { ok: true; config: KeyConfig } | { ok: false; error: strin
  */
 export function addShortcut(defaults: Record<string, string>, config: KeyConfig, typed: string, action: string, label: (action: string) => string): Edited {
   const keys = normalizeShortcut(typed);
-  if (!keys) return { ok: false, error: `"${typed}" is not a shortcut: type one or two key presses, such as "shift-k", "ctrl-alt-x" or "g,g".` };
+  if (!keys) return { ok: false, error: t('"{typed}" is not a shortcut: type one or two key presses, such as "shift-k", "ctrl-alt-x" or "g,g".', { typed }) };
   const table = commandTable(defaults, config);
   for (const [taken, other] of Object.entries(table)) {
     if (taken === keys || taken.startsWith(`${keys},`) || keys.startsWith(`${taken},`)) {
-      return { ok: false, error: `${display(taken)} is already the shortcut of "${label(other)}": remove it there first.` };
+      return { ok: false, error: t('{keys} is already the shortcut of "{action}": remove it there first.', { keys: display(taken), action: label(other) }) };
     }
   }
   const next = copy(config);
@@ -135,7 +136,7 @@ export function removeShortcut(defaults: Record<string, string>, config: KeyConf
     delete next.bind[keys];
     if (!(keys in defaults) || next.unbind.includes(keys)) return { ok: true, config: next };
   }
-  if (!(keys in defaults) || next.unbind.includes(keys)) return { ok: false, error: `${display(keys)} is not a shortcut.` };
+  if (!(keys in defaults) || next.unbind.includes(keys)) return { ok: false, error: t("{keys} is not a shortcut.", { keys: display(keys) }) };
   next.unbind.push(keys);
   return { ok: true, config: next };
 }

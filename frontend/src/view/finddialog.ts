@@ -2,6 +2,7 @@
 // becomes), and Replace All; the search itself is model/findreplace.
 
 import { compileQuery, expandReplacement, findMatches, type FindQuery, type Match, matchSummary, type Searchable } from "../model/findreplace";
+import { msg, t } from "../i18n";
 import { choiceDialog } from "./dialog";
 import { h } from "./dom";
 import "./tools.css";
@@ -27,18 +28,18 @@ const CONTEXT = 40;
 export async function findReplaceDialog<T extends Searchable>(state: FindState, hooks: FindHooks<T>): Promise<boolean> {
   let error = "";
   for (;;) {
-    const find = h("input", { type: "text", class: "form-control find-input", "aria-label": "Find", placeholder: "Find", spellcheck: "false" });
-    const replace = h("input", { type: "text", class: "form-control replace-input", "aria-label": "Replace", placeholder: "Replace", spellcheck: "false" });
+    const find = h("input", { type: "text", class: "form-control find-input", "aria-label": t("Find"), placeholder: t("Find"), spellcheck: "false" });
+    const replace = h("input", { type: "text", class: "form-control replace-input", "aria-label": t("Replace"), placeholder: t("Replace"), spellcheck: "false" });
     find.value = state.find;
     replace.value = state.replace;
     const box = (name: string, label: string, checked: boolean) => {
       const input = h("input", { type: "checkbox", class: `find-${name}`, "aria-label": label });
       input.checked = checked;
-      return [input, h("label", { class: "find-option" }, input, label)] as const;
+      return [input, h("label", { class: "find-option" }, input, t(label))] as const;
     };
-    const [regex, regexLabel] = box("regex", "Regular expression", state.regex);
-    const [caseSensitive, caseLabel] = box("case", "Match case", state.caseSensitive);
-    const [selected, selectedLabel] = box("selected", "Selected cells only", state.selectedOnly);
+    const [regex, regexLabel] = box("regex", msg("Regular expression"), state.regex);
+    const [caseSensitive, caseLabel] = box("case", msg("Match case"), state.caseSensitive);
+    const [selected, selectedLabel] = box("selected", msg("Selected cells only"), state.selectedOnly);
     const message = h("p", { class: "find-error", role: "alert" });
     const summary = h("p", { class: "find-summary", role: "status" });
     const preview = h("ol", { class: "find-preview" });
@@ -51,11 +52,11 @@ export async function findReplaceDialog<T extends Searchable>(state: FindState, 
       error = "";
       preview.replaceChildren();
       if (!compiled.ok || !compiled.pattern) {
-        summary.textContent = compiled.ok ? "Type the text to find." : "";
+        summary.textContent = compiled.ok ? t("Type the text to find.") : "";
         return;
       }
       const matches = findMatches(hooks.targets(state.selectedOnly), compiled.pattern);
-      summary.textContent = matchSummary(matches) + (matches.length > SHOWN ? ` (the first ${SHOWN} shown)` : "");
+      summary.textContent = matchSummary(matches) + (matches.length > SHOWN ? ` ${t("(the first {count} shown)", { count: SHOWN })}` : "");
       for (const m of matches.slice(0, SHOWN)) preview.append(previewRow(m, state));
     };
     for (const input of [find, replace]) input.addEventListener("input", refresh);
@@ -79,9 +80,9 @@ export async function findReplaceDialog<T extends Searchable>(state: FindState, 
       replace.focus();
     };
     document.addEventListener("keydown", toReplace, true);
-    const answer = choiceDialog("Find and Replace", body, [
-      { label: "Close", value: "close" },
-      { label: "Replace All", value: "replace", primary: true },
+    const answer = choiceDialog(t("Find and Replace"), body, [
+      { label: t("Close"), value: "close" },
+      { label: t("Replace All"), value: "replace", primary: true },
     ]);
     find.focus();
     find.select();
@@ -100,7 +101,7 @@ function previewRow(m: Match, state: FindState): HTMLElement {
   const before = (from > 0 ? "…" : "") + m.lineText.slice(from, m.lineStart);
   const found = m.lineText.slice(m.lineStart, m.lineEnd) + (m.end - m.start > m.lineEnd - m.lineStart ? "⏎…" : "");
   const after = m.lineText.slice(m.lineEnd);
-  const row = h("li", { class: "find-match", "data-cell": String(m.index) }, h("span", { class: "find-where" }, `Cell ${m.index + 1}, line ${m.line}`), h("code", { class: "find-line" }, before, h("mark", {}, found)));
+  const row = h("li", { class: "find-match", "data-cell": String(m.index) }, h("span", { class: "find-where" }, t("Cell {cell}, line {line}", { cell: m.index + 1, line: m.line })), h("code", { class: "find-line" }, before, h("mark", {}, found)));
   const code = row.lastElementChild as HTMLElement;
   // What Replace All puts there (nothing shown while the Replace field is empty).
   const replacement = state.replace === "" ? "" : expandReplacement(state.replace, m.raw, state.regex);

@@ -2,6 +2,7 @@
 // the keyboard (arrows, Page Up/Down, Enter, Escape) or the mouse; the ranking is model/palette.
 
 import { type Command, Palette, type Ranked } from "../model/palette";
+import { t } from "../i18n";
 import { h } from "./dom";
 import "./tools.css";
 
@@ -9,10 +10,10 @@ import "./tools.css";
 export function openPalette(commands: Command[], run: (name: string) => void): void {
   document.querySelector(".command-palette-backdrop")?.remove();
   const palette = new Palette(commands);
-  const input = h("input", { type: "text", class: "form-control palette-input", placeholder: "Search commands", "aria-label": "Search commands", spellcheck: "false", role: "combobox", "aria-expanded": "true", "aria-controls": "palette-list" });
+  const input = h("input", { type: "text", class: "form-control palette-input", placeholder: t("Search commands"), "aria-label": t("Search commands"), spellcheck: "false", role: "combobox", "aria-expanded": "true", "aria-controls": "palette-list" });
   const list = h("ul", { class: "palette-list", id: "palette-list", role: "listbox" });
-  const empty = h("p", { class: "palette-empty" }, "No command matches.");
-  const backdrop = h("div", { class: "modal-backdrop command-palette-backdrop" }, h("div", { class: "command-palette", role: "dialog", "aria-modal": "true", "aria-label": "Command palette" }, input, list, empty));
+  const empty = h("p", { class: "palette-empty" }, t("No command matches."));
+  const backdrop = h("div", { class: "modal-backdrop command-palette-backdrop" }, h("div", { class: "command-palette", role: "dialog", "aria-modal": "true", "aria-label": t("Command Palette") }, input, list, empty));
   const close = (chosen: string | null) => {
     backdrop.remove();
     if (chosen) run(chosen);

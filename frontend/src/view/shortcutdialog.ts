@@ -3,6 +3,7 @@
 
 import { display, normalizeShortcut } from "../model/shortcuts";
 import { choiceDialog } from "./dialog";
+import { t } from "../i18n";
 import { h } from "./dom";
 import "./tools.css";
 
@@ -25,7 +26,7 @@ export async function shortcutDialog(hooks: ShortcutHooks): Promise<void> {
   };
   say("", true);
   const act = async (work: Promise<string | null>, done: string) => {
-    const refused = await work.catch((error: unknown) => `Not saved: ${error instanceof Error ? error.message : String(error)}`);
+    const refused = await work.catch((error: unknown) => t("Not saved: {reason}", { reason: error instanceof Error ? error.message : String(error) }));
     if (refused) say(refused, true);
     else {
       say(done, false);
@@ -39,22 +40,22 @@ export async function shortcutDialog(hooks: ShortcutHooks): Promise<void> {
     table.replaceChildren();
     for (const { name, label } of hooks.commands()) {
       const chips = hooks.keysOf(name).map((keys) =>
-        h("span", { class: "shortcut-chip", "data-keys": keys }, h("kbd", {}, display(keys)), h("button", { class: "shortcut-remove", title: `Remove ${display(keys)}`, "aria-label": `Remove ${display(keys)} from ${label}`, onclick: () => void act(hooks.remove(name, keys), `${display(keys)} removed from "${label}".`) }, "×")),
+        h("span", { class: "shortcut-chip", "data-keys": keys }, h("kbd", {}, display(keys)), h("button", { class: "shortcut-remove", title: t("Remove {keys}", { keys: display(keys) }), "aria-label": t("Remove {keys} from {action}", { keys: display(keys), action: label }), onclick: () => void act(hooks.remove(name, keys), t('{keys} removed from "{action}".', { keys: display(keys), action: label })) }, "×")),
       );
-      const input = h("input", { type: "text", class: "form-control shortcut-input", placeholder: "add shortcut", "aria-label": `New shortcut for ${label}`, spellcheck: "false" });
+      const input = h("input", { type: "text", class: "form-control shortcut-input", placeholder: t("add shortcut"), "aria-label": t("New shortcut for {action}", { action: label }), spellcheck: "false" });
       const add = async () => {
         const typed = input.value.trim();
         if (!typed) return;
-        if (await act(hooks.add(name, typed), `"${label}" now has ${display(normalizeShortcut(typed) ?? typed)}.`)) table.querySelector<HTMLInputElement>(`tr[data-action="${name}"] .shortcut-input`)?.focus();
+        if (await act(hooks.add(name, typed), t('"{action}" now has {keys}.', { action: label, keys: display(normalizeShortcut(typed) ?? typed) }))) table.querySelector<HTMLInputElement>(`tr[data-action="${name}"] .shortcut-input`)?.focus();
       };
       adders.set(input, add);
-      const button = h("button", { class: "btn btn-xs shortcut-add", onclick: () => void add() }, "Add");
+      const button = h("button", { class: "btn btn-xs shortcut-add", onclick: () => void add() }, t("Add"));
       table.append(h("tr", { "data-action": name }, h("td", { class: "shortcut-label" }, label), h("td", { class: "shortcut-keys" }, ...chips), h("td", { class: "shortcut-new" }, input, button)));
     }
     if (focused) table.querySelector<HTMLElement>(`tr[data-action="${focused}"] .shortcut-input`)?.focus();
   };
   draw();
-  const help = h("p", { class: "shortcut-help" }, "Command-mode shortcuts: type one or two key presses, such as shift-k, ctrl-alt-x or g,g. Saved in nbconfig/notebook.json and in effect at once.");
+  const help = h("p", { class: "shortcut-help" }, t("Command-mode shortcuts: type one or two key presses, such as shift-k, ctrl-alt-x or g,g. Saved in nbconfig/notebook.json and in effect at once."));
   // Ahead of the dialog's own key handling (registered when it opens, it would close on
   // Enter), so Enter in a box adds its shortcut.
   const enter = (event: KeyboardEvent) => {
@@ -66,7 +67,7 @@ export async function shortcutDialog(hooks: ShortcutHooks): Promise<void> {
   };
   document.addEventListener("keydown", enter, true);
   try {
-    await choiceDialog("Edit Keyboard Shortcuts", h("div", { class: "shortcut-dialog" }, help, message, h("div", { class: "shortcut-scroll" }, table)), [{ label: "Close", value: "close", primary: true }]);
+    await choiceDialog(t("Edit Keyboard Shortcuts"), h("div", { class: "shortcut-dialog" }, help, message, h("div", { class: "shortcut-scroll" }, table)), [{ label: t("Close"), value: "close", primary: true }]);
   } finally {
     document.removeEventListener("keydown", enter, true);
   }

@@ -2,7 +2,8 @@
 // (Ctrl-Shift-P, P) and Help > Edit Keyboard Shortcuts.
 
 import type { Cell } from "../../model/cell";
-import { planReplaceAll } from "../../model/findreplace";
+import { t } from "../../i18n";
+import { countSummary, planReplaceAll } from "../../model/findreplace";
 import type { Notebook } from "../../model/notebook";
 import { addShortcut, removeShortcut } from "../../model/shortcuts";
 import { notify } from "../../view/dialog";
@@ -44,8 +45,7 @@ export function toolActions(page: Page): Actions {
           const plan = planReplaceAll(targets, query, query.replace);
           if (!plan.ok) return plan.error;
           nb.replaceSources(plan.edits.map((e) => ({ cell: e.target, source: e.after })));
-          const cells = plan.edits.length;
-          notify(`Replaced ${plan.count} match${plan.count === 1 ? "" : "es"} in ${cells} cell${cells === 1 ? "" : "s"}. Z in command mode undoes it.`, "info", 5000);
+          notify(t("Replaced {summary}. Z in command mode undoes it.", { summary: countSummary(plan.count, plan.edits.length) }), "info", 5000);
           return null;
         },
       });
@@ -58,7 +58,7 @@ export function toolActions(page: Page): Actions {
         .map(([name, action]) => {
           const keys = page.keys.allKeys(name);
           const fixed = !page.keys.hasTableKeys(name) && action.keys ? [action.keys] : [];
-          return { name, label: action.label, keys: keys.length ? keys : fixed };
+          return { name, label: t(action.label), keys: keys.length ? keys : fixed };
         });
       openPalette(commands, (name) => {
         page.enterCommand();
@@ -67,14 +67,14 @@ export function toolActions(page: Page): Actions {
     } },
     "edit-shortcuts": { label: "Edit Keyboard Shortcuts", run: async () => {
       const { keys } = page;
-      const label = (name: string) => page.actions[name]?.label ?? name;
+      const label = (name: string) => t(page.actions[name]?.label ?? name);
       const save = async (edited: ReturnType<typeof addShortcut>) => {
         if (!edited.ok) return edited.error;
         await keys.save(edited.config);
         return null;
       };
       await shortcutDialog({
-        commands: () => Object.entries(page.actions).filter(([name, action], i, all) => all.findIndex(([, a]) => a.label === action.label) === i || keys.commandKeys(name).length > 0).map(([name, action]) => ({ name, label: action.label })),
+        commands: () => Object.entries(page.actions).filter(([name, action], i, all) => all.findIndex(([, a]) => a.label === action.label) === i || keys.commandKeys(name).length > 0).map(([name, action]) => ({ name, label: t(action.label) })),
         keysOf: (name) => keys.commandKeys(name),
         add: (name, typed) => save(addShortcut(keys.defaults, keys.config, typed, name, label)),
         remove: (_name, shortcut) => save(removeShortcut(keys.defaults, keys.config, shortcut)),
