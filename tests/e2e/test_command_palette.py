@@ -52,3 +52,31 @@ def test_command_palette_from_the_keyboard(page: Any, server: RunningServer) -> 
     page.keyboard.press("Enter")
     page.wait_for_function("window.carnet.notebook.model.cells[0].type === 'markdown'")
     assert page.evaluate("window.carnet.notebook.model.mode") == "command"
+
+
+def test_palette_and_find_in_chinese(browser: Any, server: RunningServer) -> None:
+    """A zh-CN browser: both dialogs in Chinese; the palette finds a command by its Chinese
+    label or by Carnet's action name."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    ctx.set_default_timeout(30_000)
+    try:
+        page = ctx.new_page()
+        page.goto(server.url + f"tree?token={server.token}")
+        page.wait_for_selector("#notebook_list .list-header")
+        open_notebook(page, server, write_notebook(server, "面板.ipynb", [code("x = 1")]))
+        page.keyboard.press("p")
+        expect(page.locator(".palette-input")).to_have_attribute("placeholder", "搜索命令")
+        page.keyboard.type("下方插入")
+        expect(page.locator(".palette-item").first).to_have_attribute("data-action", "insert-below")
+        expect(page.locator(".palette-item").first).to_contain_text("在下方插入单元格")
+        screenshot(page, "command-palette-zh-CN")
+        page.locator(".palette-input").fill("insert-below")
+        expect(page.locator(".palette-item").first).to_have_attribute("data-action", "insert-below")
+        page.keyboard.press("Escape")
+        page.keyboard.press("f")
+        expect(page.locator(".modal-header h4")).to_have_text("查找并替换")
+        page.locator(".find-input").fill("x")
+        expect(page.locator(".find-summary")).to_have_text("1 个单元格中有 1 处匹配")
+        screenshot(page, "find-and-replace-zh-CN")
+    finally:
+        ctx.close()
