@@ -12,6 +12,8 @@ import { wsBase } from "./config";
 import { buildActions } from "./nb/actions";
 import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
+import { CommandKeys } from "./nb/keymap";
+import { syncMenuKeys } from "./nb/tools";
 import { installConflictChoice } from "./nb/conflict";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
@@ -63,6 +65,7 @@ export class NotebookPage {
   private lineNumbers: boolean | undefined = undefined;
   private configuredLineNumbers = false;
   readonly actions: ReturnType<typeof buildActions>;
+  readonly keys: CommandKeys;
 
   /** Builds the page (model, views, header, actions) around the notebook's contents. */
   constructor(
@@ -108,6 +111,7 @@ export class NotebookPage {
       lineNumbers: () => this.lineNumbers,
     });
     this.view = view;
+    this.keys = new CommandKeys(api);
     const actions = buildActions(this);
     this.actions = actions;
     this.header = new NotebookHeader(actions, `${config.baseUrl}tree/${encodePath(this.dir())}`);
@@ -118,7 +122,11 @@ export class NotebookPage {
     performance.mark("carnet:view");
     this.wireNotices();
     this.wireHeader(actions);
-    installKeyboard(model, actions);
+    const setTable = installKeyboard(model, actions);
+    this.keys.onChange = (table) => {
+      setTable(table);
+      syncMenuKeys(this.header.element, this.keys);
+    };
     this.syncHeader();
   }
 
@@ -164,6 +172,7 @@ export class NotebookPage {
   /** nbconfig's cm_config and Notebook.Header/Toolbar (see ./nbconfig). */
   applyFrontendConfig(section: Section): void {
     this.configuredLineNumbers = applyEditorConfig(section);
+    this.keys.apply(section);
     for (const v of this.view.allViews) v.editor?.applyOptions(this.lineNumbers);
     const shown = visibility(section);
     if (!shown.header) document.getElementById("header-container")?.setAttribute("hidden", "");

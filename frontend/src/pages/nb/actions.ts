@@ -8,6 +8,7 @@ import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
 import { metadataActions } from "./metadata";
+import { toolActions } from "./tools";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
 import { t } from "../../i18n";
@@ -57,6 +58,7 @@ export function buildActions(page: Page): Actions {
   const actions: Actions = {
     ...exportActions(page),
     ...metadataActions(page),
+    ...toolActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;
@@ -83,7 +85,7 @@ export function buildActions(page: Page): Actions {
     "insert-above": { label: "Insert Cell Above", keys: "A", run: () => void nb.insertAbove() },
     "insert-below": { label: "Insert Cell Below", keys: "B", run: () => void nb.insertBelow() },
     delete: { label: "Delete Cells", keys: "D,D", run: () => nb.deleteSelected() },
-    "undo-delete": { label: "Undo Delete Cells", keys: "Z", run: () => nb.undoDelete() },
+    "undo-delete": { label: "Undo Delete Cells", keys: "Z", run: () => void nb.undoDelete() },
     "to-code": { label: "Cell Type: Code", keys: "Y", run: () => nb.changeType("code") },
     "to-markdown": { label: "Cell Type: Markdown", keys: "M", run: () => nb.changeType("markdown") },
     "to-raw": { label: "Cell Type: Raw NBConvert", keys: "R", run: () => nb.changeType("raw") },
@@ -185,8 +187,8 @@ export function buildActions(page: Page): Actions {
       const text = await kernel.inspect(editor.text, editor.kernelCursor);
       if (text) showTooltip(editor.view.dom, text);
     }) },
-    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions)) },
-    help: { label: "Keyboard Shortcuts", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions)) },
+    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions, page.keys.table)) },
+    help: { label: "Keyboard Shortcuts", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions, page.keys.table)) },
     about: { label: "About Carnet", run: () => messageDialog(t("About Carnet"), t("Carnet {version}: a fast, lean, safe Jupyter Notebook.", { version: config.appVersion })) },
   };
 
@@ -201,9 +203,9 @@ export function buildActions(page: Page): Actions {
   return actions;
 }
 
-function shortcutTable(actions: Actions): HTMLElement {
+function shortcutTable(actions: Actions, command: Record<string, string>): HTMLElement {
   const table = h("table", { class: "shortcut-table" });
-  for (const row of shortcutHelp()) table.append(h("tr", {}, h("td", {}, t(row.mode)), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, actions[row.action] ? t(actions[row.action].label) : row.action.replace(/-/g, " "))));
+  for (const row of shortcutHelp(command)) table.append(h("tr", {}, h("td", {}, t(row.mode)), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, actions[row.action] ? t(actions[row.action].label) : row.action.replace(/-/g, " "))));
   return table;
 }
 
