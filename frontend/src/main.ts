@@ -48,7 +48,11 @@ async function start(): Promise<void> {
     carnet.notebook = page;
     classic.Jupyter.actions.attach(page.actions);
     classic.Jupyter.notebook = classicNotebook(page, classic.Jupyter.actions);
-    classic.Jupyter.keyboard_manager = classicKeyboardManager(classic.Jupyter.actions, (mode, keys, name) => addShortcut(mode, keys, name) !== null);
+    classic.Jupyter.keyboard_manager = classicKeyboardManager(classic.Jupyter.actions, (mode, keys, name) => {
+      if (addShortcut(mode, keys, name) === null) return false;
+      page.keys.refresh();
+      return true;
+    });
     classic.Jupyter.toolbar = classicToolbar(classic.Jupyter.actions, (name, text) => page.header.addToolbarButton(name, text ? [text] : []));
     pageApi.attachNotebook(page);
     events.emit("notebook_loaded", { path: page.saver.path });

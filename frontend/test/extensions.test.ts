@@ -133,6 +133,7 @@ describe("the extension API", () => {
       },
       kernel: { run: async (cell: { source: string }) => void ran.push(cell.source) },
       saver: { path: "a.ipynb", save: async () => undefined },
+      keys: { refresh: () => void ran.push("keys refreshed") },
       redrawOutputs: (mime: string) => void redrawn.push(mime),
     };
     return { page, ran, added, redrawn };
@@ -161,7 +162,7 @@ describe("the extension API", () => {
     nb?.insertCell(1, "code", "2+2");
     await nb?.execute(1);
     nb?.executeAll();
-    expect(ran).toEqual(["early", "2+2", "all"]);
+    expect(ran).toEqual(["keys refreshed", "early", "2+2", "all"]);
     expect(nb?.path).toBe("a.ipynb");
   });
 

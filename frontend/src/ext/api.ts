@@ -22,6 +22,8 @@ export interface NotebookPageLike {
   header: { addToolbarButton(name: string, content?: (Node | string)[]): HTMLElement | null; addMenuItem(menu: string, name: string): HTMLElement | null };
   kernel: { run(cell: Cell): Promise<void> };
   saver: { path: string; save(checkpoint?: boolean): Promise<void> };
+  /** The command-mode shortcuts in effect (the defaults with the user's edits over them). */
+  keys: { refresh(): void };
   /** Draws again the outputs holding `mime` (a renderer for it came). */
   redrawOutputs(mime: string): void;
 }
@@ -109,8 +111,9 @@ export function createPageApi(info: { version: string; page: PageName; baseUrl: 
     keyboard: {
       add: (keys, command, mode = "command") => {
         const id = command in table ? command : fullId(command);
-        if (!(id in table)) return false;
-        return addShortcut(mode, keys, id) !== null;
+        if (!(id in table) || addShortcut(mode, keys, id) === null) return false;
+        page?.keys.refresh();
+        return true;
       },
     },
     toolbar: {
