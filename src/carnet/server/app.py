@@ -121,7 +121,9 @@ def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette
     # the endpoints' errors as responses (which the others then see like any response).
     middleware = [
         Middleware(AccessLogMiddleware, activity=activity, base_url=base),
-        *security_middleware(settings, credentials, hub_identity),
+        *security_middleware(
+            settings, credentials, hub_identity, "'none'" if hub is not None else "'self'"
+        ),
         Middleware(ErrorMiddleware),
     ]
     app = Starlette(
