@@ -59,6 +59,8 @@ def _pre_spawn(spawner):
         home = {base!r} + "/home/" + name
         spawner.environment = dict(spawner.environment, JUPYTER_CONFIG_DIR=home + "/.jupyter")
         spawner.disable_user_config = name.startswith("cfg-off-")
+    if name.startswith("cookie-"):  # JUPYTERHUB_COOKIE_OPTIONS
+        spawner.cookie_options = {{"expires_days": 2, "samesite": "Strict"}}
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn

@@ -67,3 +67,23 @@ def test_user_config_csp_and_stop(hub: Hub, user: str, stop_signal: signal.Signa
         HUB_STOP_WINDOW,
         "the server and its kernel to exit",
     )
+
+
+def test_cookie_options(hub: Hub) -> None:
+    """The Hub's Spawner.cookie_options (hubproc's hook) shape the login cookie."""
+    users.spawn(hub, "cookie-fan")
+    browser = users.login(hub, "cookie-fan", "/hub/home")  # logged in at the Hub only
+    try:
+        tree = browser.get(f"{hub.url}user/cookie-fan/tree")
+        assert tree.status_code == 200
+        callback = [r for r in tree.history if r.url.path.endswith("/oauth_callback")]
+        login = [
+            c
+            for c in callback[0].headers.get_list("set-cookie")
+            if c.startswith("jupyterhub-user-cookie-fan=")
+        ]
+        assert "Path=/user/cookie-fan/; HttpOnly; SameSite=Strict; Max-Age=172800" in login[0]
+    finally:
+        browser.close()
+    assert hub.api("DELETE", "users/cookie-fan/server").status_code in (202, 204)
+    wait_until(lambda: not users.server(hub, "cookie-fan"), 30, "the server to stop")
