@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from carnet.server.config import compat
 from tests.support.servers import ServerDirs, _start, carnet_command
 from tests.support.waiting import wait_until
 
@@ -63,3 +64,21 @@ def test_binder_command_line(tmp_path: Path, section: str) -> None:
         wait_until(lambda: client in server.output(), 10, "the forwarded client in the log")
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    ("configured", "carnet"),
+    [
+        ("/lab", "/tree"),
+        ("/lab/", "/tree"),
+        ("/lab/workspaces/auto-x", "/tree"),
+        ("/lab/tree/work/index.ipynb", "/notebooks/work/index.ipynb"),
+        ("/lab/tree/work", "/tree/work"),
+        ("/doc/tree/a.ipynb", "/notebooks/a.ipynb"),
+        ("/tree", "/tree"),
+        ("/notebooks/a.ipynb", "/notebooks/a.ipynb"),
+        ("/laboratory", "/laboratory"),
+    ],
+)
+def test_other_uis_default_urls(configured: str, carnet: str) -> None:
+    assert compat.carnet_url(configured) == carnet
