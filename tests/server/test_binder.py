@@ -48,6 +48,11 @@ def test_binder_command_line(tmp_path: Path, section: str) -> None:
         assert root.status_code == 302
         assert root.headers["location"] == "/binder/x/tree"
         assert httpx.get(f"{base}tree", timeout=30).status_code == 200
+        # BinderHub's urlpath=lab/tree/<path>: JupyterLab's URLs lead to Carnet's pages.
+        lab = httpx.get(f"{base}lab/tree/index.ipynb", timeout=30, follow_redirects=True)
+        assert (lab.status_code, lab.url.path) == (200, "/binder/x/notebooks/index.ipynb")
+        lab = httpx.get(f"{base}lab", timeout=30)
+        assert lab.headers["location"] == "/binder/x/tree"
         # No token (BinderHub's proxy guards the URL); any origin may call the API.
         origin = {"Origin": "https://mybinder.example"}
         contents = httpx.get(f"{base}api/contents", headers=origin, timeout=30)
