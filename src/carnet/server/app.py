@@ -36,6 +36,7 @@ from carnet.server.extensions.api import Contributions
 from carnet.server.http_errors import ErrorMiddleware, exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.nbconfig import FrontendConfig
+from carnet.server.pages import other_uis
 from carnet.server.pages import routes as pages_routes
 from carnet.trust import Notary
 
@@ -88,6 +89,7 @@ def _route_families(first: list[BaseRoute], extensions: Contributions) -> list[B
         # After Carnet's own routes, so an extension cannot replace one of them.
         *extensions.routes,
         *pages_routes(),
+        *other_uis.routes(),
     ]
 
 
@@ -135,7 +137,9 @@ def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette
     # the endpoints' errors as responses (which the others then see like any response).
     middleware = [
         Middleware(AccessLogMiddleware, activity=activity, base_url=base),
-        *security_middleware(settings, credentials, hub_identity),
+        *security_middleware(
+            settings, credentials, hub_identity, "'none'" if hub is not None else "'self'"
+        ),
         Middleware(ErrorMiddleware),
     ]
     app = Starlette(
