@@ -39,6 +39,7 @@ from carnet.server.config.sources import (
     parse_command_line,
     read_file,
 )
+from carnet.server.gateway.options import GatewayClient
 
 # The kernel manager's options the server section also declares (culling).
 _SHARED_WITH_KERNEL_MANAGER = frozenset(MappingKernelManager.class_traits(config=True)) & set(
@@ -52,6 +53,7 @@ _SECTION_CLASSES: dict[str, type[Configurable]] = {
     "FileContentsManager": FileContentsManager,
     "MappingKernelManager": MappingKernelManager,
     "TerminalManager": TerminalManager,
+    "GatewayClient": GatewayClient,
 }
 
 
@@ -65,6 +67,7 @@ class LoadedConfig:
     kernel_manager: MappingKernelManager
     config: Config
     extra_args: list[str]
+    gateway: GatewayClient = field(default_factory=GatewayClient)
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -100,9 +103,10 @@ def _load(argv: list[str]) -> LoadedConfig:
         app = NotebookApp(config=final)
         contents = FileContentsManager(config=final)
         kernel_manager = MappingKernelManager(config=final)
+        gateway = GatewayClient(config=final)
     except (TraitError, ValueError, TypeError) as exc:  # checked above; a last resort
         raise ConfigError(f"configuration: {one_line(exc)}") from None
-    return LoadedConfig(app, contents, kernel_manager, final, extra_args, loaded, warnings)
+    return LoadedConfig(app, contents, kernel_manager, final, extra_args, gateway, loaded, warnings)
 
 
 def _string_option(cli: Config, name: str) -> str:
