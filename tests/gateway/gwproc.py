@@ -1,8 +1,9 @@
 """A real Jupyter Kernel Gateway on loopback, with a kernelspec only it has.
 
 The gateway runs from an interpreter that has `kernel_gateway` installed: this one, or
-else the project's newest-lane .venv (the oldest lane's traitlets is older than the
-gateway allows; the gateway is a separate service, Carnet is what runs in the lane).
+else CARNET_GATEWAY_PYTHON or the project's newest-lane .venv (the oldest lane's
+traitlets is older than the gateway allows; the gateway is a separate service, Carnet is
+what runs in the lane).
 Its kernelspec `gwonly` (in a JUPYTER_PATH of its own) runs Carnet's kernel.
 """
 
@@ -32,9 +33,10 @@ LOGO = bytes.fromhex(
 
 
 def gateway_python() -> str | None:
+    """CARNET_GATEWAY_PYTHON, this interpreter, or the newest lane's: the first with it."""
     if importlib.util.find_spec("kernel_gateway") is not None:
         return sys.executable
-    candidate = ROOT / ".venv" / "bin" / "python"
+    candidate = Path(os.environ.get("CARNET_GATEWAY_PYTHON") or ROOT / ".venv" / "bin" / "python")
     if candidate.is_file():
         found = subprocess.run(
             [str(candidate), "-c", "import kernel_gateway"], capture_output=True, check=False

@@ -75,9 +75,12 @@ def execute(sock: KernelSocket, code: str) -> str:
             out.append(msg.content["text"])
         if channel == "iopub" and msg.msg_type == "error":
             out.append("\n".join(msg.content["traceback"]))
-        if channel == "iopub" and msg.msg_type == "status":
-            if msg.content["execution_state"] == "idle":
-                return "".join(out)
+        if (
+            channel == "iopub"
+            and msg.msg_type == "status"
+            and msg.content["execution_state"] == "idle"
+        ):
+            return "".join(out)
     pytest.fail(f"no idle after {code!r}")
 
 
@@ -100,9 +103,7 @@ def test_kernelspecs_and_logo_come_from_the_gateway(server: RunningServer) -> No
 
 
 @pytest.mark.parametrize("v1", [True, False], ids=["v1", "legacy"])
-def test_kernel_lifecycle_through_carnet(
-    server: RunningServer, gateway: Gateway, v1: bool
-) -> None:
+def test_kernel_lifecycle_through_carnet(server: RunningServer, gateway: Gateway, v1: bool) -> None:
     with server.client(timeout=60) as http:
         started = http.post("api/kernels", json={"name": SPEC_NAME})
         assert started.status_code == 201, started.text
