@@ -34,12 +34,13 @@ def gateway(tmp_path: Path) -> Iterator[Gateway]:
 
 def carnet(tmp_path: Path, gw: Gateway, *args: str, **env: str) -> RunningServer:
     dirs = ServerDirs(tmp_path / "carnet")
+    defaults = ["--GatewayClient.request_timeout=30", "--GatewayClient.connect_timeout=5"]
+    given = {a.split("=")[0] for a in args}
     return launch(
         dirs,
         f"--gateway-url={gw.url}",
         f"--GatewayClient.auth_token={gw.token}",
-        "--GatewayClient.request_timeout=30",
-        "--GatewayClient.connect_timeout=5",
+        *(a for a in defaults if a.split("=")[0] not in given),
         *args,
         env=dirs.env(**env),
     )

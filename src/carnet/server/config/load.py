@@ -176,7 +176,7 @@ def _combine(files: Config, cli: Config) -> Config:
     server.update(_server_section(cli))
     final = Config({k: v for k, v in everything.items() if k not in ("NotebookApp", "ServerApp")})
     final["NotebookApp"] = Config(server)
-    for section in ("ContentsManager", "FileContentsManager"):
+    for section in ("ContentsManager", "FileContentsManager", "GatewayClient"):
         if section in final:
             final[section] = Config(_without_ignored(section, final[section].items()))
     return final

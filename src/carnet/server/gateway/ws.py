@@ -89,13 +89,21 @@ class Relay:
             if frame is None:
                 frame = event.get("text") or ""
             try:
-                frame = convert(frame, self.page_v1, self.upstream_v1)
+                await self._to_gateway(frame)
             except ProtocolError as exc:
                 log.warning("dropped a websocket message for kernel %s: %s", self.kernel_id, exc)
-                continue
-            await self._ready.wait()  # held while the gateway's side reconnects
-            with contextlib.suppress(wsclient.ConnectionClosed):
-                await self.upstream.send(frame)
+
+    async def _to_gateway(self, frame: str | bytes) -> None:
+        """Send, holding the frame while the gateway's side reconnects."""
+        while True:
+            await self._ready.wait()
+            upstream = self.upstream
+            try:
+                await upstream.send(convert(frame, self.page_v1, self.upstream_v1))
+                return
+            except wsclient.ConnectionClosed:
+                if self.upstream is upstream:  # not reconnected yet: wait for it
+                    self._ready.clear()
 
     async def gateway_to_page(self) -> None:
         while True:
