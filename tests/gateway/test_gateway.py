@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.exceptions import InvalidHandshake
 
 from tests.gateway.gwproc import LOGO, SPEC_NAME, Gateway, gateway_python
 from tests.server.kernels.wsclient import KernelSocket
@@ -193,6 +194,8 @@ def test_gateway_down_then_back(tmp_path: Path, gateway: Gateway) -> None:
                 assert down.status_code == 503, down.text
                 assert gateway.url in down.json()["message"]
             assert http.get("api/kernelspecs").status_code == 503
+            with pytest.raises(InvalidHandshake):  # refused at once, not left hanging
+                KernelSocket(server, "any-kernel")
             assert http.get("api/contents").status_code == 200  # the server stays up
             gateway.start()  # same port
             started = http.post("api/kernels", json={})
