@@ -99,3 +99,42 @@ def test_hung_gateway_times_out(tmp_path: Path, gateway: Gateway) -> None:  # no
             wait_until(lambda: http.get("api/kernels").status_code == 200, 30, "the gateway")
     finally:
         server.stop()
+
+
+def test_output_printed_while_reconnecting_is_not_lost(
+    tmp_path: Path,
+    gateway: Gateway,  # noqa: F811
+    proxy: TcpProxy,
+) -> None:
+    # The relay reconnects with the page's session_id, and the gateway (Jupyter Server's
+    # kernel websocket) keeps what that session missed meanwhile and sends it then.
+    server = launch(
+        ServerDirs(tmp_path / "carnet"),
+        f"--gateway-url={proxy.url}",
+        f"--GatewayClient.auth_token={gateway.token}",
+        "--GatewayClient.gateway_retry_interval=0.5",
+    )
+    try:
+        with server.client(timeout=60) as http:
+            kernel_id = http.post("api/kernels", json={}).json()["id"]
+            with KernelSocket(server, kernel_id, v1=True) as sock:
+                code = "import time\nfor i in range(8):\n    print(i)\n    time.sleep(0.2)"
+                msg_id = sock.send("shell", "execute_request", {"code": code})
+                printed: list[str] = []
+                dropped = False
+                while True:
+                    channel, msg = sock.recv(timeout=30)
+                    if msg.parent_header.get("msg_id") != msg_id or channel != "iopub":
+                        continue
+                    if msg.msg_type == "stream":
+                        printed.append(msg.content["text"])
+                        if not dropped:
+                            proxy.drop()
+                            dropped = True
+                    if msg.msg_type == "status" and msg.content["execution_state"] == "idle":
+                        break
+                assert "".join(printed).split() == [str(i) for i in range(8)]
+                assert "is back on the gateway" in server.output()
+            http.delete(f"api/kernels/{kernel_id}")
+    finally:
+        server.stop()

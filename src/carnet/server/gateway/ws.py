@@ -8,7 +8,8 @@ reconnect, waiting gateway_retry_interval, doubled each time up to
 gateway_retry_interval_max (with jitter, so pages cut off together do not come back
 together), at most gateway_retry_max times; then the page's websocket is closed
 (1011) and its client reconnects through the REST API as after any server restart.
-A kernel the gateway no longer has (404) ends the relay at once.
+A kernel the gateway no longer has (404) ends the relay at once. Reconnections carry the
+page's session_id: the gateway replays what that session missed meanwhile.
 """
 
 from __future__ import annotations
