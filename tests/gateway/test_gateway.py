@@ -181,6 +181,9 @@ def test_runs_say_they_do_not_apply(server: RunningServer) -> None:
         runs = http.get(f"api/kernels/{kernel_id}/runs")
         assert runs.status_code == 501
         assert "gateway" in runs.json()["message"]
+        adopt = http.post(f"api/kernels/{kernel_id}/runs/adopt", json={"session_id": "s"})
+        assert adopt.status_code == 501
+        assert http.get("api/kernels/nope/runs").status_code == 404
 
 
 def test_gateway_down_then_back(tmp_path: Path, gateway: Gateway) -> None:
