@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.routing import BaseRoute
 
+    from carnet.server.gateway.kernels import GatewayKernelService
     from carnet.server.hub.env import HubEnv
 
 ShutdownHook = Callable[[], Awaitable[None]]
@@ -162,7 +163,25 @@ def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette
     app.state.nbconfig = FrontendConfig()
     app.state.notary = Notary(paths.data_dir(), log=logs.server_log())
     app.state.contents.trust = app.state.notary
-    app.state.kernels = KernelService(
+    app.state.kernels = _kernel_service(settings)
+    app.state.sessions = SessionManager(app.state.kernels)
+    app.state.kernels.contents = app.state.contents
+    app.state.kernels.notebook_path = app.state.sessions.path_for_kernel
+    app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
+    terminals_api.install(app, settings)
+    return app
+
+
+def _kernel_service(settings: ServerSettings) -> KernelService | GatewayKernelService:
+    """Local kernels, or in gateway mode the gateway's."""
+    if settings.gateway is not None:
+        from carnet.server.gateway.kernels import NO_RUNS, GatewayKernelService
+
+        log = logs.server_log()
+        log.info("Kernels and kernelspecs are on the gateway at %s", settings.gateway.url)
+        log.info("Gateway mode: %s; idle kernels are culled by the gateway", NO_RUNS)
+        return GatewayKernelService(settings.gateway, settings.root_dir)
+    return KernelService(
         settings.root_dir,
         cull_idle_timeout=settings.cull_idle_timeout,
         cull_interval=settings.cull_interval,
@@ -170,9 +189,3 @@ def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette
         cull_busy=settings.cull_busy,
         startup_timeout=settings.kernel_info_timeout,
     )
-    app.state.sessions = SessionManager(app.state.kernels)
-    app.state.kernels.contents = app.state.contents
-    app.state.kernels.notebook_path = app.state.sessions.path_for_kernel
-    app.state.shutdown_hooks.append(app.state.kernels.shutdown_all)
-    terminals_api.install(app, settings)
-    return app

@@ -87,12 +87,17 @@ _KERNEL_MANAGER_OPTIONS = frozenset(
     }
 )
 
+_GATEWAY_OPTIONS = frozenset(
+    {"accept_cookies", "env_process_whitelist", "event_logger", "gateway_token_renewer_class"}
+)
+
 IGNORED_OPTIONS: dict[str, frozenset[str]] = {
     "NotebookApp": _SERVER_OPTIONS,
     "ServerApp": _SERVER_OPTIONS,
     "ContentsManager": _CONTENTS_OPTIONS,
     "FileContentsManager": _CONTENTS_OPTIONS,
     "MappingKernelManager": _KERNEL_MANAGER_OPTIONS,
+    "GatewayClient": _GATEWAY_OPTIONS,
 }
 
 
