@@ -12,13 +12,16 @@ stopped asserting time. Notebook 7 runs with its defaults.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import math
 import statistics
+import struct
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +58,13 @@ SELECTORS = {
 TARGETS = {
     "load_200_ms": Target(limit=1000.0),
     "load_2000_ms": Target(limit=1000.0),
+    "load_shaped_2000_ms": Target(limit=1000.0),
+    "load_shaped_2000_longest_ms": Target(limit=200.0),
     "run_1plus1_ms": Target(limit=500.0),
     "million_last_line_s": Target(limit=60.0),
     "million_longest_ms": Target(limit=200.0),
+    "million_show_all_s": Target(limit=5.0),
+    "million_show_all_longest_ms": Target(limit=200.0),
     "show_all_20k_longest_ms": Target(limit=200.0),
     "save_2000_ms": Target(limit=1000.0),
     "png_20mb_longest_ms": Target(limit=300.0),
@@ -84,6 +91,69 @@ def write(root: Path, name: str, doc: dict[str, Any]) -> str:
 def small_notebook(cells: int) -> dict[str, Any]:
     doc = big_notebook(cells * 5000)
     doc["cells"] = doc["cells"][:cells]
+    return doc
+
+
+def small_png(width: int = 160, height: int = 120) -> str:
+    """A small deterministic plot-like PNG (a few kB of base64), made without an imaging library."""
+    rows = b"".join(
+        b"\x00"
+        + bytes(c for x in range(width) for c in (x // 10 * 16, y // 10 * 20, 255 - x // 10 * 16))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9))
+    return base64.b64encode(png + chunk(b"IEND", b"")).decode()
+
+
+def shaped_notebook(cells: int = 2000) -> dict[str, Any]:
+    """A notebook shaped like real ones (issue 16): every tenth cell markdown, every code cell
+    with a ~75-line stdout stream, a small PNG every 50 cells; about 10 MB for 2,000 cells.
+    Deterministic: the same bytes on every run."""
+    out = []
+    png = small_png()
+    for i in range(cells):
+        if i % 10 == 9:
+            out.append(
+                {
+                    "cell_type": "markdown",
+                    "id": f"md-{i}",
+                    "metadata": {},
+                    "source": f"## Step {i}\n\nNotes on *step* {i}: the loss went down.",
+                }
+            )
+            continue
+        lines = "".join(
+            f"epoch {i:4d} batch {b:3d} loss={((i * 75 + b) % 9973) / 9973:.6f} acc=0.{b:04d} lr=1e-3"
+            f" grad={(i * b) % 1000:04d}e-4 t={b + 100}ms\n"
+            for b in range(75)
+        )
+        outputs: list[dict[str, Any]] = [{"output_type": "stream", "name": "stdout", "text": lines}]
+        if i % 50 == 0:
+            outputs.append(
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"image/png": png, "text/plain": "<Figure size 160x120>"},
+                }
+            )
+        out.append(
+            {
+                "cell_type": "code",
+                "execution_count": i + 1,
+                "id": f"code-{i}",
+                "metadata": {},
+                "source": f"for b in range(75):\n    print(f'epoch {i:4d} batch {{b:3d}}', step(b))",
+                "outputs": outputs,
+            }
+        )
+    doc = big_notebook(0)
+    doc["cells"] = out
     return doc
 
 
@@ -128,15 +198,28 @@ def run_first_cell(page: Any, server: RunningServer, path: str, sel: dict[str, s
     return start
 
 
+# The longest task since navigation, from the page's buffer of long tasks (none: 0).
+LONGEST_SINCE_LOAD = """() => new Promise((done) => {
+  new PerformanceObserver((list) => done(Math.max(0, ...list.getEntries().map((e) => e.duration))))
+    .observe({ type: "longtask", buffered: true });
+  setTimeout(() => done(0), 100);
+})"""
+
+
 def loads(page: Any, server: RunningServer, sel: dict[str, str], samples: int) -> dict[str, float]:
     results: dict[str, float] = {}
-    for cells in (200, 2000):
-        doc = small_notebook(cells) if cells == 200 else big_notebook()
-        url = page_url(server, write(server.root_dir, f"n{cells}.ipynb", doc))
+    docs = {"200": small_notebook(200), "shaped_2000": shaped_notebook(), "2000": big_notebook()}
+    for name, doc in docs.items():
+        url = page_url(server, write(server.root_dir, f"n{name}.ipynb", doc))
         time_to_interactive(page, url, sel)  # warms the cache
         # The median of a few visits: one slow visit on a shared machine says little.
-        visits = [time_to_interactive(page, url, sel) for _ in range(samples)]
-        results[f"load_{cells}_ms"] = statistics.median(visits)
+        visits, tasks = [], []
+        for _ in range(samples):
+            visits.append(time_to_interactive(page, url, sel))
+            tasks.append(float(page.evaluate(LONGEST_SINCE_LOAD)))
+        results[f"load_{name}_ms"] = statistics.median(visits)
+        if name == "shaped_2000":
+            results["load_shaped_2000_longest_ms"] = statistics.median(tasks)
     return results
 
 
@@ -160,6 +243,40 @@ def million(page: Any, server: RunningServer, sel: dict[str, str]) -> dict[str, 
     except Exception:  # Notebook 7 may stop at its IOPub data rate limit
         last_line = math.inf
     return {"million_last_line_s": last_line, "million_longest_ms": longest(page)}
+
+
+# Scrolls the shown output to its end and says whether its last line is on screen: the virtual
+# view (.stream-virtual) draws the lines in view; before it, the whole text was drawn.
+LAST_LINE_SHOWN = """(last) => {
+  const box = document.querySelector('#notebook-container .stream-virtual');
+  if (box) {
+    box.scrollTop = box.scrollHeight;
+    const pre = box.querySelector('.stream-text');
+    return box.dataset.indexed === 'all' && pre.textContent.endsWith(last + '\\n');
+  }
+  const pre = document.querySelector('#notebook-container .stream-text');
+  return pre && !document.querySelector('.stream-clip-bar') && pre.textContent.endsWith(last + '\\n');
+}"""
+
+
+def million_show_all(page: Any) -> dict[str, float]:
+    """Carnet's "show all" on the 1,000,000-line output just printed: seconds until the last
+    line is reachable by scrolling (and on screen), and the longest task meanwhile."""
+    page.wait_for_function(
+        "() => document.querySelector('#notebook-container > .cell .input-prompt')"
+        ".textContent.trim() === 'In [1]:'"
+    )
+    page.locator("#notebook-container > .cell .input-prompt").first.click()
+    page.evaluate(WATCH_LONG_TASKS)
+    start = time.perf_counter()
+    page.locator(".stream-show-all").click()
+    try:
+        page.wait_for_function(LAST_LINE_SHOWN, arg="999999", polling="raf", timeout=300_000)
+        shown = time.perf_counter() - start
+    except Exception as error:
+        print(f"million_show_all_s: {error}", file=sys.stderr)
+        shown = math.inf
+    return {"million_show_all_s": shown, "million_show_all_longest_ms": longest(page)}
 
 
 def show_all(page: Any, server: RunningServer, sel: dict[str, str]) -> float:
@@ -229,6 +346,7 @@ def measure(name: str, browser: Any, samples: int = 3) -> dict[str, float]:
             results["run_1plus1_ms"] = (time.perf_counter() - start) * 1000
             results |= million(page, server, sel)
             if name == "carnet":
+                results |= million_show_all(page)
                 results["show_all_20k_longest_ms"] = show_all(page, server, sel)
             results |= media(page, server, sel)
             context.close()
