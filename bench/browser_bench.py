@@ -12,21 +12,18 @@ stopped asserting time. Notebook 7 runs with its defaults.
 
 from __future__ import annotations
 
-import base64
 import importlib.util
 import json
 import math
 import statistics
-import struct
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
 from tests.support.browser import launch_chromium
-from tests.support.notebooks import BIG_HTML, BIG_PNG
+from tests.support.notebooks import BIG_HTML, BIG_PNG, shaped_notebook
 from tests.support.servers import RunningServer, ServerDirs, launch, launch_jupyter
 
 from bench.compare import Target, compare
@@ -91,69 +88,6 @@ def write(root: Path, name: str, doc: dict[str, Any]) -> str:
 def small_notebook(cells: int) -> dict[str, Any]:
     doc = big_notebook(cells * 5000)
     doc["cells"] = doc["cells"][:cells]
-    return doc
-
-
-def small_png(width: int = 160, height: int = 120) -> str:
-    """A small deterministic plot-like PNG (a few kB of base64), made without an imaging library."""
-    rows = b"".join(
-        b"\x00"
-        + bytes(c for x in range(width) for c in (x // 10 * 16, y // 10 * 20, 255 - x // 10 * 16))
-        for y in range(height)
-    )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9))
-    return base64.b64encode(png + chunk(b"IEND", b"")).decode()
-
-
-def shaped_notebook(cells: int = 2000) -> dict[str, Any]:
-    """A notebook shaped like real ones (issue 16): every tenth cell markdown, every code cell
-    with a ~75-line stdout stream, a small PNG every 50 cells; about 10 MB for 2,000 cells.
-    Deterministic: the same bytes on every run."""
-    out = []
-    png = small_png()
-    for i in range(cells):
-        if i % 10 == 9:
-            out.append(
-                {
-                    "cell_type": "markdown",
-                    "id": f"md-{i}",
-                    "metadata": {},
-                    "source": f"## Step {i}\n\nNotes on *step* {i}: the loss went down.",
-                }
-            )
-            continue
-        lines = "".join(
-            f"epoch {i:4d} batch {b:3d} loss={((i * 75 + b) % 9973) / 9973:.6f} acc=0.{b:04d} lr=1e-3"
-            f" grad={(i * b) % 1000:04d}e-4 t={b + 100}ms\n"
-            for b in range(75)
-        )
-        outputs: list[dict[str, Any]] = [{"output_type": "stream", "name": "stdout", "text": lines}]
-        if i % 50 == 0:
-            outputs.append(
-                {
-                    "output_type": "display_data",
-                    "metadata": {},
-                    "data": {"image/png": png, "text/plain": "<Figure size 160x120>"},
-                }
-            )
-        out.append(
-            {
-                "cell_type": "code",
-                "execution_count": i + 1,
-                "id": f"code-{i}",
-                "metadata": {},
-                "source": f"for b in range(75):\n    print(f'epoch {i:4d} batch {{b:3d}}', step(b))",
-                "outputs": outputs,
-            }
-        )
-    doc = big_notebook(0)
-    doc["cells"] = out
     return doc
 
 
@@ -255,7 +189,8 @@ LAST_LINE_SHOWN = """(last) => {
     return box.dataset.indexed === 'all' && pre.textContent.endsWith(last + '\\n');
   }
   const pre = document.querySelector('#notebook-container .stream-text');
-  return pre && !document.querySelector('.stream-clip-bar') && pre.textContent.endsWith(last + '\\n');
+  return pre && !document.querySelector('.stream-clip-bar')
+    && pre.textContent.endsWith(last + '\\n');
 }"""
 
 

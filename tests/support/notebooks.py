@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
 from typing import Any
 
 TARGET_BYTES = 10_000_000
@@ -38,6 +41,74 @@ def line_heavy_notebook(cells: int) -> dict[str, Any]:
 
 
 # A cell printing its size, then showing a 2600 x 2600 PNG of random pixels (over 20 MB).
+def small_png(width: int = 160, height: int = 120) -> str:
+    """A small deterministic plot-like PNG (a few kB of base64), made without an imaging library."""
+    rows = b"".join(
+        b"\x00"
+        + bytes(c for x in range(width) for c in (x // 10 * 16, y // 10 * 20, 255 - x // 10 * 16))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9))
+    return base64.b64encode(png + chunk(b"IEND", b"")).decode()
+
+
+def shaped_notebook(cells: int = 2000) -> dict[str, Any]:
+    """A notebook shaped like real ones (issue 16): every tenth cell markdown, every code cell
+    with a ~75-line stdout stream, a small PNG every 50 cells; about 10 MB for 2,000 cells.
+    Deterministic: the same bytes on every run."""
+    out = []
+    png = small_png()
+    for i in range(cells):
+        if i % 10 == 9:
+            out.append(
+                {
+                    "cell_type": "markdown",
+                    "id": f"md-{i}",
+                    "metadata": {},
+                    "source": f"## Step {i}\n\nNotes on *step* {i}: the loss went down.",
+                }
+            )
+            continue
+        lines = "".join(
+            f"epoch {i:4d} batch {b:3d} loss={((i * 75 + b) % 9973) / 9973:.6f} acc=0.{b:04d}"
+            f" lr=1e-3 grad={(i * b) % 1000:04d}e-4 t={b + 100}ms\n"
+            for b in range(75)
+        )
+        outputs: list[dict[str, Any]] = [{"output_type": "stream", "name": "stdout", "text": lines}]
+        if i % 50 == 0:
+            outputs.append(
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"image/png": png, "text/plain": "<Figure size 160x120>"},
+                }
+            )
+        out.append(
+            {
+                "cell_type": "code",
+                "execution_count": i + 1,
+                "id": f"code-{i}",
+                "metadata": {},
+                "source": f"for b in range(75):\n    print(f'epoch {i} batch {{b}}', step(b))",
+                "outputs": outputs,
+            }
+        )
+    return {
+        "cells": out,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
 BIG_PNG = """
 import struct, zlib, os
 from IPython.display import Image, display

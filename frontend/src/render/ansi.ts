@@ -13,3 +13,18 @@ export function ansiPre(text: string, className: string): HTMLPreElement {
   pre.innerHTML = converter.ansi_to_html(text);
   return pre;
 }
+
+/** A converter to escaped HTML with colour classes; it keeps colour state between calls. */
+export function newAnsi(): AnsiUp {
+  const converter = new AnsiUp();
+  converter.use_classes = true;
+  converter.escape_html = true;
+  return converter;
+}
+
+/** A copy of a converter with its colour state, to draw from the same point twice. */
+export function cloneAnsi(source: AnsiUp): AnsiUp {
+  const copy = newAnsi();
+  Object.assign(copy, source);
+  return copy;
+}

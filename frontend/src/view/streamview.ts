@@ -1,9 +1,10 @@
 // One stream output on screen: grows by appending, and shows only head and tail when huge.
 
-import { AnsiUp } from "ansi_up";
 import { clipHead, clipTail, clipText, countNewlines, DEFAULT_STREAM_LIMITS, describeClip, isHuge, lineCount, type StreamLimits } from "../model/clip";
 import type { StreamOutput } from "../model/types";
+import { cloneAnsi, newAnsi } from "../render/ansi";
 import { h } from "./dom";
+import { VirtualLines } from "./virtuallines";
 import { t } from "../i18n";
 
 let limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...configuredLimits() };
@@ -19,6 +20,10 @@ export function streamLimits(): StreamLimits {
 
 // Lines per step when "Show all" renders a huge text, one step per frame.
 const SHOW_ALL_STEP = 2_000;
+// Past this, "Show all" draws only the lines in view (./virtuallines): the whole text in the
+// DOM would take minutes to lay out for a million lines.
+const VIRTUAL_LINES = 50_000;
+const VIRTUAL_CHARS = 5_000_000;
 
 export class StreamView {
   readonly element = h("div", { class: "output-body stream-output" });
@@ -40,6 +45,7 @@ export class StreamView {
   private done = 0;
   private ansi = newAnsi();
   private filling = false;
+  private virtual: VirtualLines | null = null;
 
   constructor(private output: StreamOutput) {
     this.update(output, 0);
@@ -50,6 +56,10 @@ export class StreamView {
     this.output = output;
     if (added === undefined || from < this.recentStart || from > this.length) this.measureAll();
     else this.measureAdded(from, added);
+    if (this.virtual) {
+      this.virtual.changed(added === undefined ? 0 : from);
+      return;
+    }
     if (this.filling) return;
     const huge = !this.showAll && isHuge(lineCount(this.newlines, this.length, this.recent.endsWith("\n")), this.length, limits);
     if (huge) this.drawClipped();
@@ -153,6 +163,16 @@ export class StreamView {
   /** "Show all": draws the full text in steps, one per frame, so the page never freezes. */
   private expand(): void {
     this.showAll = true;
+    const lines = lineCount(this.newlines, this.length, this.recent.endsWith("\n"));
+    if (lines > VIRTUAL_LINES || this.length > VIRTUAL_CHARS) {
+      this.virtual = new VirtualLines(() => this.output.text, this.output.name);
+      this.element.classList.remove("stream-clipped");
+      this.clipped = false;
+      this.clipParts = null;
+      this.pre = null;
+      this.element.replaceChildren(this.virtual.element);
+      return;
+    }
     this.filling = true;
     this.redrawPlain();
     const step = (): void => {
@@ -187,19 +207,6 @@ export class StreamView {
 // A pending "\r" (a progress bar about to redraw its line) is not shown.
 function visible(text: string): string {
   return text.endsWith("\r") ? text.slice(0, -1) : text;
-}
-
-function newAnsi(): AnsiUp {
-  const converter = new AnsiUp();
-  converter.use_classes = true;
-  converter.escape_html = true;
-  return converter;
-}
-
-function cloneAnsi(source: AnsiUp): AnsiUp {
-  const copy = newAnsi();
-  Object.assign(copy, source);
-  return copy;
 }
 
 function pre(text: string, className: string): HTMLPreElement {
