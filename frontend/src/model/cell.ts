@@ -2,6 +2,7 @@
 
 import { Emitter } from "./emitter";
 import { normalizeOutput, OutputArea } from "./outputs";
+import { togglesFromMetadata } from "./outputtoggles";
 import type { CellType, JsonObject, NbCell } from "./types";
 import { joinText } from "./types";
 
@@ -46,6 +47,7 @@ export class Cell {
     if (type === "code") {
       cell._count = typeof raw.execution_count === "number" ? raw.execution_count : null;
       cell.outputs.load((raw.outputs ?? []).map(normalizeOutput));
+      Object.assign(cell.outputs, togglesFromMetadata(cell.metadata));
     }
     return cell;
   }

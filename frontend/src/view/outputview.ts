@@ -86,6 +86,7 @@ export class OutputView {
     this.collapser.addEventListener("click", () => this.toggleScroll());
     this.collapser.addEventListener("dblclick", () => this.toggleCollapsed());
     this.element.append(this.collapser, this.list);
+    this.syncToggles(); // a notebook saved with hidden or scrolled outputs shows them so
     this.revealed = !options.lazy;
     // A burst of messages becomes one DOM update per frame.
     this.batch = new OutputChangeBatch(options.schedule ?? animationFrame, (changes) => {

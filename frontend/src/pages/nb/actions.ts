@@ -7,6 +7,9 @@ import { chooseDialog, confirmDialog, messageDialog, notify, promptDialog } from
 import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
+import { fileActions } from "./fileops";
+import { helpActions } from "./helpmenu";
+import { outputActions } from "./outputmenu";
 import { metadataActions } from "./metadata";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
@@ -56,6 +59,9 @@ export function buildActions(page: Page): Actions {
   const actions: Actions = {
     ...exportActions(page),
     ...metadataActions(page),
+    ...fileActions(page),
+    ...outputActions(page),
+    ...helpActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;
@@ -109,8 +115,6 @@ export function buildActions(page: Page): Actions {
     "heading-1": { label: "Heading 1", run: () => heading(1) },
     "heading-2": { label: "Heading 2", run: () => heading(2) },
     "heading-3": { label: "Heading 3", run: () => heading(3) },
-    "toggle-output": { label: "Toggle Output", keys: "O", run: () => page.view.viewOf(nb.activeCell)?.outputs.toggleCollapsed() },
-    "toggle-scroll": { label: "Toggle Output Scrolling", keys: "Shift-O", run: () => page.view.viewOf(nb.activeCell)?.outputs.toggleScroll() },
     "toggle-line-numbers": { label: "Toggle Line Numbers", keys: "L", run: () => page.toggleLineNumbers() },
     "toggle-header": { label: "Toggle Header", run: () => void document.getElementById("header-container")?.toggleAttribute("hidden") },
     "toggle-toolbar": { label: "Toggle Toolbar", run: () => void document.getElementById("maintoolbar")?.toggleAttribute("hidden") },
@@ -186,7 +190,6 @@ export function buildActions(page: Page): Actions {
     }) },
     shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog("Keyboard shortcuts", shortcutTable()) },
     help: { label: "Keyboard Shortcuts", run: () => messageDialog("Keyboard shortcuts", shortcutTable()) },
-    about: { label: "About Carnet", run: () => messageDialog("About Carnet", `Carnet ${config.appVersion}: a fast, lean, safe Jupyter Notebook.`) },
   };
 
   function heading(level: number): void {

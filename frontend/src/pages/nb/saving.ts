@@ -76,6 +76,16 @@ export class Saver {
     });
   }
 
+  /** File > Save as: writes the page's version at `path` (checked absent by the caller), then
+   * edits that file; the old one stays as it was last saved. */
+  async saveAs(path: string): Promise<void> {
+    await this.serial(async () => {
+      await this.write(path, "checkpoint", null, `Saved as ${path}`);
+      this.moveTo(path);
+      await this.loadCheckpoints();
+    });
+  }
+
   /** Autosaves every `seconds` while there are changes (0 turns it off). */
   startAutosave(seconds: number): void {
     if (this.timer) clearInterval(this.timer);
