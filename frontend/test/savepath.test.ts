@@ -12,7 +12,8 @@ describe("Save as path", () => {
     for (const junk of ["", "   ", "/", "dir/", ".ipynb", ".."]) expect(notebookPath(junk)).toHaveProperty("error");
   });
 
-  it("leaves paths leaving the home folder to the server, which refuses them with its reason", () => {
-    expect(notebookPath("../outside")).toEqual({ path: "../outside.ipynb" });
+  it("refuses paths above the home folder (a browser would resolve them away in the URL)", () => {
+    expect(notebookPath("../outside")).toEqual({ error: expect.stringContaining("above the home folder") });
+    expect(notebookPath("a/../../b")).toHaveProperty("error");
   });
 });

@@ -7,7 +7,8 @@ export function notebookPath(typed: string): { path: string } | { error: string 
   const parts = typed.trim().split("/").filter((part) => part !== "" && part !== ".");
   const name = parts[parts.length - 1] ?? "";
   if (!name || name === ".ipynb") return { error: "Enter a notebook name (a path relative to the home folder)" };
-  if (name === "..") return { error: `${typed.trim()} is a folder, not a notebook name` };
+  // A browser resolves ".." in a URL before the server sees it: refused here, with the reason.
+  if (parts.includes("..")) return { error: "A notebook path cannot go above the home folder (..)" };
   parts[parts.length - 1] = name.endsWith(".ipynb") ? name : `${name}.ipynb`;
   return { path: parts.join("/") };
 }

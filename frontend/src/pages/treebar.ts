@@ -90,6 +90,8 @@ async function move(ctx: TreeContext, items: ContentsModel[]): Promise<void> {
   const typed = await promptDialog(`Move ${what}`, "Enter the folder to move to, relative to the home folder:", ctx.dir);
   if (typed === null) return;
   const dir = normalizeDir(typed);
+  // A browser resolves ".." in a URL before the server sees it: refused here, with the reason.
+  if (dir.split("/").includes("..")) throw new Error("Cannot move: a folder path cannot go above the home folder (..)");
   // The server's answer says what is wrong with the folder (absent, outside the root, a file).
   const target = await ctx.api.contents(dir).catch((error) => {
     throw new Error(`Cannot move to ${dir || "the home folder"}: ${errorText(error)}`);
