@@ -151,12 +151,22 @@ def test_file_menu_order(page: Any, server: RunningServer) -> None:
     path = write_notebook(server, "order.ipynb", [])
     open_notebook(page, server, path)
     page.click("#menubar [data-menu=file]")
-    items = page.locator("#menubar [data-menu=file] + ul > li[data-action], #menubar [data-menu=file] + ul > li[data-submenu]")
+    items = page.locator(
+        "#menubar [data-menu=file] + ul > li[data-action],"
+        " #menubar [data-menu=file] + ul > li[data-submenu]"
+    )
     order = [
         item.get_attribute("data-action") or item.get_attribute("data-submenu")
         for item in items.all()
     ]
     # Make a Copy and Save as beside Rename and Save; Print Preview beside Download as.
-    assert order[2:8] == ["make-copy", "save-as", "rename", "save", "revert-checkpoint", "print-preview"]
+    assert order[2:8] == [
+        "make-copy",
+        "save-as",
+        "rename",
+        "save",
+        "revert-checkpoint",
+        "print-preview",
+    ]
     assert order[8] == "download-as"
     screenshot(page, "file-menu")

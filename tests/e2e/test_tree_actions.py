@@ -136,7 +136,9 @@ def test_edit_and_view_open_new_tabs(page: Any, server: RunningServer) -> None:
     raw.close()
 
 
-def test_shutdown_running_notebook_from_the_list(page: Any, server: RunningServer, context: Any) -> None:
+def test_shutdown_running_notebook_from_the_list(
+    page: Any, server: RunningServer, context: Any
+) -> None:
     (server.root_dir / "sd").mkdir()
     path = write_notebook(server, "sd/live.ipynb", [])
     notebook = context.new_page()
