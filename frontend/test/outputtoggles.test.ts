@@ -26,6 +26,14 @@ describe("output toggles", () => {
     expect(seen).toEqual(["metadata", "metadata"]); // edits the notebook saves
   });
 
+  it("a toggle made on the output area itself (the collapser) reaches the metadata too", () => {
+    const cell = code();
+    cell.outputs.setToggle("collapsed", true);
+    expect(cell.metadata).toEqual({ collapsed: true });
+    cell.outputs.setToggle("collapsed", false);
+    expect(cell.metadata).toEqual({});
+  });
+
   it("leaves markdown cells alone", () => {
     const md = Cell.fromJSON({ cell_type: "markdown", source: "# A", metadata: {} } as never);
     setToggle(md, "collapsed", true);

@@ -37,6 +37,10 @@ export class Cell {
     this._type = type;
     this._source = source;
     this.metadata = {};
+    // Kept as the classic notebook keeps them; absent is the default (shown, not scrolled).
+    this.outputs.toggled.on((toggle) => {
+      if (this._type === "code") this.setMetadataKey(toggle, this.outputs[toggle] ? true : undefined);
+    });
   }
 
   static fromJSON(raw: NbCell): Cell {

@@ -14,9 +14,7 @@ export function togglesFromMetadata(metadata: Record<string, unknown>): Record<O
 /** Sets one toggle on a code cell: its outputs and its metadata (an edit the notebook saves). */
 export function setToggle(cell: Cell, toggle: OutputToggle, value: boolean): void {
   if (cell.type !== "code") return;
-  cell.outputs[toggle] = value;
-  // Absent is the default (shown, not scrolled): files stay as Jupyter writes them.
-  cell.setMetadataKey(toggle, value ? true : undefined);
+  cell.outputs.setToggle(toggle, value); // the cell puts it in its metadata
 }
 
 /**

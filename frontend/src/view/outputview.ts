@@ -157,12 +157,12 @@ export class OutputView {
   }
 
   toggleCollapsed(): void {
-    this.area.collapsed = !this.area.collapsed;
+    this.area.setToggle("collapsed", !this.area.collapsed);
     this.syncToggles();
   }
 
   toggleScroll(): void {
-    this.area.scrolled = !this.area.scrolled;
+    this.area.setToggle("scrolled", !this.area.scrolled);
     this.syncToggles();
   }
 
