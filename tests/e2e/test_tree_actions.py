@@ -127,6 +127,8 @@ def test_edit_and_view_open_new_tabs(page: Any, server: RunningServer) -> None:
     editor.wait_for_url("**/edit/ev/data.csv")
     expect(editor.locator("#texteditor-container .cm-content")).to_contain_text("x,y")
     editor.close()
+    # Opening a tab keeps the selection: data.csv is still checked.
+    row(page, "ev/data.csv").locator(".item-check").uncheck()
     row(page, "ev/readme.txt").locator(".item-check").check()
     with page.expect_popup() as popup_info:
         page.click("#view-button")
