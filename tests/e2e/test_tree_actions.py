@@ -94,21 +94,24 @@ def test_move_into_a_folder_and_refusals(page: Any, server: RunningServer) -> No
     assert (base / "b.txt").read_text() == "B" and (base / "c.txt").exists()
     assert (base / "dest" / "b.txt").read_text() == "the other B"
     assert not (base / "dest" / "c.txt").exists()
+    # The selection stays, to correct and try again.
+    expect(row(page, "mv/b.txt").locator(".item-check")).to_be_checked()
+    expect(row(page, "mv/c.txt").locator(".item-check")).to_be_checked()
+    row(page, "mv/b.txt").locator(".item-check").uncheck()
 
     # A folder that is not there: the server's reason.
-    row(page, "mv/c.txt").locator(".item-check").check()
     move_to(page, "mv/nowhere")
     error_shown(page, "No such file or directory")
-    row(page, "mv/c.txt").locator(".item-check").check()
     move_to(page, "mv/b.txt")
     error_shown(page, "not a folder")
-    row(page, "mv/c.txt").locator(".item-check").check()
     move_to(page, "../..")
     error_shown(page, "above the home folder")
     assert sorted(p.name for p in base.iterdir()) == ["b.txt", "c.txt", "dest"]
 
     # To the home folder, by an empty path.
-    row(page, "mv/c.txt").locator(".item-check").check()
+    assert [c.get_attribute("data-path") for c in page.locator(".item-check:checked").all()] == [
+        "mv/c.txt"
+    ]
     move_to(page, "")
     row(page, "mv/c.txt").wait_for(state="detached")
     assert (server.root_dir / "c.txt").read_text() == "C"

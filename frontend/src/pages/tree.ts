@@ -137,7 +137,7 @@ class TreePage {
     else await this.refresh();
   }
 
-  async refresh(): Promise<void> {
+  async refresh(keepSelection = false): Promise<void> {
     try {
       const [dir, sessions] = await Promise.all([this.api.contents(this.dir), this.api.sessions().catch(() => [])]);
       this.items = (dir.content as ContentsModel[]) ?? [];
@@ -147,7 +147,8 @@ class TreePage {
       return;
     }
     this.renderCrumbs();
-    this.renderList();
+    // Read at the end: a box checked while the list reloaded counts too.
+    this.renderList(keepSelection ? this.checkedPaths() : new Set());
   }
 
   private renderCrumbs(): void {
@@ -159,11 +160,12 @@ class TreePage {
     });
   }
 
-  private renderList(): void {
+  /** `keep`: what is checked stays checked (after a failed action, to try again). */
+  private renderList(keep: ReadonlySet<string> = new Set()): void {
     this.selection = new SelectionControl(this.items, this.running, (paths) => this.check(paths));
     const header = h("div", { class: "list-header row" }, this.selection.element,
       this.sortButton("name", "Name"), this.sortButton("last_modified", "Last Modified"), this.sortButton("size", "File size"));
-    const rows = sortItems(this.items, this.sort).map((item) => this.row(item));
+    const rows = sortItems(this.items, this.sort).map((item) => this.row(item, keep.has(item.path)));
     if (this.dir) {
       const parent = this.dir.includes("/") ? this.dir.slice(0, this.dir.lastIndexOf("/")) : "";
       rows.unshift(h("div", { class: "list-item row" }, h("span", { class: "check-spacer" }), h("a", { class: "item-name", href: `${this.config.baseUrl}tree/${encodePath(parent)}` }, h("span", { class: "item-icon icon-directory" }, icon("folder", 16)), "..")));
@@ -186,7 +188,7 @@ class TreePage {
     return h("button", { class: `sort-button sort-${key}${active ? " active" : ""}`, "aria-sort": order, "data-order": order, title: `Sort by ${label.toLowerCase()}`, onclick: () => {
       this.sort = nextSort(this.sort, key);
       writeStored(SORT_KEY, serializeSort(this.sort));
-      this.renderList();
+      this.renderList(this.checkedPaths()); // the selection stays
     } }, label, active ? (this.sort.asc ? " ▲" : " ▼") : "");
   }
 
@@ -197,9 +199,10 @@ class TreePage {
     return `${this.config.baseUrl}edit/${path}`;
   }
 
-  private row(item: ContentsModel): HTMLElement {
+  private row(item: ContentsModel, checked: boolean): HTMLElement {
     const running = this.running.has(item.path);
     const check = h("input", { type: "checkbox", class: "item-check", "aria-label": `Select ${item.name}`, "data-path": item.path, onchange: () => this.renderActions() });
+    check.checked = checked;
     return h("div", { class: `list-item row${running ? " running" : ""}`, "data-path": item.path, "data-type": item.type },
       check,
       h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : notebookTarget() }, h("span", { class: `item-icon icon-${item.type}` }, icon(ICON[item.type] ?? "file", 16)), item.name),
@@ -208,15 +211,19 @@ class TreePage {
       h("span", { class: "item-size" }, item.type === "directory" ? "" : formatSize(item.size)));
   }
 
+  private checkedPaths(): Set<string> {
+    return new Set(Array.from(this.list.querySelectorAll<HTMLInputElement>(".item-check:checked")).map((c) => c.dataset.path ?? ""));
+  }
+
   private selected(): ContentsModel[] {
-    const paths = new Set(Array.from(this.list.querySelectorAll<HTMLInputElement>(".item-check:checked")).map((c) => c.dataset.path ?? ""));
+    const paths = this.checkedPaths();
     return this.items.filter((i) => paths.has(i.path));
   }
 
   private renderActions(): void {
     const sel = this.selected();
     this.selection?.update(sel.length, this.items.length);
-    const context = { api: this.api, baseUrl: this.config.baseUrl, dir: this.dir, running: this.running, refresh: () => this.refresh() };
+    const context = { api: this.api, baseUrl: this.config.baseUrl, dir: this.dir, running: this.running, refresh: (keep: boolean) => this.refresh(keep) };
     this.actions.replaceChildren(...actionButtons(context, sel));
   }
 

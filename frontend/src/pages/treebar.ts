@@ -14,7 +14,8 @@ export interface TreeContext {
   /** The directory listed (a contents path, "" for the root). */
   dir: string;
   running: ReadonlySet<string>;
-  refresh(): Promise<void>;
+  /** Lists again; `keepSelection` after a failure, so the user can correct and retry. */
+  refresh(keepSelection: boolean): Promise<void>;
 }
 
 const LABELS: Record<TreeAction, string> = {
@@ -44,9 +45,13 @@ export function actionButtons(ctx: TreeContext, selection: ContentsModel[]): HTM
     // Opening tabs needs no refresh; the rest changed the list.
     const refresh = action !== "view" && action !== "edit";
     return h("button", { class: `btn${action === "delete" ? " btn-danger" : ""}`, id, title: LABELS[action], onclick: () => {
-      void run(ctx, selection)
-        .catch((error) => notify(errorText(error), "error", 8000))
-        .then(() => (refresh ? ctx.refresh() : undefined));
+      void run(ctx, selection).then(
+        () => (refresh ? ctx.refresh(false) : undefined),
+        (error) => {
+          notify(errorText(error), "error", 8000);
+          return ctx.refresh(true);
+        },
+      );
     } }, LABELS[action]);
   });
 }
