@@ -5,6 +5,7 @@ import { type Api, type ContentsModel, encodePath } from "../kernel/api";
 import { enabledActions, movePlan, moveProblem, normalizeDir, selectAllState, type SelectKind, selectKind, type TreeAction } from "../model/treelist";
 import { confirmDialog, notify, promptDialog } from "../view/dialog";
 import { h } from "../view/dom";
+import { msg, t } from "../i18n";
 import { notebookTarget } from "./classic";
 import "./treebar.css";
 
@@ -19,14 +20,14 @@ export interface TreeContext {
 }
 
 const LABELS: Record<TreeAction, string> = {
-  duplicate: "Duplicate",
-  rename: "Rename",
-  move: "Move",
-  download: "Download",
-  shutdown: "Shutdown",
-  view: "View",
-  edit: "Edit",
-  delete: "Delete",
+  duplicate: msg("Duplicate"),
+  rename: msg("Rename"),
+  move: msg("Move"),
+  download: msg("Download"),
+  shutdown: msg("Shutdown"),
+  view: msg("View"),
+  edit: msg("Edit"),
+  delete: msg("Delete"),
 };
 
 function errorText(error: unknown): string {
@@ -39,12 +40,12 @@ export function actionButtons(ctx: TreeContext, selection: ContentsModel[]): HTM
     const id = `${action}-button`;
     if (action === "download") {
       const item = selection[0];
-      return h("a", { class: "btn", id, href: `${ctx.baseUrl}files/${encodePath(item.path)}?download=1`, download: item.name }, LABELS[action]);
+      return h("a", { class: "btn", id, href: `${ctx.baseUrl}files/${encodePath(item.path)}?download=1`, download: item.name }, t(LABELS[action]));
     }
     const run = RUN[action];
     // Opening tabs needs no refresh; the rest changed the list.
     const refresh = action !== "view" && action !== "edit";
-    return h("button", { class: `btn${action === "delete" ? " btn-danger" : ""}`, id, title: LABELS[action], onclick: () => {
+    return h("button", { class: `btn${action === "delete" ? " btn-danger" : ""}`, id, title: t(LABELS[action]), onclick: () => {
       void run(ctx, selection).then(
         () => (refresh ? ctx.refresh(false) : undefined),
         (error) => {
@@ -52,7 +53,7 @@ export function actionButtons(ctx: TreeContext, selection: ContentsModel[]): HTM
           return ctx.refresh(true);
         },
       );
-    } }, LABELS[action]);
+    } }, t(LABELS[action]));
   });
 }
 
@@ -60,7 +61,7 @@ type Runner = (ctx: TreeContext, items: ContentsModel[]) => Promise<void>;
 
 const RUN: Record<Exclude<TreeAction, "download">, Runner> = {
   async rename(ctx, [item]) {
-    const name = await promptDialog(`Rename ${item.type === "directory" ? "folder" : "file"}`, "Enter a new name:", item.name);
+    const name = await promptDialog(item.type === "directory" ? t("Rename folder") : t("Rename file"), t("Enter a new name:"), item.name);
     if (!name || name === item.name) return;
     const base = item.path.slice(0, item.path.length - item.name.length);
     await ctx.api.rename(item.path, base + name);
@@ -70,7 +71,7 @@ const RUN: Record<Exclude<TreeAction, "download">, Runner> = {
   },
   async delete(ctx, items) {
     const names = items.map((i) => i.name).join(", ");
-    if (!(await confirmDialog("Delete", `Are you sure you want to permanently delete: ${names}?`, "Delete", true))) return;
+    if (!(await confirmDialog(t("Delete"), t("Are you sure you want to permanently delete: {names}?", { names }), t("Delete"), true))) return;
     for (const item of items) await ctx.api.remove(item.path);
   },
   async shutdown(ctx, items) {
@@ -91,23 +92,23 @@ const RUN: Record<Exclude<TreeAction, "download">, Runner> = {
  * before the first move, so a refused move leaves every item where it was.
  */
 async function move(ctx: TreeContext, items: ContentsModel[]): Promise<void> {
-  const what = items.length === 1 ? items[0].name : `${items.length} items`;
-  const typed = await promptDialog(`Move ${what}`, "Enter the folder to move to, relative to the home folder:", ctx.dir);
+  const what = items.length === 1 ? items[0].name : t("{count} items", { count: items.length });
+  const typed = await promptDialog(t("Move {what}", { what }), t("Enter the folder to move to, relative to the home folder:"), ctx.dir);
   if (typed === null) return;
   const dir = normalizeDir(typed);
   // A browser resolves ".." in a URL before the server sees it: refused here, with the reason.
-  if (dir.split("/").includes("..")) throw new Error("Cannot move: a folder path cannot go above the home folder (..)");
+  if (dir.split("/").includes("..")) throw new Error(t("Cannot move: a folder path cannot go above the home folder (..)"));
   // The server's answer says what is wrong with the folder (absent, outside the root, a file).
   const target = await ctx.api.contents(dir).catch((error) => {
-    throw new Error(`Cannot move to ${dir || "the home folder"}: ${errorText(error)}`);
+    throw new Error(t("Cannot move to {dir}: {reason}", { dir: dir || t("the home folder"), reason: errorText(error) }));
   });
-  if (target.type !== "directory") throw new Error(`Cannot move to ${dir}: it is not a folder`);
+  if (target.type !== "directory") throw new Error(t("Cannot move to {dir}: it is not a folder", { dir }));
   const taken = new Set(((target.content as ContentsModel[] | null) ?? []).map((c) => c.path));
   const plan = movePlan(items, dir);
   const problem = moveProblem(plan, taken);
-  if (problem) throw new Error(`Cannot move: ${problem}`);
+  if (problem) throw new Error(t("Cannot move: {problem}", { problem }));
   for (const { from, to } of plan) await ctx.api.rename(from, to);
-  notify(`Moved ${what} to ${dir || "the home folder"}`);
+  notify(t("Moved {what} to {dir}", { what, dir: dir || t("the home folder") }));
 }
 
 /**
@@ -115,7 +116,7 @@ async function move(ctx: TreeContext, items: ContentsModel[]): Promise<void> {
  * selects by kind; `onSelect(paths)` checks exactly those.
  */
 export class SelectionControl {
-  readonly box = h("input", { type: "checkbox", class: "select-all", id: "select-all", "aria-label": "Select all" });
+  readonly box = h("input", { type: "checkbox", class: "select-all", id: "select-all", "aria-label": t("Select all") });
   private readonly count = h("span", { class: "selection-count", id: "selection-count" });
   private readonly menu = h("ul", { class: "dropdown-menu", id: "select-menu", role: "menu" });
   readonly element: HTMLElement;
@@ -126,14 +127,14 @@ export class SelectionControl {
     onSelect: (paths: string[]) => void,
   ) {
     this.box.addEventListener("change", () => onSelect(this.box.checked ? selectKind(items, "all", running) : []));
-    const kinds: [SelectKind, string][] = [["folders", "Folders"], ["notebooks", "All Notebooks"], ["running", "Running"], ["files", "Files"]];
+    const kinds: [SelectKind, string][] = [["folders", t("Folders")], ["notebooks", t("All Notebooks")], ["running", t("Running")], ["files", t("Files")]];
     for (const [kind, label] of kinds) {
       this.menu.append(h("li", { role: "menuitem", "data-select": kind, onclick: () => {
         wrapper.classList.remove("open");
         onSelect(selectKind(items, kind, running));
       } }, label));
     }
-    const toggle = h("button", { class: "btn btn-xs dropdown-toggle", id: "select-menu-button", "aria-label": "Select by kind" }, "▾");
+    const toggle = h("button", { class: "btn btn-xs dropdown-toggle", id: "select-menu-button", "aria-label": t("Select by kind") }, "▾");
     const wrapper = h("span", { class: "dropdown select-dropdown" }, toggle, this.menu);
     toggle.addEventListener("click", (event) => {
       event.stopPropagation();

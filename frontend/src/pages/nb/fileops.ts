@@ -3,6 +3,7 @@
 import { ApiError, encodePath } from "../../kernel/api";
 import { notebookPath } from "../../model/savepath";
 import { notify, promptDialog } from "../../view/dialog";
+import { msg, t } from "../../i18n";
 import { notebookTarget } from "../classic";
 import type { NotebookPage } from "../notebook";
 import type { Actions } from "./header";
@@ -34,7 +35,7 @@ export function fileActions(page: NotebookPage): Actions {
     try {
       await fn();
     } catch (error) {
-      notify(`${label} failed: ${errorText(error)}`, "error", 10_000);
+      notify(t("{action} failed: {reason}", { action: t(label), reason: errorText(error) }), "error", 10_000);
     }
   };
 
@@ -44,13 +45,13 @@ export function fileActions(page: NotebookPage): Actions {
       await saveFirst();
       const dir = page.dir();
       const copy = await api.create(dir, { copy_from: saver.path });
-      notify(`Copied to ${copy.name}`);
+      notify(t("Copied to {name}", { name: copy.name }));
       return notebookUrl(copy.path);
     });
 
   /** Saves the page at a new path and edits that file: URL, title and kernel session follow. */
   const saveAs = async () => {
-    const typed = await promptDialog("Save As", "Enter a notebook path relative to the home folder:", saver.path);
+    const typed = await promptDialog(t("Save As"), t("Enter a notebook path relative to the home folder:"), saver.path);
     if (typed === null) return;
     const wanted = notebookPath(typed);
     if ("error" in wanted) throw new Error(wanted.error);
@@ -67,7 +68,7 @@ export function fileActions(page: NotebookPage): Actions {
         throw error;
       },
     );
-    if (exists) throw new Error(`${path} already exists: choose another name`);
+    if (exists) throw new Error(t("{path} already exists: choose another name", { path }));
     await saver.saveAs(path);
     await kernel.rename(path).catch((error) => console.warn("Carnet: the kernel session did not follow the new path", error));
     document.title = (path.split("/").pop() ?? path).replace(/\.ipynb$/, "");
@@ -82,8 +83,8 @@ export function fileActions(page: NotebookPage): Actions {
     });
 
   return {
-    "make-copy": { label: "Make a Copy…", run: guarded("Make a Copy", makeCopy) },
-    "save-as": { label: "Save as…", run: guarded("Save as", saveAs) },
-    "print-preview": { label: "Print Preview", run: guarded("Print Preview", printPreview) },
+    "make-copy": { label: "Make a Copy…", run: guarded(msg("Make a Copy"), makeCopy) },
+    "save-as": { label: "Save as…", run: guarded(msg("Save as"), saveAs) },
+    "print-preview": { label: "Print Preview", run: guarded(msg("Print Preview"), printPreview) },
   };
 }

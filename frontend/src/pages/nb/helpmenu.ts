@@ -3,6 +3,7 @@
 // and Kernel > Reconnect.
 
 import { events } from "../../events";
+import { msg, t } from "../../i18n";
 import type { KernelInfoReply } from "../../kernel/messages";
 import { messageDialog, notify } from "../../view/dialog";
 import { h } from "../../view/dom";
@@ -26,17 +27,17 @@ function showHelpLinks(info: KernelInfoReply): void {
 }
 
 function aboutBody(page: NotebookPage, info: KernelInfoReply | null): HTMLElement {
-  const rows: [string, string][] = [["Carnet", page.config.appVersion]];
+  const rows: [string, string][] = [[msg("Carnet"), page.config.appVersion]];
   if (info) {
-    rows.push(["Kernel", `${info.implementation} ${info.implementation_version}`]);
+    rows.push([msg("Kernel"), `${info.implementation} ${info.implementation_version}`]);
     const lang = info.language_info;
-    if (lang) rows.push(["Language", `${lang.name} ${lang.version ?? ""}`.trim()]);
-    rows.push(["Protocol", info.protocol_version]);
-  } else rows.push(["Kernel", "not connected"]);
+    if (lang) rows.push([msg("Language"), `${lang.name} ${lang.version ?? ""}`.trim()]);
+    rows.push([msg("Protocol"), info.protocol_version]);
+  } else rows.push([msg("Kernel"), t("not connected")]);
   const table = h("table", { class: "about-table" });
-  for (const [key, value] of rows) table.append(h("tr", {}, h("th", {}, key), h("td", { "data-about": key.toLowerCase() }, value)));
+  for (const [key, value] of rows) table.append(h("tr", {}, h("th", {}, t(key)), h("td", { "data-about": key.toLowerCase() }, value)));
   return h("div", { class: "about-carnet" },
-    h("p", {}, "Carnet: the classic Jupyter Notebook, in Python."),
+    h("p", {}, t("Carnet: the classic Jupyter Notebook, in Python.")),
     table,
     info?.banner ? h("pre", { class: "kernel-banner" }, info.banner) : "");
 }
@@ -56,10 +57,10 @@ export function helpActions(page: NotebookPage): Actions {
   });
   return {
     "markdown-reference": { label: "Markdown Reference", run: () => void window.open(MARKDOWN_REFERENCE, "_blank", "noopener") },
-    about: { label: "About", run: () => messageDialog("About Carnet", aboutBody(page, info)) },
+    about: { label: "About Carnet", run: () => messageDialog(t("About Carnet"), aboutBody(page, info)) },
     reconnect: { label: "Reconnect", run: () => {
       if (!page.kernel.connection) {
-        notify("There is no kernel to reconnect to", "error", 6000);
+        notify(t("There is no kernel to reconnect to"), "error", 6000);
         return;
       }
       page.kernel.connection.reconnect();
