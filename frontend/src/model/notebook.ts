@@ -322,7 +322,7 @@ export class Notebook {
   private adopt(cell: Cell): Cell {
     const offs = [
       cell.changed.on((what) => {
-        if (what === "source" || what === "type" || what === "metadata") this.setDirty(true);
+        if (what === "source" || what === "type" || what === "metadata" || what === "attachments") this.setDirty(true);
         if (what === "trust") this.changed.emit({ kind: "trust" });
       }),
       cell.outputs.changed.on(() => this.setDirty(true)),

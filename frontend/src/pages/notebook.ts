@@ -12,6 +12,8 @@ import { wsBase } from "./config";
 import { buildActions } from "./nb/actions";
 import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
+import { installImageInput } from "./nb/attachinput";
+import { installToc } from "./nb/toc";
 import { installConflictChoice } from "./nb/conflict";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
@@ -118,6 +120,8 @@ export class NotebookPage {
     this.wireNotices();
     this.wireHeader(actions);
     installKeyboard(model, actions);
+    installImageInput(this);
+    installToc(this);
     this.syncHeader();
   }
 

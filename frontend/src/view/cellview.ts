@@ -157,6 +157,10 @@ export class CellView {
       case "metadata":
         if (parts) this.renderToolbar(parts);
         break;
+      case "attachments":
+        if (parts) this.renderToolbar(parts);
+        if (parts && this.cell.type === "markdown" && this.cell.rendered) this.renderText(parts);
+        break;
       default:
         // The prompt (count, or * to a number) says the run got this far: its outputs first.
         if (what === "state" || what === "count") parts?.outputs.flush();

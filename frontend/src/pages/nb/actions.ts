@@ -8,6 +8,8 @@ import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
 import { metadataActions } from "./metadata";
+import { imageActions } from "./attachinput";
+import { tocActions } from "./toc";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
 
@@ -56,6 +58,8 @@ export function buildActions(page: Page): Actions {
   const actions: Actions = {
     ...exportActions(page),
     ...metadataActions(page),
+    ...imageActions(page),
+    ...tocActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;

@@ -20,8 +20,8 @@ const DOWNLOADS = ["download-ipynb", "download-html", "download-markdown", "down
 const MENUS: [string, MenuItem[]][] = [
   ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
   ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "edit-notebook-metadata", "-", "shortcuts"]],
-  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
-  ["Insert", ["insert-above", "insert-below"]],
+  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "toggle-toc", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
+  ["Insert", ["insert-above", "insert-below", "-", "insert-image"]],
   ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", "clear-output", "clear-all-output"]],
   ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "-", "change-kernel", "shutdown"]],
   ["Help", ["shortcuts", "about"]],
