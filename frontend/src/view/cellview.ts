@@ -145,6 +145,8 @@ export class CellView {
           return;
         }
         if (!this.editor) parts.placeholder.textContent = this.cell.source;
+        // The Attachments bar says which attachments the source still uses.
+        if (this.toolbarName === "Attachments") this.renderToolbar(parts);
         if (this.cell.type !== "code" && this.cell.rendered) this.renderText(parts);
         break;
       case "type":

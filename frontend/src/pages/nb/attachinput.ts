@@ -97,9 +97,12 @@ function insertText(page: Page, cell: Cell, text: string, where: Where): void {
   if (!editor) return;
   const { doc, selection } = editor.view.state;
   // The cursor counts only in a cell the user was editing (a new editor's cursor is at 0).
-  const from = typeof where === "number" ? where : where === "cursor" && editing ? selection.main.from : doc.length;
-  const to = where === "cursor" && editing ? selection.main.to : from;
-  const insert = from === doc.length && from > 0 && doc.sliceString(from - 1, from) !== "\n" ? `\n${text}` : text;
+  const atCursor = where === "cursor" && editing;
+  const from = typeof where === "number" ? where : atCursor ? selection.main.from : doc.length;
+  const to = atCursor ? selection.main.to : from;
+  // Added at the end of the cell, the image goes on a line of its own.
+  const appended = where === "end" || (where === "cursor" && !editing);
+  const insert = appended && from > 0 && doc.sliceString(from - 1, from) !== "\n" ? `\n${text}` : text;
   editor.view.dispatch({ changes: { from, to, insert }, selection: { anchor: from + insert.length } });
   editor.focus();
 }
