@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentEntry, hasChildren, headingsOf, plainText, tableOfContents, visibleEntries } from "../src/model/toc";
+import { currentEntry, hasChildren, headingsOf, plainText, shownKey, tableOfContents, visibleEntries } from "../src/model/toc";
 import type { CellType } from "../src/model/types";
 
 const md = (id: string, source: string) => ({ id, type: "markdown" as CellType, source });
@@ -56,8 +56,20 @@ describe("the table of contents", () => {
     expect(visibleEntries(toc, new Set(["a:1"])).map((e) => e.text)).toEqual(["Intro", "Setup", "Data", "Results"]);
   });
 
-  it("says which section a reading line is in", () => {
-    expect(currentEntry([100, 300, 900], 50)).toBe(-1);
+  it("highlights the folded heading a hidden current section is under", () => {
+    const toc = tableOfContents(cells);
+    expect(shownKey(toc, new Set(), "c:0")).toBe("c:0");
+    expect(shownKey(toc, new Set(["a:1"]), "c:0")).toBe("a:1");
+    expect(shownKey(toc, new Set(["a:0", "a:1"]), "c:0")).toBe("a:0");
+    expect(shownKey(toc, new Set(["a:0"]), "d:0")).toBe("d:0");
+    expect(shownKey(toc, new Set(), "zz:0")).toBeNull();
+  });
+
+  it("says which section a reading line is in (the first one while it shows above it)", () => {
+    expect(currentEntry([100, 300, 900], 50)).toBe(0);
+    expect(currentEntry([100, 300, 900], 50, 800)).toBe(0);
+    expect(currentEntry([1000, 1300], 50, 800)).toBe(-1);
+    expect(currentEntry([], 50)).toBe(-1);
     expect(currentEntry([100, 300, 900], 100)).toBe(0);
     expect(currentEntry([-500, 300, 900], 310)).toBe(1);
     expect(currentEntry([-900, -500, -20], 80)).toBe(2);

@@ -98,14 +98,15 @@ export function tableOfContents(cells: readonly { id: string; type: CellType; so
 
 /**
  * The entry whose section a reader is in: the last one whose heading is at or above `line`
- * (tops are the headings' positions, in the same order); -1 above the first heading.
+ * (tops are the headings' positions, in the same order). Above the first heading, the first
+ * one if it shows (above `bottom`, the screen's end), else -1.
  */
-export function currentEntry(tops: readonly number[], line: number): number {
+export function currentEntry(tops: readonly number[], line: number, bottom = Infinity): number {
   let current = -1;
   for (let i = 0; i < tops.length; i++) {
     if (tops[i] <= line) current = i;
   }
-  return current;
+  return current === -1 && tops.length > 0 && tops[0] < bottom ? 0 : current;
 }
 
 /** Which entries show when the entries keyed in `collapsed` hide their subsections. */
@@ -118,6 +119,20 @@ export function visibleEntries(entries: readonly TocEntry[], collapsed: Readonly
     shown.push(entry);
   }
   return shown;
+}
+
+/** The entry to highlight for the current one: itself, or the folded heading it is under. */
+export function shownKey(entries: readonly TocEntry[], collapsed: ReadonlySet<string>, key: string | null): string | null {
+  const index = entries.findIndex((entry) => entry.key === key);
+  if (index < 0) return null;
+  const shown = new Set(visibleEntries(entries, collapsed));
+  let depth = entries[index].depth + 1;
+  for (let i = index; i >= 0; i--) {
+    if (entries[i].depth >= depth) continue;
+    depth = entries[i].depth;
+    if (shown.has(entries[i])) return entries[i].key;
+  }
+  return null;
 }
 
 /** Whether an entry has subsections (so it can be collapsed). */

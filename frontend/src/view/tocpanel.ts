@@ -1,7 +1,7 @@
 // The table of contents side panel: numbered headings, the current section highlighted, and
 // sections that fold their subsections away. What the entries are is model/toc.ts's business.
 
-import { hasChildren, type TocEntry, visibleEntries } from "../model/toc";
+import { hasChildren, shownKey, type TocEntry, visibleEntries } from "../model/toc";
 import { h } from "./dom";
 import "./toc.css";
 
@@ -32,6 +32,12 @@ export class TocPanel {
   setCurrent(key: string | null): void {
     if (key === this.currentKey) return;
     this.currentKey = key;
+    this.highlight();
+  }
+
+  private highlight(): void {
+    // In a folded section, its heading stands for it.
+    const key = shownKey(this.entries, this.collapsed, this.currentKey);
     for (const item of Array.from(this.list.querySelectorAll<HTMLElement>(".toc-item"))) {
       const current = item.dataset.key === key;
       item.classList.toggle("current", current);
@@ -55,11 +61,12 @@ export class TocPanel {
         ? h("button", { class: "toc-caret", "aria-label": `${folded ? "Expand" : "Collapse"} ${entry.text}`, "aria-expanded": String(!folded), onclick: () => this.toggle(entry.key) }, folded ? "▸" : "▾")
         : h("span", { class: "toc-caret-space" });
       const link = h("button", { class: "toc-link", title: entry.text, onclick: () => this.onPick(entry) }, h("span", { class: "toc-number" }, entry.number), h("span", { class: "toc-text" }, entry.text));
-      const item = h("li", { class: `toc-item toc-h${entry.level}${entry.key === this.currentKey ? " current" : ""}`, role: "treeitem", "data-key": entry.key, "data-level": String(entry.level) }, caret, link);
+      const item = h("li", { class: `toc-item toc-h${entry.level}`, role: "treeitem", "data-key": entry.key, "data-level": String(entry.level) }, caret, link);
       item.style.paddingLeft = `${4 + entry.depth * 14}px`;
       items.push(item);
     });
     this.list.replaceChildren(...items);
+    this.highlight();
   }
 
   private toggle(key: string): void {

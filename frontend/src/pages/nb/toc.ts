@@ -14,6 +14,9 @@ const STORAGE_KEY = "carnet.toc.visible";
 // Typing in a heading redraws the table after this pause, not at every key.
 const REDRAW_MS = 150;
 
+// How far below the header a heading counts as reached (a click puts it 8px below).
+const READING_LINE_PX = 48;
+
 const controllers = new WeakMap<Page, TocController>();
 
 /** Puts the panel on the page, shown if it was when the user last chose. */
@@ -122,9 +125,9 @@ class TocController {
       }
       this.pinned = null;
       const top = headerBottom();
-      // A section is being read once its heading is in the top part of the screen.
-      const line = top + Math.min(120, (window.innerHeight - top) / 4);
-      const index = currentEntry(this.entries.map((entry) => this.target(entry)?.getBoundingClientRect().top ?? Infinity), line);
+      // A section is being read once its heading reaches the top of the notebook's view.
+      const line = top + READING_LINE_PX;
+      const index = currentEntry(this.entries.map((entry) => this.target(entry)?.getBoundingClientRect().top ?? Infinity), line, window.innerHeight);
       this.panel.setCurrent(this.entries[index]?.key ?? null);
     });
   }
