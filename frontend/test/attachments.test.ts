@@ -110,6 +110,30 @@ describe("the attachments a cell lists and removes", () => {
   });
 });
 
+describe("splitting and merging cells", () => {
+  it("merges the cells' images, renaming one whose name was taken by another image", () => {
+    const nb = load("markdown", { "image.png": { "image/png": PNG } }, "one ![](attachment:image.png)");
+    nb.insert(1, "markdown", "two ![](attachment:image.png) ![](attachment:image.png.bak)");
+    attachImage(nb.cells[1], "image.png", "image/png", "AAAA");
+    nb.insert(2, "markdown", "three, same image ![](attachment:image.png)");
+    attachImage(nb.cells[2], "image.png", "image/png", PNG);
+    nb.select(0);
+    nb.select(2, true);
+    nb.merge();
+    expect(nb.cells).toHaveLength(1);
+    expect(nb.cells[0].source).toBe("one ![](attachment:image.png)\n\ntwo ![](attachment:image-1.png) ![](attachment:image.png.bak)\n\nthree, same image ![](attachment:image.png)");
+    expect(nb.cells[0].attachments).toEqual({ "image.png": { "image/png": PNG }, "image-1.png": { "image/png": "AAAA" } });
+  });
+
+  it("leaves the images with both halves of a split cell", () => {
+    const nb = load("markdown", { "a.png": { "image/png": PNG } }, "text\n![](attachment:a.png)");
+    nb.splitActive(4);
+    expect(nb.cells.map((c) => c.source)).toEqual(["text", "![](attachment:a.png)"]);
+    expect(nb.cells[1].attachments).toEqual({ "a.png": { "image/png": PNG } });
+    expect("attachments" in withoutUnusedAttachments(nb.toJSON()).cells[0]).toBe(false);
+  });
+});
+
 describe("saving drops unused attachments, as Jupyter does", () => {
   it("keeps what Markdown images and HTML <img> use, drops the rest", () => {
     const attachments = { "a.png": { "image/png": PNG }, "b b.png": { "image/png": PNG }, "c.png": { "image/png": PNG }, "gone.png": { "image/png": PNG } };

@@ -91,6 +91,25 @@ export function removeAttachment(cell: Cell, name: string): void {
   cell.setAttachments(rest);
 }
 
+/**
+ * The sources and attachments of cells merged into one: an attachment whose name another cell
+ * already used for another image is renamed, and its references with it.
+ */
+export function mergeAttachments(cells: readonly Cell[]): { sources: string[]; attachments: JsonObject | undefined } {
+  let merged: JsonObject | undefined;
+  const sources = cells.map((cell) => {
+    let source = cell.source;
+    for (const [name, bundle] of Object.entries(cell.attachments ?? {})) {
+      const [mime, value] = isObject(bundle) ? (Object.entries(bundle)[0] ?? ["", ""]) : ["", ""];
+      const free = freeName(merged, name, mime, joinText(value));
+      if (free !== name) source = source.replace(reference(name), `attachment:${free}`);
+      merged = { ...(merged ?? {}), [free]: bundle };
+    }
+    return source;
+  });
+  return { sources, attachments: merged };
+}
+
 /** The attachment names a source refers to (`attachment:NAME` in Markdown or HTML). */
 export function usedNames(source: string): Set<string> {
   const names = new Set<string>();
@@ -135,6 +154,11 @@ export function attachmentUrl(attachments: JsonObject | undefined, name: string)
 export function parseDataUrl(url: string): { mime: string; base64: string } | null {
   const match = /^data:([^;,]*)(?:;[^;,]*)*;base64,(.*)$/s.exec(url);
   return match ? { mime: match[1], base64: match[2] } : null;
+}
+
+/** `attachment:NAME` where it ends (as usedNames reads it), not a longer name it begins. */
+function reference(name: string): RegExp {
+  return new RegExp(`attachment:${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[\\s)"'<>]|$)`, "g");
 }
 
 function decode(name: string): string {
