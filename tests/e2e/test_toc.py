@@ -44,18 +44,24 @@ def toggle_toc(page: Any) -> None:
     page.click("li[data-action=toggle-toc]")
 
 
+HEADING_TOP = """([index, nth]) => {
+    const cell = document.querySelectorAll('#notebook-container > .cell')[index];
+    const heading = cell.querySelectorAll('.text-cell-render :is(h1,h2,h3)')[nth];
+    const header = document.getElementById('header').getBoundingClientRect().bottom;
+    return heading.getBoundingClientRect().top - header;
+}"""
+
+
 def heading_top(page: Any, cell_index: int, nth: int = 0) -> float:
     """Where heading `nth` of a cell is, below the notebook's header (px)."""
-    return float(
-        page.evaluate(
-            """([index, nth]) => {
-                const cell = document.querySelectorAll('#notebook-container > .cell')[index];
-                const heading = cell.querySelectorAll('.text-cell-render :is(h1,h2,h3)')[nth];
-                const header = document.getElementById('header').getBoundingClientRect().bottom;
-                return heading.getBoundingClientRect().top - header;
-            }""",
-            [cell_index, nth],
-        )
+    return float(page.evaluate(HEADING_TOP, [cell_index, nth]))
+
+
+def wait_heading_at_top(page: Any, cell_index: int) -> None:
+    """Waits until the cell's first heading is just below the header (where a click puts it)."""
+    page.wait_for_function(
+        f"args => {{ const top = ({HEADING_TOP})(args); return top >= 0 && top < 20; }}",
+        arg=[cell_index, 0],
     )
 
 
@@ -92,7 +98,7 @@ def test_table_of_contents(page: Any, server: RunningServer) -> None:
     # A click scrolls the heading to the top and selects its cell.
     page.locator("#toc-panel .toc-link", has_text="Results").click()
     expect(current(page)).to_have_text("Results")
-    assert 0 <= heading_top(page, 6) < 20
+    wait_heading_at_top(page, 6)
     assert page.evaluate("window.carnet.notebook.model.activeIndex") == 6
 
     # The mouse wheel, back to the top, then down to "Data": the highlight follows.
@@ -137,3 +143,20 @@ def test_table_of_contents(page: Any, server: RunningServer) -> None:
     expect(page.locator("#toc-panel")).to_be_hidden()
     on_disk = json.loads((server.root_dir / path).read_text())
     assert not [key for key in on_disk["metadata"] if "toc" in key]
+
+
+def test_heading_of_a_cell_not_drawn_yet(page: Any, server: RunningServer) -> None:
+    """Far down a long notebook, cells are drawn only when they come near the screen."""
+    cells = []
+    for part in range(12):
+        cells += [markdown(f"## Part {part}", "", "Text."), TALL]
+    path = write_notebook(server, "longtoc.ipynb", cells)
+    open_notebook(page, server, path)
+    assert page.evaluate("document.querySelectorAll('.lazy-cell').length") > 0
+    toggle_toc(page)
+    expect(page.locator("#toc-panel .toc-item")).to_have_count(12)
+    page.locator("#toc-panel .toc-link", has_text="Part 11").click()
+    expect(current(page)).to_have_text("Part 11")
+    expect(cell(page, 22).locator(".text-cell-render h2")).to_have_text("Part 11¶")
+    wait_heading_at_top(page, 22)
+    toggle_toc(page)

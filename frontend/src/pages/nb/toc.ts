@@ -17,6 +17,9 @@ const REDRAW_MS = 150;
 // How far below the header a heading counts as reached (a click puts it 8px below).
 const READING_LINE_PX = 48;
 
+// Long enough for the cells above a heading to be drawn (editors come when the page is idle).
+const SETTLE_MS = 1500;
+
 const controllers = new WeakMap<Page, TocController>();
 
 /** Puts the panel on the page, shown if it was when the user last chose. */
@@ -141,9 +144,33 @@ class TocController {
     view.viewOf(model.cells[index])?.reveal();
     const target = this.target(entry);
     if (!target) return;
-    window.scrollTo({ top: window.scrollY + target.getBoundingClientRect().top - headerBottom() - 8 });
-    this.pinned = { key: entry.key, y: window.scrollY };
     this.panel.setCurrent(entry.key);
+    this.settle(entry.key, target);
+  }
+
+  /**
+   * Keeps the heading at the top while the cells above it are drawn (a long notebook draws
+   * cells as they come near the screen, and they grow), until the user scrolls or types.
+   */
+  private settle(key: string, target: HTMLElement): void {
+    const started = performance.now();
+    let stop = false;
+    const interrupt = () => (stop = true);
+    const inputs = ["wheel", "keydown", "mousedown", "touchstart"] as const;
+    for (const name of inputs) window.addEventListener(name, interrupt, { once: true, capture: true, passive: true });
+    const step = () => {
+      if (!stop && target.isConnected) {
+        const off = target.getBoundingClientRect().top - headerBottom() - 8;
+        if (Math.abs(off) > 1) window.scrollBy({ top: off });
+        this.pinned = { key, y: window.scrollY };
+      }
+      if (stop || performance.now() - started > SETTLE_MS) {
+        for (const name of inputs) window.removeEventListener(name, interrupt, { capture: true });
+        return;
+      }
+      requestAnimationFrame(step);
+    };
+    step();
   }
 
   /** The rendered heading of an entry, or its cell while the cell is edited or not drawn. */
