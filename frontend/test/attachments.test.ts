@@ -5,6 +5,7 @@ import {
   attachmentUrl,
   cleanName,
   imageMarkdown,
+  imageTypeOf,
   parseDataUrl,
   removeAttachment,
   usedNames,
@@ -63,6 +64,14 @@ describe("attaching images", () => {
     expect(cleanName("C:\\pics\\cat (1)", "image/gif")).toBe("cat_1_.gif");
     expect(cleanName("../../etc/passwd.png", "image/png")).toBe("passwd.png");
     expect(cleanName("...", "image/png")).toBe("image.png");
+  });
+
+  it("knows an image's type by its name when the browser gives none", () => {
+    expect(imageTypeOf("Photo.JPEG")).toBe("image/jpeg");
+    expect(imageTypeOf("a.jpg")).toBe("image/jpeg");
+    expect(imageTypeOf("d.svg")).toBe("image/svg+xml");
+    expect(imageTypeOf("notes.txt")).toBe("");
+    expect(imageTypeOf("png")).toBe("");
   });
 
   it("reads FileReader data URLs", () => {

@@ -70,6 +70,13 @@ export function freeName(existing: JsonObject | undefined, name: string, mime: s
   }
 }
 
+/** The image type a file name says, for files the browser gives no type ("" if none). */
+export function imageTypeOf(fileName: string): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1].toLowerCase() ?? "";
+  if (ext === "jpeg") return "image/jpeg";
+  return Object.entries(EXTENSIONS).find(([, known]) => known === ext)?.[0] ?? "";
+}
+
 export function imageMarkdown(name: string): string {
   return `![${name}](attachment:${name})`;
 }

@@ -2,7 +2,7 @@
 // with Insert > Insert Image. Each becomes `![name](attachment:name)` in the source
 // (model/attachments.ts keeps the data; the Markdown renderer shows it).
 
-import { attachImage, canAttach, parseDataUrl } from "../../model/attachments";
+import { attachImage, canAttach, imageTypeOf, parseDataUrl } from "../../model/attachments";
 import type { Cell } from "../../model/cell";
 import { notify } from "../../view/dialog";
 import { h } from "../../view/dom";
@@ -79,7 +79,8 @@ export async function attachFiles(page: Page, cell: Cell, files: File[], where: 
   const inserted: string[] = [];
   for (const file of files) {
     const parsed = parseDataUrl(await readDataUrl(file).catch(() => ""));
-    const result = attachImage(cell, file.name, file.type || parsed?.mime || "", parsed?.base64 ?? "");
+    const type = file.type || imageTypeOf(file.name) || parsed?.mime || "";
+    const result = attachImage(cell, file.name, type, parsed?.base64 ?? "");
     if (result.ok) inserted.push(result.markdown);
     else notify(result.error, "error", 6000);
   }
@@ -108,7 +109,7 @@ function insertText(page: Page, cell: Cell, text: string, where: Where): void {
 }
 
 function isImage(file: File): boolean {
-  return file.type.startsWith("image/");
+  return file.type.startsWith("image/") || (!file.type && imageTypeOf(file.name) !== "");
 }
 
 function imageFiles(data: DataTransfer | null): File[] {
