@@ -2,6 +2,7 @@
 // them: images pasted, dropped or inserted, referenced as `attachment:NAME`, dropped on save
 // when the source no longer uses them (as Jupyter does). DOM-free.
 
+import { t } from "../i18n";
 import type { Cell } from "./cell";
 import type { JsonObject, NbCell, NbDocument } from "./types";
 import { joinText } from "./types";
@@ -83,10 +84,10 @@ export function imageMarkdown(name: string): string {
 
 /** Attaches an image (base64 data) to a Markdown cell; the Markdown that shows it, to insert. */
 export function attachImage(cell: Cell, fileName: string, mime: string, base64: string): Attached {
-  if (!canAttach(cell)) return { ok: false, error: "Images can be attached to Markdown cells only." };
-  if (!IMAGE_TYPES.includes(mime)) return { ok: false, error: `Only images can be attached (${fileName || "this file"} is ${mime || "of an unknown type"}).` };
+  if (!canAttach(cell)) return { ok: false, error: t("Images can be attached to Markdown cells only.") };
+  if (!IMAGE_TYPES.includes(mime)) return { ok: false, error: t("Only images can be attached ({file} is {type}).", { file: fileName || t("this file"), type: mime || t("of an unknown type") }) };
   const data = base64.replace(/\s+/g, "");
-  if (!data || !BASE64.test(data)) return { ok: false, error: `Could not read the image ${fileName}.` };
+  if (!data || !BASE64.test(data)) return { ok: false, error: t("Could not read the image {file}.", { file: fileName }) };
   const name = freeName(cell.attachments, cleanName(fileName, mime), mime, data);
   cell.setAttachments({ ...(cell.attachments ?? {}), [name]: { [mime]: data } });
   return { ok: true, name, markdown: imageMarkdown(name) };

@@ -45,6 +45,9 @@ export const COMMAND_SHORTCUTS: Record<string, string> = {
   "Shift-O": "toggle-scroll",
   l: "toggle-line-numbers",
   "Ctrl-Shift-Minus": "split",
+  f: "find-replace",
+  p: "command-palette",
+  "Ctrl-Shift-p": "command-palette",
 };
 
 export const EDIT_SHORTCUTS: Record<string, string> = {
@@ -56,6 +59,7 @@ export const EDIT_SHORTCUTS: Record<string, string> = {
   "Ctrl-s": "save",
   "Ctrl-Shift-Minus": "split",
   "Shift-Tab": "inspect",
+  "Ctrl-Shift-p": "command-palette",
 };
 
 /** A chord as the tables spell it: modifiers in a fixed order, then the key. */
@@ -82,9 +86,15 @@ export class KeySequencer {
   private pendingAt = 0;
 
   constructor(
-    private readonly table: Record<string, string>,
+    private table: Record<string, string>,
     private readonly timeoutMs = 800,
   ) {}
+
+  /** Takes another table (the user edited the shortcuts); a half-typed sequence is dropped. */
+  setTable(table: Record<string, string>): void {
+    this.table = table;
+    this.pending = null;
+  }
 
   /** The action for this chord, or null; `now` is a clock reading in ms. */
   press(chord: Chord, now: number): string | null {
@@ -111,9 +121,9 @@ export class KeySequencer {
 }
 
 /** Shortcut help: a readable list of the command-mode and edit-mode shortcuts. */
-export function shortcutHelp(): { mode: string; keys: string; action: string }[] {
+export function shortcutHelp(command: Record<string, string> = COMMAND_SHORTCUTS): { mode: string; keys: string; action: string }[] {
   const rows: { mode: string; keys: string; action: string }[] = [];
-  for (const [keys, action] of Object.entries(COMMAND_SHORTCUTS)) rows.push({ mode: "Command", keys: keys.replace(",", " "), action });
+  for (const [keys, action] of Object.entries(command)) rows.push({ mode: "Command", keys: keys.replace(",", " "), action });
   for (const [keys, action] of Object.entries(EDIT_SHORTCUTS)) rows.push({ mode: "Edit", keys, action });
   return rows;
 }

@@ -6,6 +6,7 @@
 // The events bridge Carnet's page events to the classic names; handlers are called as
 // jQuery's were, `handler(event, data)` with `event.type` the name.
 
+import { carnetAction } from "../model/classicactions";
 import { AmdLoader } from "./amd";
 
 type Handler = (event: { type: string }, data?: unknown) => void;
@@ -78,34 +79,15 @@ export interface JupyterNamespace {
   events: ClassicEvents;
 }
 
-// The classic notebook's names of the actions custom.js calls most, to Carnet's.
-const CLASSIC_ACTIONS: Record<string, string> = {
-  "run-cell": "run",
-  "run-cell-and-select-next": "run-select-next",
-  "run-cell-and-insert-below": "run-insert-below",
-  "run-all-cells": "run-all",
-  "run-all-cells-above": "run-above",
-  "run-all-cells-below": "run-below",
-  "save-notebook": "save",
-  "interrupt-kernel": "interrupt",
-  "restart-kernel": "restart",
-  "insert-cell-above": "insert-above",
-  "insert-cell-below": "insert-below",
-  "delete-cell": "delete",
-  "toggle-all-line-numbers": "toggle-line-numbers",
-  "toggle-header": "toggle-header",
-  "toggle-toolbar": "toggle-toolbar",
-};
-
 /** Jupyter.actions: call(name), get(name), exists(name), register(action, name); a classic
- * name ("jupyter-notebook:save-notebook") finds Carnet's action of the same meaning. */
+ * name ("jupyter-notebook:save-notebook") finds Carnet's action of the same meaning
+ * (model/classicactions). */
 export class ClassicActions {
   private table: Record<string, ActionLike> = {};
 
   private resolve(name: string): string {
     if (name in this.table) return name;
-    const bare = name.startsWith("jupyter-notebook:") ? name.slice("jupyter-notebook:".length) : name;
-    return CLASSIC_ACTIONS[bare] ?? bare;
+    return carnetAction(name);
   }
 
   attach(table: Record<string, ActionLike>): void {

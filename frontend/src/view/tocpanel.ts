@@ -2,6 +2,7 @@
 // sections that fold their subsections away. What the entries are is model/toc.ts's business.
 
 import { hasChildren, shownKey, type TocEntry, visibleEntries } from "../model/toc";
+import { t } from "../i18n";
 import { h } from "./dom";
 import "./toc.css";
 
@@ -16,8 +17,8 @@ export class TocPanel {
     private readonly onPick: (entry: TocEntry) => void,
     onClose: () => void,
   ) {
-    const close = h("button", { class: "close toc-close", title: "Hide the table of contents", "aria-label": "Hide the table of contents", onclick: onClose }, "×");
-    this.element = h("nav", { id: "toc-panel", class: "toc-panel", "aria-label": "Table of contents", hidden: true }, h("div", { class: "toc-title" }, h("span", {}, "Contents"), close), this.list);
+    const close = h("button", { class: "close toc-close", title: t("Hide the table of contents"), "aria-label": t("Hide the table of contents"), onclick: onClose }, "×");
+    this.element = h("nav", { id: "toc-panel", class: "toc-panel", "aria-label": t("Table of contents"), hidden: true }, h("div", { class: "toc-title" }, h("span", {}, t("Contents")), close), this.list);
   }
 
   /** Shows these entries; folded sections stay folded while their heading is there. */
@@ -48,7 +49,7 @@ export class TocPanel {
 
   private draw(): void {
     if (this.entries.length === 0) {
-      this.list.replaceChildren(h("li", { class: "toc-empty" }, "No headings yet: a Markdown cell's headings (# Title) are listed here."));
+      this.list.replaceChildren(h("li", { class: "toc-empty" }, t("No headings yet: a Markdown cell's headings (# Title) are listed here.")));
       return;
     }
     const shown = new Set(visibleEntries(this.entries, this.collapsed));
@@ -58,7 +59,7 @@ export class TocPanel {
       const folds = hasChildren(this.entries, index);
       const folded = this.collapsed.has(entry.key);
       const caret = folds
-        ? h("button", { class: "toc-caret", "aria-label": `${folded ? "Expand" : "Collapse"} ${entry.text}`, "aria-expanded": String(!folded), onclick: () => this.toggle(entry.key) }, folded ? "▸" : "▾")
+        ? h("button", { class: "toc-caret", "aria-label": folded ? t("Expand {heading}", { heading: entry.text }) : t("Collapse {heading}", { heading: entry.text }), "aria-expanded": String(!folded), onclick: () => this.toggle(entry.key) }, folded ? "▸" : "▾")
         : h("span", { class: "toc-caret-space" });
       const link = h("button", { class: "toc-link", title: entry.text, onclick: () => this.onPick(entry) }, h("span", { class: "toc-number" }, entry.number), h("span", { class: "toc-text" }, entry.text));
       const item = h("li", { class: `toc-item toc-h${entry.level}`, role: "treeitem", "data-key": entry.key, "data-level": String(entry.level) }, caret, link);

@@ -32,6 +32,7 @@ from carnet.server.contents import ContentsManager
 from carnet.server.http_errors import ErrorMiddleware, exception_handlers
 from carnet.server.kernels import KernelService, SessionManager
 from carnet.server.nbconfig import FrontendConfig
+from carnet.server.pages import other_uis
 from carnet.server.pages import routes as pages_routes
 from carnet.trust import Notary
 
@@ -81,6 +82,7 @@ def _route_families(first: list[BaseRoute]) -> list[BaseRoute]:
         *nbconvert_api.routes(),
         *nbconfig_api.routes(),
         *pages_routes(),
+        *other_uis.routes(),
     ]
 
 
@@ -121,7 +123,9 @@ def create_app(settings: ServerSettings, hub: HubEnv | None = None) -> Starlette
     # the endpoints' errors as responses (which the others then see like any response).
     middleware = [
         Middleware(AccessLogMiddleware, activity=activity, base_url=base),
-        *security_middleware(settings, credentials, hub_identity),
+        *security_middleware(
+            settings, credentials, hub_identity, "'none'" if hub is not None else "'self'"
+        ),
         Middleware(ErrorMiddleware),
     ]
     app = Starlette(

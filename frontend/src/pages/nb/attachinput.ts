@@ -4,6 +4,7 @@
 
 import { attachImage, canAttach, imageTypeOf, parseDataUrl } from "../../model/attachments";
 import type { Cell } from "../../model/cell";
+import { t } from "../../i18n";
 import { notify } from "../../view/dialog";
 import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
@@ -45,7 +46,7 @@ export function installImageInput(page: Page): void {
       if (files.some(isImage)) {
         event.preventDefault();
         event.stopPropagation();
-        notify("Images can be attached to Markdown cells only.", "error", 5000);
+        notify(t("Images can be attached to Markdown cells only."), "error", 5000);
       }
       return;
     }
@@ -63,7 +64,7 @@ export function imageActions(page: Page): Actions {
     "insert-image": { label: "Insert Image", run: async () => {
       const cell = page.model.activeCell;
       if (!cell || !canAttach(cell)) {
-        notify("Insert Image puts an image into a Markdown cell: select one (or make this cell Markdown with M) first.", "error", 6000);
+        notify(t("Insert Image puts an image into a Markdown cell: select one (or make this cell Markdown with M) first."), "error", 6000);
         return;
       }
       const editor = page.view.viewOf(cell)?.editor;

@@ -4,7 +4,8 @@ import { COMMAND_SHORTCUTS, EDIT_SHORTCUTS, KeySequencer } from "../../model/key
 import type { Notebook } from "../../model/notebook";
 import type { Actions } from "./header";
 
-export function installKeyboard(nb: Notebook, actions: Actions): void {
+/** Returns how to change the command-mode table (the user edited the shortcuts). */
+export function installKeyboard(nb: Notebook, actions: Actions): (table: Record<string, string>) => void {
   const command = new KeySequencer(COMMAND_SHORTCUTS);
   const edit = new KeySequencer(EDIT_SHORTCUTS);
   document.addEventListener(
@@ -33,4 +34,5 @@ export function installKeyboard(nb: Notebook, actions: Actions): void {
     },
     true,
   );
+  return (table) => command.setTable(table);
 }

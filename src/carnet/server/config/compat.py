@@ -110,3 +110,24 @@ def renamed(section: str, option: str) -> str:
 def is_ignored(section: str, option: str) -> bool:
     """Whether `c.<section>.<option>` is a Jupyter option Carnet accepts and ignores."""
     return option in IGNORED_OPTIONS.get(section, frozenset())
+
+
+# JupyterLab's (and Notebook 7's) pages, which launchers such as BinderHub and
+# `c.Spawner.default_url = "/lab"` point at: Carnet's own pages instead.
+_OTHER_UIS = ("/lab", "/doc")
+
+
+def carnet_url(url: str) -> str:
+    """A default_url of another Jupyter UI as the Carnet page closest to it, else `url`.
+
+    /lab and /lab/workspaces/... become the tree; /lab/tree/<path> the notebook or
+    directory it names."""
+    path = "/" + url.lstrip("/")
+    ui = next((p for p in _OTHER_UIS if path == p or path.startswith(p + "/")), "")
+    if not ui:
+        return url
+    rest = path[len(ui) :].strip("/")
+    if rest.startswith("tree/"):
+        target = rest[len("tree/") :]
+        return f"/notebooks/{target}" if target.endswith(".ipynb") else f"/tree/{target}"
+    return "/tree"
