@@ -101,6 +101,13 @@ def test_table_of_contents(page: Any, server: RunningServer) -> None:
     wait_heading_at_top(page, 6)
     assert page.evaluate("window.carnet.notebook.model.activeIndex") == 6
 
+    # From the keyboard: Enter on a focused entry is the panel's, not the notebook's.
+    page.locator("#toc-panel .toc-link", has_text="Setup").focus()
+    page.keyboard.press("Enter")
+    expect(current(page)).to_have_text("Setup")
+    wait_heading_at_top(page, 2)
+    assert page.evaluate("window.carnet.notebook.model.mode") == "command"
+
     # The mouse wheel, back to the top, then down to "Data": the highlight follows.
     page.mouse.move(640, 500)
     page.mouse.wheel(0, -100_000)

@@ -18,7 +18,7 @@ export class TocPanel {
     onClose: () => void,
   ) {
     const close = h("button", { class: "close toc-close", title: t("Hide the table of contents"), "aria-label": t("Hide the table of contents"), onclick: onClose }, "×");
-    this.element = h("nav", { id: "toc-panel", class: "toc-panel", "aria-label": t("Table of contents"), hidden: true }, h("div", { class: "toc-title" }, h("span", {}, t("Contents")), close), this.list);
+    this.element = h("nav", { id: "toc-panel", class: "toc-panel", "data-own-keys": true, "aria-label": t("Table of contents"), hidden: true }, h("div", { class: "toc-title" }, h("span", {}, t("Contents")), close), this.list);
   }
 
   /** Shows these entries; folded sections stay folded while their heading is there. */
