@@ -167,6 +167,7 @@ export const zhCN: Record<string, string> = {
   "Kernel ready": "内核已就绪",
   "Close pager": "关闭分页器",
   "Carnet could not load this page: {error}": "Carnet 无法加载此页面：{error}",
+  "The renderer for {mime} failed: {error}": "{mime} 的渲染器出错：{error}",
 
   // cell toolbar and outputs
   "Edit Metadata": "编辑元数据",

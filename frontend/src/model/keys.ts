@@ -127,3 +127,33 @@ export function shortcutHelp(command: Record<string, string> = COMMAND_SHORTCUTS
   for (const [keys, action] of Object.entries(EDIT_SHORTCUTS)) rows.push({ mode: "Edit", keys, action });
   return rows;
 }
+
+/**
+ * A shortcut as a user writes it ("Shift-E", "ctrl-shift-e", "g,g") spelled as the
+ * tables spell key presses, so it matches; null when it names no key.
+ */
+export function normalizeShortcut(keys: string): string | null {
+  const parts = keys.split(",").map((chord) => chord.trim());
+  const out: string[] = [];
+  for (const part of parts) {
+    // "Ctrl--" and "Ctrl-Minus" both mean the minus key.
+    const tokens = part.endsWith("--") ? [...part.slice(0, -2).split("-"), "-"] : part.split("-");
+    const key = tokens.pop();
+    if (!key) return null;
+    const mods = new Set(tokens.map((t) => t.toLowerCase()));
+    const known = ["ctrl", "cmd", "meta", "alt", "shift"];
+    if ([...mods].some((m) => !known.includes(m))) return null;
+    const named = key.length === 1 ? (mods.has("shift") ? key.toUpperCase() : key) : key.charAt(0).toUpperCase() + key.slice(1);
+    out.push(chordName({ key: named === "Esc" ? "Escape" : named, shift: mods.has("shift"), ctrl: mods.has("ctrl"), alt: mods.has("alt"), meta: mods.has("cmd") || mods.has("meta") }));
+  }
+  return out.join(",");
+}
+
+/** Binds `keys` to the action `name` in command or edit mode (an extension's shortcut);
+ * the normalized keys, or null when they name no key. */
+export function addShortcut(mode: "command" | "edit", keys: string, name: string): string | null {
+  const normalized = normalizeShortcut(keys);
+  if (normalized === null) return null;
+  (mode === "edit" ? EDIT_SHORTCUTS : COMMAND_SHORTCUTS)[normalized] = name;
+  return normalized;
+}

@@ -183,6 +183,13 @@ export class NotebookPage {
     if (!shown.toolbar) document.getElementById("maintoolbar")?.setAttribute("hidden", "");
   }
 
+  /** Draws again the outputs holding `mime` (an extension registered a renderer for it). */
+  redrawOutputs(mime: string): void {
+    for (const cell of this.model.cells) {
+      if (cell.outputs.outputs.some((o) => "data" in o && mime in o.data)) this.view.viewOf(cell)?.outputs.refresh();
+    }
+  }
+
   toggleLineNumbers(): void {
     this.lineNumbers = !(this.lineNumbers ?? this.configuredLineNumbers);
     for (const v of this.view.allViews) v.editor?.setLineNumbers(this.lineNumbers);

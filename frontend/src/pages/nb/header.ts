@@ -53,6 +53,9 @@ export class NotebookHeader {
   readonly kernelIndicator = h("span", { id: "kernel_indicator", class: "kernel_indicator", title: t("Kernel status") });
   readonly trust = h("button", { id: "trust-indicator", class: "indicator trust", title: t("Trust this notebook") });
   readonly modeIndicator = h("span", { id: "mode-indicator", class: "mode_indicator" });
+  // Kept for the items other code adds (addToolbarButton, addMenuItem).
+  private readonly menubar: HTMLElement;
+  private readonly toolbar: HTMLElement;
   readonly cellType = h("select", { id: "cell-type", class: "form-control", "aria-label": t("Cell type") });
 
   constructor(
@@ -81,6 +84,42 @@ export class NotebookHeader {
     }
     toolbar.append(h("span", { class: "toolbar-sep" }), this.cellType);
     this.element = h("div", { id: "header" }, site, h("div", { id: "menubar-container" }, menubar, toolbar));
+    this.menubar = menubar;
+    this.toolbar = toolbar;
+  }
+
+  /** A toolbar button running the action `name` (added by other code: extensions). */
+  addToolbarButton(name: string, content: (Node | string)[] = []): HTMLElement | null {
+    const action = this.actions[name];
+    if (!action) return null;
+    let group = this.toolbar.querySelector<HTMLElement>(".toolbar-added");
+    if (!group) {
+      group = h("span", { class: "toolbar-added" });
+      this.toolbar.append(h("span", { class: "toolbar-sep" }), group);
+    }
+    const button = h("button", { class: "btn toolbar-btn", title: t(action.label), "data-action": name, onclick: () => void action.run() }, ...(content.length ? content : [t(action.label)]));
+    group.append(button);
+    return button;
+  }
+
+  /** An item running the action `name` at the end of a menu (its data-menu id, e.g.
+   * "cell"); a menu of that title is made, before Help, when there is none. */
+  addMenuItem(menu: string, name: string): HTMLElement | null {
+    const action = this.actions[name];
+    if (!action) return null;
+    const id = menu.toLowerCase();
+    let list = this.menubar.querySelector<HTMLElement>(`[data-menu="${CSS.escape(id)}"] + .dropdown-menu`);
+    if (!list) {
+      const wrapper = this.menu(menu, []);
+      this.menubar.insertBefore(wrapper, this.menubar.querySelector('[data-menu="help"]')?.parentElement ?? this.menubar.querySelector(".menubar-right"));
+      list = wrapper.querySelector<HTMLElement>(".dropdown-menu");
+    }
+    const item = h("li", { role: "menuitem", "data-action": name, onclick: () => {
+      item.closest(".dropdown")?.classList.remove("open");
+      void action.run();
+    } }, h("span", {}, t(action.label)), action.keys ? h("kbd", {}, action.keys) : null);
+    list?.append(item);
+    return item;
   }
 
   private menu(title: string, items: MenuItem[]): HTMLElement {

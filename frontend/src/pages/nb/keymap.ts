@@ -52,6 +52,11 @@ export class CommandKeys {
     return Object.values(this.defaults).includes(action) || Object.values(EDIT_SHORTCUTS).includes(action) || Object.values(this.config.bind).includes(action);
   }
 
+  /** The defaults changed (an extension added a shortcut): the user's edits go over them again. */
+  refresh(): void {
+    this.update();
+  }
+
   private update(): void {
     this.table = commandTable(this.defaults, this.config);
     this.onChange(this.table);

@@ -30,7 +30,6 @@ _SERVER_OPTIONS = frozenset(
         "info_file",
         "jinja_environment_options",
         "jinja_template_vars",
-        "jpserver_extensions",
         "kernel_manager_class",
         "kernel_spec_manager_class",
         "kernel_websocket_connection_class",
@@ -43,7 +42,6 @@ _SERVER_OPTIONS = frozenset(
         "max_body_size",
         "max_buffer_size",
         "min_open_files_limit",
-        "nbserver_extensions",
         "preferred_dir",
         "pylab",
         "reraise_server_extension_failures",
@@ -89,12 +87,17 @@ _KERNEL_MANAGER_OPTIONS = frozenset(
     }
 )
 
+_GATEWAY_OPTIONS = frozenset(
+    {"accept_cookies", "env_process_whitelist", "event_logger", "gateway_token_renewer_class"}
+)
+
 IGNORED_OPTIONS: dict[str, frozenset[str]] = {
     "NotebookApp": _SERVER_OPTIONS,
     "ServerApp": _SERVER_OPTIONS,
     "ContentsManager": _CONTENTS_OPTIONS,
     "FileContentsManager": _CONTENTS_OPTIONS,
     "MappingKernelManager": _KERNEL_MANAGER_OPTIONS,
+    "GatewayClient": _GATEWAY_OPTIONS,
 }
 
 

@@ -39,6 +39,7 @@ from carnet.server.config.sources import (
     parse_command_line,
     read_file,
 )
+from carnet.server.gateway.options import GatewayClient
 
 # The kernel manager's options the server section also declares (culling).
 _SHARED_WITH_KERNEL_MANAGER = frozenset(MappingKernelManager.class_traits(config=True)) & set(
@@ -53,6 +54,7 @@ _SECTION_CLASSES: dict[str, type[Configurable]] = {
     "FileContentsManager": FileContentsManager,
     "MappingKernelManager": MappingKernelManager,
     "TerminalManager": TerminalManager,
+    "GatewayClient": GatewayClient,
 }
 
 
@@ -66,6 +68,7 @@ class LoadedConfig:
     kernel_manager: MappingKernelManager
     config: Config
     extra_args: list[str]
+    gateway: GatewayClient = field(default_factory=GatewayClient)
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -104,13 +107,14 @@ def _load(argv: list[str], user_config: bool) -> LoadedConfig:
         app = NotebookApp(config=final)
         contents = FileContentsManager(config=final)
         kernel_manager = MappingKernelManager(config=final)
+        gateway = GatewayClient(config=final)
     except (TraitError, ValueError, TypeError) as exc:  # checked above; a last resort
         raise ConfigError(f"configuration: {one_line(exc)}") from None
     ours = compat.carnet_url(app.default_url)
     if ours != app.default_url:
         warnings.append(f"default_url {app.default_url} is another Jupyter UI's; using {ours}")
         app.default_url = ours
-    return LoadedConfig(app, contents, kernel_manager, final, extra_args, loaded, warnings)
+    return LoadedConfig(app, contents, kernel_manager, final, extra_args, gateway, loaded, warnings)
 
 
 def _string_option(cli: Config, name: str) -> str:
@@ -185,7 +189,7 @@ def _combine(files: Config, cli: Config) -> Config:
     server.update(_server_section(cli))
     final = Config({k: v for k, v in everything.items() if k not in ("NotebookApp", "ServerApp")})
     final["NotebookApp"] = Config(server)
-    for section in ("ContentsManager", "FileContentsManager"):
+    for section in ("ContentsManager", "FileContentsManager", "GatewayClient"):
         if section in final:
             final[section] = Config(_without_ignored(section, final[section].items()))
     return final
