@@ -8,7 +8,7 @@ import { joinText } from "./types";
 
 export type RunState = "idle" | "queued" | "running";
 
-export type CellChange = "source" | "type" | "state" | "count" | "rendered" | "trust" | "metadata";
+export type CellChange = "source" | "type" | "state" | "count" | "rendered" | "trust" | "metadata" | "attachments";
 
 let counter = 0;
 
@@ -138,6 +138,12 @@ export class Cell {
     if (JSON.stringify(next) === JSON.stringify(this.metadata)) return;
     this.metadata = next;
     this.changed.emit("metadata");
+  }
+
+  /** Replaces the attachments (empty: none); an edit the notebook saves (model/attachments.ts). */
+  setAttachments(value: JsonObject | undefined): void {
+    this.attachments = value && Object.keys(value).length ? value : undefined;
+    this.changed.emit("attachments");
   }
 
   /** Whether the server vouched for this cell's output (or the user produced it here). */

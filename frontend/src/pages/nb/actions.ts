@@ -11,6 +11,8 @@ import { fileActions } from "./fileops";
 import { helpActions } from "./helpmenu";
 import { outputActions } from "./outputmenu";
 import { metadataActions } from "./metadata";
+import { imageActions } from "./attachinput";
+import { tocActions } from "./toc";
 import { toolActions } from "./tools";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
@@ -64,6 +66,8 @@ export function buildActions(page: Page): Actions {
     ...fileActions(page),
     ...outputActions(page),
     ...helpActions(page),
+    ...imageActions(page),
+    ...tocActions(page),
     ...toolActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();

@@ -22,8 +22,8 @@ const DOWNLOADS = ["download-ipynb", "download-html", "download-markdown", "down
 export const MENUS: [string, MenuItem[]][] = [
   ["File", ["new-notebook", "open", "-", "make-copy", "save-as", "rename", "save", "revert-checkpoint", "-", "print-preview", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
   ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "find-replace", "-", "edit-notebook-metadata", "-", "shortcuts"]],
-  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
-  ["Insert", ["insert-above", "insert-below"]],
+  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "toggle-toc", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
+  ["Insert", ["insert-above", "insert-below", "-", "insert-image"]],
   ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", ["Current Outputs", CURRENT_OUTPUTS], ["All Output", ALL_OUTPUT]]],
   ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "reconnect", "shutdown", "-", "change-kernel"]],
   ["Help", ["shortcuts", "edit-shortcuts", "-", "markdown-reference", "-", "about"]],

@@ -3,6 +3,7 @@
 // changed by another program or tab is never overwritten silently (see conflict.ts).
 
 import { Api, ChangedOnDiskError, encodePath } from "../../kernel/api";
+import { withoutUnusedAttachments } from "../../model/attachments";
 import type { Notebook } from "../../model/notebook";
 import type { NbDocument } from "../../model/types";
 import { t } from "../../i18n";
@@ -132,7 +133,8 @@ export class Saver {
 
   /** One save; false when the server refused it because the file changed on disk. */
   private async write(path: string, kind: "checkpoint" | "autosave", expectedHash: string | null, message?: string): Promise<boolean> {
-    const content: NbDocument = this.nb.toJSON();
+    // As Jupyter does, attachments the cell's source no longer uses are not saved.
+    const content: NbDocument = withoutUnusedAttachments(this.nb.toJSON());
     const version = this.nb.version;
     await this.beforeSave(content).catch((error) => console.error("Carnet: could not add the widget state to the save", error));
     let model;
