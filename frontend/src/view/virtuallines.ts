@@ -100,9 +100,10 @@ export class VirtualLines {
 
   private draw(): void {
     const text = this.text();
-    if (!this.lineHeight) this.lineHeight = parseFloat(getComputedStyle(this.pre).lineHeight) || 16;
+    // Measured once on screen (a detached element has no computed line height).
+    if (!this.lineHeight && this.pre.isConnected) this.lineHeight = parseFloat(getComputedStyle(this.pre).lineHeight) || 0;
     const lines = this.index.lines(text.length);
-    const view = lineWindow(this.element.scrollTop, this.element.clientHeight || window.innerHeight, lines, this.lineHeight);
+    const view = lineWindow(this.element.scrollTop, this.element.clientHeight || window.innerHeight, lines, this.lineHeight || 16);
     this.spacer.style.height = `${view.height}px`;
     const key = `${view.first}/${view.count}/${view.top}`;
     if (key === this.drawn) return;
