@@ -1,15 +1,13 @@
 // The list of cells: keeps one CellView per cell in model order, shows selection and mode.
 
 import type { Cell } from "../model/cell";
-import { cellsFilling, estimateCellHeight } from "../model/cellheight";
 import { cellToolbarOf } from "../model/metadata";
 import type { Notebook } from "../model/notebook";
 import { CellView, type CellViewHooks } from "./cellview";
 import { h } from "./dom";
 
-// The first cells are drawn at once (a screenful by their guessed heights, at most
-// EAGER_CELLS, so the first paint shows them); the rest when they come near the screen, so a
-// notebook of thousands of cells (or of a few very tall ones) opens at once.
+// The first cells are drawn at once (about a screenful, so the first paint shows them);
+// the rest when they come near the screen, so a notebook of thousands of cells opens at once.
 const EAGER_CELLS = 8;
 
 export class NotebookView {
@@ -59,15 +57,11 @@ export class NotebookView {
     }
     let previous: Element | null = null;
     let position = 0;
-    const eager = this.observer ? cellsFilling(this.nb.cells, window.innerHeight, EAGER_CELLS) : Infinity;
     for (const cell of this.nb.cells) {
       let view = this.views.get(cell);
       position += 1;
       if (!view) {
-        const lazy = position > eager;
-        view = new CellView(cell, this.hooks, lazy);
-        // The room it takes until drawn: about its own height, not one size for all.
-        if (lazy) view.element.style.containIntrinsicSize = `auto ${estimateCellHeight(cell)}px`;
+        view = new CellView(cell, this.hooks, this.observer !== null && position > EAGER_CELLS);
         view.setToolbar(cellToolbarOf(this.nb));
         this.views.set(cell, view);
         this.byElement.set(view.element, view);
