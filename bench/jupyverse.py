@@ -51,11 +51,11 @@ class Jupyverse:
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_", "PYTHON"))}
         env["JUPYTER_RUNTIME_DIR"] = str(root.parent / "jupyverse-runtime")
-        args = ["--host", "127.0.0.1", "--port", str(self.port)]
+        args = ["--host", "127.0.0.1", "--port", str(self.port), "--timeout", str(timeout)]
         started = time.perf_counter()
         with open(log, "wb") as out:
             self.process = subprocess.Popen(
-                [str(exe), *args, "--timeout", str(timeout), "--disable", "auth", "--disable", "login"],
+                [str(exe), *args, "--disable", "auth", "--disable", "login"],
                 cwd=root,
                 env=env,
                 stdout=out,
