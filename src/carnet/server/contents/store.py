@@ -127,7 +127,9 @@ class FileStore:
                     f"Cannot save {target.api!r}: the file is read-only", "permission denied"
                 )
             atomic.replace_with(target.real, raw, target.api)
-            hashed = kind == "notebook" or require_hash or expected_hash is not None
+            # Hashed when the client asks for it (the notebook page always does): then what
+            # was learnt of a notebook saved is kept for its next load, at no extra cost.
+            hashed = require_hash or expected_hash is not None
             sha256 = content_hash(raw) if hashed else None
             if sha256 is not None and kind == "notebook":
                 facts = FileFacts(message, digest)  # the file digests as the model did
