@@ -1,6 +1,7 @@
 // The DOM-free notebook: cells, selection, mode, clipboard, undo of deletes, dirty state.
 // Over 300 lines: one short method per notebook operation, all on the same cell list.
 
+import { mergeAttachments } from "./attachments";
 import { Cell } from "./cell";
 import { Emitter } from "./emitter";
 import type { CellType, JsonObject, NbCell, NbDocument } from "./types";
@@ -280,6 +281,8 @@ export class Notebook {
     const tail = text.slice(offset).replace(/^\n/, "");
     cell.source = head;
     const next = this.adopt(new Cell(cell.type, tail));
+    // Both halves keep the images (each saves only those its text uses).
+    next.attachments = cell.attachments;
     this.cells.splice(this.active + 1, 0, next);
     this.changedStructure();
     this.select(this.active + 1);
@@ -291,7 +294,10 @@ export class Notebook {
     if (a === b) b = a + 1;
     if (b >= this.cells.length) return;
     const target = this.cells[a];
-    target.source = this.cells.slice(a, b + 1).map((c) => c.source).join("\n\n");
+    // The images of the merged cells go with their text (model/attachments.ts).
+    const { sources, attachments } = mergeAttachments(this.cells.slice(a, b + 1));
+    target.source = sources.join("\n\n");
+    if (attachments) target.setAttachments(attachments);
     const removed = this.cells.splice(a + 1, b - a);
     for (const cell of removed) this.release(cell);
     this.changedStructure();
@@ -343,7 +349,7 @@ export class Notebook {
   private adopt(cell: Cell): Cell {
     const offs = [
       cell.changed.on((what) => {
-        if (what === "source" || what === "type" || what === "metadata") this.setDirty(true);
+        if (what === "source" || what === "type" || what === "metadata" || what === "attachments") this.setDirty(true);
         if (what === "trust") this.changed.emit({ kind: "trust" });
       }),
       cell.outputs.changed.on(() => this.setDirty(true)),

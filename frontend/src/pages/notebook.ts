@@ -12,6 +12,8 @@ import { wsBase } from "./config";
 import { buildActions } from "./nb/actions";
 import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
+import { installImageInput } from "./nb/attachinput";
+import { installToc } from "./nb/toc";
 import { CommandKeys } from "./nb/keymap";
 import { syncMenuKeys } from "./nb/tools";
 import { installConflictChoice } from "./nb/conflict";
@@ -127,6 +129,8 @@ export class NotebookPage {
       setTable(table);
       syncMenuKeys(this.header.element, this.keys);
     };
+    installImageInput(this);
+    installToc(this);
     this.syncHeader();
   }
 

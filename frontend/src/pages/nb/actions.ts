@@ -7,7 +7,12 @@ import { chooseDialog, confirmDialog, messageDialog, notify, promptDialog } from
 import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
+import { fileActions } from "./fileops";
+import { helpActions } from "./helpmenu";
+import { outputActions } from "./outputmenu";
 import { metadataActions } from "./metadata";
+import { imageActions } from "./attachinput";
+import { tocActions } from "./toc";
 import { toolActions } from "./tools";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
@@ -58,6 +63,11 @@ export function buildActions(page: Page): Actions {
   const actions: Actions = {
     ...exportActions(page),
     ...metadataActions(page),
+    ...fileActions(page),
+    ...outputActions(page),
+    ...helpActions(page),
+    ...imageActions(page),
+    ...tocActions(page),
     ...toolActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
@@ -112,8 +122,6 @@ export function buildActions(page: Page): Actions {
     "heading-1": { label: "Heading 1", run: () => heading(1) },
     "heading-2": { label: "Heading 2", run: () => heading(2) },
     "heading-3": { label: "Heading 3", run: () => heading(3) },
-    "toggle-output": { label: "Toggle Output", keys: "O", run: () => page.view.viewOf(nb.activeCell)?.outputs.toggleCollapsed() },
-    "toggle-scroll": { label: "Toggle Output Scrolling", keys: "Shift-O", run: () => page.view.viewOf(nb.activeCell)?.outputs.toggleScroll() },
     "toggle-line-numbers": { label: "Toggle Line Numbers", keys: "L", run: () => page.toggleLineNumbers() },
     "toggle-header": { label: "Toggle Header", run: () => void document.getElementById("header-container")?.toggleAttribute("hidden") },
     "toggle-toolbar": { label: "Toggle Toolbar", run: () => void document.getElementById("maintoolbar")?.toggleAttribute("hidden") },
@@ -189,7 +197,6 @@ export function buildActions(page: Page): Actions {
     }) },
     shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions, page.keys.table)) },
     help: { label: "Keyboard Shortcuts", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions, page.keys.table)) },
-    about: { label: "About Carnet", run: () => messageDialog(t("About Carnet"), t("Carnet {version}: a fast, lean, safe Jupyter Notebook.", { version: config.appVersion })) },
   };
 
   function heading(level: number): void {

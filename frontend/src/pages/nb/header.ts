@@ -3,6 +3,7 @@
 import { h } from "../../view/dom";
 import { icon } from "../../view/icons";
 import { CELL_TOOLBAR_ACTIONS } from "./metadata";
+import { ALL_OUTPUT, CURRENT_OUTPUTS } from "./outputmenu";
 import { msg, t } from "../../i18n";
 
 export interface Action {
@@ -19,13 +20,13 @@ type MenuItem = string | [string, string[]];
 const DOWNLOADS = ["download-ipynb", "download-html", "download-markdown", "download-python", "download-pdf"];
 
 export const MENUS: [string, MenuItem[]][] = [
-  ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
+  ["File", ["new-notebook", "open", "-", "make-copy", "save-as", "rename", "save", "revert-checkpoint", "-", "print-preview", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
   ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "find-replace", "-", "edit-notebook-metadata", "-", "shortcuts"]],
-  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
-  ["Insert", ["insert-above", "insert-below"]],
-  ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", "clear-output", "clear-all-output"]],
-  ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "-", "change-kernel", "shutdown"]],
-  ["Help", ["shortcuts", "edit-shortcuts", "about"]],
+  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "toggle-toc", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
+  ["Insert", ["insert-above", "insert-below", "-", "insert-image"]],
+  ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", ["Current Outputs", CURRENT_OUTPUTS], ["All Output", ALL_OUTPUT]]],
+  ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "reconnect", "shutdown", "-", "change-kernel"]],
+  ["Help", ["shortcuts", "edit-shortcuts", "-", "markdown-reference", "-", "about"]],
 ];
 
 const TOOLBAR: (string | "-")[] = ["save", "-", "insert-below", "-", "cut", "copy", "paste-below", "-", "move-up", "move-down", "-", "run-select-next", "interrupt", "restart", "restart-run-all"];

@@ -14,8 +14,9 @@ export function installKeyboard(nb: Notebook, actions: Actions): (table: Record<
       if (document.querySelector(".modal-backdrop")) return;
       const target = event.target as HTMLElement | null;
       const inEditor = Boolean(target?.closest(".cm-editor"));
-      // Other inputs (rename box, stdin prompt, cell type select) keep their keys.
-      if (!inEditor && target && target.matches("input, textarea, select")) {
+      // Other inputs (rename box, stdin prompt, cell type select) and panels marked
+      // data-own-keys (the table of contents) keep their keys.
+      if (!inEditor && target && (target.matches("input, textarea, select") || target.closest("[data-own-keys]"))) {
         if (!(event.key === "s" && (event.ctrlKey || event.metaKey))) return;
       }
       if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return;
