@@ -131,9 +131,10 @@ class FileStore:
             # was learnt of a notebook saved is kept for its next load, at no extra cost.
             hashed = require_hash or expected_hash is not None
             sha256 = content_hash(raw) if hashed else None
-            if sha256 is not None and kind == "notebook":
-                facts = FileFacts(message, digest)  # the file digests as the model did
-                self._known.store(target.real, Known(sha256, facts))
+            if kind == "notebook":
+                if sha256 is not None:
+                    facts = FileFacts(message, digest)  # the file digests as the model did
+                    self._known.store(target.real, Known(sha256, facts))
                 if not checkpoints.list_for(target.real):
                     checkpoints.create(target.real, target.api)
         result = self.get(target.api, content=False)
