@@ -171,8 +171,9 @@ def _notebook(
             signed = None  # trust changed while marking: not kept, asked again next time
     _add_message(model, facts.message)
     encoded = json_bytes(nb) if encode else None
-    if known is not None and sha256 is not None:
-        # Encoded content is kept only with a trust state that can be asked again.
+    if known is not None and sha256 is not None and (encode or entry is None):
+        # Encoded content is kept only with a trust state that can be asked again; a
+        # parsed read (encode=False) learns nothing new of a file already known.
         keep = encoded if (trust is None or signed is not None) else None
         known.store(resolved.real, Known(sha256, facts, keep, signed if keep else None))
     if encoded is None:
