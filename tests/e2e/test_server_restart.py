@@ -29,9 +29,9 @@ from tests.e2e.conftest import (
     screenshot,
     write_notebook,
 )
-from tests.e2e.dropproxy import DroppingProxy
 from tests.e2e.runs import lines_printed
 from tests.server.conftest import RunningServer, launch
+from tests.support.dropproxy import DroppingProxy
 from tests.support.waiting import wait_until
 
 PRINTING = code(

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_browser, screenshot
-from tests.e2e.dropproxy import DroppingProxy
 from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.support.dropproxy import DroppingProxy
 
 SIZE = re.compile(r"S=(\d+) (\d+)=")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 
 
 class DroppingProxy:
@@ -14,8 +15,12 @@ class DroppingProxy:
     server writes vanish on the way to the page: written, as the server sees it, and lost
     with the connection, as bytes in flight are in a real drop."""
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(
+        self, target_port: int, to_page: Callable[[bytes], None] = lambda data: None
+    ) -> None:
+        """`to_page` sees every byte the server sends, as it passes (on the proxy's thread)."""
         self.target_port = target_port
+        self.to_page = to_page
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self.listener.getsockname()[1]
         self.passing = threading.Event()
@@ -69,6 +74,8 @@ class DroppingProxy:
     def _pump(self, source: socket.socket, sink: socket.socket, to_page: bool) -> None:
         try:
             while data := source.recv(65536):
+                if to_page:
+                    self.to_page(data)
                 if to_page and self.swallowing.is_set():
                     with self.lock:
                         self.swallowed += len(data)
