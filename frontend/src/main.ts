@@ -7,6 +7,7 @@ import { Api } from "./kernel/api";
 import { classicModules, classicNotebook } from "./pages/classic";
 import { readConfig } from "./pages/config";
 import { fetchPageConfig } from "./pages/nbconfig";
+import { chooseLanguage, loadCatalog, setLanguage, t } from "./i18n";
 
 const config = readConfig();
 const carnet = { events, config, version: config.appVersion, notebook: null as unknown, terminal: null as unknown };
@@ -28,8 +29,14 @@ const early = config.page === "notebook" ? api.contents(config.path, { type: "no
 const frontend = config.page === "notebook" ? fetchPageConfig(api, "notebook") : null;
 // Failures surface where the page awaits it; this only stops an "unhandled rejection" meanwhile.
 early?.catch(() => undefined);
+// The UI's language, before any page code draws a string (its catalog loads with the page's code).
+const chosen = chooseLanguage(config.language, navigator.languages ?? [navigator.language]);
+document.documentElement.lang = chosen;
+// A catalog that cannot load leaves the page in English rather than not loading it.
+const catalog = loadCatalog(chosen).then((messages) => setLanguage(chosen, messages), () => setLanguage("en"));
 
 async function start(): Promise<void> {
+  await catalog;
   if (config.page === "notebook") {
     const { startNotebookPage } = await import("./pages/notebook");
     const page = await startNotebookPage(config, early, frontend);
@@ -55,6 +62,6 @@ start().catch((error) => {
   console.error(error);
   const box = document.createElement("div");
   box.className = "page-error";
-  box.textContent = `Carnet could not load this page: ${error instanceof Error ? error.message : String(error)}`;
+  box.textContent = t("Carnet could not load this page: {error}", { error: error instanceof Error ? error.message : String(error) });
   document.body.prepend(box);
 });

@@ -90,7 +90,8 @@ def browser(server: RunningServer) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def context(browser: Any, server: RunningServer) -> Iterator[Any]:
     """One browser context per module, logged in once (the token URL sets the cookie)."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    # English whatever the machine's locale: the tests read the UI's English text.
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     # Generous: the machine is shared and browser tests must not flake under load.
     ctx.set_default_timeout(30_000)
     login = ctx.new_page()

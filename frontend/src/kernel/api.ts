@@ -1,6 +1,7 @@
 // The REST calls the pages make (same-origin, authenticated by the login cookie).
 
 import type { CheckpointModel, ContentsModel } from "./contents";
+import { t } from "../i18n";
 
 export class ApiError extends Error {
   constructor(
@@ -61,7 +62,7 @@ export class Api {
       });
     } catch {
       // fetch's own message ("Failed to fetch") tells the user nothing.
-      throw new ApiError(0, "The server cannot be reached (it may be restarting, or the network is down)", "unreachable");
+      throw new ApiError(0, t("The server cannot be reached (it may be restarting, or the network is down)"), "unreachable");
     }
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;

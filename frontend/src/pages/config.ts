@@ -7,6 +7,8 @@ export interface PageConfig {
   xsrfToken: string;
   autosaveInterval: number;
   appVersion: string;
+  /** nbconfig common.json "language", when set: it wins over the browser's languages. */
+  language: string;
 }
 
 export function readConfig(): PageConfig {
@@ -19,6 +21,7 @@ export function readConfig(): PageConfig {
     xsrfToken: raw.xsrfToken ?? "",
     autosaveInterval: typeof raw.autosaveInterval === "number" ? raw.autosaveInterval : 120,
     appVersion: raw.appVersion ?? "",
+    language: typeof raw.language === "string" ? raw.language : "",
   };
 }
 

@@ -11,6 +11,7 @@ import { notify, promptDialog } from "../view/dialog";
 import { h } from "../view/dom";
 import { icon } from "../view/icons";
 import type { PageConfig } from "./config";
+import { t } from "../i18n";
 
 function languageFor(path: string): Extension {
   if (/\.pyw?$/.test(path)) return python();
@@ -22,15 +23,15 @@ export async function startEditPage(config: PageConfig): Promise<void> {
   const api = new Api(config.baseUrl, config.xsrfToken);
   let path = config.path;
   const model = await api.contents(path, { type: "file" }).catch(async (error) => {
-    throw new Error(`cannot open ${path}: ${error.message}`);
+    throw new Error(t("cannot open {path}: {error}", { path, error: error.message }));
   });
-  if (model.format !== "text") throw new Error(`${path} is not a text file; download it from the file list instead`);
+  if (model.format !== "text") throw new Error(t("{path} is not a text file; download it from the file list instead", { path }));
   let dirty = false;
-  const name = h("span", { id: "file_name", class: "filename", role: "button", tabindex: "0", title: "Rename file" });
+  const name = h("span", { id: "file_name", class: "filename", role: "button", tabindex: "0", title: t("Rename file") });
   const status = h("span", { id: "dirty-indicator", class: "autosave_status" });
   const sync = () => {
     name.textContent = path.split("/").pop() ?? path;
-    status.textContent = dirty ? "(unsaved changes)" : "(saved)";
+    status.textContent = dirty ? t("(unsaved changes)") : t("(saved)");
     status.classList.toggle("dirty", dirty);
     document.title = `${path.split("/").pop()} - Carnet`;
   };
@@ -39,14 +40,14 @@ export async function startEditPage(config: PageConfig): Promise<void> {
       await api.save(path, { type: "file", format: "text", content: view.state.doc.toString() } as never);
       dirty = false;
       sync();
-      notify("File saved");
+      notify(t("File saved"));
     } catch (error) {
-      notify(`Save failed: ${error instanceof Error ? error.message : String(error)}`, "error", 6000);
+      notify(t("Save failed: {error}", { error: error instanceof Error ? error.message : String(error) }), "error", 6000);
     }
   };
   const rename = async () => {
     const current = path.split("/").pop() ?? path;
-    const next = await promptDialog("Rename file", "Enter a new file name:", current);
+    const next = await promptDialog(t("Rename file"), t("Enter a new file name:"), current);
     if (!next || next === current) return;
     try {
       const moved = await api.rename(path, path.slice(0, path.length - current.length) + next);
@@ -54,7 +55,7 @@ export async function startEditPage(config: PageConfig): Promise<void> {
       window.history.replaceState(null, "", `${config.baseUrl}edit/${encodePath(path)}`);
       sync();
     } catch (error) {
-      notify(`Rename failed: ${error instanceof Error ? error.message : String(error)}`, "error", 6000);
+      notify(t("Rename failed: {error}", { error: error instanceof Error ? error.message : String(error) }), "error", 6000);
     }
   };
   const view = new EditorView({
@@ -87,7 +88,7 @@ export async function startEditPage(config: PageConfig): Promise<void> {
   const header = h("div", { id: "header" }, h("div", { id: "header-container" },
     h("a", { id: "logo", href: `${config.baseUrl}tree/${encodePath(dir)}` }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet")),
     h("span", { id: "save_widget" }, name, status)),
-    h("div", { id: "menubar-container" }, h("div", { id: "maintoolbar" }, h("button", { class: "btn", id: "save-button", onclick: () => void save() }, icon("save"), "Save"))));
+    h("div", { id: "menubar-container" }, h("div", { id: "maintoolbar" }, h("button", { class: "btn", id: "save-button", onclick: () => void save() }, icon("save"), t("Save")))));
   const host = h("div", { id: "texteditor-container", class: "container" }, view.dom);
   document.body.classList.add("edit_app");
   document.body.replaceChildren(header, h("div", { id: "site" }, host));

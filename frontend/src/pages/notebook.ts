@@ -19,16 +19,17 @@ import { installWidgets } from "../widgets";
 import { events } from "../events";
 import { setEditorOptions } from "../view/editor";
 import { cmOptionsByType, type Section, visibility } from "./nbconfig";
+import { msg, t } from "../i18n";
 
 const STATUS_TEXT: Record<string, string> = {
-  idle: "Kernel idle",
-  busy: "Kernel busy",
-  starting: "Kernel starting",
-  restarting: "Kernel restarting",
-  dead: "Kernel dead",
-  disconnected: "Not connected",
-  reconnecting: "Reconnecting",
-  unknown: "Kernel status unknown",
+  idle: msg("Kernel idle"),
+  busy: msg("Kernel busy"),
+  starting: msg("Kernel starting"),
+  restarting: msg("Kernel restarting"),
+  dead: msg("Kernel dead"),
+  disconnected: msg("Not connected"),
+  reconnecting: msg("Reconnecting"),
+  unknown: msg("Kernel status unknown"),
 };
 
 /** `early`: the notebook's contents, already asked for by the entry script; `frontend`: the
@@ -131,7 +132,7 @@ export class NotebookPage {
       await this.kernel.start(this.saver.path);
     } catch (error) {
       this.model.kernelStatus = "dead";
-      notify(`Could not start a kernel: ${error instanceof Error ? error.message : String(error)}`, "error", 8000);
+      notify(t("Could not start a kernel: {error}", { error: error instanceof Error ? error.message : String(error) }), "error", 8000);
     }
     this.syncHeader();
   }
@@ -195,17 +196,17 @@ export class NotebookPage {
   private syncHeader(): void {
     const { header, model, saver, kernel } = this;
     header.name.textContent = saver.path.split("/").pop()?.replace(/\.ipynb$/, "") ?? "";
-    header.dirty.textContent = model.dirty ? "(unsaved changes)" : "(autosaved)";
+    header.dirty.textContent = model.dirty ? t("(unsaved changes)") : t("(autosaved)");
     header.dirty.classList.toggle("dirty", model.dirty);
-    header.checkpoint.textContent = saver.lastCheckpoint ? `Last Checkpoint: ${new Date(saver.lastCheckpoint).toLocaleString()}` : "";
+    header.checkpoint.textContent = saver.lastCheckpoint ? t("Last Checkpoint: {when}", { when: new Date(saver.lastCheckpoint).toLocaleString() }) : "";
     const status = model.kernelStatus;
     header.kernelIndicator.className = `kernel_indicator kernel_${status}`;
     header.kernelIndicator.dataset.status = status;
-    header.kernelIndicator.title = STATUS_TEXT[status] ?? status;
-    header.kernelName.textContent = kernel.displayName() || "No kernel";
+    header.kernelIndicator.title = t(STATUS_TEXT[status] ?? status);
+    header.kernelName.textContent = kernel.displayName() || t("No kernel");
     header.trust.hidden = model.trusted;
-    header.trust.textContent = "Not Trusted";
-    header.modeIndicator.textContent = model.mode === "edit" ? "✎ Edit" : "";
+    header.trust.textContent = t("Not Trusted");
+    header.modeIndicator.textContent = model.mode === "edit" ? `✎ ${t("Edit")}` : "";
     header.cellType.value = model.activeCell?.type ?? "code";
   }
 
@@ -220,10 +221,10 @@ export class NotebookPage {
       notify(`The kernel died: ${reason}. Restarting it${which}; outputs on the page are kept.`, "error", 10000);
     };
     kernel.onKernelLost = () => {
-      notify("The server restarted and the kernel was lost: a new kernel was started; variables must be recomputed. Outputs on the page are kept.", "error", 15000);
+      notify(t("The server restarted and the kernel was lost: a new kernel was started; variables must be recomputed. Outputs on the page are kept."), "error", 15000);
     };
     kernel.onLoginRefused = () => {
-      notify("The server no longer accepts this page's login (it restarted with another token or password): reload the page to log in again.", "error", 15000);
+      notify(t("The server no longer accepts this page's login (it restarted with another token or password): reload the page to log in again."), "error", 15000);
     };
     // Up while the kernel cannot be reached, like Jupyter's "Connecting to kernel".
     let reconnecting: HTMLElement | null = null;
@@ -232,15 +233,15 @@ export class NotebookPage {
       if (change.kind === "selection") view.scrollToActive();
       if (change.kind === "kernel" && model.kernelStatus !== lastStatus) {
         const status = model.kernelStatus;
-        if (status === "reconnecting") reconnecting ??= stickyNote("Connection to the kernel lost: reconnecting…");
+        if (status === "reconnecting") reconnecting ??= stickyNote(t("Connection to the kernel lost: reconnecting…"));
         else {
           reconnecting?.remove();
           reconnecting = null;
         }
-        if (status === "dead") notify("The kernel has died. Use Kernel > Restart to start a new one.", "error", 10000);
-        else if (status === "restarting" && !died) notify("Kernel restarting…");
+        if (status === "dead") notify(t("The kernel has died. Use Kernel > Restart to start a new one."), "error", 10000);
+        else if (status === "restarting" && !died) notify(t("Kernel restarting…"));
         else if (status === "idle" && (lastStatus === "reconnecting" || lastStatus === "restarting")) {
-          if (!died) notify("Kernel ready");
+          if (!died) notify(t("Kernel ready"));
           died = false;
         }
         lastStatus = status;
@@ -289,7 +290,7 @@ function stickyNote(text: string): HTMLElement {
 }
 
 function showPager(pager: HTMLElement, text: string): void {
-  const close = h("button", { class: "close", "aria-label": "Close pager", onclick: () => (pager.hidden = true) }, "×");
+  const close = h("button", { class: "close", "aria-label": t("Close pager"), onclick: () => (pager.hidden = true) }, "×");
   const pre = h("pre", {});
   import("../render/ansi").then(({ ansiPre }) => {
     pre.replaceWith(ansiPre(text, "pager-text"));

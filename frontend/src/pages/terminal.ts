@@ -15,6 +15,7 @@ import { h } from "../view/dom";
 import { icon } from "../view/icons";
 import { type PageConfig, wsBase } from "./config";
 import { getTerminal } from "./terminals";
+import { t } from "../i18n";
 
 const MAX_RETRY_DELAY = 10_000;
 
@@ -27,13 +28,13 @@ export interface TerminalPage {
 export async function startTerminalPage(config: PageConfig): Promise<TerminalPage> {
   const name = config.path;
   const api = new Api(config.baseUrl, config.xsrfToken);
-  document.title = `Terminal ${name} - Carnet`;
+  document.title = `${t("Terminal {name}", { name })} - Carnet`;
   document.body.classList.add("terminal_app");
   const status = h("span", { id: "terminal-status", role: "status" });
   const container = h("div", { id: "terminal-container" });
   const header = h("div", { id: "header" }, h("div", { id: "header-container" },
-    h("a", { id: "logo", href: `${config.baseUrl}tree`, title: "Dashboard" }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet")),
-    h("span", { id: "terminal-title" }, `Terminal ${name}`), status));
+    h("a", { id: "logo", href: `${config.baseUrl}tree`, title: t("Dashboard") }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet")),
+    h("span", { id: "terminal-title" }, t("Terminal {name}", { name })), status));
   document.body.replaceChildren(header, container);
 
   const terminal = new Terminal({ cursorBlink: true, scrollback: 5000, fontFamily: "Menlo, Consolas, 'DejaVu Sans Mono', monospace", fontSize: 14 });
@@ -84,12 +85,12 @@ export async function startTerminalPage(config: PageConfig): Promise<TerminalPag
       if (!Array.isArray(message)) return;
       if (message[0] === "setup") terminal.reset(); // the replay that follows redraws the screen
       else if (message[0] === "stdout" && typeof message[1] === "string") terminal.write(message[1]);
-      else if (message[0] === "disconnect") end("The shell exited. Close this page, or open a new terminal from the file tree.");
+      else if (message[0] === "disconnect") end(t("The shell exited. Close this page, or open a new terminal from the file tree."));
     };
     ws.onclose = () => {
       if (socket !== ws || ended) return;
       socket = null;
-      setStatus("Connection lost; reconnecting…", true);
+      setStatus(t("Connection lost; reconnecting…"), true);
       setTimeout(() => void reconnect(), retryDelay);
       retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY);
     };
@@ -102,7 +103,7 @@ export async function startTerminalPage(config: PageConfig): Promise<TerminalPag
       await getTerminal(api, name);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        end("This terminal no longer exists (it was shut down, or its shell exited).");
+        end(t("This terminal no longer exists (it was shut down, or its shell exited)."));
         return;
       }
       setTimeout(() => void reconnect(), retryDelay); // the server is unreachable: keep trying

@@ -9,6 +9,7 @@ import { notebookTarget } from "./classic";
 import type { PageConfig } from "./config";
 import { listTerminals, newTerminal, shutdownTerminal, terminalUrl, type TerminalModel } from "./terminals";
 import { uploadFile } from "./upload";
+import { msg, t } from "../i18n";
 
 type SortKey = "name" | "last_modified" | "size";
 
@@ -42,11 +43,11 @@ class TreePage {
   }
 
   async init(): Promise<void> {
-    document.title = this.dir ? `${this.dir} - Carnet` : "Home - Carnet";
+    document.title = this.dir ? `${this.dir} - Carnet` : `${t("Home")} - Carnet`;
     document.body.classList.add("tree_app");
     const upload = h("input", { type: "file", multiple: true, id: "upload-input", hidden: true });
     upload.addEventListener("change", () => void this.upload(Array.from(upload.files ?? [])).then(() => (upload.value = "")));
-    const newToggle = h("button", { class: "btn btn-primary dropdown-toggle", id: "new-dropdown-button" }, "New ▾");
+    const newToggle = h("button", { class: "btn btn-primary dropdown-toggle", id: "new-dropdown-button" }, `${t("New")} ▾`);
     const newDropdown = h("div", { class: "dropdown" }, newToggle, this.newMenu);
     newToggle.addEventListener("click", (e) => {
       e.stopPropagation();
@@ -55,12 +56,12 @@ class TreePage {
     document.addEventListener("click", () => newDropdown.classList.remove("open"));
     const filesTab = h("div", { id: "notebooks", class: "tab-pane active" },
       h("div", { class: "list-toolbar" }, this.crumbs, h("div", { class: "tree-buttons" }, this.actions,
-        h("button", { class: "btn", id: "upload-button", onclick: () => upload.click() }, "Upload"), newDropdown,
-        h("button", { class: "btn", id: "refresh", title: "Refresh", onclick: () => void this.refresh() }, icon("refresh")), upload)),
+        h("button", { class: "btn", id: "upload-button", onclick: () => upload.click() }, t("Upload")), newDropdown,
+        h("button", { class: "btn", id: "refresh", title: t("Refresh"), onclick: () => void this.refresh() }, icon("refresh")), upload)),
       this.list);
-    const runningTab = h("div", { id: "running", class: "tab-pane" }, h("h3", {}, "Currently running Jupyter processes"), this.runningList);
+    const runningTab = h("div", { id: "running", class: "tab-pane" }, h("h3", {}, t("Currently running Jupyter processes")), this.runningList);
     const tabs = h("ul", { class: "nav-tabs" });
-    for (const [id, label, pane] of [["files", "Files", filesTab], ["running-tab", "Running", runningTab]] as const) {
+    for (const [id, label, pane] of [["files", t("Files"), filesTab], ["running-tab", t("Running"), runningTab]] as const) {
       const tab = h("li", { id, class: id === "files" ? "active" : "", onclick: () => {
         tabs.querySelectorAll("li").forEach((t) => t.classList.remove("active"));
         tab.classList.add("active");
@@ -94,14 +95,14 @@ class TreePage {
   private buildNewMenu(): void {
     const item = (label: string, id: string, run: () => Promise<void>) =>
       h("li", { id, role: "menuitem", onclick: () => void run().catch((e) => notify(String(e.message ?? e), "error")) }, label);
-    this.newMenu.replaceChildren(h("li", { class: "dropdown-header" }, "Notebook:"));
+    this.newMenu.replaceChildren(h("li", { class: "dropdown-header" }, t("Notebook:")));
     const specs = Object.values(this.specs?.kernelspecs ?? {}).sort((a, b) => a.spec.display_name.localeCompare(b.spec.display_name));
     for (const spec of specs) this.newMenu.append(item(spec.spec.display_name, `new-kernel-${spec.name}`, () => this.newNotebook(spec.name)));
-    if (specs.length === 0) this.newMenu.append(item("Notebook", "new-notebook", () => this.newNotebook(null)));
-    this.newMenu.append(h("li", { class: "divider" }), h("li", { class: "dropdown-header" }, "Other:"),
-      item("Text File", "new-file", () => this.newUntitled("file", ".txt")),
-      item("Folder", "new-folder", () => this.newUntitled("directory")));
-    if (this.terminalsEnabled) this.newMenu.append(item("Terminal", "new-terminal", () => this.openTerminal()));
+    if (specs.length === 0) this.newMenu.append(item(t("Notebook"), "new-notebook", () => this.newNotebook(null)));
+    this.newMenu.append(h("li", { class: "divider" }), h("li", { class: "dropdown-header" }, t("Other:")),
+      item(t("Text File"), "new-file", () => this.newUntitled("file", ".txt")),
+      item(t("Folder"), "new-folder", () => this.newUntitled("directory")));
+    if (this.terminalsEnabled) this.newMenu.append(item(t("Terminal"), "new-terminal", () => this.openTerminal()));
   }
 
   private async openTerminal(): Promise<void> {
@@ -148,7 +149,7 @@ class TreePage {
 
   private renderCrumbs(): void {
     const parts = this.dir ? this.dir.split("/") : [];
-    this.crumbs.replaceChildren(h("li", {}, h("a", { href: `${this.config.baseUrl}tree`, title: "Home" }, icon("home", 16))));
+    this.crumbs.replaceChildren(h("li", {}, h("a", { href: `${this.config.baseUrl}tree`, title: t("Home") }, icon("home", 16))));
     parts.forEach((part, i) => {
       const path = parts.slice(0, i + 1).join("/");
       this.crumbs.append(h("li", {}, h("a", { href: `${this.config.baseUrl}tree/${encodePath(path)}` }, part)));
@@ -169,19 +170,19 @@ class TreePage {
 
   private renderList(): void {
     const header = h("div", { class: "list-header row" },
-      h("input", { type: "checkbox", class: "select-all", "aria-label": "Select all", onchange: (e) => {
+      h("input", { type: "checkbox", class: "select-all", "aria-label": t("Select all"), onchange: (e) => {
         const on = (e.target as HTMLInputElement).checked;
         this.list.querySelectorAll<HTMLInputElement>(".item-check").forEach((c) => (c.checked = on));
         this.renderActions();
       } }),
-      this.sortButton("name", "Name"), this.sortButton("last_modified", "Last Modified"), this.sortButton("size", "File size"));
+      this.sortButton("name", t("Name")), this.sortButton("last_modified", t("Last Modified")), this.sortButton("size", t("File size")));
     const rows = this.sorted().map((item) => this.row(item));
     if (this.dir) {
       const parent = this.dir.includes("/") ? this.dir.slice(0, this.dir.lastIndexOf("/")) : "";
       rows.unshift(h("div", { class: "list-item row" }, h("span", { class: "check-spacer" }), h("a", { class: "item-name", href: `${this.config.baseUrl}tree/${encodePath(parent)}` }, h("span", { class: "item-icon icon-directory" }, icon("folder", 16)), "..")));
     }
     this.list.replaceChildren(header, ...rows);
-    if (this.items.length === 0) this.list.append(h("div", { class: "list-empty" }, "The notebook list is empty."));
+    if (this.items.length === 0) this.list.append(h("div", { class: "list-empty" }, t("The notebook list is empty.")));
     this.renderActions();
   }
 
@@ -202,11 +203,11 @@ class TreePage {
 
   private row(item: ContentsModel): HTMLElement {
     const running = this.running.has(item.path);
-    const check = h("input", { type: "checkbox", class: "item-check", "aria-label": `Select ${item.name}`, "data-path": item.path, onchange: () => this.renderActions() });
+    const check = h("input", { type: "checkbox", class: "item-check", "aria-label": t("Select {name}", { name: item.name }), "data-path": item.path, onchange: () => this.renderActions() });
     return h("div", { class: `list-item row${running ? " running" : ""}`, "data-path": item.path, "data-type": item.type },
       check,
       h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : notebookTarget() }, h("span", { class: `item-icon icon-${item.type}` }, icon(ICON[item.type] ?? "file", 16)), item.name),
-      running ? h("span", { class: "running-indicator" }, "Running") : null,
+      running ? h("span", { class: "running-indicator" }, t("Running")) : null,
       h("span", { class: "item-modified", title: item.last_modified }, relativeTime(item.last_modified)),
       h("span", { class: "item-size" }, item.type === "directory" ? "" : formatSize(item.size)));
   }
@@ -221,16 +222,16 @@ class TreePage {
     const button = (label: string, id: string, run: () => Promise<void>) =>
       h("button", { class: "btn", id, onclick: () => void run().catch((e) => notify(String(e.message ?? e), "error", 6000)).then(() => this.refresh()) }, label);
     const buttons: HTMLElement[] = [];
-    if (sel.length === 1) buttons.push(button("Rename", "rename-button", () => this.rename(sel[0])));
-    if (sel.length >= 1 && sel.every((s) => s.type !== "directory")) buttons.push(button("Duplicate", "duplicate-button", () => this.duplicate(sel)));
-    if (sel.some((s) => this.running.has(s.path))) buttons.push(button("Shutdown", "shutdown-button", () => this.shutdown(sel)));
-    if (sel.length === 1 && sel[0].type !== "directory") buttons.push(h("a", { class: "btn", id: "download-button", href: `${this.config.baseUrl}files/${encodePath(sel[0].path)}?download=1`, download: sel[0].name }, "Download"));
-    if (sel.length >= 1) buttons.push(button("Delete", "delete-button", () => this.remove(sel)));
+    if (sel.length === 1) buttons.push(button(t("Rename"), "rename-button", () => this.rename(sel[0])));
+    if (sel.length >= 1 && sel.every((s) => s.type !== "directory")) buttons.push(button(t("Duplicate"), "duplicate-button", () => this.duplicate(sel)));
+    if (sel.some((s) => this.running.has(s.path))) buttons.push(button(t("Shutdown"), "shutdown-button", () => this.shutdown(sel)));
+    if (sel.length === 1 && sel[0].type !== "directory") buttons.push(h("a", { class: "btn", id: "download-button", href: `${this.config.baseUrl}files/${encodePath(sel[0].path)}?download=1`, download: sel[0].name }, t("Download")));
+    if (sel.length >= 1) buttons.push(button(t("Delete"), "delete-button", () => this.remove(sel)));
     this.actions.replaceChildren(...buttons);
   }
 
   private async rename(item: ContentsModel): Promise<void> {
-    const name = await promptDialog(`Rename ${item.type === "directory" ? "folder" : "file"}`, "Enter a new name:", item.name);
+    const name = await promptDialog(item.type === "directory" ? t("Rename folder") : t("Rename file"), t("Enter a new name:"), item.name);
     if (!name || name === item.name) return;
     const base = item.path.slice(0, item.path.length - item.name.length);
     await this.api.rename(item.path, base + name);
@@ -242,7 +243,7 @@ class TreePage {
 
   private async remove(items: ContentsModel[]): Promise<void> {
     const names = items.map((i) => i.name).join(", ");
-    if (!(await confirmDialog("Delete", `Are you sure you want to permanently delete: ${names}?`, "Delete", true))) return;
+    if (!(await confirmDialog(t("Delete"), t("Are you sure you want to permanently delete: {names}?", { names }), t("Delete"), true))) return;
     for (const item of items) await this.api.remove(item.path);
   }
 
@@ -254,12 +255,12 @@ class TreePage {
   private async upload(files: File[]): Promise<void> {
     for (const file of files) {
       const exists = this.items.some((i) => i.name === file.name);
-      if (exists && !(await confirmDialog("Replace file", `There is already a file named ${file.name}. Do you want to replace it?`, "Overwrite", true))) continue;
+      if (exists && !(await confirmDialog(t("Replace file"), t("There is already a file named {name}. Do you want to replace it?", { name: file.name }), t("Overwrite"), true))) continue;
       try {
-        await uploadFile(this.api, this.dir ? `${this.dir}/${file.name}` : file.name, file, (done) => notify(`Uploading ${file.name}: ${Math.round(done * 100)}%`, "info", 800));
-        notify(`Uploaded ${file.name}`);
+        await uploadFile(this.api, this.dir ? `${this.dir}/${file.name}` : file.name, file, (done) => notify(t("Uploading {name}: {percent}%", { name: file.name, percent: Math.round(done * 100) }), "info", 800));
+        notify(t("Uploaded {name}", { name: file.name }));
       } catch (error) {
-        notify(`Upload of ${file.name} failed: ${error instanceof Error ? error.message : String(error)}`, "error", 8000);
+        notify(t("Upload of {name} failed: {error}", { name: file.name, error: error instanceof Error ? error.message : String(error) }), "error", 8000);
       }
     }
     await this.refresh();
@@ -273,23 +274,23 @@ class TreePage {
       rows.push(h("div", { class: "list-item row", "data-path": s.path },
         h("a", { class: "item-name", href: `${this.config.baseUrl}notebooks/${encodePath(s.path)}`, target: notebookTarget() }, h("span", { class: "item-icon icon-notebook" }, icon("notebook", 16)), s.path),
         h("span", { class: "item-modified" }, s.kernel?.name ?? ""),
-        h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.deleteSession(s.id).then(() => this.refreshRunning()) }, "Shutdown")));
+        h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.deleteSession(s.id).then(() => this.refreshRunning()) }, t("Shutdown"))));
     }
     for (const k of kernels.filter((k) => !withSession.has(k.id))) {
       rows.push(h("div", { class: "list-item row", "data-kernel": k.id },
-        h("span", { class: "item-name" }, h("span", { class: "item-icon" }, icon("gear", 16)), `Kernel ${k.name} (${k.id.slice(0, 8)})`),
+        h("span", { class: "item-name" }, h("span", { class: "item-icon" }, icon("gear", 16)), t("Kernel {name} ({id})", { name: k.name, id: k.id.slice(0, 8) })),
         h("span", { class: "item-modified" }, k.execution_state),
-        h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.shutdownKernel(k.id).then(() => this.refreshRunning()) }, "Shutdown")));
+        h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void this.api.shutdownKernel(k.id).then(() => this.refreshRunning()) }, t("Shutdown"))));
     }
-    for (const t of terminals ?? []) rows.push(this.terminalRow(t));
-    this.runningList.replaceChildren(...(rows.length ? rows : [h("div", { class: "list-empty" }, "There are no notebooks, kernels or terminals running.")]));
+    for (const term of terminals ?? []) rows.push(this.terminalRow(term));
+    this.runningList.replaceChildren(...(rows.length ? rows : [h("div", { class: "list-empty" }, t("There are no notebooks, kernels or terminals running."))]));
   }
 
-  private terminalRow(t: TerminalModel): HTMLElement {
-    return h("div", { class: "list-item row", "data-terminal": t.name },
-      h("a", { class: "item-name", href: terminalUrl(this.config.baseUrl, t.name), target: "_blank" }, h("span", { class: "item-icon" }, icon("file", 16)), `Terminal ${t.name}`),
-      h("span", { class: "item-modified", title: t.last_activity }, relativeTime(t.last_activity)),
-      h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void shutdownTerminal(this.api, t.name).catch((e) => notify(String(e.message ?? e), "error")).then(() => this.refreshRunning()) }, "Shutdown"));
+  private terminalRow(term: TerminalModel): HTMLElement {
+    return h("div", { class: "list-item row", "data-terminal": term.name },
+      h("a", { class: "item-name", href: terminalUrl(this.config.baseUrl, term.name), target: "_blank" }, h("span", { class: "item-icon" }, icon("file", 16)), t("Terminal {name}", { name: term.name })),
+      h("span", { class: "item-modified", title: term.last_activity }, relativeTime(term.last_activity)),
+      h("button", { class: "btn btn-danger btn-xs shutdown", onclick: () => void shutdownTerminal(this.api, term.name).catch((e) => notify(String(e.message ?? e), "error")).then(() => this.refreshRunning()) }, t("Shutdown")));
   }
 }
 
@@ -309,10 +310,19 @@ export function relativeTime(iso: string, now = Date.now()): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return "";
   const seconds = Math.round((now - then) / 1000);
-  if (seconds < 60) return "seconds ago";
-  const steps: [number, string][] = [[60, "minute"], [3600, "hour"], [86400, "day"], [2592000, "month"], [31536000, "year"]];
+  if (seconds < 60) return t("seconds ago");
+  const steps: [number, string, string][] = [
+    [60, msg("{count} minute ago"), msg("{count} minutes ago")],
+    [3600, msg("{count} hour ago"), msg("{count} hours ago")],
+    [86400, msg("{count} day ago"), msg("{count} days ago")],
+    [2592000, msg("{count} month ago"), msg("{count} months ago")],
+    [31536000, msg("{count} year ago"), msg("{count} years ago")],
+  ];
   let label = "";
-  for (const [size, name] of steps) if (seconds >= size) label = `${Math.floor(seconds / size)} ${name}${Math.floor(seconds / size) === 1 ? "" : "s"} ago`;
+  for (const [size, one, many] of steps) {
+    const count = Math.floor(seconds / size);
+    if (count >= 1) label = t(count === 1 ? one : many, { count });
+  }
   return label;
 }
 

@@ -1,6 +1,7 @@
 // Uploads through the contents API; large files go in chunks (chunk 1, 2, ..., -1 for the last).
 
 import type { Api } from "../kernel/api";
+import { t } from "../i18n";
 
 export const CHUNK_SIZE = 1024 * 1024;
 
@@ -16,7 +17,7 @@ export async function uploadFile(api: Api, path: string, file: File, progress: (
     try {
       content = JSON.parse(await file.text());
     } catch {
-      throw new Error(`${file.name} is not valid notebook JSON`);
+      throw new Error(t("{name} is not valid notebook JSON", { name: file.name }));
     }
     await api.save(path, { type: "notebook", format: "json", content } as never);
     return;

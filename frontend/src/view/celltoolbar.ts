@@ -19,6 +19,7 @@ import {
 import { notify, promptDialog } from "./dialog";
 import { h } from "./dom";
 import { jsonDialog } from "./jsondialog";
+import { t } from "../i18n";
 
 const CUSTOM = "custom";
 
@@ -28,11 +29,11 @@ export function renderCellToolbar(cell: Cell, name: CellToolbarName): HTMLElemen
     case "Tags":
       return bar("tags", tagsBar(cell));
     case "Edit Metadata":
-      return bar("metadata", h("button", { class: "btn btn-sm edit-metadata", onclick: () => void editMetadata(cell) }, "Edit Metadata"));
+      return bar("metadata", h("button", { class: "btn btn-sm edit-metadata", onclick: () => void editMetadata(cell) }, t("Edit Metadata")));
     case "Raw Cell Format":
-      return cell.type === "raw" ? bar("raw", h("label", {}, "Raw NBConvert Format ", rawSelect(cell))) : null;
+      return cell.type === "raw" ? bar("raw", h("label", {}, `${t("Raw NBConvert Format")} `, rawSelect(cell))) : null;
     case "Slideshow":
-      return bar("slideshow", h("label", {}, "Slide Type ", slideSelect(cell)));
+      return bar("slideshow", h("label", {}, `${t("Slide Type")} `, slideSelect(cell)));
     default:
       return null;
   }
@@ -45,9 +46,9 @@ function bar(mode: string, ...content: HTMLElement[]): HTMLElement {
 function tagsBar(cell: Cell): HTMLElement {
   const list = h("span", { class: "tag-list" });
   for (const tag of tagsOf(cell)) {
-    list.append(h("span", { class: "cell-tag", "data-tag": tag }, tag, h("button", { class: "tag-remove", title: `Remove tag ${tag}`, "aria-label": `Remove tag ${tag}`, onclick: () => removeTag(cell, tag) }, "×")));
+    list.append(h("span", { class: "cell-tag", "data-tag": tag }, tag, h("button", { class: "tag-remove", title: t("Remove tag {tag}", { tag }), "aria-label": t("Remove tag {tag}", { tag }), onclick: () => removeTag(cell, tag) }, "×")));
   }
-  const input = h("input", { type: "text", class: "form-control add-tag", placeholder: "Add tag", "aria-label": "Add tag" });
+  const input = h("input", { type: "text", class: "form-control add-tag", placeholder: t("Add tag"), "aria-label": t("Add tag") });
   const add = () => {
     const result = addTags(cell, input.value);
     if (!result.ok) {
@@ -65,25 +66,25 @@ function tagsBar(cell: Cell): HTMLElement {
       add();
     }
   });
-  return h("span", { class: "tag-editor" }, list, input, h("button", { class: "btn btn-sm add-tag-btn", onclick: add }, "Add tag"));
+  return h("span", { class: "tag-editor" }, list, input, h("button", { class: "btn btn-sm add-tag-btn", onclick: add }, t("Add tag")));
 }
 
 async function editMetadata(cell: Cell): Promise<void> {
-  const help = "Edit the cell's metadata as JSON (an object). Keep custom keys under a name of your own, so they do not clash with others'.";
-  await jsonDialog("Edit Cell Metadata", help, cellMetadataText(cell), (text) => editCellMetadata(cell, text));
+  const help = t("Edit the cell's metadata as JSON (an object). Keep custom keys under a name of your own, so they do not clash with others'.");
+  await jsonDialog(t("Edit Cell Metadata"), help, cellMetadataText(cell), (text) => editCellMetadata(cell, text));
 }
 
 function rawSelect(cell: Cell): HTMLSelectElement {
   const current = rawFormatOf(cell);
-  const select = h("select", { class: "form-control raw-format", "aria-label": "Raw NBConvert Format" });
+  const select = h("select", { class: "form-control raw-format", "aria-label": t("Raw NBConvert Format") });
   const known = RAW_FORMATS.some(([, mime]) => mime === current);
   for (const [label, mime] of RAW_FORMATS) select.append(h("option", { value: mime }, label));
   if (!known) select.append(h("option", { value: current }, current));
-  select.append(h("option", { value: CUSTOM }, "Other…"));
+  select.append(h("option", { value: CUSTOM }, t("Other…")));
   select.value = current;
   select.addEventListener("change", async () => {
     let mime: string | null = select.value;
-    if (mime === CUSTOM) mime = await promptDialog("Raw Cell MIME Type", "The MIME type of this raw cell (for example text/latex):", current);
+    if (mime === CUSTOM) mime = await promptDialog(t("Raw Cell MIME Type"), t("The MIME type of this raw cell (for example text/latex):"), current);
     if (mime === null) {
       select.value = current;
       return;
@@ -98,8 +99,8 @@ function rawSelect(cell: Cell): HTMLSelectElement {
 }
 
 function slideSelect(cell: Cell): HTMLSelectElement {
-  const select = h("select", { class: "form-control slide-type", "aria-label": "Slide Type" });
-  for (const [label, type] of SLIDE_TYPES) select.append(h("option", { value: type }, label));
+  const select = h("select", { class: "form-control slide-type", "aria-label": t("Slide Type") });
+  for (const [label, type] of SLIDE_TYPES) select.append(h("option", { value: type }, t(label)));
   select.value = slideTypeOf(cell);
   select.addEventListener("change", () => void setSlideType(cell, select.value));
   return select;

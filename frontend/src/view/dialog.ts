@@ -1,6 +1,7 @@
 // Modal dialogs (confirm, prompt, choose, message) that keep keyboard focus to themselves.
 
 import { h } from "./dom";
+import { t } from "../i18n";
 
 export interface Button {
   label: string;
@@ -36,7 +37,7 @@ function open(title: string, body: Node, buttons: Button[], initial?: HTMLElemen
     const dialog = h(
       "div",
       { class: "modal", role: "dialog", "aria-modal": "true", "aria-label": title },
-      h("div", { class: "modal-header" }, h("h4", {}, title), h("button", { class: "close", "aria-label": "Close", onclick: () => close(null) }, "×")),
+      h("div", { class: "modal-header" }, h("h4", {}, title), h("button", { class: "close", "aria-label": t("Close"), onclick: () => close(null) }, "×")),
       h("div", { class: "modal-body" }, body),
       footer,
     );
@@ -49,9 +50,9 @@ function open(title: string, body: Node, buttons: Button[], initial?: HTMLElemen
   });
 }
 
-export async function confirmDialog(title: string, message: string, action = "OK", danger = false): Promise<boolean> {
+export async function confirmDialog(title: string, message: string, action = t("OK"), danger = false): Promise<boolean> {
   const answer = await open(title, h("p", {}, message), [
-    { label: "Cancel", value: "cancel" },
+    { label: t("Cancel"), value: "cancel" },
     { label: action, value: "ok", primary: true, danger },
   ]);
   return answer === "ok";
@@ -61,8 +62,8 @@ export async function promptDialog(title: string, label: string, value = ""): Pr
   const input = h("input", { type: "text", class: "form-control", value, "aria-label": label });
   const body = h("div", {}, h("label", {}, label), input);
   const answer = await open(title, body, [
-    { label: "Cancel", value: "cancel" },
-    { label: "OK", value: "ok", primary: true },
+    { label: t("Cancel"), value: "cancel" },
+    { label: t("OK"), value: "ok", primary: true },
   ], input);
   return answer === "ok" ? input.value : null;
 }
@@ -75,8 +76,8 @@ export async function chooseDialog(title: string, label: string, options: { valu
     select.append(option);
   }
   const answer = await open(title, h("div", {}, h("label", {}, label), select), [
-    { label: "Cancel", value: "cancel" },
-    { label: "OK", value: "ok", primary: true },
+    { label: t("Cancel"), value: "cancel" },
+    { label: t("OK"), value: "ok", primary: true },
   ], select);
   return answer === "ok" ? select.value : null;
 }
@@ -87,7 +88,7 @@ export function choiceDialog(title: string, body: string | Node, buttons: Button
 }
 
 export async function messageDialog(title: string, body: string | Node): Promise<void> {
-  await open(title, typeof body === "string" ? h("p", {}, body) : body, [{ label: "Close", value: "ok", primary: true }]);
+  await open(title, typeof body === "string" ? h("p", {}, body) : body, [{ label: t("Close"), value: "ok", primary: true }]);
 }
 
 /** A short message at the top of the page that fades away. */

@@ -4,6 +4,7 @@
 import type { Result } from "../model/metadata";
 import { choiceDialog } from "./dialog";
 import { h } from "./dom";
+import { t } from "../i18n";
 
 /** True when `apply` accepted an edit; false when the user gave up (Cancel, Escape). */
 export async function jsonDialog(title: string, help: string, text: string, apply: (text: string) => Result): Promise<boolean> {
@@ -15,8 +16,8 @@ export async function jsonDialog(title: string, help: string, text: string, appl
     message.hidden = !error;
     const body = h("div", { class: "json-dialog" }, h("p", { class: "json-help" }, help), editor, message);
     const answer = choiceDialog(title, body, [
-      { label: "Cancel", value: "cancel" },
-      { label: "Apply", value: "apply", primary: true },
+      { label: t("Cancel"), value: "cancel" },
+      { label: t("Apply"), value: "apply", primary: true },
     ]);
     editor.focus();
     if ((await answer) !== "apply") return false;

@@ -8,6 +8,7 @@ import { chooseMime, renderMime, type RenderContext } from "../render/mime";
 import { BIG_IMAGE_CHARS, bigImage } from "./bigimage";
 import { h } from "./dom";
 import { StreamView } from "./streamview";
+import { t } from "../i18n";
 
 export function renderOutput(output: Output, ctx: RenderContext): HTMLElement {
   const row = h("div", { class: `output output-${output.output_type.replace("_", "-")}` });
@@ -51,8 +52,8 @@ function renderRich(data: Record<string, unknown>, metadata: Record<string, unkn
     for (const img of box.querySelectorAll("img")) img.decoding = "async";
     return box;
   }
-  const show = h("button", { type: "button", class: "btn btn-default btn-xs huge-output-show" }, "Show it");
-  const box = h("div", { class: "output-mime huge-output" }, h("span", { class: "huge-output-note" }, `A large ${mime} output (${(size / 1024 / 1024).toFixed(1)} MB) is not shown yet. `), show);
+  const show = h("button", { type: "button", class: "btn btn-default btn-xs huge-output-show" }, t("Show it"));
+  const box = h("div", { class: "output-mime huge-output" }, h("span", { class: "huge-output-note" }, `${t("A large {mime} output ({size} MB) is not shown yet.", { mime, size: (size / 1024 / 1024).toFixed(1) })} `), show);
   show.addEventListener("click", () => {
     const full = renderMime(data, metadata, ctx);
     full.classList.add("output-body");
@@ -71,7 +72,7 @@ export interface OutputViewOptions {
 export class OutputView {
   readonly element = h("div", { class: "output-wrapper" });
   private readonly list = h("div", { class: "output-area" });
-  private readonly collapser = h("div", { class: "output-collapser", title: "Click to expand output; double click to hide output" });
+  private readonly collapser = h("div", { class: "output-collapser", title: t("Click to expand output; double click to hide output") });
   private readonly batch: OutputChangeBatch;
   // The live StreamView of each drawn stream output, so appends do not redraw it.
   private streams = new Map<Element, StreamView>();

@@ -4,6 +4,7 @@ import { AnsiUp } from "ansi_up";
 import { clipHead, clipTail, clipText, countNewlines, DEFAULT_STREAM_LIMITS, describeClip, isHuge, lineCount, type StreamLimits } from "../model/clip";
 import type { StreamOutput } from "../model/types";
 import { h } from "./dom";
+import { t } from "../i18n";
 
 let limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...configuredLimits() };
 
@@ -94,7 +95,7 @@ export class StreamView {
     const parts = this.clipParts;
     if (!parts) return;
     const size = hiddenChars >= 1024 * 1024 ? `${(hiddenChars / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(hiddenChars / 1024)} kB`;
-    parts.note.textContent = `… ${hiddenLines.toLocaleString("en")} more lines (${size}) not shown …`;
+    parts.note.textContent = t("… {count} more lines ({size}) not shown …", { count: hiddenLines.toLocaleString("en"), size });
     // Only what changed is redrawn: while a stream grows, that is the tail alone.
     if (parts.headText !== head) parts.head.innerHTML = newAnsi().ansi_to_html(head);
     parts.headText = head;
@@ -104,8 +105,8 @@ export class StreamView {
   }
 
   private buildClipped(): void {
-    const show = h("button", { type: "button", class: "btn btn-default btn-xs stream-show-all" }, "Show all");
-    const save = h("button", { type: "button", class: "btn btn-default btn-xs stream-download" }, "Download");
+    const show = h("button", { type: "button", class: "btn btn-default btn-xs stream-show-all" }, t("Show all"));
+    const save = h("button", { type: "button", class: "btn btn-default btn-xs stream-download" }, t("Download"));
     show.addEventListener("click", () => this.expand());
     save.addEventListener("click", () => this.download());
     const name = this.output.name;

@@ -10,6 +10,7 @@ import { exportActions } from "./export";
 import { metadataActions } from "./metadata";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
+import { t } from "../../i18n";
 
 type Page = NotebookPage;
 
@@ -44,7 +45,7 @@ export function buildActions(page: Page): Actions {
     }
   };
   const restart = async (after?: () => void) => {
-    if (!(await confirmDialog("Restart kernel?", "Do you want to restart the current kernel? All variables will be lost.", "Restart", true))) return;
+    if (!(await confirmDialog(t("Restart kernel?"), t("Do you want to restart the current kernel? All variables will be lost."), t("Restart"), true))) return;
     await kernel.restart();
     after?.();
   };
@@ -121,18 +122,18 @@ export function buildActions(page: Page): Actions {
     save: { label: "Save and Checkpoint", keys: "Ctrl-S", run: guarded(() => saver.save(true)) },
     "revert-checkpoint": { label: "Revert to Checkpoint", run: guarded(async () => {
       if (!saver.lastCheckpoint) {
-        notify("There is no checkpoint yet");
+        notify(t("There is no checkpoint yet"));
         return;
       }
       const when = new Date(saver.lastCheckpoint).toLocaleString();
-      if (!(await confirmDialog("Revert notebook to checkpoint", `Revert to the checkpoint of ${when}? Changes since then are lost.`, "Revert", true))) return;
+      if (!(await confirmDialog(t("Revert notebook to checkpoint"), t("Revert to the checkpoint of {when}? Changes since then are lost.", { when }), t("Revert"), true))) return;
       const doc = await saver.revert();
       if (doc) page.reload(doc);
-      notify("Reverted to checkpoint");
+      notify(t("Reverted to checkpoint"));
     }) },
     rename: { label: "Rename…", run: guarded(async () => {
       const current = saver.path.split("/").pop()?.replace(/\.ipynb$/, "") ?? "";
-      const name = await promptDialog("Rename Notebook", "Enter a new notebook name:", current);
+      const name = await promptDialog(t("Rename Notebook"), t("Enter a new notebook name:"), current);
       if (!name || name === current) return;
       const path = await saver.rename(name);
       await kernel.rename(path).catch(() => undefined);
@@ -149,13 +150,13 @@ export function buildActions(page: Page): Actions {
     } },
     trust: { label: "Trust Notebook", run: guarded(async () => {
       if (nb.trusted) {
-        notify("Notebook is already trusted");
+        notify(t("Notebook is already trusted"));
         return;
       }
-      const ok = await confirmDialog("Trust this notebook?", "A trusted notebook may run code in your browser when you open it. Only trust notebooks from sources you trust.", "Trust", true);
+      const ok = await confirmDialog(t("Trust this notebook?"), t("A trusted notebook may run code in your browser when you open it. Only trust notebooks from sources you trust."), t("Trust"), true);
       if (!ok) return;
       // Trusted here either way; if the server could not record it, the next save signs it.
-      await api.trust(saver.path).catch((error) => notify(`The server did not record the trust (${errorText(error)}); saving the notebook will`, "error", 8000));
+      await api.trust(saver.path).catch((error) => notify(t("The server did not record the trust ({error}); saving the notebook will", { error: errorText(error) }), "error", 8000));
       nb.trustAll();
     }) },
     close: { label: "Close and Halt", run: guarded(async () => {
@@ -169,12 +170,12 @@ export function buildActions(page: Page): Actions {
     "change-kernel": { label: "Change kernel…", run: guarded(async () => {
       const specs = kernel.specs ?? (await api.kernelspecs());
       const options = Object.values(specs.kernelspecs).map((k) => ({ value: k.name, label: k.spec.display_name }));
-      const name = await chooseDialog("Change kernel", "Kernel:", options, kernel.kernelName);
+      const name = await chooseDialog(t("Change kernel"), t("Kernel:"), options, kernel.kernelName);
       if (name && name !== kernel.kernelName) await kernel.changeKernel(name);
     }) },
     shutdown: { label: "Shutdown", run: guarded(async () => {
       if (!kernel.kernelId) return;
-      if (!(await confirmDialog("Shut down kernel?", "Shut down this notebook's kernel?", "Shut Down", true))) return;
+      if (!(await confirmDialog(t("Shut down kernel?"), t("Shut down this notebook's kernel?"), t("Shut Down"), true))) return;
       await api.shutdownKernel(kernel.kernelId);
       nb.kernelStatus = "dead";
     }) },
@@ -184,9 +185,9 @@ export function buildActions(page: Page): Actions {
       const text = await kernel.inspect(editor.text, editor.kernelCursor);
       if (text) showTooltip(editor.view.dom, text);
     }) },
-    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog("Keyboard shortcuts", shortcutTable()) },
-    help: { label: "Keyboard Shortcuts", run: () => messageDialog("Keyboard shortcuts", shortcutTable()) },
-    about: { label: "About Carnet", run: () => messageDialog("About Carnet", `Carnet ${config.appVersion}: a fast, lean, safe Jupyter Notebook.`) },
+    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions)) },
+    help: { label: "Keyboard Shortcuts", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions)) },
+    about: { label: "About Carnet", run: () => messageDialog(t("About Carnet"), t("Carnet {version}: a fast, lean, safe Jupyter Notebook.", { version: config.appVersion })) },
   };
 
   function heading(level: number): void {
@@ -200,9 +201,9 @@ export function buildActions(page: Page): Actions {
   return actions;
 }
 
-function shortcutTable(): HTMLElement {
+function shortcutTable(actions: Actions): HTMLElement {
   const table = h("table", { class: "shortcut-table" });
-  for (const row of shortcutHelp()) table.append(h("tr", {}, h("td", {}, row.mode), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, row.action.replace(/-/g, " "))));
+  for (const row of shortcutHelp()) table.append(h("tr", {}, h("td", {}, t(row.mode)), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, actions[row.action] ? t(actions[row.action].label) : row.action.replace(/-/g, " "))));
   return table;
 }
 

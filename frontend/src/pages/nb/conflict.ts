@@ -5,6 +5,7 @@ import type { NbDocument } from "../../model/types";
 import { choiceDialog, notify } from "../../view/dialog";
 import { h } from "../../view/dom";
 import type { Saver } from "./saving";
+import { t } from "../../i18n";
 
 export interface ConflictHost {
   saver: Saver;
@@ -28,10 +29,10 @@ export async function askConflict(name: string): Promise<ConflictChoice | null> 
     h("p", {}, "The file ", h("strong", {}, name), " was changed on disk, by another program or another tab, since this page last opened or saved it."),
     h("p", {}, "Overwrite it with the version open here, reload the version on disk (the changes made here are lost), or save the version open here as a copy and keep editing that?"),
   );
-  const answer = await choiceDialog("File changed on disk", body, [
-    { label: "Overwrite", value: "overwrite", danger: true },
-    { label: "Reload from disk", value: "reload" },
-    { label: "Save a copy", value: "copy", primary: true },
+  const answer = await choiceDialog(t("File changed on disk"), body, [
+    { label: t("Overwrite"), value: "overwrite", danger: true },
+    { label: t("Reload from disk"), value: "reload" },
+    { label: t("Save a copy"), value: "copy", primary: true },
   ]);
   return answer === "overwrite" || answer === "reload" || answer === "copy" ? answer : null;
 }
@@ -46,12 +47,12 @@ export function installConflictChoice(host: ConflictHost): void {
         await saver.overwrite();
       } else if (choice === "reload") {
         host.reload(await saver.reloadFromDisk());
-        notify("Reloaded the version on disk");
+        notify(t("Reloaded the version on disk"));
       } else if (choice === "copy") {
         await host.moved(await saver.saveCopy());
       } else {
         // Dismissed: nothing is written, autosave stays paused; the next save asks again.
-        notify("Not saved: the file changed on disk. Save to choose what to do.", "error", 6000);
+        notify(t("Not saved: the file changed on disk. Save to choose what to do."), "error", 6000);
       }
     } catch (error) {
       notify(`Could not ${choice === "copy" ? "save a copy" : choice}: ${errorText(error)}`, "error", 8000);

@@ -5,8 +5,9 @@ import { encodePath } from "../../kernel/api";
 import { notify } from "../../view/dialog";
 import type { NotebookPage } from "../notebook";
 import type { Actions } from "./header";
+import { t } from "../../i18n";
 
-const FORMATS: [string, string, string][] = [
+export const FORMATS: [string, string, string][] = [
   ["download-html", "html", "HTML (.html)"],
   ["download-markdown", "markdown", "Markdown (.md)"],
   ["download-python", "script", "Python (.py)"],
@@ -24,7 +25,7 @@ export function attachmentName(header: string | null, fallback: string): string 
 async function download(page: NotebookPage, format: string, label: string): Promise<void> {
   const { saver, model, config } = page;
   if (model.dirty) await saver.save();
-  notify(`Preparing ${label}…`, "info", 1500);
+  notify(t("Preparing {format}…", { format: label }), "info", 1500);
   const url = `${config.baseUrl}nbconvert/${format}/${encodePath(saver.path)}?download=true`;
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) {
@@ -34,7 +35,7 @@ async function download(page: NotebookPage, format: string, label: string): Prom
     } catch {
       // not JSON: the status says enough
     }
-    throw new Error(`Download as ${label} failed: ${message}`);
+    throw new Error(t("Download as {format} failed: {message}", { format: label, message }));
   }
   const name = attachmentName(response.headers.get("Content-Disposition"), saver.path.split("/").pop() ?? "notebook");
   const link = document.createElement("a");

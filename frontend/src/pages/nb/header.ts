@@ -3,6 +3,7 @@
 import { h } from "../../view/dom";
 import { icon } from "../../view/icons";
 import { CELL_TOOLBAR_ACTIONS } from "./metadata";
+import { msg, t } from "../../i18n";
 
 export interface Action {
   label: string;
@@ -17,7 +18,7 @@ type MenuItem = string | [string, string[]];
 
 const DOWNLOADS = ["download-ipynb", "download-html", "download-markdown", "download-python", "download-pdf"];
 
-const MENUS: [string, MenuItem[]][] = [
+export const MENUS: [string, MenuItem[]][] = [
   ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
   ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "edit-notebook-metadata", "-", "shortcuts"]],
   ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
@@ -29,7 +30,7 @@ const MENUS: [string, MenuItem[]][] = [
 
 const TOOLBAR: (string | "-")[] = ["save", "-", "insert-below", "-", "cut", "copy", "paste-below", "-", "move-up", "move-down", "-", "run-select-next", "interrupt", "restart", "restart-run-all"];
 
-const ICONS: Record<string, [string, string]> = {
+export const ICONS: Record<string, [string, string]> = {
   save: ["save", ""],
   "insert-below": ["plus", ""],
   cut: ["cut", ""],
@@ -45,14 +46,14 @@ const ICONS: Record<string, [string, string]> = {
 
 export class NotebookHeader {
   readonly element: HTMLElement;
-  readonly name = h("span", { id: "notebook_name", class: "filename", title: "Rename notebook", role: "button", tabindex: "0" });
+  readonly name = h("span", { id: "notebook_name", class: "filename", title: t("Rename notebook"), role: "button", tabindex: "0" });
   readonly checkpoint = h("span", { id: "save_widget_status", class: "checkpoint_status" });
   readonly dirty = h("span", { id: "dirty-indicator", class: "autosave_status" });
   readonly kernelName = h("span", { id: "kernel_name", class: "kernel_name" });
-  readonly kernelIndicator = h("span", { id: "kernel_indicator", class: "kernel_indicator", title: "Kernel status" });
-  readonly trust = h("button", { id: "trust-indicator", class: "indicator trust", title: "Trust this notebook" });
+  readonly kernelIndicator = h("span", { id: "kernel_indicator", class: "kernel_indicator", title: t("Kernel status") });
+  readonly trust = h("button", { id: "trust-indicator", class: "indicator trust", title: t("Trust this notebook") });
   readonly modeIndicator = h("span", { id: "mode-indicator", class: "mode_indicator" });
-  readonly cellType = h("select", { id: "cell-type", class: "form-control", "aria-label": "Cell type" });
+  readonly cellType = h("select", { id: "cell-type", class: "form-control", "aria-label": t("Cell type") });
 
   constructor(
     private readonly actions: Actions,
@@ -61,14 +62,14 @@ export class NotebookHeader {
     const site = h(
       "div",
       { id: "header-container" },
-      h("a", { id: "logo", href: homeUrl, title: "Dashboard" }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet")),
+      h("a", { id: "logo", href: homeUrl, title: t("Dashboard") }, icon("notebook", 22), h("span", { class: "logo-text" }, "Carnet")),
       h("span", { id: "save_widget" }, this.name, this.checkpoint, this.dirty),
       h("span", { class: "header-right" }, this.trust, this.kernelName, this.kernelIndicator),
     );
     const menubar = h("div", { id: "menubar", role: "menubar" });
     for (const [title, items] of MENUS) menubar.append(this.menu(title, items));
     menubar.append(h("span", { class: "menubar-right" }, this.modeIndicator));
-    for (const [value, label] of [["code", "Code"], ["markdown", "Markdown"], ["raw", "Raw NBConvert"]]) this.cellType.append(h("option", { value }, label));
+    for (const [value, label] of [["code", msg("Code")], ["markdown", msg("Markdown")], ["raw", msg("Raw NBConvert")]]) this.cellType.append(h("option", { value }, t(label)));
     const toolbar = h("div", { id: "maintoolbar", role: "toolbar" });
     for (const name of TOOLBAR) {
       if (name === "-") {
@@ -76,7 +77,7 @@ export class NotebookHeader {
         continue;
       }
       const action = actions[name];
-      toolbar.append(h("button", { class: "btn toolbar-btn", title: action.label, "data-action": name, onclick: () => void action.run() }, ...toolbarContent(name, action.label)));
+      toolbar.append(h("button", { class: "btn toolbar-btn", title: t(action.label), "data-action": name, onclick: () => void action.run() }, ...toolbarContent(name, t(action.label))));
     }
     toolbar.append(h("span", { class: "toolbar-sep" }), this.cellType);
     this.element = h("div", { id: "header" }, site, h("div", { id: "menubar-container" }, menubar, toolbar));
@@ -90,7 +91,7 @@ export class NotebookHeader {
       return h("li", { role: "menuitem", "data-action": name, onclick: () => {
         wrapper.classList.remove("open");
         void action.run();
-      } }, h("span", {}, menuLabel(action.label, prefix)), action.keys ? h("kbd", {}, action.keys) : null);
+      } }, h("span", {}, menuLabel(t(action.label), prefix && t(prefix))), action.keys ? h("kbd", {}, action.keys) : null);
     };
     for (const item of items) {
       if (item === "-") {
@@ -103,7 +104,7 @@ export class NotebookHeader {
           const li = entry(name, label);
           if (li) sub.append(li);
         }
-        const li = h("li", { class: "dropdown-submenu", role: "menuitem", "aria-haspopup": "true", "data-submenu": label.toLowerCase().replace(/\s+/g, "-") }, h("span", {}, label), sub);
+        const li = h("li", { class: "dropdown-submenu", role: "menuitem", "aria-haspopup": "true", "data-submenu": label.toLowerCase().replace(/\s+/g, "-") }, h("span", {}, t(label)), sub);
         li.addEventListener("click", (event) => {
           if (event.target instanceof Element && event.target.closest("li[data-action]")) {
             li.classList.remove("open"); // an item was chosen: the menu closes
@@ -118,7 +119,7 @@ export class NotebookHeader {
         if (li) list.append(li);
       }
     }
-    const toggle = h("button", { class: "dropdown-toggle", "data-menu": title.toLowerCase() }, title);
+    const toggle = h("button", { class: "dropdown-toggle", "data-menu": title.toLowerCase() }, t(title));
     const wrapper = h("div", { class: "dropdown" }, toggle, list);
     toggle.addEventListener("click", (event) => {
       event.stopPropagation();
@@ -134,10 +135,10 @@ export class NotebookHeader {
 function toolbarContent(name: string, label: string): (Node | string)[] {
   const entry = ICONS[name];
   if (!entry) return [label];
-  return entry[1] ? [icon(entry[0]), entry[1]] : [icon(entry[0])];
+  return entry[1] ? [icon(entry[0]), t(entry[1])] : [icon(entry[0])];
 }
 
-// A submenu's items drop its title: "Download as HTML" -> "HTML", "Cell Toolbar: Tags" -> "Tags".
+// A submenu's items drop its (translated) title: "Download as HTML" -> "HTML", "Cell Toolbar: Tags" -> "Tags".
 function menuLabel(label: string, prefix: string): string {
-  return prefix && label.startsWith(prefix) ? label.slice(prefix.length).replace(/^[:\s]+/, "") : label;
+  return prefix && label.startsWith(prefix) ? label.slice(prefix.length).replace(/^[:：\s]+/, "") : label;
 }

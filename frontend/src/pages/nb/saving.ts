@@ -5,6 +5,7 @@
 import { Api, ChangedOnDiskError, encodePath } from "../../kernel/api";
 import type { Notebook } from "../../model/notebook";
 import type { NbDocument } from "../../model/types";
+import { t } from "../../i18n";
 
 export class Saver {
   lastCheckpoint: string | null = null;
@@ -47,7 +48,7 @@ export class Saver {
 
   /** Writes the page's version over whatever is on disk (the user chose so). */
   async overwrite(): Promise<void> {
-    await this.serial(() => this.write(this.path, "checkpoint", null, "Saved over the changed file"));
+    await this.serial(() => this.write(this.path, "checkpoint", null, t("Saved over the changed file")));
   }
 
   /** Reads the file as it is on disk now: the page shows it and saves over it from then on. */
@@ -69,7 +70,7 @@ export class Saver {
       const dir = this.path.includes("/") ? this.path.slice(0, this.path.lastIndexOf("/")) : "";
       // The server picks a free name; the copy is then overwritten with the page's version.
       const copy = await this.api.create(dir, { copy_from: this.path });
-      await this.write(copy.path, "checkpoint", null, `Saved as ${copy.name}`);
+      await this.write(copy.path, "checkpoint", null, t("Saved as {name}", { name: copy.name }));
       this.moveTo(copy.path);
       await this.loadCheckpoints();
       return copy.path;
@@ -141,7 +142,7 @@ export class Saver {
       const checkpoint = await this.api.createCheckpoint(path);
       this.lastCheckpoint = checkpoint.last_modified;
     }
-    this.onSaved(message ?? (kind === "checkpoint" ? "Checkpoint created" : "Autosaved"));
+    this.onSaved(message ?? (kind === "checkpoint" ? t("Checkpoint created") : t("Autosaved")));
     return true;
   }
 

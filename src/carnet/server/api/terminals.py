@@ -8,7 +8,6 @@ route here answers 404. Each docstring carries its OpenAPI operation.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -167,17 +166,14 @@ async def delete_terminal(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _html_error(status: int, message: str) -> Response:
-    from http import HTTPStatus
+async def _html_error(request: Request, status: int, message: str, **values: str) -> Response:
+    """An error page in the request's language; `message` is English, with {name}s from values."""
+    from carnet.server.i18n import request_language, translate
+    from carnet.server.pages.errors import error_page
 
-    from starlette.responses import HTMLResponse
-
-    title = f"{status}: {HTTPStatus(status).phrase}"
-    body = (
-        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-        f"</head><body><h1>{title}</h1><p>{html.escape(message)}</p></body></html>\n"
-    )
-    return HTMLResponse(body, status_code=status)
+    language, _ = await request_language(request)
+    home = request.app.state.settings.base_url + "tree"
+    return error_page(language, status, translate(language, message, **values), home)
 
 
 async def terminal_page(request: Request) -> Response:
@@ -197,24 +193,34 @@ async def terminal_page(request: Request) -> Response:
     manager: TerminalManager | None = request.app.state.terminals
     name = request.path_params["name"]
     if manager is None:
-        return _html_error(404, DISABLED)
+        return await _html_error(request, 404, DISABLED)
     user = request.scope.get("user")
     if user is not None and user.read_only:
-        return _html_error(403, "Read-only access: this user may not use terminals.")
+        return await _html_error(request, 403, "Read-only access: this user may not use terminals.")
     if name not in manager.terminals:
-        return _html_error(404, f"No terminal named {name!r} (it was closed, or its shell exited).")
+        return await _html_error(
+            request,
+            404,
+            "No terminal named {name} (it was closed, or its shell exited).",
+            name=repr(name),
+        )
     built = shell.bundle()
     if built is None:
         return HTMLResponse(shell.not_built_page(), status_code=503)
+    from carnet.server.i18n import request_language, translate
+
     settings: ServerSettings = request.app.state.settings
+    language, override = await request_language(request)
     body = shell.render_page(
         page="terminal",
-        title=f"Terminal {name} - Carnet",
+        title=f"{translate(language, 'Terminal {name}', name=name)} - Carnet",
         base_url=settings.base_url,
         path=name,
         xsrf_token=request.scope.get("xsrf_token", ""),
         autosave_interval=settings.autosave_interval,
         built=built,
+        language=language,
+        language_override=override,
     )
     return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 

@@ -75,20 +75,27 @@ async def login_get(request: Request) -> Response:
     target = safe_next(request.query_params.get("next", ""), settings.base_url, "")
     if "user" in request.scope:
         return RedirectResponse(target or _default_next(settings), 302)
-    return _form(request, target, "", 200)
+    return await _form(request, target, "", 200)
 
 
-def _form(request: Request, next_url: str, error: str, status: int) -> Response:
+async def _form(
+    request: Request, next_url: str, error: str, status: int, **values: object
+) -> Response:
+    """The login form, in the request's language; `error` is English, {name}s from values."""
     from starlette.responses import HTMLResponse
 
+    from carnet.server.i18n import request_language, translate
+
     settings, credentials = _state(request)
+    language, _ = await request_language(request)
     body = login_page(
         action=settings.base_url + "login",
         next_url=next_url,
         xsrf_token=request.scope.get("xsrf_token", ""),
         has_password=bool(credentials.password_hash or credentials.read_only_password_hash),
         allow_password_change=settings.allow_password_change and bool(credentials.token),
-        error=error,
+        error=translate(language, error, **values) if error else "",
+        language=language,
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -116,7 +123,13 @@ async def login_post(request: Request) -> Response:
     address = request.client.host if request.client else "-"
     wait = throttle.retry_after(address)
     if wait > 0:
-        response = _form(request, target, f"Too many failed attempts; retry in {wait:.0f} s.", 429)
+        response = await _form(
+            request,
+            target,
+            "Too many failed attempts; retry in {seconds} s.",
+            429,
+            seconds=f"{wait:.0f}",
+        )
         response.headers["Retry-After"] = str(max(1, round(wait)))
         return response
     secret = form.get("password", "")
@@ -126,15 +139,15 @@ async def login_post(request: Request) -> Response:
         logs.server_log().warning(
             "Failed login from %s%s", address, f" (locked out for {delay:.0f} s)" if delay else ""
         )
-        return _form(request, target, "Invalid password or token.", 401)
+        return await _form(request, target, "Invalid password or token.", 401)
     throttle.succeeded(address)
     new_password = form.get("new_password", "")
     if new_password and settings.allow_password_change and not user.read_only:
         if credentials.user_for_token(secret) is None:
-            return _form(request, target, "Log in with the token to set a new password.", 401)
+            return await _form(request, target, "Log in with the token to set a new password.", 401)
         error = await _change_password(credentials, new_password)
         if error:
-            return _form(request, target, error, 500)
+            return await _form(request, target, error, 500)
     logs.server_log().info("User %s logged in from %s", user.username, address)
     response = RedirectResponse(target or _default_next(settings), 302)
     name, value = login_cookie(credentials, user, settings.base_url, settings.secure)
@@ -184,7 +197,10 @@ async def logout(request: Request) -> Response:
     settings, credentials = _state(request)
     if "user" in request.scope:
         logs.server_log().info("User %s logged out", request.scope["user"].username)
-    response = HTMLResponse(logged_out_page(settings.base_url + "login"))
+    from carnet.server.i18n import request_language
+
+    language, _ = await request_language(request)
+    response = HTMLResponse(logged_out_page(settings.base_url + "login", language))
     name, value = logout_cookie(credentials, settings.base_url, settings.secure)
     response.raw_headers.append((name, value))
     return response

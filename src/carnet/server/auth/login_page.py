@@ -1,8 +1,13 @@
-"""The login and logout pages: plain server-rendered HTML, no scripts, one inline stylesheet."""
+"""The login and logout pages: plain server-rendered HTML, no scripts, one inline stylesheet.
+
+Both are in the request's language (carnet.server.i18n); messages are keyed by their English.
+"""
 
 from __future__ import annotations
 
 import html
+
+from carnet.server.i18n import translate
 
 _STYLE = """
 :root { color-scheme: light dark; --accent: #2f6feb; }
@@ -28,9 +33,10 @@ code { font-size: 0.85em; }
 """
 
 
-def _document(title: str, body: str) -> str:
+def _document(title: str, body: str, language: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html>\n<html lang='{html.escape(language, quote=True)}'><head>"
+        "<meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><main>{body}</main></body></html>\n"
@@ -45,24 +51,35 @@ def login_page(
     has_password: bool,
     allow_password_change: bool,
     error: str = "",
+    language: str = "en",
 ) -> str:
-    """The login form; it accepts the password or the token in the same field."""
-    label = "Password or token" if has_password else "Token"
+    """The login form; it accepts the password or the token in the same field.
+
+    `error` is already translated (it may carry numbers).
+    """
+
+    def _(message: str, **values: object) -> str:
+        return html.escape(translate(language, message, **values))
+
+    label = _("Password or token") if has_password else _("Token")
     error_html = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
     change = ""
     if allow_password_change:
         change = (
-            "<details><summary>Set a new password (log in with the token)</summary>"
-            "<label for='new_password'>New password</label>"
+            f"<details><summary>{_('Set a new password (log in with the token)')}</summary>"
+            f"<label for='new_password'>{_('New password')}</label>"
             "<input type='password' id='new_password' name='new_password' "
             "autocomplete='new-password'></details>"
         )
-    hint = (
-        "<p class='hint'>The token is in the URL the server printed at start; "
-        "<code>carnet notebook list</code> shows it again.</p>"
+    hint_text = _(
+        "The token is in the URL the server printed at start; {command} shows it again.",
+        command="\0",
+    )
+    hint = "<p class='hint'>{}</p>".format(
+        hint_text.replace("\0", "<code>carnet notebook list</code>")
     )
     body = (
-        "<h1><span>Carnet</span> · Log in</h1>"
+        f"<h1><span>Carnet</span> · {_('Log in')}</h1>"
         f"{error_html}"
         f"<form method='post' action='{html.escape(action, quote=True)}'>"
         f"<input type='hidden' name='_xsrf' value='{html.escape(xsrf_token, quote=True)}'>"
@@ -70,15 +87,18 @@ def login_page(
         f"<label for='password'>{label}</label>"
         "<input type='password' id='password' name='password' autofocus "
         "autocomplete='current-password' required>"
-        f"{change}<button type='submit'>Log in</button></form>{hint}"
+        f"{change}<button type='submit'>{_('Log in')}</button></form>{hint}"
     )
-    return _document("Carnet: log in", body)
+    return _document(translate(language, "Carnet: log in"), body, language)
 
 
-def logged_out_page(login_url: str) -> str:
+def logged_out_page(login_url: str, language: str = "en") -> str:
+    def _(message: str) -> str:
+        return html.escape(translate(language, message))
+
     body = (
-        "<h1><span>Carnet</span> · Logged out</h1>"
-        "<p>You have logged out of this notebook server.</p>"
-        f"<p><a href='{html.escape(login_url, quote=True)}'>Log in again</a></p>"
+        f"<h1><span>Carnet</span> · {_('Logged out')}</h1>"
+        f"<p>{_('You have logged out of this notebook server.')}</p>"
+        f"<p><a href='{html.escape(login_url, quote=True)}'>{_('Log in again')}</a></p>"
     )
-    return _document("Carnet: logged out", body)
+    return _document(translate(language, "Carnet: logged out"), body, language)

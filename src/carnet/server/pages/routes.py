@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from carnet import paths
 from carnet.errors import ContentsError
+from carnet.server.i18n import request_language, translate
 from carnet.server.pages import shell
+from carnet.server.pages.errors import error_page
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -28,14 +29,11 @@ def _settings(request: Request) -> ServerSettings:
     return settings
 
 
-def _not_found(message: str) -> Response:
-    from starlette.responses import HTMLResponse
-
-    body = (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>404: Not Found</title>"
-        f"</head><body><h1>404: Not Found</h1><p>{message}</p></body></html>\n"
-    )
-    return HTMLResponse(body, status_code=404)
+async def _not_found(request: Request, message: str, **values: str) -> Response:
+    """A 404 page in the request's language; `message` is English, with {name}s from values."""
+    language, _ = await request_language(request)
+    home = _settings(request).base_url + "tree"
+    return error_page(language, 404, translate(language, message, **values), home)
 
 
 async def _page(request: Request, page: str, path: str, title: str) -> Response:
@@ -45,6 +43,9 @@ async def _page(request: Request, page: str, path: str, title: str) -> Response:
     if built is None:
         return HTMLResponse(shell.not_built_page(), status_code=503)
     settings = _settings(request)
+    language, override = await request_language(request)
+    if page == "tree" and not path:
+        title = f"{translate(language, 'Home')} - Carnet"
     body = shell.render_page(
         page=page,
         title=title,
@@ -53,6 +54,8 @@ async def _page(request: Request, page: str, path: str, title: str) -> Response:
         xsrf_token=request.scope.get("xsrf_token", ""),
         autosave_interval=settings.autosave_interval,
         built=built,
+        language=language,
+        language_override=override,
     )
     return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
@@ -92,7 +95,7 @@ async def tree_page(request: Request) -> Response:
         location = f"{_settings(request).base_url}{target}/{quote(path)}"
         return RedirectResponse(location)
     if kind is None:
-        return _not_found(f"No such directory: {html.escape(path)}")
+        return await _not_found(request, "No such directory: {path}", path=path)
     return await _page(request, "tree", path, f"{path or 'Home'} - Carnet")
 
 
@@ -107,7 +110,7 @@ async def notebook_page(request: Request) -> Response:
     """
     path = _clean(request.path_params["path"])
     if await _kind(request, path) != "file":
-        return _not_found(f"No such notebook: {html.escape(path)}")
+        return await _not_found(request, "No such notebook: {path}", path=path)
     return await _page(request, "notebook", path, Path(path).stem)
 
 
@@ -122,7 +125,7 @@ async def edit_page(request: Request) -> Response:
     """
     path = _clean(request.path_params["path"])
     if await _kind(request, path) != "file":
-        return _not_found(f"No such file: {html.escape(path)}")
+        return await _not_found(request, "No such file: {path}", path=path)
     return await _page(request, "edit", path, f"{Path(path).name} - Carnet")
 
 
@@ -140,7 +143,7 @@ async def static_file(request: Request) -> Response:
     root = shell.STATIC_DIR.resolve()
     target = (root / request.path_params["path"]).resolve()
     if not target.is_relative_to(root) or not target.is_file():
-        return _not_found("No such static file")
+        return await _not_found(request, "No such static file")
     hashed = target.parent.name == "assets"
     cache = _IMMUTABLE if hashed else "no-cache"
     return FileResponse(target, headers={"Cache-Control": cache})
@@ -160,7 +163,7 @@ async def custom_file(request: Request) -> Response:
     name = request.path_params["name"]
     media = _CUSTOM_TYPES.get(name)
     if media is None:
-        return _not_found("Only custom.js and custom.css are served here")
+        return await _not_found(request, "Only custom.js and custom.css are served here")
     try:
         body = (paths.config_dir() / "custom" / name).read_bytes()
     except (FileNotFoundError, NotADirectoryError):

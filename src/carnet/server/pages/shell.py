@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import carnet
+from carnet.server.i18n import translate
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 _ENTRY = "src/main.ts"
@@ -97,8 +98,10 @@ def render_page(
     xsrf_token: str,
     autosave_interval: int,
     built: Bundle,
+    language: str = "en",
+    language_override: str = "",
 ) -> str:
-    """The HTML of one page."""
+    """The HTML of one page, in `language` ('language' in its config: the nbconfig override)."""
     config = {
         "page": page,
         "baseUrl": base_url,
@@ -106,6 +109,7 @@ def render_page(
         "xsrfToken": xsrf_token,
         "autosaveInterval": autosave_interval,
         "appVersion": carnet.__version__,
+        "language": language_override,
     }
     static = html.escape(base_url + "static/", quote=True)
     custom = html.escape(base_url + "custom/", quote=True)
@@ -119,7 +123,7 @@ def render_page(
     )
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{html.escape(language, quote=True)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
         '<link rel="icon" href="data:,">'
@@ -130,7 +134,8 @@ def render_page(
         f"{preloads}"
         # Deferred classic scripts run after the module above, in order: carnet.events exists.
         f'<script defer src="{custom}custom.js"></script>'
-        '</head><body><div class="page-loading">Loading…</div></body></html>\n'
+        f'</head><body><div class="page-loading">{html.escape(translate(language, "Loading…"))}'
+        "</div></body></html>\n"
     )
 
 
