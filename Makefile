@@ -19,7 +19,7 @@ install: frontend
 
 install-test: frontend hub-proxy
 	bash scripts/system-deps.sh
-	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) test
+	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) test,gateway
 
 install-oldest:
 	PYTHON=$(PYTHON) bash scripts/venv.sh $(OLDEST_VENV) test constraints/oldest.txt
@@ -79,5 +79,5 @@ stress: install-test
 	$(IN_VENV) $(PY) bench/stress.py --seconds 120
 
 bench: install-test
-	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) test,bench
+	PYTHON=$(PYTHON) bash scripts/venv.sh $(VENV) test,gateway,bench
 	$(IN_VENV) $(PY) bench/run.py

@@ -37,8 +37,8 @@ export class PageEvents {
     try {
       listener(detail);
     } catch (error) {
-      // A broken custom.js must not break the page.
-      console.error("Carnet: error in a custom.js event listener", error);
+      // A broken custom.js or extension must not break the page.
+      console.error("Carnet: error in an event listener (custom.js or an extension)", error);
     }
   }
 }

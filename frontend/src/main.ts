@@ -1,16 +1,21 @@
-// Entry point: exposes `window.carnet` for custom.js, and the classic `define`/`require`
-// with `Jupyter` (./pages/classic), then loads the page's own code.
+// Entry point: exposes `window.carnet` for custom.js (its `api`, ./ext/types, is the stable
+// part, for extensions), and the classic `define`/`require` with `Jupyter`
+// (./pages/classic), then loads the page's own code, then the front-end extensions.
 
 import "./styles.css";
 import { events } from "./events";
 import { Api } from "./kernel/api";
-import { classicModules, classicNotebook } from "./pages/classic";
+import { addShortcut } from "./model/keys";
+import { classicKeyboardManager, classicModules, classicNotebook, classicToolbar } from "./pages/classic";
 import { readConfig } from "./pages/config";
 import { fetchPageConfig } from "./pages/nbconfig";
+import { createPageApi } from "./ext/api";
+import { enabledExtensions, loadExtensions } from "./ext/loader";
 import { chooseLanguage, loadCatalog, setLanguage, t } from "./i18n";
 
 const config = readConfig();
-const carnet = { events, config, version: config.appVersion, notebook: null as unknown, terminal: null as unknown };
+const pageApi = createPageApi({ version: config.appVersion, page: config.page, baseUrl: config.baseUrl, events });
+const carnet = { events, config, version: config.appVersion, api: pageApi.api, notebook: null as unknown, terminal: null as unknown };
 (window as unknown as { carnet: typeof carnet }).carnet = carnet;
 // Before custom.js runs (a deferred script after this module): its define() needs them.
 const classic = classicModules(config.appVersion, events);
@@ -43,7 +48,13 @@ async function start(): Promise<void> {
     carnet.notebook = page;
     classic.Jupyter.actions.attach(page.actions);
     classic.Jupyter.notebook = classicNotebook(page, classic.Jupyter.actions);
-    classic.Jupyter.keyboard_manager = { actions: classic.Jupyter.actions };
+    classic.Jupyter.keyboard_manager = classicKeyboardManager(classic.Jupyter.actions, (mode, keys, name) => {
+      if (addShortcut(mode, keys, name) === null) return false;
+      page.keys.refresh();
+      return true;
+    });
+    classic.Jupyter.toolbar = classicToolbar(classic.Jupyter.actions, (name, text) => page.header.addToolbarButton(name, text ? [text] : []));
+    pageApi.attachNotebook(page);
     events.emit("notebook_loaded", { path: page.saver.path });
   } else if (config.page === "terminal") {
     const { startTerminalPage } = await import("./pages/terminal");
@@ -56,6 +67,19 @@ async function start(): Promise<void> {
     await startTreePage(config);
   }
   events.emit("page_loaded", { page: config.page });
+  // After the page is built; never waited for, never rejects (see ./ext/loader).
+  void startExtensions();
+}
+
+async function startExtensions(): Promise<void> {
+  const section = await (frontend ?? fetchPageConfig(api, config.page));
+  const names = enabledExtensions(section, config.extensions);
+  if (!names.length) return;
+  await loadExtensions(names, config.baseUrl, pageApi.api, {
+    importModule: (url) => import(/* @vite-ignore */ url),
+    amd: classic.loader,
+    log: console,
+  });
 }
 
 start().catch((error) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AmdLoader } from "../src/pages/amd";
-import { ClassicEvents, classicModules, classicNotebook } from "../src/pages/classic";
+import { ClassicActions, ClassicEvents, classicKeyboardManager, classicModules, classicNotebook, classicToolbar } from "../src/pages/classic";
 import { cmOptions, merge, visibility } from "../src/pages/nbconfig";
 
 function recorder() {
@@ -136,5 +136,46 @@ describe("nbconfig", () => {
   it("hides the header and toolbar only when told false", () => {
     expect(visibility({})).toEqual({ header: true, toolbar: true });
     expect(visibility({ Notebook: { Header: false, Toolbar: false } })).toEqual({ header: false, toolbar: false });
+  });
+});
+
+describe("the classic keyboard manager and toolbar", () => {
+  it("add_shortcut binds keys to a named action or to a handler it registers", () => {
+    const actions = new ClassicActions();
+    const ran: string[] = [];
+    actions.attach({ save: { label: "Save", run: () => ran.push("save") } });
+    const bound: string[] = [];
+    const km = classicKeyboardManager(actions, (mode, keys, name) => (bound.push(`${mode} ${keys} ${name}`), keys !== "bogus"));
+    km.command_shortcuts.add_shortcut("shift-s", "jupyter-notebook:save-notebook");
+    km.edit_shortcuts.add_shortcut("ctrl-e", { help: "Mine", handler: () => ran.push("mine") });
+    expect(bound).toEqual(["command shift-s save", "edit ctrl-e user:shortcut-1"]);
+    actions.call("user:shortcut-1");
+    expect(ran).toEqual(["mine"]);
+    expect(() => km.command_shortcuts.add_shortcut("x", "no-such-action")).toThrow(/no action named "no-such-action"/);
+    expect(() => km.command_shortcuts.add_shortcut("bogus", "save")).toThrow(/names no key/);
+  });
+
+  it("add_buttons_group adds action names and callbacks as buttons", () => {
+    const actions = new ClassicActions();
+    actions.attach({ run: { label: "Run", run: () => undefined } });
+    const added: string[] = [];
+    const toolbar = classicToolbar(actions, (name, text) => (added.push(`${name} ${text ?? ""}`), {} as HTMLElement));
+    const made = toolbar.add_buttons_group(["jupyter-notebook:run-cell", { label: "Go", icon: "fa-play", callback: () => undefined } as never, "missing"]);
+    expect(made).toHaveLength(2);
+    expect(added).toEqual(["run ", "user:button-1 Go"]);
+  });
+});
+
+describe("classic events for late handlers", () => {
+  it("kernel_ready.Kernel reaches a handler added after it (an extension loading late)", () => {
+    const events = new ClassicEvents();
+    const seen: string[] = [];
+    events.trigger("kernel_ready.Kernel", { kernel_id: "k" });
+    events.trigger("execute.CodeCell", {});
+    events.on("kernel_ready.Kernel execute.CodeCell", (event) => void seen.push(event.type));
+    expect(seen).toEqual(["kernel_ready.Kernel"]);
+    events.one("kernel_ready.Kernel", (event) => void seen.push(`once ${event.type}`));
+    events.trigger("kernel_ready.Kernel", {});
+    expect(seen).toEqual(["kernel_ready.Kernel", "once kernel_ready.Kernel", "kernel_ready.Kernel"]);
   });
 });

@@ -90,6 +90,19 @@ describe("markdown", () => {
     expect(srcs).toEqual(["/files/dir/pics/a.png", "https://x.org/b.png", "data:image/png;base64,AAAA"]);
   });
 
+  it("shows only this cell's image attachments, in Markdown or HTML, and nothing else through attachment:", () => {
+    const attachments = { "c.png": { "image/png": "AAAA" }, "x.html": { "text/html": "PHNjcmlwdD4=" }, "q.png": { "image/png": '" onerror="bad()' } };
+    const source = '<img src="attachment:c.png" width="20"> ![x](attachment:x.html) ![q](attachment:q.png) ![n](attachment:none.png) [l](attachment:c.png)';
+    const el = renderMarkdown(source, { ...ctx, attachments });
+    const srcs = Array.from(el.querySelectorAll("img")).map((i) => i.getAttribute("src") ?? "");
+    expect(srcs).toEqual(["data:image/png;base64,AAAA", "", "", ""]);
+    expect(el.querySelector("img")?.getAttribute("width")).toBe("20");
+    expect(el.querySelector("[onerror]")).toBeNull();
+    expect(el.querySelector("a")?.getAttribute("href") ?? null).toBeNull();
+    // Without attachments of its own, a cell shows none.
+    expect(renderMarkdown("![c](attachment:c.png)", ctx).querySelector("img")?.getAttribute("src") ?? "").toBe("");
+  });
+
   it("adds heading anchors and never keeps script", () => {
     const el = renderMarkdown("# My title\n\n<script>bad()</script><img src=x onerror=bad()>", ctx);
     expect(el.querySelector("h1")?.id).toBe("My-title");

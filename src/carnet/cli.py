@@ -19,6 +19,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "a JupyterHub single-user server (configured by JUPYTERHUB_* variables)",
     ),
+    "extension": (
+        "carnet.server.extensions.cli",
+        "main",
+        "list, enable or disable server and front-end extensions",
+    ),
     "trust": ("carnet.trust.cli", "main", "trust notebooks (their outputs may run script)"),
 }
 

@@ -24,8 +24,11 @@
     ├── TerminalError                  a terminal cannot be started or used
     │   ├── TerminalNotFound           no terminal of that name
     │   └── TerminalsDisabled          terminals_enabled is False
-    └── ExportError                    a notebook cannot be converted (has a reason)
-        └── UnknownExportFormat        no exporter of that name
+    ├── ExportError                    a notebook cannot be converted (has a reason)
+    │   └── UnknownExportFormat        no exporter of that name
+    └── GatewayError                   the kernel gateway answered with an error
+        ├── GatewayUnreachable         no answer from the gateway (refused, reset, timed out)
+        └── NotWithGateway             a feature that needs local kernels, in gateway mode
 
 Remote faults (what a peer sent) are ProtocolError; local faults are the others.
 Callers at I/O boundaries log and drop ProtocolError instead of crashing.
@@ -148,3 +151,26 @@ class ExportError(CarnetError):
 
 class UnknownExportFormat(ExportError):
     """No exporter of that name."""
+
+
+class GatewayError(CarnetError):
+    """The kernel gateway answered a request with an error (its status is kept)."""
+
+    def __init__(self, message: str, status: int = 502) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class GatewayUnreachable(GatewayError):
+    """No answer from the kernel gateway: refused, reset, or past the timeout."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message, 504 if timed_out else 503)
+        self.timed_out = timed_out
+
+
+class NotWithGateway(GatewayError):
+    """A server-side feature that needs local kernels, asked for in gateway mode."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 501)

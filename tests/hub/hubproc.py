@@ -9,7 +9,9 @@ Hub's REST API.
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -47,7 +49,39 @@ c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.JupyterHub.services = [{{"name": "test-admin", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "admin", "services": ["test-admin"]}}]
+
+
+def _pre_spawn(spawner):
+    # Users named cfg-*: their Jupyter config directory is in their home (as it is by
+    # default), and cfg-off-* have it disabled (JUPYTERHUB_DISABLE_USER_CONFIG).
+    name = spawner.user.name
+    if name.startswith("cfg-"):
+        home = {base!r} + "/home/" + name
+        spawner.environment = dict(spawner.environment, JUPYTER_CONFIG_DIR=home + "/.jupyter")
+        spawner.disable_user_config = name.startswith("cfg-off-")
+    if name.startswith("cookie-"):  # JUPYTERHUB_COOKIE_OPTIONS
+        spawner.cookie_options = {{"expires_days": 2, "samesite": "Strict"}}
+
+
+c.Spawner.pre_spawn_hook = _pre_spawn
 """
+
+# JupyterHub 5, beside the 6.x of the test extra: its package alone (its dependencies are
+# those of 6.x, already installed), in a cached directory put first on the Hub's path.
+HUB5_DIR = HERE.parents[1] / ".cache" / "jupyterhub5"
+HUB5_REQUIREMENT = "jupyterhub>=5,<6"
+
+
+def hub5_path() -> Path:
+    """The directory holding JupyterHub 5, installed there the first time (a few seconds)."""
+    if not (HUB5_DIR / "jupyterhub" / "__init__.py").exists():
+        partial = HUB5_DIR.with_name(f"{HUB5_DIR.name}.{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target"]
+        subprocess.run([*pip, str(partial), HUB5_REQUIREMENT], check=True)
+        shutil.rmtree(HUB5_DIR, ignore_errors=True)
+        partial.rename(HUB5_DIR)  # whole or not at all
+    return HUB5_DIR
 
 
 @dataclass
@@ -67,8 +101,11 @@ class Hub:
         return self.log.read_text(errors="replace")
 
 
-def start_hub(base: Path, activity_interval: str = "1", cmd: list[str] | None = None) -> Hub:
-    """A Hub spawning `cmd` (default: this Carnet's `carnet singleuser`)."""
+def start_hub(
+    base: Path, activity_interval: str = "1", cmd: list[str] | None = None, version: str = "6"
+) -> Hub:
+    """A Hub spawning `cmd` (default: this Carnet's `carnet singleuser`); `version` "5"
+    runs JupyterHub 5 instead of the installed 6.x."""
     proxy_port, hub_port, api_port = free_ports(3)
     token = secrets.token_hex(16)
     environment = {
@@ -96,6 +133,7 @@ def start_hub(base: Path, activity_interval: str = "1", cmd: list[str] | None = 
         proc = subprocess.Popen(
             [sys.executable, "-m", "jupyterhub", "-f", str(config)],
             cwd=base,
+            env=_hub_environ(version),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -112,6 +150,14 @@ def start_hub(base: Path, activity_interval: str = "1", cmd: list[str] | None = 
         time.sleep(0.2)
     stop_hub(hub)
     raise RuntimeError(f"JupyterHub did not start:\n{hub.output()}")
+
+
+def _hub_environ(version: str) -> dict[str, str]:
+    environ = dict(os.environ)
+    if version == "5":
+        path = [str(hub5_path()), environ.get("PYTHONPATH", "")]
+        environ["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
+    return environ
 
 
 def stop_hub(hub: Hub) -> None:

@@ -12,7 +12,9 @@ import pytest
 from carnet.errors import ConfigError
 from carnet.server.auth.credentials import Credentials
 from carnet.server.auth.identity import server_owner
-from carnet.server.hub import oauth
+from carnet.server.config.sources import config_files
+from carnet.server.hub import cookies, oauth
+from carnet.server.hub.cli import server_argv
 from carnet.server.hub.env import parse
 from carnet.server.hub.identity import HubIdentity
 from tests.support.ports import free_port
@@ -133,3 +135,74 @@ def test_a_hub_that_does_not_answer(tmp_path: Path) -> None:
     done = _singleuser(env, tmp_path)
     assert done.returncode == 1
     assert f"the Hub API at http://127.0.0.1:{closed}/hub/api/ did not answer" in done.stderr
+
+
+def test_cookie_options_from_the_hub() -> None:
+    env = parse(
+        {
+            **BASE,
+            "JUPYTERHUB_COOKIE_OPTIONS": '{"expires_days": 2, "samesite": "none", '
+            '"domain": "hub.example"}',
+        }
+    )
+    login = cookies.header("c", "v", "/user/alice/", False, None, env.cookie_options)
+    assert login == (
+        b"c=v; Path=/user/alice/; HttpOnly; SameSite=None; Domain=hub.example; "
+        b"Max-Age=172800; Secure"  # SameSite=None needs Secure
+    )
+    gone = cookies.header("c", "", "/user/alice/", False, 0, env.cookie_options)
+    assert b"Max-Age=0" in gone
+    assert b"Domain=hub.example" in gone  # or the browser would keep the cookie
+    # Without options: a session cookie on the prefix, as before.
+    plain = cookies.header("c", "v", "/user/alice/", False, None, parse(BASE).cookie_options)
+    assert plain == b"c=v; Path=/user/alice/; HttpOnly; SameSite=Lax"
+    secure = parse({**BASE, "JUPYTERHUB_COOKIE_OPTIONS": '{"secure": true, "httponly": false}'})
+    assert cookies.header("c", "v", "/", False, None, secure.cookie_options).endswith(b"; Secure")
+    assert b"HttpOnly" in cookies.header("c", "v", "/", False, None, secure.cookie_options)
+
+
+@pytest.mark.parametrize(
+    "raw", ["[1]", "{not json", '{"samesite": "sometimes"}', '{"expires_days": "soon"}']
+)
+def test_wrong_cookie_options_are_named(raw: str) -> None:
+    with pytest.raises(ConfigError, match="JUPYTERHUB_COOKIE_OPTIONS"):
+        parse({**BASE, "JUPYTERHUB_COOKIE_OPTIONS": raw})
+
+
+def test_internal_tls_and_user_config_flags() -> None:
+    env = parse(
+        {
+            **BASE,
+            "JUPYTERHUB_SSL_KEYFILE": "/certs/key.pem",
+            "JUPYTERHUB_SSL_CERTFILE": "/certs/cert.pem",
+            "JUPYTERHUB_SSL_CLIENT_CA": "/certs/ca.pem",
+            "JUPYTERHUB_DISABLE_USER_CONFIG": "1",
+        }
+    )
+    assert (env.ssl_keyfile, env.ssl_certfile, env.ssl_client_ca) == (
+        "/certs/key.pem",
+        "/certs/cert.pem",
+        "/certs/ca.pem",
+    )
+    assert env.disable_user_config
+    assert not parse({**BASE, "JUPYTERHUB_DISABLE_USER_CONFIG": "0"}).disable_user_config
+    argv = server_argv(env)
+    assert "--NotebookApp.certfile=/certs/cert.pem" in argv
+    assert "--NotebookApp.client_ca=/certs/ca.pem" in argv
+    with pytest.raises(ConfigError, match="JUPYTERHUB_SSL_KEYFILE"):
+        parse({**BASE, "JUPYTERHUB_SSL_KEYFILE": "/certs/key.pem"})
+
+
+def test_user_config_skips_the_home_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(home / ".jupyter"))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(tmp_path / "operator"))
+    every = config_files()
+    assert home / ".jupyter" / "jupyter_notebook_config.py" in every
+    assert tmp_path / "operator" / "jupyter_notebook_config.py" in every
+    without = config_files(user_config=False)
+    assert not [p for p in without if p.is_relative_to(home)]
+    assert tmp_path / "operator" / "jupyter_notebook_config.py" in without

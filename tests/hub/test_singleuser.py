@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import re
 import time
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.hub.hubproc import PROXY, Hub, start_hub, stop_hub, wait_until
+from tests.hub import users
+from tests.hub.hubproc import PROXY, Hub, wait_until
 from tests.server.kernels.wsclient import KernelSocket
 from tests.support.procs import descendants
 
@@ -24,48 +20,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    hub = start_hub(tmp_path_factory.mktemp("hub"))
-    try:
-        yield hub
-    finally:
-        stop_hub(hub)
-
-
-def _server(hub: Hub, user: str) -> dict[str, Any]:
-    model = hub.api("GET", f"users/{user}").json()
-    return dict(model.get("servers", {}).get("", {}))
-
-
-def _spawn(hub: Hub, user: str) -> dict[str, Any]:
-    assert hub.api("POST", f"users/{user}").status_code in (201, 409)
-    assert hub.api("POST", f"users/{user}/server").status_code in (201, 202, 400)
-    return dict(
-        wait_until(lambda: (s := _server(hub, user)).get("ready") and s, 60, f"{user}'s server")
-    )
-
-
-def _token(hub: Hub, user: str) -> str:
-    reply = hub.api("POST", f"users/{user}/tokens", json={"note": "test"})
-    assert reply.status_code == 201, reply.text
-    return str(reply.json()["token"])
-
-
-def _login(hub: Hub, user: str, path: str) -> httpx.Client:
-    """A browser-like client logged in through the Hub's form, then sent to `path`."""
-    browser = httpx.Client(base_url=hub.url, follow_redirects=True, timeout=30)
-    form = browser.get("hub/login")
-    xsrf = re.search(r'name="_xsrf"[^>]*value="([^"]+)"', form.text)
-    data = {"username": user, "password": "any"}
-    if xsrf:
-        data["_xsrf"] = xsrf.group(1)
-    browser.post(f"hub/login?next={path}", data=data)
-    return browser
-
-
 def test_spawn_auth_and_stop(hub: Hub) -> None:
-    server = _spawn(hub, "alice")
+    server = users.spawn(hub, "alice")
     base = f"{hub.url}user/alice/"
     assert server["url"] == "/user/alice/"
 
@@ -85,14 +41,14 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
     assert "set-cookie" not in api.headers
 
     # A token of the user's own works; another user's does not.
-    alice_token = _token(hub, "alice")
+    alice_token = users.token(hub, "alice")
     alice = {"Authorization": f"token {alice_token}"}
     assert httpx.get(f"{base}api/contents", headers=alice, timeout=30).status_code == 200
     # Not in a URL, where it would leak (JUPYTERHUB_ALLOW_TOKEN_IN_URL is off by default).
     in_url = httpx.get(f"{base}api/contents?token={alice_token}", timeout=30)
     assert in_url.status_code == 403
     assert hub.api("POST", "users/bob").status_code in (201, 409)
-    bob = {"Authorization": f"bearer {_token(hub, 'bob')}"}
+    bob = {"Authorization": f"bearer {users.token(hub, 'bob')}"}
     assert httpx.get(f"{base}api/contents", headers=bob, timeout=30).status_code == 403
 
     # A callback whose state is not the one this browser was given.
@@ -100,7 +56,7 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
     assert forged.status_code == 403
 
     # Logging in through the Hub's form ends at the user's tree, with our cookie.
-    browser = _login(hub, "alice", "/user/alice/tree")
+    browser = users.login(hub, "alice", "/user/alice/tree")
     try:
         tree = browser.get(f"{base}tree")
         assert tree.status_code == 200, tree.url
@@ -122,7 +78,7 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
         assert browser.get(f"{base}api/contents").status_code == 403
 
         # Logged-in bob is not alice.
-        other = _login(hub, "bob", "/hub/home")
+        other = users.login(hub, "bob", "/hub/home")
         try:
             assert other.get(f"{base}api/contents").status_code == 403
             assert other.get(f"{base}tree").status_code == 403  # the Hub will not authorize
@@ -132,24 +88,24 @@ def test_spawn_auth_and_stop(hub: Hub) -> None:
         browser.close()
 
     # Stopping the server leaves nothing behind.
-    pid = int(hub.api("GET", "users/alice").json()["servers"][""]["state"]["pid"])
+    pid = users.server_pid(hub, "alice")
     family = {pid, *descendants(pid)}
     assert len(family) > 1  # the kernel
     assert hub.api("DELETE", "users/alice/server").status_code in (202, 204)
-    wait_until(lambda: not _server(hub, "alice"), 30, "the server to stop")
-    wait_until(lambda: not any(_alive(p) for p in family), 15, "its processes to exit")
+    wait_until(lambda: not users.server(hub, "alice"), 30, "the server to stop")
+    wait_until(lambda: not any(users.alive(p) for p in family), 15, "its processes to exit")
 
 
 def _last_activity(hub: Hub, user: str) -> float:
-    stamp = _server(hub, user).get("last_activity") or "1970-01-01T00:00:00Z"
+    stamp = users.server(hub, user).get("last_activity") or "1970-01-01T00:00:00Z"
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
 def test_kernel_messages_are_activity(hub: Hub) -> None:
     """A kernel busy over a websocket, with no HTTP request, keeps the server active."""
-    _spawn(hub, "carol")  # reporting every second (hubproc's JUPYTERHUB_ACTIVITY_INTERVAL)
+    users.spawn(hub, "carol")  # reporting every second (hubproc's JUPYTERHUB_ACTIVITY_INTERVAL)
     base = f"{hub.url}user/carol/"
-    carol = {"Authorization": f"token {_token(hub, 'carol')}"}
+    carol = {"Authorization": f"token {users.token(hub, 'carol')}"}
     kernel = httpx.post(f"{base}api/kernels", headers=carol, json={}, timeout=60).json()
     with KernelSocket(SimpleNamespace(url=base, auth_headers=carol), kernel["id"]) as ws:
         sent = time.time()
@@ -158,13 +114,4 @@ def test_kernel_messages_are_activity(hub: Hub) -> None:
         ws.collect(msg_id, timeout=60)
         wait_until(lambda: _last_activity(hub, "carol") >= sent + 2.5, 30, "the idle report")
     assert hub.api("DELETE", "users/carol/server").status_code in (202, 204)
-    wait_until(lambda: not _server(hub, "carol"), 30, "the server to stop")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    status = Path(f"/proc/{pid}/status")
-    return status.exists() and "zombie" not in status.read_text()
+    wait_until(lambda: not users.server(hub, "carol"), 30, "the server to stop")

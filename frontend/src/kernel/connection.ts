@@ -113,6 +113,15 @@ export class KernelConnection {
     this.connect();
   }
 
+  /** Kernel > Reconnect: drops the websocket and opens a new one to the same kernel, as a lost
+   * network would (outputs sent meanwhile are replayed by the server). */
+  reconnect(): void {
+    this.close();
+    this.attempts = 0;
+    this.setStatus("reconnecting");
+    this.connect();
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

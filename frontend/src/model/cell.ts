@@ -2,12 +2,13 @@
 
 import { Emitter } from "./emitter";
 import { normalizeOutput, OutputArea } from "./outputs";
+import { togglesFromMetadata } from "./outputtoggles";
 import type { CellType, JsonObject, NbCell } from "./types";
 import { joinText } from "./types";
 
 export type RunState = "idle" | "queued" | "running";
 
-export type CellChange = "source" | "type" | "state" | "count" | "rendered" | "trust" | "metadata";
+export type CellChange = "source" | "type" | "state" | "count" | "rendered" | "trust" | "metadata" | "attachments";
 
 let counter = 0;
 
@@ -36,6 +37,10 @@ export class Cell {
     this._type = type;
     this._source = source;
     this.metadata = {};
+    // Kept as the classic notebook keeps them; absent is the default (shown, not scrolled).
+    this.outputs.toggled.on((toggle) => {
+      if (this._type === "code") this.setMetadataKey(toggle, this.outputs[toggle] ? true : undefined);
+    });
   }
 
   static fromJSON(raw: NbCell): Cell {
@@ -46,6 +51,7 @@ export class Cell {
     if (type === "code") {
       cell._count = typeof raw.execution_count === "number" ? raw.execution_count : null;
       cell.outputs.load((raw.outputs ?? []).map(normalizeOutput));
+      Object.assign(cell.outputs, togglesFromMetadata(cell.metadata));
     }
     return cell;
   }
@@ -132,6 +138,12 @@ export class Cell {
     if (JSON.stringify(next) === JSON.stringify(this.metadata)) return;
     this.metadata = next;
     this.changed.emit("metadata");
+  }
+
+  /** Replaces the attachments (empty: none); an edit the notebook saves (model/attachments.ts). */
+  setAttachments(value: JsonObject | undefined): void {
+    this.attachments = value && Object.keys(value).length ? value : undefined;
+    this.changed.emit("attachments");
   }
 
   /** Whether the server vouched for this cell's output (or the user produced it here). */

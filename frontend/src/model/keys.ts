@@ -45,6 +45,9 @@ export const COMMAND_SHORTCUTS: Record<string, string> = {
   "Shift-O": "toggle-scroll",
   l: "toggle-line-numbers",
   "Ctrl-Shift-Minus": "split",
+  f: "find-replace",
+  p: "command-palette",
+  "Ctrl-Shift-p": "command-palette",
 };
 
 export const EDIT_SHORTCUTS: Record<string, string> = {
@@ -56,6 +59,7 @@ export const EDIT_SHORTCUTS: Record<string, string> = {
   "Ctrl-s": "save",
   "Ctrl-Shift-Minus": "split",
   "Shift-Tab": "inspect",
+  "Ctrl-Shift-p": "command-palette",
 };
 
 /** A chord as the tables spell it: modifiers in a fixed order, then the key. */
@@ -82,9 +86,15 @@ export class KeySequencer {
   private pendingAt = 0;
 
   constructor(
-    private readonly table: Record<string, string>,
+    private table: Record<string, string>,
     private readonly timeoutMs = 800,
   ) {}
+
+  /** Takes another table (the user edited the shortcuts); a half-typed sequence is dropped. */
+  setTable(table: Record<string, string>): void {
+    this.table = table;
+    this.pending = null;
+  }
 
   /** The action for this chord, or null; `now` is a clock reading in ms. */
   press(chord: Chord, now: number): string | null {
@@ -111,9 +121,39 @@ export class KeySequencer {
 }
 
 /** Shortcut help: a readable list of the command-mode and edit-mode shortcuts. */
-export function shortcutHelp(): { mode: string; keys: string; action: string }[] {
+export function shortcutHelp(command: Record<string, string> = COMMAND_SHORTCUTS): { mode: string; keys: string; action: string }[] {
   const rows: { mode: string; keys: string; action: string }[] = [];
-  for (const [keys, action] of Object.entries(COMMAND_SHORTCUTS)) rows.push({ mode: "Command", keys: keys.replace(",", " "), action });
+  for (const [keys, action] of Object.entries(command)) rows.push({ mode: "Command", keys: keys.replace(",", " "), action });
   for (const [keys, action] of Object.entries(EDIT_SHORTCUTS)) rows.push({ mode: "Edit", keys, action });
   return rows;
+}
+
+/**
+ * A shortcut as a user writes it ("Shift-E", "ctrl-shift-e", "g,g") spelled as the
+ * tables spell key presses, so it matches; null when it names no key.
+ */
+export function normalizeShortcut(keys: string): string | null {
+  const parts = keys.split(",").map((chord) => chord.trim());
+  const out: string[] = [];
+  for (const part of parts) {
+    // "Ctrl--" and "Ctrl-Minus" both mean the minus key.
+    const tokens = part.endsWith("--") ? [...part.slice(0, -2).split("-"), "-"] : part.split("-");
+    const key = tokens.pop();
+    if (!key) return null;
+    const mods = new Set(tokens.map((t) => t.toLowerCase()));
+    const known = ["ctrl", "cmd", "meta", "alt", "shift"];
+    if ([...mods].some((m) => !known.includes(m))) return null;
+    const named = key.length === 1 ? (mods.has("shift") ? key.toUpperCase() : key) : key.charAt(0).toUpperCase() + key.slice(1);
+    out.push(chordName({ key: named === "Esc" ? "Escape" : named, shift: mods.has("shift"), ctrl: mods.has("ctrl"), alt: mods.has("alt"), meta: mods.has("cmd") || mods.has("meta") }));
+  }
+  return out.join(",");
+}
+
+/** Binds `keys` to the action `name` in command or edit mode (an extension's shortcut);
+ * the normalized keys, or null when they name no key. */
+export function addShortcut(mode: "command" | "edit", keys: string, name: string): string | null {
+  const normalized = normalizeShortcut(keys);
+  if (normalized === null) return null;
+  (mode === "edit" ? EDIT_SHORTCUTS : COMMAND_SHORTCUTS)[normalized] = name;
+  return normalized;
 }

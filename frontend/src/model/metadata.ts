@@ -11,7 +11,7 @@ const OK: Result = { ok: true };
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
 
 /** The cell toolbars of the classic notebook's View > Cell Toolbar, by their metadata name. */
-export const CELL_TOOLBARS = ["None", "Edit Metadata", "Raw Cell Format", "Slideshow", "Tags"] as const;
+export const CELL_TOOLBARS = ["None", "Edit Metadata", "Raw Cell Format", "Slideshow", "Attachments", "Tags"] as const;
 export type CellToolbarName = (typeof CELL_TOOLBARS)[number];
 
 /** The raw cell formats the classic notebook offers, [label, MIME type]. */

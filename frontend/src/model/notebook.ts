@@ -1,6 +1,7 @@
 // The DOM-free notebook: cells, selection, mode, clipboard, undo of deletes, dirty state.
 // Over 300 lines: one short method per notebook operation, all on the same cell list.
 
+import { mergeAttachments } from "./attachments";
 import { Cell } from "./cell";
 import { Emitter } from "./emitter";
 import type { CellType, JsonObject, NbCell, NbDocument } from "./types";
@@ -33,7 +34,8 @@ export class Notebook {
   private _mode: Mode = "command";
   private _dirty = false;
   private _kernel: KernelStatus = "unknown";
-  private undoStack: { index: number; cells: NbCell[] }[] = [];
+  // Notebook-level undo (Z): deleted cells, or the sources before a replace-all.
+  private undoStack: ({ index: number; cells: NbCell[] } | { sources: [Cell, string, string][] })[] = [];
   private unsubscribers = new Map<Cell, () => void>();
 
   static fromJSON(doc: NbDocument): Notebook {
@@ -193,8 +195,7 @@ export class Notebook {
     const [a, b] = this.selectedRange;
     const removed = this.cells.splice(a, b - a + 1);
     for (const cell of removed) this.release(cell);
-    this.undoStack.push({ index: a, cells: removed.map((c) => c.toJSON()) });
-    if (this.undoStack.length > UNDO_LIMIT) this.undoStack.shift();
+    this.pushUndo({ index: a, cells: removed.map((c) => c.toJSON()) });
     if (this.cells.length === 0) this.cells.push(this.adopt(new Cell("code")));
     this.changedStructure();
     this.select(Math.min(a, this.cells.length - 1));
@@ -204,14 +205,30 @@ export class Notebook {
     return this.undoStack.length > 0;
   }
 
-  undoDelete(): void {
+  /** Undoes the last delete or replace-all; how many cells it restored. */
+  undoDelete(): number {
     const last = this.undoStack.pop();
-    if (!last) return;
+    if (!last) return 0;
+    if ("sources" in last) {
+      // A cell edited since keeps the user's edit; one deleted since is gone.
+      const back = last.sources.filter(([cell, , after]) => this.cells.includes(cell) && cell.source === after);
+      for (const [cell, before] of back) cell.source = before;
+      return back.length;
+    }
     const restored = last.cells.map((c) => this.adopt(Cell.fromJSON(c)));
     const index = Math.min(last.index, this.cells.length);
     this.cells.splice(index, 0, ...restored);
     this.changedStructure();
     this.select(index);
+    return restored.length;
+  }
+
+  /** Sets several cells' sources as one step that undoDelete (Z) takes back. */
+  replaceSources(edits: { cell: Cell; source: string }[]): void {
+    const sources = edits.filter((e) => e.cell.source !== e.source).map((e): [Cell, string, string] => [e.cell, e.cell.source, e.source]);
+    if (sources.length === 0) return;
+    for (const [cell, , after] of sources) cell.source = after;
+    this.pushUndo({ sources });
   }
 
   moveUp(): void {
@@ -264,6 +281,8 @@ export class Notebook {
     const tail = text.slice(offset).replace(/^\n/, "");
     cell.source = head;
     const next = this.adopt(new Cell(cell.type, tail));
+    // Both halves keep the images (each saves only those its text uses).
+    next.attachments = cell.attachments;
     this.cells.splice(this.active + 1, 0, next);
     this.changedStructure();
     this.select(this.active + 1);
@@ -275,7 +294,10 @@ export class Notebook {
     if (a === b) b = a + 1;
     if (b >= this.cells.length) return;
     const target = this.cells[a];
-    target.source = this.cells.slice(a, b + 1).map((c) => c.source).join("\n\n");
+    // The images of the merged cells go with their text (model/attachments.ts).
+    const { sources, attachments } = mergeAttachments(this.cells.slice(a, b + 1));
+    target.source = sources.join("\n\n");
+    if (attachments) target.setAttachments(attachments);
     const removed = this.cells.splice(a + 1, b - a);
     for (const cell of removed) this.release(cell);
     this.changedStructure();
@@ -307,6 +329,11 @@ export class Notebook {
 
   // --- internals -------------------------------------------------------------------
 
+  private pushUndo(step: Notebook["undoStack"][number]): void {
+    this.undoStack.push(step);
+    if (this.undoStack.length > UNDO_LIMIT) this.undoStack.shift();
+  }
+
   private shiftSelection(delta: number): void {
     this.active += delta;
     this.anchor += delta;
@@ -322,7 +349,7 @@ export class Notebook {
   private adopt(cell: Cell): Cell {
     const offs = [
       cell.changed.on((what) => {
-        if (what === "source" || what === "type" || what === "metadata") this.setDirty(true);
+        if (what === "source" || what === "type" || what === "metadata" || what === "attachments") this.setDirty(true);
         if (what === "trust") this.changed.emit({ kind: "trust" });
       }),
       cell.outputs.changed.on(() => this.setDirty(true)),

@@ -31,6 +31,15 @@ export class OutputArea {
   private returnPending = false;
   collapsed = false;
   scrolled = false;
+  /** A toggle changed by the user (the cell keeps it in its metadata). */
+  readonly toggled = new Emitter<"collapsed" | "scrolled">();
+
+  /** Hides the outputs (collapsed) or limits their height (scrolled), as the user asked. */
+  setToggle(toggle: "collapsed" | "scrolled", value: boolean): void {
+    if (this[toggle] === value) return;
+    this[toggle] = value;
+    this.toggled.emit(toggle);
+  }
 
   get outputs(): readonly Output[] {
     return this.items;

@@ -14,6 +14,10 @@ export interface Logger {
 
 export class AmdLoader {
   private readonly modules = new Map<string, unknown>();
+  /** Who calls define() now (named in errors): custom.js, or an extension being loaded. */
+  origin = "custom.js";
+  /** Set while an extension loads: receives what its anonymous define() made. */
+  onAnonymous: ((value: unknown) => void) | null = null;
   readonly define: ((...args: unknown[]) => void) & { amd: object };
   readonly require: (deps: string | string[], callback?: Factory, errback?: Errback) => unknown;
 
@@ -42,13 +46,15 @@ export class AmdLoader {
       const exports: Record<string, unknown> = {};
       const made = typeof body === "function" ? (body as Factory)(...this.resolve(deps, id, exports)) : body;
       // A factory that fills `exports` instead of returning (the CommonJS-style form).
-      if (id !== null) this.modules.set(id, made === undefined && deps.includes("exports") ? exports : made);
+      const value = made === undefined && deps.includes("exports") ? exports : made;
+      if (id !== null) this.modules.set(id, value);
+      else this.onAnonymous?.(value);
     };
-    if (!this.check(deps, id ?? "custom.js")) return;
+    if (!this.check(deps, id ?? this.origin)) return;
     try {
       run();
     } catch (error) {
-      this.log.error(`Carnet: error in the module ${id ? `"${id}"` : "defined by custom.js"}:`, error);
+      this.log.error(`Carnet: error in the module ${id ? `"${id}"` : `defined by ${this.origin}`}:`, error);
     }
   }
 

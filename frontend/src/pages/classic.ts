@@ -6,6 +6,7 @@
 // The events bridge Carnet's page events to the classic names; handlers are called as
 // jQuery's were, `handler(event, data)` with `event.type` the name.
 
+import { carnetAction } from "../model/classicactions";
 import { AmdLoader } from "./amd";
 
 type Handler = (event: { type: string }, data?: unknown) => void;
@@ -20,8 +21,13 @@ export const CLASSIC_NAMES: Record<string, string[]> = {
   notebook_saved: ["notebook_saved.Notebook"],
 };
 
+// States rather than moments: a handler added after one (an extension loads once the
+// page is ready, the kernel often before) is called at once with the last data.
+const STICKY = new Set(["app_initialized.NotebookApp", "notebook_loaded.Notebook", "kernel_ready.Kernel", "kernel_connected.Kernel"]);
+
 export class ClassicEvents {
   private handlers = new Map<string, Set<Handler>>();
+  private last = new Map<string, unknown>();
 
   constructor(private readonly log: { error(...args: unknown[]): void } = console) {}
 
@@ -30,6 +36,7 @@ export class ClassicEvents {
     for (const name of names.split(/\s+/).filter(Boolean)) {
       if (!this.handlers.has(name)) this.handlers.set(name, new Set());
       this.handlers.get(name)?.add(handler);
+      if (this.last.has(name)) this.call(name, handler, this.last.get(name));
     }
     return this;
   }
@@ -51,15 +58,18 @@ export class ClassicEvents {
   }
 
   trigger(name: string, data?: unknown): this {
-    for (const handler of [...(this.handlers.get(name) ?? [])]) {
-      try {
-        handler({ type: name }, data);
-      } catch (error) {
-        // A broken custom.js or extension must not break the page.
-        this.log.error(`Carnet: error in a "${name}" event handler:`, error);
-      }
-    }
+    if (STICKY.has(name)) this.last.set(name, data);
+    for (const handler of [...(this.handlers.get(name) ?? [])]) this.call(name, handler, data);
     return this;
+  }
+
+  private call(name: string, handler: Handler, data: unknown): void {
+    try {
+      handler({ type: name }, data);
+    } catch (error) {
+      // A broken custom.js or extension must not break the page.
+      this.log.error(`Carnet: error in a "${name}" event handler:`, error);
+    }
   }
 }
 
@@ -74,38 +84,26 @@ export interface JupyterNamespace {
   version: string;
   notebook: unknown;
   actions: ClassicActions;
-  keyboard_manager: { actions: ClassicActions } | null;
+  keyboard_manager: ClassicKeyboardManager | null;
+  toolbar: ClassicToolbar | null;
   events: ClassicEvents;
 }
 
-// The classic notebook's names of the actions custom.js calls most, to Carnet's.
-const CLASSIC_ACTIONS: Record<string, string> = {
-  "run-cell": "run",
-  "run-cell-and-select-next": "run-select-next",
-  "run-cell-and-insert-below": "run-insert-below",
-  "run-all-cells": "run-all",
-  "run-all-cells-above": "run-above",
-  "run-all-cells-below": "run-below",
-  "save-notebook": "save",
-  "interrupt-kernel": "interrupt",
-  "restart-kernel": "restart",
-  "insert-cell-above": "insert-above",
-  "insert-cell-below": "insert-below",
-  "delete-cell": "delete",
-  "toggle-all-line-numbers": "toggle-line-numbers",
-  "toggle-header": "toggle-header",
-  "toggle-toolbar": "toggle-toolbar",
-};
-
 /** Jupyter.actions: call(name), get(name), exists(name), register(action, name); a classic
- * name ("jupyter-notebook:save-notebook") finds Carnet's action of the same meaning. */
+ * name ("jupyter-notebook:save-notebook") finds Carnet's action of the same meaning
+ * (model/classicactions). */
 export class ClassicActions {
   private table: Record<string, ActionLike> = {};
 
+  /** The name `name` is registered under (classic names resolved), or null. */
+  nameOf(name: string): string | null {
+    const resolved = this.resolve(name);
+    return resolved in this.table ? resolved : null;
+  }
+
   private resolve(name: string): string {
     if (name in this.table) return name;
-    const bare = name.startsWith("jupyter-notebook:") ? name.slice("jupyter-notebook:".length) : name;
-    return CLASSIC_ACTIONS[bare] ?? bare;
+    return carnetAction(name);
   }
 
   attach(table: Record<string, ActionLike>): void {
@@ -133,6 +131,53 @@ export class ClassicActions {
     this.table[full] = { label, run };
     return full;
   }
+}
+
+type ClassicActionSpec = { handler?: () => unknown; help?: string };
+type Bind = (mode: "command" | "edit", keys: string, name: string) => boolean;
+
+export interface ClassicKeyboardManager {
+  actions: ClassicActions;
+  command_shortcuts: { add_shortcut(keys: string, action: string | ClassicActionSpec): void };
+  edit_shortcuts: { add_shortcut(keys: string, action: string | ClassicActionSpec): void };
+}
+
+/** Jupyter.keyboard_manager: `command_shortcuts.add_shortcut("shift-e", action)`, the action
+ * a name ("prefix:name", a classic one) or a {handler, help} registered on the spot. */
+export function classicKeyboardManager(actions: ClassicActions, bind: Bind): ClassicKeyboardManager {
+  let made = 0;
+  const shortcuts = (mode: "command" | "edit") => ({
+    add_shortcut(keys: string, action: string | ClassicActionSpec): void {
+      const name = typeof action === "string" ? actions.nameOf(action) : actions.register(action, `shortcut-${++made}`);
+      if (!name) throw new Error(`Carnet: add_shortcut("${keys}"): no action named "${String(action)}"`);
+      if (!bind(mode, keys, name)) throw new Error(`Carnet: add_shortcut: "${keys}" names no key`);
+    },
+  });
+  return { actions, command_shortcuts: shortcuts("command"), edit_shortcuts: shortcuts("edit") };
+}
+
+type ClassicButton = string | { action?: string; label?: string; callback?: () => unknown };
+
+export interface ClassicToolbar {
+  add_buttons_group(buttons: ClassicButton[]): HTMLElement[];
+}
+
+/** Jupyter.toolbar.add_buttons_group([...]): action names, or {label, callback} (icons are
+ * not drawn: the label is the button's text). */
+export function classicToolbar(actions: ClassicActions, add: (name: string, text?: string) => HTMLElement | null): ClassicToolbar {
+  let made = 0;
+  return {
+    add_buttons_group(buttons: ClassicButton[]): HTMLElement[] {
+      const out: HTMLElement[] = [];
+      for (const button of buttons) {
+        const spec = typeof button === "string" ? { action: button } : button;
+        const name = spec.action ? actions.nameOf(spec.action) : spec.callback ? actions.register({ handler: spec.callback, help: spec.label }, `button-${++made}`) : null;
+        const element = name ? add(name, spec.label) : null;
+        if (element) out.push(element);
+      }
+      return out;
+    },
+  };
 }
 
 /** What the notebook page offers the classic `Jupyter.notebook` (a Carnet NotebookPage). */
@@ -172,7 +217,7 @@ export interface PageEventSource {
 export function classicModules(version: string, pageEvents: PageEventSource, log = console): { loader: AmdLoader; Jupyter: JupyterNamespace } {
   const events = new ClassicEvents(log);
   const actions = new ClassicActions();
-  const Jupyter: JupyterNamespace = { _target: "_blank", version, notebook: null, actions, keyboard_manager: null, events };
+  const Jupyter: JupyterNamespace = { _target: "_blank", version, notebook: null, actions, keyboard_manager: null, toolbar: null, events };
   for (const [name, classic] of Object.entries(CLASSIC_NAMES)) {
     pageEvents.on(name, (detail) => {
       for (const classicName of classic) events.trigger(classicName, detail);

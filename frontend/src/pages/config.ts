@@ -7,6 +7,8 @@ export interface PageConfig {
   xsrfToken: string;
   autosaveInterval: number;
   appVersion: string;
+  /** Front-end modules the server's extensions load on this page ("name/main"). */
+  extensions: string[];
   /** nbconfig common.json "language", when set: it wins over the browser's languages. */
   language: string;
 }
@@ -21,6 +23,7 @@ export function readConfig(): PageConfig {
     xsrfToken: raw.xsrfToken ?? "",
     autosaveInterval: typeof raw.autosaveInterval === "number" ? raw.autosaveInterval : 120,
     appVersion: raw.appVersion ?? "",
+    extensions: Array.isArray(raw.extensions) ? raw.extensions.map(String) : [],
     language: typeof raw.language === "string" ? raw.language : "",
   };
 }

@@ -12,6 +12,10 @@ import { wsBase } from "./config";
 import { buildActions } from "./nb/actions";
 import { NotebookHeader } from "./nb/header";
 import { installKeyboard } from "./nb/keyboard";
+import { installImageInput } from "./nb/attachinput";
+import { installToc } from "./nb/toc";
+import { CommandKeys } from "./nb/keymap";
+import { syncMenuKeys } from "./nb/tools";
 import { installConflictChoice } from "./nb/conflict";
 import { Saver } from "./nb/saving";
 import { KernelSession } from "./nb/session";
@@ -63,6 +67,7 @@ export class NotebookPage {
   private lineNumbers: boolean | undefined = undefined;
   private configuredLineNumbers = false;
   readonly actions: ReturnType<typeof buildActions>;
+  readonly keys: CommandKeys;
 
   /** Builds the page (model, views, header, actions) around the notebook's contents. */
   constructor(
@@ -108,6 +113,7 @@ export class NotebookPage {
       lineNumbers: () => this.lineNumbers,
     });
     this.view = view;
+    this.keys = new CommandKeys(api);
     const actions = buildActions(this);
     this.actions = actions;
     this.header = new NotebookHeader(actions, `${config.baseUrl}tree/${encodePath(this.dir())}`);
@@ -118,7 +124,13 @@ export class NotebookPage {
     performance.mark("carnet:view");
     this.wireNotices();
     this.wireHeader(actions);
-    installKeyboard(model, actions);
+    const setTable = installKeyboard(model, actions);
+    this.keys.onChange = (table) => {
+      setTable(table);
+      syncMenuKeys(this.header.element, this.keys);
+    };
+    installImageInput(this);
+    installToc(this);
     this.syncHeader();
   }
 
@@ -164,10 +176,18 @@ export class NotebookPage {
   /** nbconfig's cm_config and Notebook.Header/Toolbar (see ./nbconfig). */
   applyFrontendConfig(section: Section): void {
     this.configuredLineNumbers = applyEditorConfig(section);
+    this.keys.apply(section);
     for (const v of this.view.allViews) v.editor?.applyOptions(this.lineNumbers);
     const shown = visibility(section);
     if (!shown.header) document.getElementById("header-container")?.setAttribute("hidden", "");
     if (!shown.toolbar) document.getElementById("maintoolbar")?.setAttribute("hidden", "");
+  }
+
+  /** Draws again the outputs holding `mime` (an extension registered a renderer for it). */
+  redrawOutputs(mime: string): void {
+    for (const cell of this.model.cells) {
+      if (cell.outputs.outputs.some((o) => "data" in o && mime in o.data)) this.view.viewOf(cell)?.outputs.refresh();
+    }
   }
 
   toggleLineNumbers(): void {

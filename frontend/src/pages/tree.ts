@@ -1,17 +1,20 @@
-// The file browser (/tree): breadcrumbs, sorting, new, rename, duplicate, delete, upload,
-// download, and the running notebooks and kernels.
+// The file browser (/tree): breadcrumbs, sorting (remembered), new, upload, the file list and
+// its action bar (treebar.ts), and the running notebooks and kernels.
 
 import { Api, encodePath, type ContentsModel, type KernelspecsModel } from "../kernel/api";
-import { confirmDialog, notify, promptDialog } from "../view/dialog";
+import { nextSort, parseSort, serializeSort, type Sort, type SortKey, sortItems } from "../model/treelist";
+import { confirmDialog, notify } from "../view/dialog";
 import { h } from "../view/dom";
 import { icon } from "../view/icons";
 import { notebookTarget } from "./classic";
 import type { PageConfig } from "./config";
 import { listTerminals, newTerminal, shutdownTerminal, terminalUrl, type TerminalModel } from "./terminals";
+import { actionButtons, SelectionControl } from "./treebar";
 import { uploadFile } from "./upload";
 import { msg, t } from "../i18n";
 
-type SortKey = "name" | "last_modified" | "size";
+// The list's order, kept between visits as the classic tree's users expect.
+const SORT_KEY = "carnet.tree.sort";
 
 const ICON: Record<string, string> = { directory: "folder", notebook: "notebook", file: "file" };
 
@@ -24,7 +27,8 @@ export async function startTreePage(config: PageConfig): Promise<void> {
 class TreePage {
   private items: ContentsModel[] = [];
   private running = new Set<string>();
-  private sort: { key: SortKey; asc: boolean } = { key: "name", asc: true };
+  private sort: Sort = parseSort(readStored(SORT_KEY));
+  private selection: SelectionControl | null = null;
   private specs: KernelspecsModel | null = null;
   private terminalsEnabled = false;
   private readonly list = h("div", { id: "notebook_list", class: "list" });
@@ -134,7 +138,7 @@ class TreePage {
     else await this.refresh();
   }
 
-  async refresh(): Promise<void> {
+  async refresh(keepSelection = false): Promise<void> {
     try {
       const [dir, sessions] = await Promise.all([this.api.contents(this.dir), this.api.sessions().catch(() => [])]);
       this.items = (dir.content as ContentsModel[]) ?? [];
@@ -144,7 +148,8 @@ class TreePage {
       return;
     }
     this.renderCrumbs();
-    this.renderList();
+    // Read at the end: a box checked while the list reloaded counts too.
+    this.renderList(keepSelection ? this.checkedPaths() : new Set());
   }
 
   private renderCrumbs(): void {
@@ -156,27 +161,12 @@ class TreePage {
     });
   }
 
-  private sorted(): ContentsModel[] {
-    const { key, asc } = this.sort;
-    const sign = asc ? 1 : -1;
-    return [...this.items].sort((a, b) => {
-      // Folders first, as the classic Notebook lists them.
-      if ((a.type === "directory") !== (b.type === "directory")) return a.type === "directory" ? -1 : 1;
-      if (key === "name") return sign * a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: "base" });
-      if (key === "size") return sign * ((a.size ?? 0) - (b.size ?? 0));
-      return sign * (Date.parse(a.last_modified) - Date.parse(b.last_modified));
-    });
-  }
-
-  private renderList(): void {
-    const header = h("div", { class: "list-header row" },
-      h("input", { type: "checkbox", class: "select-all", "aria-label": t("Select all"), onchange: (e) => {
-        const on = (e.target as HTMLInputElement).checked;
-        this.list.querySelectorAll<HTMLInputElement>(".item-check").forEach((c) => (c.checked = on));
-        this.renderActions();
-      } }),
+  /** `keep`: what is checked stays checked (after a failed action, to try again). */
+  private renderList(keep: ReadonlySet<string> = new Set()): void {
+    this.selection = new SelectionControl(this.items, this.running, (paths) => this.check(paths));
+    const header = h("div", { class: "list-header row" }, this.selection.element,
       this.sortButton("name", t("Name")), this.sortButton("last_modified", t("Last Modified")), this.sortButton("size", t("File size")));
-    const rows = this.sorted().map((item) => this.row(item));
+    const rows = sortItems(this.items, this.sort).map((item) => this.row(item, keep.has(item.path)));
     if (this.dir) {
       const parent = this.dir.includes("/") ? this.dir.slice(0, this.dir.lastIndexOf("/")) : "";
       rows.unshift(h("div", { class: "list-item row" }, h("span", { class: "check-spacer" }), h("a", { class: "item-name", href: `${this.config.baseUrl}tree/${encodePath(parent)}` }, h("span", { class: "item-icon icon-directory" }, icon("folder", 16)), "..")));
@@ -186,11 +176,20 @@ class TreePage {
     this.renderActions();
   }
 
+  /** Checks exactly these paths (the select-all box, the select menu). */
+  private check(paths: string[]): void {
+    const wanted = new Set(paths);
+    this.list.querySelectorAll<HTMLInputElement>(".item-check").forEach((c) => (c.checked = wanted.has(c.dataset.path ?? "")));
+    this.renderActions();
+  }
+
   private sortButton(key: SortKey, label: string): HTMLElement {
     const active = this.sort.key === key;
-    return h("button", { class: `sort-button sort-${key}${active ? " active" : ""}`, onclick: () => {
-      this.sort = { key, asc: active ? !this.sort.asc : true };
-      this.renderList();
+    const order = active ? (this.sort.asc ? "ascending" : "descending") : "none";
+    return h("button", { class: `sort-button sort-${key}${active ? " active" : ""}`, "aria-sort": order, "data-order": order, title: `Sort by ${label.toLowerCase()}`, onclick: () => {
+      this.sort = nextSort(this.sort, key);
+      writeStored(SORT_KEY, serializeSort(this.sort));
+      this.renderList(this.checkedPaths()); // the selection stays
     } }, label, active ? (this.sort.asc ? " ▲" : " ▼") : "");
   }
 
@@ -201,9 +200,10 @@ class TreePage {
     return `${this.config.baseUrl}edit/${path}`;
   }
 
-  private row(item: ContentsModel): HTMLElement {
+  private row(item: ContentsModel, checked: boolean): HTMLElement {
     const running = this.running.has(item.path);
     const check = h("input", { type: "checkbox", class: "item-check", "aria-label": t("Select {name}", { name: item.name }), "data-path": item.path, onchange: () => this.renderActions() });
+    check.checked = checked;
     return h("div", { class: `list-item row${running ? " running" : ""}`, "data-path": item.path, "data-type": item.type },
       check,
       h("a", { class: "item-name", href: this.href(item), target: item.type === "directory" ? "" : notebookTarget() }, h("span", { class: `item-icon icon-${item.type}` }, icon(ICON[item.type] ?? "file", 16)), item.name),
@@ -212,44 +212,20 @@ class TreePage {
       h("span", { class: "item-size" }, item.type === "directory" ? "" : formatSize(item.size)));
   }
 
+  private checkedPaths(): Set<string> {
+    return new Set(Array.from(this.list.querySelectorAll<HTMLInputElement>(".item-check:checked")).map((c) => c.dataset.path ?? ""));
+  }
+
   private selected(): ContentsModel[] {
-    const paths = new Set(Array.from(this.list.querySelectorAll<HTMLInputElement>(".item-check:checked")).map((c) => c.dataset.path ?? ""));
+    const paths = this.checkedPaths();
     return this.items.filter((i) => paths.has(i.path));
   }
 
   private renderActions(): void {
     const sel = this.selected();
-    const button = (label: string, id: string, run: () => Promise<void>) =>
-      h("button", { class: "btn", id, onclick: () => void run().catch((e) => notify(String(e.message ?? e), "error", 6000)).then(() => this.refresh()) }, label);
-    const buttons: HTMLElement[] = [];
-    if (sel.length === 1) buttons.push(button(t("Rename"), "rename-button", () => this.rename(sel[0])));
-    if (sel.length >= 1 && sel.every((s) => s.type !== "directory")) buttons.push(button(t("Duplicate"), "duplicate-button", () => this.duplicate(sel)));
-    if (sel.some((s) => this.running.has(s.path))) buttons.push(button(t("Shutdown"), "shutdown-button", () => this.shutdown(sel)));
-    if (sel.length === 1 && sel[0].type !== "directory") buttons.push(h("a", { class: "btn", id: "download-button", href: `${this.config.baseUrl}files/${encodePath(sel[0].path)}?download=1`, download: sel[0].name }, t("Download")));
-    if (sel.length >= 1) buttons.push(button(t("Delete"), "delete-button", () => this.remove(sel)));
-    this.actions.replaceChildren(...buttons);
-  }
-
-  private async rename(item: ContentsModel): Promise<void> {
-    const name = await promptDialog(item.type === "directory" ? t("Rename folder") : t("Rename file"), t("Enter a new name:"), item.name);
-    if (!name || name === item.name) return;
-    const base = item.path.slice(0, item.path.length - item.name.length);
-    await this.api.rename(item.path, base + name);
-  }
-
-  private async duplicate(items: ContentsModel[]): Promise<void> {
-    for (const item of items) await this.api.create(this.dir, { copy_from: item.path });
-  }
-
-  private async remove(items: ContentsModel[]): Promise<void> {
-    const names = items.map((i) => i.name).join(", ");
-    if (!(await confirmDialog(t("Delete"), t("Are you sure you want to permanently delete: {names}?", { names }), t("Delete"), true))) return;
-    for (const item of items) await this.api.remove(item.path);
-  }
-
-  private async shutdown(items: ContentsModel[]): Promise<void> {
-    const sessions = await this.api.sessions();
-    for (const s of sessions) if (items.some((i) => i.path === s.path)) await this.api.deleteSession(s.id);
+    this.selection?.update(sel.length, this.items.length);
+    const context = { api: this.api, baseUrl: this.config.baseUrl, dir: this.dir, running: this.running, refresh: (keep: boolean) => this.refresh(keep) };
+    this.actions.replaceChildren(...actionButtons(context, sel));
   }
 
   private async upload(files: File[]): Promise<void> {
@@ -326,3 +302,20 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return label;
 }
 
+
+/** localStorage may be off (a privacy setting): the page then just does not remember. */
+function readStored(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // not remembered, as above
+  }
+}

@@ -2,12 +2,15 @@
 
 import katex from "katex";
 import MarkdownIt from "markdown-it";
+import { attachmentUrl } from "../model/attachments";
+import type { JsonObject } from "../model/types";
 import { sanitizeHtml } from "./sanitize";
 
 export interface MarkdownContext {
   /** URL prefix of /files/ for the notebook's directory, ending in "/". */
   filesUrl: string;
-  attachments?: Record<string, unknown>;
+  /** The cell's own attachments: the only ones its `attachment:` URLs can show. */
+  attachments?: JsonObject;
 }
 
 let parser: InstanceType<typeof MarkdownIt> | null = null;
@@ -23,6 +26,15 @@ function md(): InstanceType<typeof MarkdownIt> {
     if (src && env?.ctx) token.attrSet("src", rewriteUrl(String(src), env.ctx as MarkdownContext));
     return image ? image(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
   };
+  // <img src="attachment:..."> written as HTML: the sanitizer would drop the unknown scheme.
+  for (const rule of ["html_block", "html_inline"] as const) {
+    const original = parser.renderer.rules[rule];
+    parser.renderer.rules[rule] = (tokens, idx, options, env, self) => {
+      const token = tokens[idx];
+      if (env?.ctx) token.content = token.content.replace(HTML_ATTACHMENT, (_m, open: string, name: string, close: string) => `${open}${attachmentSrc(name, env.ctx as MarkdownContext)}${close}`);
+      return original ? original(tokens, idx, options, env, self) : token.content;
+    };
+  }
   return parser;
 }
 
@@ -74,13 +86,15 @@ function slug(text: string): string {
   return text.trim().replace(/\s+/g, "-");
 }
 
+const HTML_ATTACHMENT = /(\bsrc\s*=\s*["'])attachment:([^"']*)(["'])/gi;
+
+// Only an image of this cell's attachments; anything else shows nothing.
+function attachmentSrc(name: string, ctx: MarkdownContext): string {
+  return attachmentUrl(ctx.attachments, name) ?? "";
+}
+
 function rewriteUrl(url: string, ctx: MarkdownContext): string {
-  if (url.startsWith("attachment:")) {
-    const entry = ctx.attachments?.[url.slice("attachment:".length)] as Record<string, string> | undefined;
-    if (!entry) return "";
-    const [mime, data] = Object.entries(entry)[0] ?? [];
-    return mime ? `data:${mime};base64,${data}` : "";
-  }
+  if (url.startsWith("attachment:")) return attachmentSrc(url.slice("attachment:".length), ctx);
   // Relative paths are files next to the notebook, served by /files/.
   if (/^[a-z][a-z0-9+.-]*:|^\/|^#|^\/\//i.test(url)) return url;
   return ctx.filesUrl + url;

@@ -23,7 +23,7 @@ export const MIME_ORDER = [
 ];
 
 /** Renders a bundle whose type another module owns (the widget view); richest of all. */
-export type MimeExtension = (bundle: Record<string, unknown>, box: HTMLElement, ctx: RenderContext) => void;
+export type MimeExtension = (bundle: Record<string, unknown>, box: HTMLElement, ctx: RenderContext, metadata: Record<string, unknown>) => void;
 const extensions = new Map<string, MimeExtension>();
 
 export function registerMimeRenderer(mime: string, render: MimeExtension): void {
@@ -68,7 +68,7 @@ export function renderMime(bundle: Record<string, unknown>, metadata: Record<str
   box.dataset.mime = mime;
   const extension = extensions.get(mime);
   if (extension) {
-    extension(bundle, box, ctx);
+    extension(bundle, box, ctx, metadata ?? {});
     return box;
   }
   const value = bundle[mime];

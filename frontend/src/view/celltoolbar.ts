@@ -16,6 +16,7 @@ import {
   slideTypeOf,
   tagsOf,
 } from "../model/metadata";
+import { attachmentsBar } from "./attachmentbar";
 import { notify, promptDialog } from "./dialog";
 import { h } from "./dom";
 import { jsonDialog } from "./jsondialog";
@@ -34,6 +35,10 @@ export function renderCellToolbar(cell: Cell, name: CellToolbarName): HTMLElemen
       return cell.type === "raw" ? bar("raw", h("label", {}, `${t("Raw NBConvert Format")} `, rawSelect(cell))) : null;
     case "Slideshow":
       return bar("slideshow", h("label", {}, `${t("Slide Type")} `, slideSelect(cell)));
+    case "Attachments": {
+      const list = attachmentsBar(cell);
+      return list ? bar("attachments", list) : null;
+    }
     default:
       return null;
   }

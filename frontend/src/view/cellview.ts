@@ -145,6 +145,8 @@ export class CellView {
           return;
         }
         if (!this.editor) parts.placeholder.textContent = this.cell.source;
+        // The Attachments bar says which attachments the source still uses.
+        if (this.toolbarName === "Attachments") this.renderToolbar(parts);
         if (this.cell.type !== "code" && this.cell.rendered) this.renderText(parts);
         break;
       case "type":
@@ -156,6 +158,10 @@ export class CellView {
         break;
       case "metadata":
         if (parts) this.renderToolbar(parts);
+        break;
+      case "attachments":
+        if (parts) this.renderToolbar(parts);
+        if (parts && this.cell.type === "markdown" && this.cell.rendered) this.renderText(parts);
         break;
       default:
         // The prompt (count, or * to a number) says the run got this far: its outputs first.

@@ -87,6 +87,7 @@ export class OutputView {
     this.collapser.addEventListener("click", () => this.toggleScroll());
     this.collapser.addEventListener("dblclick", () => this.toggleCollapsed());
     this.element.append(this.collapser, this.list);
+    this.syncToggles(); // a notebook saved with hidden or scrolled outputs shows them so
     this.revealed = !options.lazy;
     // A burst of messages becomes one DOM update per frame.
     this.batch = new OutputChangeBatch(options.schedule ?? animationFrame, (changes) => {
@@ -157,12 +158,12 @@ export class OutputView {
   }
 
   toggleCollapsed(): void {
-    this.area.collapsed = !this.area.collapsed;
+    this.area.setToggle("collapsed", !this.area.collapsed);
     this.syncToggles();
   }
 
   toggleScroll(): void {
-    this.area.scrolled = !this.area.scrolled;
+    this.area.setToggle("scrolled", !this.area.scrolled);
     this.syncToggles();
   }
 

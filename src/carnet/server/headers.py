@@ -47,9 +47,18 @@ def default_csp(relative_path: str) -> str:
 class HeadersMiddleware:
     """Adds the default and configured headers a response does not set itself."""
 
-    def __init__(self, app: asgi.ASGIApp, configured: dict[str, str], base_url: str = "/"):
+    def __init__(
+        self,
+        app: asgi.ASGIApp,
+        configured: dict[str, str],
+        base_url: str = "/",
+        frame_ancestors: str = "'self'",
+    ):
+        """`frame_ancestors`: who may frame the pages by default ('none' under JupyterHub,
+        as jupyterhub-singleuser: the Hub's pages never frame a user's server)."""
         self.app = app
         self.base_url = base_url
+        self.frame_ancestors = f"frame-ancestors {frame_ancestors}"
         merged = {name.lower(): (name, value) for name, value in DEFAULT_HEADERS.items()}
         self.csp_configured = "content-security-policy" in {n.lower() for n in configured}
         merged.update({name.lower(): (name, value) for name, value in configured.items()})
@@ -61,7 +70,8 @@ class HeadersMiddleware:
     def _headers_for(self, scope: asgi.Scope) -> list[tuple[bytes, bytes]]:
         if self.csp_configured:
             return self.extra
-        csp = default_csp(asgi.relative_path(scope, self.base_url)).encode("latin-1")
+        policy = default_csp(asgi.relative_path(scope, self.base_url))
+        csp = policy.replace("frame-ancestors 'self'", self.frame_ancestors).encode("latin-1")
         return [(k, csp) if k == b"content-security-policy" else (k, v) for k, v in self.extra]
 
     async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:

@@ -24,9 +24,12 @@ from carnet.errors import (
     ContentsWriteError,
     CorruptConfigFile,
     ExportError,
+    GatewayError,
+    GatewayUnreachable,
     KernelError,
     KernelNotFound,
     KernelSpecError,
+    NotWithGateway,
     TerminalError,
     TerminalNotFound,
     TerminalsDisabled,
@@ -57,6 +60,9 @@ STATUS: tuple[tuple[type[CarnetError], int, str | None], ...] = (
     (TerminalError, 500, "terminal error"),
     (UnknownExportFormat, 404, "unknown format"),
     (ExportError, 500, None),  # a program the format needs is missing, say
+    (GatewayUnreachable, 503, "gateway unreachable"),
+    (NotWithGateway, 501, "not with a gateway"),
+    (GatewayError, 502, "gateway error"),
     (BadConfigSection, 400, "bad section"),
     (CorruptConfigFile, 500, "corrupt config file"),
 )
@@ -81,6 +87,8 @@ def status_for(error: BaseException) -> tuple[int, str] | None:
         if isinstance(error, cls):
             if isinstance(error, ContentsError | ExportError):
                 return STATUS_OF_REASON.get(error.reason, status), error.reason
+            if isinstance(error, GatewayError):  # the gateway's status, or ours about it
+                return error.status, reason or "gateway error"
             assert reason is not None
             return status, reason
     return None

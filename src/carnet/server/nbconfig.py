@@ -118,17 +118,17 @@ class FrontendConfig:
         with self._lock:
             data = _read(path) or {}
             recursive_update(data, changes)
-            _write(path, data)
+            write_json(path, data)
         return self.get(section)
 
     def replace(self, section: str, data: dict[str, Any]) -> None:
         """Make `data` the user's `<section>.json` (Jupyter's PUT)."""
         check_section(section)
         with self._lock:
-            _write(self.write_dir() / f"{section}.json", data)
+            write_json(self.write_dir() / f"{section}.json", data)
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any]) -> None:
     """Replace the file atomically: a crash leaves the old file or the new, never half."""
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)

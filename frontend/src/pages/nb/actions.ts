@@ -7,7 +7,13 @@ import { chooseDialog, confirmDialog, messageDialog, notify, promptDialog } from
 import { h } from "../../view/dom";
 import type { NotebookPage } from "../notebook";
 import { exportActions } from "./export";
+import { fileActions } from "./fileops";
+import { helpActions } from "./helpmenu";
+import { outputActions } from "./outputmenu";
 import { metadataActions } from "./metadata";
+import { imageActions } from "./attachinput";
+import { tocActions } from "./toc";
+import { toolActions } from "./tools";
 import type { Actions } from "./header";
 import { notebookTarget } from "../classic";
 import { t } from "../../i18n";
@@ -57,6 +63,12 @@ export function buildActions(page: Page): Actions {
   const actions: Actions = {
     ...exportActions(page),
     ...metadataActions(page),
+    ...fileActions(page),
+    ...outputActions(page),
+    ...helpActions(page),
+    ...imageActions(page),
+    ...tocActions(page),
+    ...toolActions(page),
     "run-select-next": { label: "Run Cells and Select Below", keys: "Shift-Enter", run: () => {
       runSelected();
       const [, last] = nb.selectedRange;
@@ -83,7 +95,7 @@ export function buildActions(page: Page): Actions {
     "insert-above": { label: "Insert Cell Above", keys: "A", run: () => void nb.insertAbove() },
     "insert-below": { label: "Insert Cell Below", keys: "B", run: () => void nb.insertBelow() },
     delete: { label: "Delete Cells", keys: "D,D", run: () => nb.deleteSelected() },
-    "undo-delete": { label: "Undo Delete Cells", keys: "Z", run: () => nb.undoDelete() },
+    "undo-delete": { label: "Undo Delete Cells", keys: "Z", run: () => void nb.undoDelete() },
     "to-code": { label: "Cell Type: Code", keys: "Y", run: () => nb.changeType("code") },
     "to-markdown": { label: "Cell Type: Markdown", keys: "M", run: () => nb.changeType("markdown") },
     "to-raw": { label: "Cell Type: Raw NBConvert", keys: "R", run: () => nb.changeType("raw") },
@@ -110,8 +122,6 @@ export function buildActions(page: Page): Actions {
     "heading-1": { label: "Heading 1", run: () => heading(1) },
     "heading-2": { label: "Heading 2", run: () => heading(2) },
     "heading-3": { label: "Heading 3", run: () => heading(3) },
-    "toggle-output": { label: "Toggle Output", keys: "O", run: () => page.view.viewOf(nb.activeCell)?.outputs.toggleCollapsed() },
-    "toggle-scroll": { label: "Toggle Output Scrolling", keys: "Shift-O", run: () => page.view.viewOf(nb.activeCell)?.outputs.toggleScroll() },
     "toggle-line-numbers": { label: "Toggle Line Numbers", keys: "L", run: () => page.toggleLineNumbers() },
     "toggle-header": { label: "Toggle Header", run: () => void document.getElementById("header-container")?.toggleAttribute("hidden") },
     "toggle-toolbar": { label: "Toggle Toolbar", run: () => void document.getElementById("maintoolbar")?.toggleAttribute("hidden") },
@@ -185,9 +195,8 @@ export function buildActions(page: Page): Actions {
       const text = await kernel.inspect(editor.text, editor.kernelCursor);
       if (text) showTooltip(editor.view.dom, text);
     }) },
-    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions)) },
-    help: { label: "Keyboard Shortcuts", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions)) },
-    about: { label: "About Carnet", run: () => messageDialog(t("About Carnet"), t("Carnet {version}: a fast, lean, safe Jupyter Notebook.", { version: config.appVersion })) },
+    shortcuts: { label: "Keyboard Shortcuts", keys: "H", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions, page.keys.table)) },
+    help: { label: "Keyboard Shortcuts", run: () => messageDialog(t("Keyboard shortcuts"), shortcutTable(actions, page.keys.table)) },
   };
 
   function heading(level: number): void {
@@ -201,9 +210,9 @@ export function buildActions(page: Page): Actions {
   return actions;
 }
 
-function shortcutTable(actions: Actions): HTMLElement {
+function shortcutTable(actions: Actions, command: Record<string, string>): HTMLElement {
   const table = h("table", { class: "shortcut-table" });
-  for (const row of shortcutHelp()) table.append(h("tr", {}, h("td", {}, t(row.mode)), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, actions[row.action] ? t(actions[row.action].label) : row.action.replace(/-/g, " "))));
+  for (const row of shortcutHelp(command)) table.append(h("tr", {}, h("td", {}, t(row.mode)), h("td", {}, h("kbd", {}, row.keys)), h("td", {}, actions[row.action] ? t(actions[row.action].label) : row.action.replace(/-/g, " "))));
   return table;
 }
 

@@ -3,6 +3,7 @@
 import { h } from "../../view/dom";
 import { icon } from "../../view/icons";
 import { CELL_TOOLBAR_ACTIONS } from "./metadata";
+import { ALL_OUTPUT, CURRENT_OUTPUTS } from "./outputmenu";
 import { msg, t } from "../../i18n";
 
 export interface Action {
@@ -19,13 +20,13 @@ type MenuItem = string | [string, string[]];
 const DOWNLOADS = ["download-ipynb", "download-html", "download-markdown", "download-python", "download-pdf"];
 
 export const MENUS: [string, MenuItem[]][] = [
-  ["File", ["new-notebook", "open", "-", "rename", "save", "revert-checkpoint", "-", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
-  ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "edit-notebook-metadata", "-", "shortcuts"]],
-  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
-  ["Insert", ["insert-above", "insert-below"]],
-  ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", "clear-output", "clear-all-output"]],
-  ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "-", "change-kernel", "shutdown"]],
-  ["Help", ["shortcuts", "about"]],
+  ["File", ["new-notebook", "open", "-", "make-copy", "save-as", "rename", "save", "revert-checkpoint", "-", "print-preview", ["Download as", DOWNLOADS], "-", "trust", "-", "close"]],
+  ["Edit", ["cut", "copy", "paste-above", "paste-below", "delete", "undo-delete", "-", "split", "merge-above", "merge", "-", "move-up", "move-down", "-", "find-replace", "-", "edit-notebook-metadata", "-", "shortcuts"]],
+  ["View", ["toggle-header", "toggle-toolbar", "toggle-line-numbers", "toggle-toc", ["Cell Toolbar", CELL_TOOLBAR_ACTIONS], "-", "toggle-output", "toggle-scroll"]],
+  ["Insert", ["insert-above", "insert-below", "-", "insert-image"]],
+  ["Cell", ["run", "run-select-next", "run-insert-below", "run-all", "run-above", "run-below", "-", "to-code", "to-markdown", "to-raw", "-", ["Current Outputs", CURRENT_OUTPUTS], ["All Output", ALL_OUTPUT]]],
+  ["Kernel", ["interrupt", "restart", "restart-clear", "restart-run-all", "reconnect", "shutdown", "-", "change-kernel"]],
+  ["Help", ["shortcuts", "edit-shortcuts", "-", "markdown-reference", "-", "about"]],
 ];
 
 const TOOLBAR: (string | "-")[] = ["save", "-", "insert-below", "-", "cut", "copy", "paste-below", "-", "move-up", "move-down", "-", "run-select-next", "interrupt", "restart", "restart-run-all"];
@@ -53,6 +54,9 @@ export class NotebookHeader {
   readonly kernelIndicator = h("span", { id: "kernel_indicator", class: "kernel_indicator", title: t("Kernel status") });
   readonly trust = h("button", { id: "trust-indicator", class: "indicator trust", title: t("Trust this notebook") });
   readonly modeIndicator = h("span", { id: "mode-indicator", class: "mode_indicator" });
+  // Kept for the items other code adds (addToolbarButton, addMenuItem).
+  private readonly menubar: HTMLElement;
+  private readonly toolbar: HTMLElement;
   readonly cellType = h("select", { id: "cell-type", class: "form-control", "aria-label": t("Cell type") });
 
   constructor(
@@ -81,6 +85,42 @@ export class NotebookHeader {
     }
     toolbar.append(h("span", { class: "toolbar-sep" }), this.cellType);
     this.element = h("div", { id: "header" }, site, h("div", { id: "menubar-container" }, menubar, toolbar));
+    this.menubar = menubar;
+    this.toolbar = toolbar;
+  }
+
+  /** A toolbar button running the action `name` (added by other code: extensions). */
+  addToolbarButton(name: string, content: (Node | string)[] = []): HTMLElement | null {
+    const action = this.actions[name];
+    if (!action) return null;
+    let group = this.toolbar.querySelector<HTMLElement>(".toolbar-added");
+    if (!group) {
+      group = h("span", { class: "toolbar-added" });
+      this.toolbar.append(h("span", { class: "toolbar-sep" }), group);
+    }
+    const button = h("button", { class: "btn toolbar-btn", title: t(action.label), "data-action": name, onclick: () => void action.run() }, ...(content.length ? content : [t(action.label)]));
+    group.append(button);
+    return button;
+  }
+
+  /** An item running the action `name` at the end of a menu (its data-menu id, e.g.
+   * "cell"); a menu of that title is made, before Help, when there is none. */
+  addMenuItem(menu: string, name: string): HTMLElement | null {
+    const action = this.actions[name];
+    if (!action) return null;
+    const id = menu.toLowerCase();
+    let list = this.menubar.querySelector<HTMLElement>(`[data-menu="${CSS.escape(id)}"] + .dropdown-menu`);
+    if (!list) {
+      const wrapper = this.menu(menu, []);
+      this.menubar.insertBefore(wrapper, this.menubar.querySelector('[data-menu="help"]')?.parentElement ?? this.menubar.querySelector(".menubar-right"));
+      list = wrapper.querySelector<HTMLElement>(".dropdown-menu");
+    }
+    const item = h("li", { role: "menuitem", "data-action": name, onclick: () => {
+      item.closest(".dropdown")?.classList.remove("open");
+      void action.run();
+    } }, h("span", {}, t(action.label)), action.keys ? h("kbd", {}, action.keys) : null);
+    list?.append(item);
+    return item;
   }
 
   private menu(title: string, items: MenuItem[]): HTMLElement {

@@ -4,7 +4,8 @@ import { COMMAND_SHORTCUTS, EDIT_SHORTCUTS, KeySequencer } from "../../model/key
 import type { Notebook } from "../../model/notebook";
 import type { Actions } from "./header";
 
-export function installKeyboard(nb: Notebook, actions: Actions): void {
+/** Returns how to change the command-mode table (the user edited the shortcuts). */
+export function installKeyboard(nb: Notebook, actions: Actions): (table: Record<string, string>) => void {
   const command = new KeySequencer(COMMAND_SHORTCUTS);
   const edit = new KeySequencer(EDIT_SHORTCUTS);
   document.addEventListener(
@@ -13,8 +14,9 @@ export function installKeyboard(nb: Notebook, actions: Actions): void {
       if (document.querySelector(".modal-backdrop")) return;
       const target = event.target as HTMLElement | null;
       const inEditor = Boolean(target?.closest(".cm-editor"));
-      // Other inputs (rename box, stdin prompt, cell type select) keep their keys.
-      if (!inEditor && target && target.matches("input, textarea, select")) {
+      // Other inputs (rename box, stdin prompt, cell type select) and panels marked
+      // data-own-keys (the table of contents) keep their keys.
+      if (!inEditor && target && (target.matches("input, textarea, select") || target.closest("[data-own-keys]"))) {
         if (!(event.key === "s" && (event.ctrlKey || event.metaKey))) return;
       }
       if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return;
@@ -33,4 +35,5 @@ export function installKeyboard(nb: Notebook, actions: Actions): void {
     },
     true,
   );
+  return (table) => command.setTable(table);
 }

@@ -3,6 +3,7 @@
 // changed by another program or tab is never overwritten silently (see conflict.ts).
 
 import { Api, ChangedOnDiskError, encodePath } from "../../kernel/api";
+import { withoutUnusedAttachments } from "../../model/attachments";
 import type { Notebook } from "../../model/notebook";
 import type { NbDocument } from "../../model/types";
 import { t } from "../../i18n";
@@ -77,6 +78,16 @@ export class Saver {
     });
   }
 
+  /** File > Save as: writes the page's version at `path` (checked absent by the caller), then
+   * edits that file; the old one stays as it was last saved. */
+  async saveAs(path: string): Promise<void> {
+    await this.serial(async () => {
+      await this.write(path, "checkpoint", null, `Saved as ${path}`);
+      this.moveTo(path);
+      await this.loadCheckpoints();
+    });
+  }
+
   /** Autosaves every `seconds` while there are changes (0 turns it off). */
   startAutosave(seconds: number): void {
     if (this.timer) clearInterval(this.timer);
@@ -122,7 +133,8 @@ export class Saver {
 
   /** One save; false when the server refused it because the file changed on disk. */
   private async write(path: string, kind: "checkpoint" | "autosave", expectedHash: string | null, message?: string): Promise<boolean> {
-    const content: NbDocument = this.nb.toJSON();
+    // As Jupyter does, attachments the cell's source no longer uses are not saved.
+    const content: NbDocument = withoutUnusedAttachments(this.nb.toJSON());
     const version = this.nb.version;
     await this.beforeSave(content).catch((error) => console.error("Carnet: could not add the widget state to the save", error));
     let model;

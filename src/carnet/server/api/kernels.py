@@ -1,6 +1,7 @@
 """/api/kernels: list, start, get, shut down, interrupt and restart kernels.
 
-Handlers use app.state.kernels, a KernelService. Each docstring carries its
+Handlers use app.state.kernels: a KernelService, or in gateway mode a
+GatewayKernelService (the same interface, kernels on the gateway). Each docstring carries its
 OpenAPI operation (after `---`) for the generated /api/spec.yaml.
 """
 
@@ -15,13 +16,13 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.routing import BaseRoute
 
-    from carnet.server.kernels.service import KernelService
+    from carnet.server.kernels.backend import KernelBackend
 
 KERNELS_ROUTE = "api_kernels"
 
 
-def kernel_service(request: Request) -> KernelService:
-    service: KernelService = request.app.state.kernels
+def kernel_service(request: Request) -> KernelBackend:
+    service: KernelBackend = request.app.state.kernels
     return service
 
 
@@ -51,7 +52,9 @@ async def list_kernels(request: Request) -> Response:
           application/json:
             schema: {type: array, items: {$ref: '#/components/schemas/Kernel'}}
     """
-    return json_response(kernel_service(request).models())
+    service = kernel_service(request)
+    await service.refresh()
+    return json_response(service.models())
 
 
 async def start_kernel(request: Request) -> Response:
@@ -106,7 +109,7 @@ async def get_kernel(request: Request) -> Response:
             schema: {$ref: '#/components/schemas/Kernel'}
       404: {description: No such kernel}
     """
-    return json_response(kernel_service(request).get(_kernel_id(request)).to_model())
+    return json_response(await kernel_service(request).model(_kernel_id(request)))
 
 
 async def delete_kernel(request: Request) -> Response:

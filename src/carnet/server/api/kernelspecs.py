@@ -13,9 +13,18 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from carnet.client.kernelspec import KernelSpec
+    from carnet.server.gateway.kernels import GatewayKernelService
 
 RESOURCE_ROUTE = "kernelspec_resource"
 _RESOURCE_SUFFIXES = (".png", ".svg", ".js", ".css")
+
+
+def _gateway(request: Request) -> GatewayKernelService | None:
+    """The gateway's kernel service in gateway mode (kernelspecs are the gateway's)."""
+    from carnet.server.gateway.kernels import GatewayKernelService
+
+    service = request.app.state.kernels
+    return service if isinstance(service, GatewayKernelService) else None
 
 
 def _spec_model(request: Request, spec: KernelSpec) -> dict[str, Any]:
@@ -48,6 +57,11 @@ async def list_kernelspecs(request: Request) -> Response:
     """
     from carnet.client.kernelspec import all_kernel_specs
 
+    gateway = _gateway(request)
+    if gateway is not None:
+        from carnet.server.gateway import kernelspecs
+
+        return json_response(await kernelspecs.list_specs(request, gateway, RESOURCE_ROUTE))
     specs = all_kernel_specs()
     default = request.app.state.kernels.default_kernel_name
     return json_response(
@@ -75,6 +89,11 @@ async def get_kernelspec(request: Request) -> Response:
     """
     from carnet.client.kernelspec import get_kernel_spec
 
+    gateway = _gateway(request)
+    if gateway is not None:
+        from carnet.server.gateway import kernelspecs
+
+        return json_response(await kernelspecs.get_spec(request, gateway, RESOURCE_ROUTE))
     return json_response(_spec_model(request, get_kernel_spec(request.path_params["kernel_name"])))
 
 
@@ -94,6 +113,11 @@ async def kernelspec_resource(request: Request) -> Response:
 
     from carnet.client.kernelspec import get_kernel_spec
 
+    gateway = _gateway(request)
+    if gateway is not None:
+        from carnet.server.gateway import kernelspecs
+
+        return await kernelspecs.resource(request, gateway)
     spec = get_kernel_spec(request.path_params["name"])  # a KernelSpecError is a 404
     name = request.path_params["file"]
     if spec.resource_dir is None or "/" in name or name.startswith("."):

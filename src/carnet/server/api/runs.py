@@ -67,6 +67,7 @@ async def list_runs(request: Request) -> Response:
                     items: {type: string}
                     description: The iopub messages of the last minute the outputs include
       404: {description: No such kernel}
+      501: {description: 'Gateway mode: the kernel runs on a gateway, its runs are not kept here'}
     """
     recorder = _hub(request).recorder
     return json_response(recorder.snapshot() if recorder is not None else [])
@@ -103,6 +104,7 @@ async def adopt_runs(request: Request) -> Response:
       400: {description: A malformed body}
       404: {description: No such kernel}
       409: {description: That session's websocket is not connected (yet)}
+      501: {description: 'Gateway mode: the kernel runs on a gateway, its runs are not kept here'}
     """
     body = await json_body(request) or {}
     session_id = body.get("session_id")

@@ -76,7 +76,9 @@ async def list_sessions(request: Request) -> Response:
           application/json:
             schema: {type: array, items: {$ref: '#/components/schemas/Session'}}
     """
-    return json_response(session_manager(request).list())
+    sessions = session_manager(request)
+    await sessions.kernels.refresh()  # a kernel gone from a gateway ends its session
+    return json_response(sessions.list())
 
 
 async def create_session(request: Request) -> Response:
@@ -144,6 +146,7 @@ async def get_session(request: Request) -> Response:
       404: {description: No such session}
     """
     sessions = session_manager(request)
+    await sessions.kernels.refresh()
     return json_response(sessions.model(sessions.get(request.path_params["session"])))
 
 

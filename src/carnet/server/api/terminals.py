@@ -219,6 +219,7 @@ async def terminal_page(request: Request) -> Response:
         xsrf_token=request.scope.get("xsrf_token", ""),
         autosave_interval=settings.autosave_interval,
         built=built,
+        extensions=request.app.state.extensions.frontend_for("terminal"),
         language=language,
         language_override=override,
     )

@@ -49,7 +49,10 @@ def checks_host(settings: ServerSettings) -> bool:
 
 
 def security_middleware(
-    settings: ServerSettings, credentials: Credentials, provider: IdentityProvider | None = None
+    settings: ServerSettings,
+    credentials: Credentials,
+    provider: IdentityProvider | None = None,
+    frame_ancestors: str = "'self'",
 ) -> list[Middleware]:
     from starlette.middleware import Middleware
 
@@ -60,7 +63,12 @@ def security_middleware(
         allow_credentials=settings.allow_credentials,
     )
     return [
-        Middleware(HeadersMiddleware, configured=settings.headers, base_url=base),
+        Middleware(
+            HeadersMiddleware,
+            configured=settings.headers,
+            base_url=base,
+            frame_ancestors=frame_ancestors,
+        ),
         Middleware(HeaderLimitMiddleware),
         Middleware(
             HostOriginMiddleware,

@@ -22,6 +22,7 @@ from carnet.server.config.options import (
     ServerOptions,
     TerminalManager,
 )
+from carnet.server.gateway.options import GatewayClient
 
 ALIASES: dict[str, Any] = {
     "ip": "NotebookApp.ip",
@@ -39,6 +40,7 @@ ALIASES: dict[str, Any] = {
     "token": "NotebookApp.token",
     "config": "NotebookApp.config_file",
     "log-level": "Application.log_level",
+    "gateway-url": "GatewayClient.url",
 }
 
 FLAGS: dict[str, Any] = {
@@ -76,7 +78,13 @@ class NotebookApp(Application, ServerOptions):
     )
     aliases = ALIASES
     flags = FLAGS
-    classes = [ContentsManager, FileContentsManager, MappingKernelManager, TerminalManager]
+    classes = [
+        ContentsManager,
+        FileContentsManager,
+        MappingKernelManager,
+        TerminalManager,
+        GatewayClient,
+    ]
 
     _log_formatter_cls = logs.LineFormatter
 

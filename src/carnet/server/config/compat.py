@@ -30,7 +30,6 @@ _SERVER_OPTIONS = frozenset(
         "info_file",
         "jinja_environment_options",
         "jinja_template_vars",
-        "jpserver_extensions",
         "kernel_manager_class",
         "kernel_spec_manager_class",
         "kernel_websocket_connection_class",
@@ -43,7 +42,6 @@ _SERVER_OPTIONS = frozenset(
         "max_body_size",
         "max_buffer_size",
         "min_open_files_limit",
-        "nbserver_extensions",
         "preferred_dir",
         "pylab",
         "reraise_server_extension_failures",
@@ -89,12 +87,17 @@ _KERNEL_MANAGER_OPTIONS = frozenset(
     }
 )
 
+_GATEWAY_OPTIONS = frozenset(
+    {"accept_cookies", "env_process_whitelist", "event_logger", "gateway_token_renewer_class"}
+)
+
 IGNORED_OPTIONS: dict[str, frozenset[str]] = {
     "NotebookApp": _SERVER_OPTIONS,
     "ServerApp": _SERVER_OPTIONS,
     "ContentsManager": _CONTENTS_OPTIONS,
     "FileContentsManager": _CONTENTS_OPTIONS,
     "MappingKernelManager": _KERNEL_MANAGER_OPTIONS,
+    "GatewayClient": _GATEWAY_OPTIONS,
 }
 
 
@@ -110,3 +113,24 @@ def renamed(section: str, option: str) -> str:
 def is_ignored(section: str, option: str) -> bool:
     """Whether `c.<section>.<option>` is a Jupyter option Carnet accepts and ignores."""
     return option in IGNORED_OPTIONS.get(section, frozenset())
+
+
+# JupyterLab's (and Notebook 7's) pages, which launchers such as BinderHub and
+# `c.Spawner.default_url = "/lab"` point at: Carnet's own pages instead.
+_OTHER_UIS = ("/lab", "/doc")
+
+
+def carnet_url(url: str) -> str:
+    """A default_url of another Jupyter UI as the Carnet page closest to it, else `url`.
+
+    /lab and /lab/workspaces/... become the tree; /lab/tree/<path> the notebook or
+    directory it names."""
+    path = "/" + url.lstrip("/")
+    ui = next((p for p in _OTHER_UIS if path == p or path.startswith(p + "/")), "")
+    if not ui:
+        return url
+    rest = path[len(ui) :].strip("/")
+    if rest.startswith("tree/"):
+        target = rest[len("tree/") :]
+        return f"/notebooks/{target}" if target.endswith(".ipynb") else f"/tree/{target}"
+    return "/tree"

@@ -39,11 +39,13 @@ from carnet.server.config.sources import (
     parse_command_line,
     read_file,
 )
+from carnet.server.gateway.options import GatewayClient
 
 # The kernel manager's options the server section also declares (culling).
 _SHARED_WITH_KERNEL_MANAGER = frozenset(MappingKernelManager.class_traits(config=True)) & set(
     ServerOptions.class_traits(config=True)
 )
+_SERVER_TRAITS = frozenset(NotebookApp.class_traits(config=True))
 _SECTION_CLASSES: dict[str, type[Configurable]] = {
     "Application": NotebookApp,
     "NotebookApp": NotebookApp,
@@ -52,6 +54,7 @@ _SECTION_CLASSES: dict[str, type[Configurable]] = {
     "FileContentsManager": FileContentsManager,
     "MappingKernelManager": MappingKernelManager,
     "TerminalManager": TerminalManager,
+    "GatewayClient": GatewayClient,
 }
 
 
@@ -65,30 +68,34 @@ class LoadedConfig:
     kernel_manager: MappingKernelManager
     config: Config
     extra_args: list[str]
+    gateway: GatewayClient = field(default_factory=GatewayClient)
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
-def load(argv: list[str]) -> LoadedConfig:
-    """Parse argv and the config files into configured options, or raise ConfigError."""
+def load(argv: list[str], user_config: bool = True) -> LoadedConfig:
+    """Parse argv and the config files into configured options, or raise ConfigError.
+
+    `user_config=False`: skip the config directories under the user's home."""
     with warnings.catch_warnings():
         # `--NotebookApp.headers={...}` is how Jupyter users write dicts; traitlets
         # deprecates the form but still parses it, and so do we, quietly. (Its category is
         # FutureWarning before traitlets 5.10, DeprecationWarning after.)
         warnings.filterwarnings("ignore", "--.*for dict-traits is deprecated")
-        return _load(argv)
+        return _load(argv, user_config)
 
 
-def _load(argv: list[str]) -> LoadedConfig:
+def _load(argv: list[str], user_config: bool) -> LoadedConfig:
     cli, extra_args = parse_command_line(argv)
     warnings: list[str] = []
     _check(cli, COMMAND_LINE, warnings)
     extra_file = _string_option(cli, "config_file")
     files_config = Config()
     loaded: list[Path] = []
-    for path in config_files(extra_file):
+    candidates = config_files(extra_file, user_config)
+    for path in candidates:
         if not path.is_file():
-            if extra_file and path == config_files(extra_file)[-1]:
+            if extra_file and path == candidates[-1]:
                 raise ConfigError(f"{path}: config file not found (from --config)")
             continue
         file_config = read_file(path)
@@ -100,9 +107,14 @@ def _load(argv: list[str]) -> LoadedConfig:
         app = NotebookApp(config=final)
         contents = FileContentsManager(config=final)
         kernel_manager = MappingKernelManager(config=final)
+        gateway = GatewayClient(config=final)
     except (TraitError, ValueError, TypeError) as exc:  # checked above; a last resort
         raise ConfigError(f"configuration: {one_line(exc)}") from None
-    return LoadedConfig(app, contents, kernel_manager, final, extra_args, loaded, warnings)
+    ours = compat.carnet_url(app.default_url)
+    if ours != app.default_url:
+        warnings.append(f"default_url {app.default_url} is another Jupyter UI's; using {ours}")
+        app.default_url = ours
+    return LoadedConfig(app, contents, kernel_manager, final, extra_args, gateway, loaded, warnings)
 
 
 def _string_option(cli: Config, name: str) -> str:
@@ -133,6 +145,11 @@ def _check(config: Config, origin: str, warnings: list[str]) -> None:
             if compat.is_ignored(section, name):
                 warnings.append(f"{origin}: {section}.{key} is not used by Carnet; ignored")
                 continue
+            if name not in traits and section == "ServerApp":
+                # Jupyter Server has many options Carnet has no use for, and launchers
+                # (BinderHub, repo2docker) pass them: a warning, not a failed start.
+                warnings.append(f"{origin}: {section}.{key} is not a Carnet option; ignored")
+                continue
             if name not in traits:
                 raise ConfigError(f"{origin}: unknown option {section}.{key}")
             dummy = dummies.setdefault(cls, cls())
@@ -159,7 +176,7 @@ def _server_section(layer: Config) -> dict[str, Any]:
     for section in ("ServerApp", "NotebookApp"):
         for key, value in layer.get(section, {}).items():
             name = compat.renamed(section, str(key))
-            if not compat.is_ignored(section, name):
+            if not compat.is_ignored(section, name) and name in _SERVER_TRAITS:
                 merged[name] = value
     return merged
 
@@ -172,7 +189,7 @@ def _combine(files: Config, cli: Config) -> Config:
     server.update(_server_section(cli))
     final = Config({k: v for k, v in everything.items() if k not in ("NotebookApp", "ServerApp")})
     final["NotebookApp"] = Config(server)
-    for section in ("ContentsManager", "FileContentsManager"):
+    for section in ("ContentsManager", "FileContentsManager", "GatewayClient"):
         if section in final:
             final[section] = Config(_without_ignored(section, final[section].items()))
     return final

@@ -310,6 +310,20 @@ class ServerOptions(Configurable):
         "shell (default: $SHELL, else sh). Other keys are ignored.",
     )
 
+    # Extensions (see carnet.server.extensions)
+    jpserver_extensions = Dict(
+        config=True,
+        help="Server extensions to load: {'name': True}. Jupyter Server's key; "
+        "nbserver_extensions (the classic notebook's) is merged over it. A name is a "
+        "'carnet.server_extensions' entry point; a Jupyter-only extension is skipped "
+        "with a warning.",
+    )
+    nbserver_extensions = Dict(
+        config=True,
+        help="Server extensions to load, the classic notebook's key: {'name': True}. "
+        "Merged over jpserver_extensions.",
+    )
+
 
 class ContentsManager(Configurable):
     """Options of the file storage."""

@@ -18,6 +18,7 @@ from carnet.errors import ConfigError
 from carnet.server.config.load import LoadedConfig, load
 from carnet.server.config.options import GENERATED_TOKEN
 from carnet.server.config.settings import ServerSettings, configured_values
+from carnet.server.gateway.config import gateway_config
 
 
 def settings_from_argv(argv: list[str]) -> ServerSettings:
@@ -59,6 +60,7 @@ def resolve(loaded: LoadedConfig) -> ServerSettings:
         headers=_headers(app.tornado_settings, app.headers),
         websocket_compression=app.websocket_compression_options is not None,
         config=loaded.config,
+        gateway=gateway_config(loaded.gateway),
     )
     return ServerSettings(**values)
 

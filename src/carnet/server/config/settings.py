@@ -17,6 +17,7 @@ from traitlets import TraitType
 from traitlets.config import Config, Configurable
 
 from carnet.server.config.options import ContentsManager, MappingKernelManager, ServerOptions
+from carnet.server.gateway.config import GatewayConfig
 
 # Where a setting's value comes from: which section's instance (see load.LoadedConfig).
 SECTIONS: dict[str, type[Configurable]] = {
@@ -98,6 +99,8 @@ class ServerSettings(_OptionFields):
     sock_mode: int = 0o600  # type: ignore[assignment]  # the octal string as a number
     local_hostnames: tuple[str, ...] = ("localhost",)  # type: ignore[assignment]  # immutable
     websocket_compression: bool = False
+    # Gateway mode: where kernels and kernelspecs live (None: local kernels).
+    gateway: GatewayConfig | None = None
     # The whole traitlets config, as read: for the record (nothing reads options from it).
     config: Config = field(default_factory=Config, compare=False, repr=False)
 

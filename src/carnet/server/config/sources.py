@@ -29,10 +29,16 @@ from carnet.server.config.options import CONFIG_FILE_NAME
 COMMAND_LINE = "command line"
 
 
-def config_files(extra: str = "") -> list[Path]:
-    """Candidate config files in loading order (later ones win), existing or not."""
+def config_files(extra: str = "", user_config: bool = True) -> list[Path]:
+    """Candidate config files in loading order (later ones win), existing or not.
+
+    Without `user_config` (JUPYTERHUB_DISABLE_USER_CONFIG), no directory under the
+    user's home: the operator's settings cannot be overridden by the user's own files."""
     found: list[Path] = []
+    home = Path.home()
     for directory in reversed(paths.config_path()):
+        if not user_config and directory.absolute().is_relative_to(home):
+            continue
         found += [directory / f"{CONFIG_FILE_NAME}.py", directory / f"{CONFIG_FILE_NAME}.json"]
     if extra:
         found.append(Path(extra).expanduser().absolute())

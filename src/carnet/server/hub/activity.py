@@ -55,7 +55,7 @@ async def post(env: HubEnv, when: float, first_backoff: float = FIRST_BACKOFF_SE
     for attempt in range(1, ATTEMPTS + 1):
         try:
             reply = await client.request(
-                "POST", env.activity_url, env.api_token, body=body(env, when)
+                "POST", env.activity_url, env.api_token, body=body(env, when), env=env
             )
         except client.HubUnreachable as exc:
             problem = str(exc)

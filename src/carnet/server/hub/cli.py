@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     from carnet.server.config import load, resolve
 
     try:
-        loaded = load.load(server_argv(env) + list(argv))
+        loaded = load.load(server_argv(env) + list(argv), not env.disable_user_config)
         for warning in loaded.warnings:
             loaded.app.log.warning("%s", warning)
         settings = resolve.resolve(loaded)
@@ -69,6 +69,13 @@ def server_argv(env: HubEnv) -> list[str]:
         "--NotebookApp.token=",
         "--NotebookApp.password=",
     ]
+    if env.ssl_certfile:  # internal TLS: only the Hub's and the proxy's certificates
+        argv += [
+            f"--NotebookApp.certfile={env.ssl_certfile}",
+            f"--NotebookApp.keyfile={env.ssl_keyfile}",
+        ]
+        if env.ssl_client_ca:
+            argv.append(f"--NotebookApp.client_ca={env.ssl_client_ca}")
     if env.root_dir:
         argv.append(f"--NotebookApp.notebook_dir={env.root_dir}")
     if env.default_url:
@@ -83,7 +90,7 @@ async def wait_for_hub(env: HubEnv) -> tuple[str, str]:
     problem = ""
     for attempt in range(HUB_CHECK_ATTEMPTS):
         try:
-            reply = await client.request("GET", env.api_url, env.api_token, timeout=5.0)
+            reply = await client.request("GET", env.api_url, env.api_token, timeout=5.0, env=env)
         except client.HubUnreachable as exc:
             problem = str(exc)
         else:

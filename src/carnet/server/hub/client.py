@@ -7,11 +7,16 @@ thread each costs nothing and adds no dependency.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from carnet.server.hub.env import HubEnv
 
 TIMEOUT_SECONDS = 20.0
 
@@ -30,15 +35,37 @@ class HubUnreachable(Exception):
     """No HTTP answer from the Hub (refused, reset, timed out)."""
 
 
+def tls_context(env: HubEnv) -> ssl.SSLContext | None:
+    """Under internal TLS: this server's certificate as a client certificate, and the
+    Hub's CA (JUPYTERHUB_SSL_CLIENT_CA) to check the Hub with."""
+    if not env.ssl_certfile and not env.ssl_client_ca:
+        return None
+    return _context(env.ssl_certfile, env.ssl_keyfile, env.ssl_client_ca)
+
+
+@functools.lru_cache(maxsize=4)
+def _context(certfile: str, keyfile: str, cafile: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=cafile or None)
+    if certfile:
+        context.load_cert_chain(certfile, keyfile or None)
+    return context
+
+
 def _request(
-    method: str, url: str, token: str, body: bytes | None, content_type: str, timeout: float
+    method: str,
+    url: str,
+    token: str,
+    body: bytes | None,
+    content_type: str,
+    timeout: float,
+    context: ssl.SSLContext | None,
 ) -> Reply:
     headers = {"Authorization": f"token {token}", "Accept": "application/json"}
     if body is not None:
         headers["Content-Type"] = content_type
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
             return Reply(response.status, response.read(), _lower(response.headers.items()))
     except urllib.error.HTTPError as exc:
         with exc:
@@ -59,6 +86,12 @@ async def request(
     body: bytes | None = None,
     content_type: str = "application/json",
     timeout: float = TIMEOUT_SECONDS,
+    env: HubEnv | None = None,
 ) -> Reply:
-    """One request with `Authorization: token <token>`; HubUnreachable without an answer."""
-    return await asyncio.to_thread(_request, method, url, token, body, content_type, timeout)
+    """One request with `Authorization: token <token>`; HubUnreachable without an answer.
+
+    `env`: the Hub's settings, for internal TLS."""
+    context = tls_context(env) if env is not None else None
+    return await asyncio.to_thread(
+        _request, method, url, token, body, content_type, timeout, context
+    )

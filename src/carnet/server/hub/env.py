@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from carnet.errors import ConfigError
+from carnet.server.hub.cookies import CookieOptions, parse_options
 
 REQUIRED = (
     "JUPYTERHUB_SERVICE_URL",
@@ -39,6 +40,13 @@ class HubEnv:
     root_dir: str
     default_url: str
     allow_token_in_url: bool = False  # ?token= on pages and API calls (always on websockets)
+    disable_user_config: bool = False  # no config files from the user's home directory
+    cookie_options: CookieOptions = field(default_factory=CookieOptions)
+    # Internal TLS (JupyterHub.internal_ssl): this server's certificate and key, and the
+    # CA that signed the Hub's and the proxy's (they present client certificates).
+    ssl_keyfile: str = ""
+    ssl_certfile: str = ""
+    ssl_client_ca: str = ""
 
     @property
     def cookie_name(self) -> str:
@@ -81,6 +89,10 @@ def _access_scopes(raw: str, user: str, server_name: str) -> frozenset[str]:
     return frozenset(scopes)
 
 
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() not in ("", "0", "false", "no")
+
+
 def _interval(raw: str) -> float:
     if not raw:
         return DEFAULT_ACTIVITY_INTERVAL
@@ -114,6 +126,7 @@ def parse(environ: Mapping[str, str]) -> HubEnv:
     prefix = _slashed(environ.get("JUPYTERHUB_SERVICE_PREFIX") or service.path or "/")
     client_id = environ.get("JUPYTERHUB_CLIENT_ID") or f"jupyterhub-user-{user}"
     host = environ.get("JUPYTERHUB_HOST", "").rstrip("/")
+    keyfile, certfile = _tls_files(environ)
     return HubEnv(
         ip=service.hostname,
         port=port,
@@ -134,6 +147,18 @@ def parse(environ: Mapping[str, str]) -> HubEnv:
         activity_interval=_interval(environ.get("JUPYTERHUB_ACTIVITY_INTERVAL", "")),
         root_dir=environ.get("JUPYTERHUB_ROOT_DIR", ""),
         default_url=environ.get("JUPYTERHUB_DEFAULT_URL", ""),
-        allow_token_in_url=environ.get("JUPYTERHUB_ALLOW_TOKEN_IN_URL", "").lower()
-        not in ("", "0", "false", "no"),
+        allow_token_in_url=_flag(environ.get("JUPYTERHUB_ALLOW_TOKEN_IN_URL", "")),
+        disable_user_config=_flag(environ.get("JUPYTERHUB_DISABLE_USER_CONFIG", "")),
+        cookie_options=parse_options(environ.get("JUPYTERHUB_COOKIE_OPTIONS", "")),
+        ssl_keyfile=keyfile,
+        ssl_certfile=certfile,
+        ssl_client_ca=environ.get("JUPYTERHUB_SSL_CLIENT_CA", ""),
     )
+
+
+def _tls_files(environ: Mapping[str, str]) -> tuple[str, str]:
+    keyfile = environ.get("JUPYTERHUB_SSL_KEYFILE", "")
+    certfile = environ.get("JUPYTERHUB_SSL_CERTFILE", "")
+    if bool(keyfile) != bool(certfile):
+        raise ConfigError("JUPYTERHUB_SSL_KEYFILE and JUPYTERHUB_SSL_CERTFILE go together")
+    return keyfile, certfile

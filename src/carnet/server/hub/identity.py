@@ -76,7 +76,7 @@ class HubIdentity:
 
     async def _ask_hub(self, token: str) -> User | None:
         try:
-            reply = await client.request("GET", f"{self.env.api_url}user", token)
+            reply = await client.request("GET", f"{self.env.api_url}user", token, env=self.env)
         except client.HubUnreachable as exc:
             log.error("Cannot check a token with the Hub: %s", exc)
             return None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from carnet.server import asgi
-from carnet.server.hub import client
+from carnet.server.hub import client, cookies
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -44,12 +44,7 @@ def is_page_view(scope: asgi.Scope, relative: str) -> bool:
 
 
 def cookie_header(name: str, value: str, path: str, secure: bool, max_age: int | None) -> bytes:
-    attributes = f"Path={path}; HttpOnly; SameSite=Lax"
-    if max_age is not None:
-        attributes += f"; Max-Age={max_age}"
-    if secure:
-        attributes += "; Secure"
-    return f"{name}={value}; {attributes}".encode("latin-1")
+    return cookies.header(name, value, path, secure, max_age)
 
 
 def state_cookie_name(identity: HubIdentity) -> str:
@@ -154,6 +149,7 @@ async def _token_for_code(identity: HubIdentity, code: str, verifier: str) -> st
             env.api_token,
             body=form,
             content_type="application/x-www-form-urlencoded",
+            env=env,
         )
     except client.HubUnreachable as exc:
         log.error("Cannot reach the Hub for a login: %s", exc)
@@ -192,8 +188,13 @@ async def oauth_callback(request: Request) -> Response:
         return Response("JupyterHub did not authorize this login for this server", 403)
     response = RedirectResponse(target, 302)
     env = identity.env
-    login = cookie_header(
-        env.cookie_name, identity.cookie_value(token), env.prefix, identity.secure, None
+    login = cookies.header(
+        env.cookie_name,
+        identity.cookie_value(token),
+        env.prefix,
+        identity.secure,
+        None,
+        env.cookie_options,
     )
     gone = cookie_header(state_cookie_name(identity), "", env.prefix, identity.secure, 0)
     response.raw_headers += [(b"set-cookie", login), (b"set-cookie", gone)]
@@ -215,7 +216,7 @@ async def logout(request: Request) -> Response:
     identity: HubIdentity = request.app.state.hub_identity
     env = identity.env
     response = RedirectResponse(env.logout_url, 302)
-    gone = cookie_header(env.cookie_name, "", env.prefix, identity.secure, 0)
+    gone = cookies.header(env.cookie_name, "", env.prefix, identity.secure, 0, env.cookie_options)
     response.raw_headers.append((b"set-cookie", gone))
     return response
 

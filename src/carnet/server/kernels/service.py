@@ -151,6 +151,12 @@ class KernelService:
             return []
         return [k.to_model() for k in self._manager.list()]
 
+    async def refresh(self) -> None:
+        """Nothing to do: the local kernels are all here (the gateway's service asks)."""
+
+    async def model(self, kernel_id: str) -> dict[str, Any]:
+        return self.get(kernel_id).to_model()
+
     async def interrupt(self, kernel_id: str) -> None:
         await self.manager.interrupt(kernel_id)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from carnet.errors import KernelNotFound
-from carnet.server.kernels.service import KernelService
+from carnet.server.kernels.backend import KernelBackend
 
 
 class SessionNotFound(KernelNotFound):
@@ -29,7 +29,7 @@ class SessionRecord:
 
 
 class SessionManager:
-    def __init__(self, kernels: KernelService) -> None:
+    def __init__(self, kernels: KernelBackend) -> None:
         self.kernels = kernels
         self._sessions: dict[str, SessionRecord] = {}
 

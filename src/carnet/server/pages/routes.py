@@ -54,6 +54,7 @@ async def _page(request: Request, page: str, path: str, title: str) -> Response:
         xsrf_token=request.scope.get("xsrf_token", ""),
         autosave_interval=settings.autosave_interval,
         built=built,
+        extensions=request.app.state.extensions.frontend_for(page),
         language=language,
         language_override=override,
     )

@@ -3,7 +3,8 @@
 The bundle is built by Vite (`make frontend`) into carnet/static/ with hashed names;
 its manifest.json says which files the entry point needs. The page config travels
 as JSON in a <script type="application/json"> tag: base_url, the path, the xsrf
-token if one is set, the autosave interval. The login token never goes in a page.
+token if one is set, the autosave interval, the front-end modules server extensions
+load on the page. The login token never goes in a page.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def render_page(
     xsrf_token: str,
     autosave_interval: int,
     built: Bundle,
+    extensions: tuple[str, ...] | list[str] = (),
     language: str = "en",
     language_override: str = "",
 ) -> str:
@@ -109,6 +111,7 @@ def render_page(
         "xsrfToken": xsrf_token,
         "autosaveInterval": autosave_interval,
         "appVersion": carnet.__version__,
+        "extensions": list(extensions),
         "language": language_override,
     }
     static = html.escape(base_url + "static/", quote=True)

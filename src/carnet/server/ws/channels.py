@@ -241,8 +241,14 @@ async def kernel_channels(websocket: WebSocket) -> None:
     from carnet.server.http_errors import json_error
 
     kernel_id = websocket.path_params["kernel_id"]
+    service = websocket.app.state.kernels
+    if getattr(service, "remote", False):  # gateway mode: relayed to the gateway
+        from carnet.server.gateway.ws import gateway_channels
+
+        await gateway_channels(websocket, service)
+        return
     try:
-        hub = websocket.app.state.kernels.hub(kernel_id)
+        hub = service.hub(kernel_id)
     except KernelNotFound:
         if "websocket.http.response" in websocket.scope.get("extensions", {}):
             await websocket.send_denial_response(

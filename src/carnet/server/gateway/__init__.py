@@ -1,0 +1,1 @@
+"""Gateway mode: kernels and kernelspecs live on a Jupyter Kernel (or Enterprise) Gateway."""
