@@ -286,6 +286,10 @@ async def kernel_channels(websocket: WebSocket) -> None:
     finally:
         conn.closing = True
         hub.detach(conn, list(conn.queue), conn.closed_cleanly)
+        # What it held is the backlog's now, or nobody's: the connection object itself may
+        # outlive this (a reference cycle waiting for the collector) and must not keep it.
+        conn.queue.clear()
+        conn.sent = SentRing()
         activity.connection_closed()
         if conn.sent_bytes >= BURST_BYTES:
             malloc.TRIMMER.after(TRIM_AFTER_BURST)
