@@ -10,6 +10,7 @@ process proxies import (they are over two thirds of the install's size and time)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -56,11 +57,15 @@ def _stamp() -> str:
     return "\n".join([EG_REQUIREMENT, *EG_DEPENDENCIES])
 
 
+def _complete(venv: Path) -> bool:
+    stamp = venv / STAMP
+    return (venv / "bin" / "python").exists() and stamp.exists() and stamp.read_text() == _stamp()
+
+
 def eg_python() -> Path:
     """The environment's interpreter, installing it first if needed (InstallFailed)."""
     python = EG_DIR / "bin" / "python"
-    stamp = EG_DIR / STAMP
-    if python.exists() and stamp.exists() and stamp.read_text() == _stamp():
+    if _complete(EG_DIR):
         return python
     # Built beside, then renamed: a half-made environment is never taken for a whole one.
     # (It is only ever run as `bin/python -m ...`, which a rename does not break.)
@@ -73,8 +78,13 @@ def eg_python() -> Path:
     _run([*pip, *EG_DEPENDENCIES])
     _run([*pip, "--no-deps", EG_REQUIREMENT])
     (partial / STAMP).write_text(_stamp())
-    shutil.rmtree(EG_DIR, ignore_errors=True)
-    partial.rename(EG_DIR)
+    if not _complete(EG_DIR):  # else another test session made it meanwhile
+        shutil.rmtree(EG_DIR, ignore_errors=True)  # an older pin's, or a broken one
+        with contextlib.suppress(OSError):
+            partial.rename(EG_DIR)
+    shutil.rmtree(partial, ignore_errors=True)
+    if not _complete(EG_DIR):
+        raise InstallFailed(f"{EG_DIR} is not complete after installing it", offline=False)
     return python
 
 
