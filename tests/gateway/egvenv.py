@@ -72,11 +72,15 @@ def eg_python() -> Path:
     partial = EG_DIR.with_name(f"{EG_DIR.name}.{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
-    _run([sys.executable, "-m", "venv", "--without-pip", str(partial)])
     pip = [sys.executable, "-m", "pip", "--python", str(partial / "bin" / "python")]
     pip += ["install", "--quiet", "--disable-pip-version-check"]
-    _run([*pip, *EG_DEPENDENCIES])
-    _run([*pip, "--no-deps", EG_REQUIREMENT])
+    try:
+        _run([sys.executable, "-m", "venv", "--without-pip", str(partial)])
+        _run([*pip, *EG_DEPENDENCIES])
+        _run([*pip, "--no-deps", EG_REQUIREMENT])
+    except InstallFailed:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     (partial / STAMP).write_text(_stamp())
     if not _complete(EG_DIR):  # else another test session made it meanwhile
         shutil.rmtree(EG_DIR, ignore_errors=True)  # an older pin's, or a broken one
