@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 # Encoded notebooks kept at most (bytes): a few big notebooks open at once.
-ENCODED_BUDGET = 64 << 20
+ENCODED_BUDGET = 32 << 20
 ENTRIES = 32
 
 
