@@ -43,14 +43,22 @@ def number(value: float) -> str:
 
 
 def print_report(suite: str, report: dict[str, Any]) -> None:
+    rows = report["comparison"]
+    third = any("jupyverse" in row for row in rows)
     print(f"\n== {suite} ==")
-    print(f"{'metric':<30}{'carnet':>12}{'jupyter':>12}{'ratio':>8}  {'target':<14} met")
-    for row in report["comparison"]:
-        ratio = "n/a" if math.isnan(row["ratio"]) else f"{row['ratio']:.2f}"
+    extra = f"{'jupyverse':>12}{'ratio':>8}" if third else ""
+    print(f"{'metric':<32}{'carnet':>12}{'jupyter':>12}{'ratio':>8}{extra}  {'target':<16} met")
+    for row in rows:
+        cells = f"{number(row['jupyverse'])}{ratio_text(row['ratio_jupyverse'])}" if third else ""
+        met = "yes" if row["met"] else "NO"
         print(
-            f"{row['metric']:<30}{number(row['carnet'])}{number(row['jupyter'])}"
-            f"{ratio:>8}  {row['target']:<14} {'yes' if row['met'] else 'NO'}"
+            f"{row['metric']:<32}{number(row['carnet'])}{number(row['jupyter'])}"
+            f"{ratio_text(row['ratio'])}{cells}  {row['target']:<16} {met}"
         )
+
+
+def ratio_text(value: float) -> str:
+    return f"{'n/a' if math.isnan(value) else f'{value:.2f}':>8}"
 
 
 def main(argv: list[str]) -> int:

@@ -3,9 +3,12 @@
 Measures: server start to the first 200 from /api/status; POST /api/kernels to
 kernel_info_reply over the websocket; execute round trip over the websocket
 (median and p99); a 200,000-line print to idle; saves and loads of 10 MB notebooks
-through /api/contents (bench/contents_bench.py); idle server RSS; 50 websocket clients
-on one kernel all receiving one output. Both servers start as the tests start them
-(tests.support.servers: --port=0, the port read from their info file).
+through /api/contents (bench/contents_bench.py); a 20 MB display() to idle
+(bench/big_output.py); idle server RSS; 50 websocket clients on one kernel all
+receiving one output. Both servers start as the tests start them (tests.support.servers:
+--port=0, the port read from their info file). Jupyverse (bench/jupyverse.py, its own
+venv under .cache/) is measured on the rows it is compared on: start, big display,
+10 MB notebooks.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from tests.support.servers import ServerDirs, launch, launch_jupyter
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
-from bench import contents_bench
+from bench import big_output, contents_bench
 from bench.compare import Target, compare
+from bench.jupyverse import Jupyverse
 from carnet.protocol import Message
 from carnet.server.ws.formats import V1_SUBPROTOCOL, WsMessage, decode_v1, encode_v1
 
@@ -187,6 +191,7 @@ def measure(name: str, round_trips: int, prints: int) -> dict[str, float]:
             # still be withholding output, and the fan-out's one line would never come.
             time.sleep(4.0)
             fan = asyncio.run(fan_out(server, kernel_id, 50))
+            display = big_output.measure(server.ws_url(kernel_id), server.headers)
             contents = contents_bench.measure(server.http, server.cpu_s, server.server.root_dir)
             server.http.delete(f"api/kernels/{kernel_id}")
         finally:
@@ -200,8 +205,32 @@ def measure(name: str, round_trips: int, prints: int) -> dict[str, float]:
         "print_lines_received": float(lines),
         "idle_server_rss_mib": rss,
         "fanout_50_clients_s": fan,
+        **display,
         **contents,
     }
+
+
+def measure_jupyverse() -> dict[str, float]:
+    """The rows Jupyverse is compared on: the big display and the 10 MB notebooks."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "root"
+        root.mkdir()
+        server = Jupyverse(root, Path(tmp) / "jupyverse.log")
+        try:
+            http = httpx.Client(base_url=server.url, timeout=120)
+            # Jupyverse starts kernels through sessions only (POST /api/kernels is a 405).
+            session = {"kernel": {"name": "python3"}, "name": "b.ipynb", "path": "b.ipynb"}
+            made = http.post("api/sessions", json={**session, "type": "notebook"}).json()
+            kernel_id = made["kernel"]["id"]
+            base = server.url.replace("http://", "ws://", 1)
+            url = f"{base}api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
+            display = big_output.measure(url, {})
+            contents = contents_bench.measure(http, lambda: cpu_seconds(server.process.pid), root)
+            http.delete(f"api/sessions/{made['id']}")
+            http.close()
+        finally:
+            server.stop()
+    return {"start_to_status_s": server.startup, **display, **contents}
 
 
 TARGETS = {
@@ -212,6 +241,7 @@ TARGETS = {
     "print_200k_to_idle_s": Target(ratio=0.5),
     "idle_server_rss_mib": Target(ratio=0.5),
     "fanout_50_clients_s": Target(ratio=0.5),
+    **big_output.TARGETS,
     **contents_bench.TARGETS,
 }
 
@@ -220,5 +250,6 @@ def run(round_trips: int = 1000, prints: int = 200_000) -> dict[str, Any]:
     if shutil.which("jupyter-server") is None:
         raise RuntimeError("jupyter_server is not installed: make bench installs it")
     results = {name: measure(name, round_trips, prints) for name in SERVERS}
-    rows = compare(results["carnet"], results["jupyter"], TARGETS)
+    results["jupyverse"] = measure_jupyverse()
+    rows = compare(results["carnet"], results["jupyter"], TARGETS, results["jupyverse"])
     return {"results": results, "comparison": rows}

@@ -230,4 +230,28 @@ describe("the connection's receive path", () => {
     expect(conn.state).toBe("connected");
     conn.close();
   });
+
+  it("names the last message it got when it reconnects after a drop, and none on a new kernel", async () => {
+    vi.useFakeTimers();
+    try {
+      vi.stubGlobal("WebSocket", FakeSocket);
+      FakeSocket.made = [];
+      const conn = new KernelConnection("ws://x/", "k1");
+      conn.connect();
+      const first = FakeSocket.made[0];
+      expect(first.url).not.toContain("last_msg_id");
+      first.open();
+      first.receive(frame("m-1"));
+      first.receive(frame("m/2"));
+      first.onclose?.({} as CloseEvent); // the network dropped
+      await vi.runAllTimersAsync();
+      const second = FakeSocket.made[1];
+      expect(new URL(second.url).searchParams.get("last_msg_id")).toBe("m/2");
+      conn.switchKernel("k2");
+      expect(FakeSocket.made[2].url).not.toContain("last_msg_id");
+      conn.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

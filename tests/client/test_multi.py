@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -30,7 +31,7 @@ async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
-def test_many_kernels_models_and_events() -> None:
+def test_many_kernels_models_and_events(tmp_path: Path) -> None:
     events: list[KernelEvent] = []
 
     async def main() -> None:
@@ -47,8 +48,13 @@ def test_many_kernels_models_and_events() -> None:
         assert model["connections"] == 0 and model["last_activity"].endswith("Z")
 
         before = kernel.last_activity
-        pending = kernel.manager.client.send_execute("import time; time.sleep(1)")
+        # Busy until the test has seen it busy.
+        gate = tmp_path / "seen-busy"
+        pending = kernel.manager.client.send_execute(
+            f"import os, time\nwhile not os.path.exists({str(gate)!r}): time.sleep(0.02)"
+        )
         await until(lambda: kernel.execution_state == "busy")
+        gate.touch()
         await kernel.manager.client.wait_reply(pending, timeout=10)
         await until(lambda: kernel.execution_state == "idle")
         assert kernel.last_activity > before

@@ -35,3 +35,20 @@ def finished_unwritten(server: RunningServer, path: str) -> bool:
 def written(server: RunningServer, path: str) -> bool:
     """The first cell of the notebook file has outputs."""
     return bool(json.loads((server.root_dir / path).read_text())["cells"][0]["outputs"])
+
+
+def no_page_connected(server: RunningServer, path: str) -> bool:
+    """The server sees no websocket on the notebook's kernel (it notices a close later)."""
+    with server.client() as http:
+        sessions = http.get("api/sessions").json()
+        kid = next(s["kernel"]["id"] for s in sessions if s["path"] == path)
+        connections: int = http.get(f"api/kernels/{kid}").json()["connections"]
+    return connections == 0
+
+
+def gated(gate: str, *before: str) -> str:
+    """Cell lines: `before`, then waiting until the file `gate` exists (the test opens it
+    once what it checks mid-run is checked)."""
+    return "\n".join(
+        ["import os, time", *before, f"while not os.path.exists({gate!r}): time.sleep(0.02)"]
+    )

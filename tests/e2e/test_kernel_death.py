@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import code, open_notebook, write_notebook
-from tests.e2e.runs import finished_unwritten, written
+from tests.e2e.runs import finished_unwritten, gated, no_page_connected, written
 from tests.server.conftest import RunningServer
 from tests.support.waiting import wait_until
 
@@ -43,9 +43,12 @@ def run_then_close(context: Any, server: RunningServer, path: str) -> None:
 def test_output_of_a_cell_finishing_after_the_tab_closed_is_there_on_reopen(
     context: Any, server: RunningServer
 ) -> None:
-    slow = code("import time", "print('begun', flush=True)", "time.sleep(3)", "print('finished')")
+    gate = server.root_dir / "closed-tab.gate"
+    slow = code(gated(str(gate), "print('begun', flush=True)"), "print('finished')")
     path = write_notebook(server, "closed-tab.ipynb", [slow])
     run_then_close(context, server, path)
+    wait_until(lambda: no_page_connected(server, path), 30, "the server to see the tab closed")
+    gate.touch()  # the cell finishes with no tab open
     wait_until(
         lambda: finished_unwritten(server, path) or written(server, path),
         30,
@@ -65,9 +68,12 @@ def test_a_run_written_while_the_reopened_page_attaches_is_shown_and_saved_clean
 ) -> None:
     """The page loads the file just before the server writes the finished run into it, and
     adopts too late to get the run: it takes the file as it now is (it was not edited)."""
-    slow = code("import time", "print('begun', flush=True)", "time.sleep(1)", "print('finished')")
+    gate = server.root_dir / "written-meanwhile.gate"
+    slow = code(gated(str(gate), "print('begun', flush=True)"), "print('finished')")
     path = write_notebook(server, "written-meanwhile.ipynb", [slow])
     run_then_close(context, server, path)
+    wait_until(lambda: no_page_connected(server, path), 30, "the server to see the tab closed")
+    gate.touch()  # the cell finishes with no tab open
     # Finished; the server writes it WRITE_DELAY later.
     wait_until(lambda: finished_unwritten(server, path), 30, "the cell to finish, unwritten")
     again = context.new_page()

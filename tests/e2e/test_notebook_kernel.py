@@ -8,6 +8,9 @@ from typing import Any
 from tests.e2e.conftest import cell, code, edit_cell, expect, open_notebook, write_notebook
 from tests.server.conftest import RunningServer
 
+# @codemirror/autocomplete's default interactionDelay.
+CM_INTERACTION_DELAY_MS = 75
+
 
 def _confirm(page: Any) -> None:
     page.locator(".modal .btn-primary").click()
@@ -67,8 +70,10 @@ def test_tab_completion_and_shift_tab_help(page: Any, server: RunningServer) -> 
     page.keyboard.press("Tab")
     page.wait_for_selector(".cm-tooltip-autocomplete :text('OrderedDict')")
     # CodeMirror ignores keys for 75 ms after the list opens (its interactionDelay), so
-    # that fast typists do not pick by accident: an Enter sooner would be a new line.
-    page.wait_for_timeout(200)
+    # that fast typists do not pick by accident: an Enter sooner would be a new line. The
+    # list opened before `shown` (by the page's clock): Enter is taken 75 ms after it.
+    shown = page.evaluate("Date.now()")
+    page.wait_for_function(f"Date.now() - {shown} > {CM_INTERACTION_DELAY_MS}")
     page.keyboard.press("Enter")
     editor = cell(page, 0).locator(".cm-content")
     assert "collections.OrderedDict" in editor.inner_text()

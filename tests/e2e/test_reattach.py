@@ -12,11 +12,13 @@ from tests.e2e.runs import lines_printed
 from tests.server.conftest import RunningServer
 from tests.support.waiting import wait_until
 
-LINES = 200  # one every 50 ms: 10 s
-COUNTING = code(
-    "import time",
+LINES = 200  # one every 50 ms
+GATE_AFTER = 40  # then the cell waits for the test's gate (its path replaces GATE)
+COUNTING = (
+    "import os, time",
     f"for i in range({LINES}):",
     "    print(f'line {i}', flush=True)",
+    f"    while i == {GATE_AFTER} and not os.path.exists(GATE): time.sleep(0.02)",
     "    time.sleep(0.05)",
 )
 EXPECTED = "".join(f"line {i}\n" for i in range(LINES))
@@ -27,7 +29,8 @@ STDOUT = """() => window.carnet.notebook.model.cells[0].outputs.outputs
 def test_a_reopened_tab_shows_a_running_cell_whole_and_saves_it(
     context: Any, server: RunningServer
 ) -> None:
-    path = write_notebook(server, "reattach.ipynb", [COUNTING])
+    gate = server.root_dir / "reattach.gate"
+    path = write_notebook(server, "reattach.ipynb", [code(f"GATE = {str(gate)!r}", *COUNTING)])
     first = context.new_page()
     first.goto(server.url + f"notebooks/{path}")
     first.wait_for_selector(".kernel_indicator[data-status=idle]", timeout=20_000)
@@ -51,6 +54,7 @@ def test_a_reopened_tab_shows_a_running_cell_whole_and_saves_it(
         assert shown.count("\n") >= 20, "the lines printed while no tab was open are shown"
         assert shown != EXPECTED, "reopened after the cell ended: the test proves nothing"
         screenshot(again, "reattach-running")
+        gate.touch()
 
         again.wait_for_selector("#notebook-container > .cell:not(.running)", timeout=60_000)
         assert again.evaluate(STDOUT) == EXPECTED  # all of it, in order, none twice

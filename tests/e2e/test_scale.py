@@ -125,18 +125,18 @@ def test_2000_cell_notebook_draws_what_is_seen_and_saves_whole(
     # Scrolling to the end draws the last cells (markdown rendered when near the screen).
     page.keyboard.press("Escape")
     # Cells above grow as they are drawn, so scroll again until the last one is drawn.
-    last = cell(page, 1998).locator(".stream-text")
-    for _ in range(20):
-        page.evaluate(
-            "() => document.querySelector('#notebook-container > .cell:last-child')"
-            ".scrollIntoView()"
-        )
-        page.wait_for_timeout(100)
-        if last.count():
-            break
-    last.wait_for()
+    page.wait_for_function(
+        """() => {
+          document.querySelector('#notebook-container > .cell:last-child').scrollIntoView();
+          return !!document.querySelector(
+            '#notebook-container > .cell:nth-child(1999) .stream-text');
+        }""",
+        polling=100,
+    )
     cell(page, 1999).locator(".text-cell-render h2").wait_for()
-    # Saving end to end: model -> JSON -> PUT -> reply.
+    # Saving end to end: model -> JSON -> PUT -> reply (once the page is set up: it draws
+    # cells before it hands itself to window.carnet).
+    page.wait_for_function("() => window.carnet.notebook !== null")
     page.evaluate("() => carnet.notebook.saver.save()")
     doc = json.loads((server.root_dir / path).read_text())
     assert len(doc["cells"]) == 2000 and "z" in "".join(doc["cells"][0]["source"])

@@ -29,9 +29,9 @@ from tests.e2e.conftest import (
     screenshot,
     write_notebook,
 )
-from tests.e2e.dropproxy import DroppingProxy
 from tests.e2e.runs import lines_printed
 from tests.server.conftest import RunningServer, launch
+from tests.support.dropproxy import DroppingProxy
 from tests.support.waiting import wait_until
 
 PRINTING = code(
@@ -108,11 +108,14 @@ def test_a_network_drop_keeps_the_kernel_and_the_server_replays_what_was_missed(
     page: Any, server: RunningServer
 ) -> None:
     """Not a restart either: the same kernel, every line once and in order, nobody told."""
-    lines = 80  # one every 50 ms: 4 s
+    stop = server.root_dir / "drop.stop"
+    # One line every 50 ms until the test has seen what it checks, however slow the machine.
     counting = code(
-        "import time",
-        f"for i in range({lines}):",
+        "import os, time",
+        "i = 0",
+        f"while not os.path.exists({str(stop)!r}):",
         "    print(f'line {i}', flush=True)",
+        "    i += 1",
         "    time.sleep(0.05)",
     )
     path = write_notebook(server, "drop.ipynb", [counting])
@@ -124,6 +127,15 @@ def test_a_network_drop_keeps_the_kernel_and_the_server_replays_what_was_missed(
             (before,) = client.get("api/sessions").json()
         page.keyboard.press("Shift+Enter")
         page.wait_for_selector(".stream-text:has-text('line 5')")
+        # Lines the server writes from now on are lost on the way, as bytes in flight are
+        # when a network drops: the server counts them sent, the page never gets them.
+        proxy.swallow()
+        shown = page.evaluate(STDOUT).count("\n")
+        wait_until(
+            lambda: proxy.swallowed > 0 and lines_printed(server, path) >= shown + 5,
+            30,
+            "lines written by the server and lost on the way",
+        )
         proxy.drop()
         page.wait_for_selector(".kernel_indicator[data-status=reconnecting]")
         shown = page.evaluate(STDOUT).count("\n")
@@ -134,11 +146,18 @@ def test_a_network_drop_keeps_the_kernel_and_the_server_replays_what_was_missed(
             "10 more lines printed while the page is cut off",
         )
         cut_off = page.evaluate(STDOUT)
+        printed = lines_printed(server, path)
         proxy.restore()
+        # Back: what was printed while it was away reaches the page (the reconnecting note
+        # stays while the cell runs: the page's kernel_info waits behind it).
+        page.wait_for_function(f"({STDOUT})().split('\\n').length > {printed}")
+        stop.touch()
         page.wait_for_selector("#reconnecting-note", state="detached")
         page.wait_for_selector("#notebook-container > .cell:not(.running)", timeout=30_000)
-        assert page.evaluate(STDOUT) == "".join(f"line {i}\n" for i in range(lines))
-        assert cut_off.count("\n") < lines - 10, "the drop ended after the cell: proves nothing"
+        shown = page.evaluate(STDOUT).count("\n")
+        assert page.evaluate(STDOUT) == "".join(f"line {i}\n" for i in range(shown))
+        assert shown >= printed, "lines printed while the page was cut off are missing"
+        assert cut_off.count("\n") + 10 <= printed
         with server.client() as client:
             (after,) = client.get("api/sessions").json()
         assert after["kernel"]["id"] == before["kernel"]["id"]

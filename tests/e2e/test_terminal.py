@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_browser, screenshot
-from tests.e2e.dropproxy import DroppingProxy
 from tests.server.conftest import RunningServer, ServerDirs, launch
+from tests.support.dropproxy import DroppingProxy
 
 SIZE = re.compile(r"S=(\d+) (\d+)=")
 
@@ -153,10 +153,14 @@ def test_a_network_drop_keeps_the_shell_and_its_output(context: Any, server: Run
         term.wait_for_selector(".xterm-rows")
         run(term, "MARK=before-drop; echo ready-$((1+1))")
         wait_for_line(term, r"^ready-2\s*$")
-        run(term, f"sleep 1; echo while-away-$MARK; touch {flag.name}")
-        wait_for_line(term, r"sleep 1; echo while-away")  # the shell has the command
+        # The command prints once the page is cut off (the test then creates the gate).
+        gate = server.root_dir / f"away-{name}.gate"
+        waiting = f"until [ -e {gate.name} ]; do sleep 0.05; done"
+        run(term, f"{waiting}; echo while-away-$MARK; touch {flag.name}")
+        wait_for_line(term, r"until \[ -e away-")  # the shell has the command
         proxy.drop()
         term.wait_for_selector("#terminal-status:has-text('reconnecting')")
+        gate.touch()
         deadline = time.monotonic() + 30
         while not flag.exists():  # the shell printed while the page was cut off
             assert time.monotonic() < deadline, "the shell never ran the command"

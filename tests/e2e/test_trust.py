@@ -105,10 +105,18 @@ GLOBALS_INTACT = """() => ({
 })"""
 
 
+# Resolves once what the page has queued has run: images are loaded or failed, every
+# animation has started, and two frames later (animation events fire in a frame's update,
+# before its animation frame callbacks) a task queued behind the load and toggle events.
+FLUSHED = """() => Promise.all(document.getAnimations().map((a) => a.ready.catch(() => null)))
+  .then(() => new Promise((done) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true))))))"""
+
+
 def settle(page: Any, recorder: HitRecorder, tag: str) -> None:
     """Let pending loads, errors and requests happen, then flush them with a sentinel."""
     page.wait_for_function("Array.from(document.images).every((img) => img.complete)")
-    page.wait_for_timeout(300)  # image errors, animations and toggles fire asynchronously
+    page.evaluate(FLUSHED)  # image errors, animations and toggles fire asynchronously
     sentinel = f"/hit/sentinel-{tag}"
     page.evaluate("(url) => fetch(url)", recorder.url + sentinel.removeprefix("/hit"))
     recorder.wait_for(sentinel)

@@ -207,10 +207,8 @@ def test_saved_state_is_restored_only_in_trusted_notebooks(
     path = _saved_slider_notebook(server, "untrusted-widgets.ipynb")
     open_notebook(page, server, path)
     # The widget code loads for the view, but the unsigned state is not used: the text stays.
-    page.wait_for_function(
-        "performance.getEntriesByType('resource').some(e => /manager-[^/]*\\.js$/.test(e.name))"
-    )
-    page.wait_for_timeout(300)
+    # The view waits for a model from the kernel: none came from the saved state.
+    page.wait_for_selector(".output-widget[data-widget-state=waiting]")
     shown = cell(page, 0).locator(".output-widget")
     assert shown.locator(".widget-fallback").inner_text() == "IntSlider(value=42)"
     assert shown.locator(".widget-readout").count() == 0

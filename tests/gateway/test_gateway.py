@@ -1,4 +1,5 @@
-"""Gateway mode against a real Jupyter Kernel Gateway: kernels and kernelspecs live there."""
+"""Gateway mode against a real Jupyter Kernel Gateway and Enterprise Gateway (conftest.py):
+kernels and kernelspecs live there."""
 
 from __future__ import annotations
 
@@ -10,27 +11,12 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidHandshake
 
-from tests.gateway.gwproc import LOGO, SPEC_NAME, Gateway, gateway_python
+from tests.gateway.gwproc import LOGO, SPEC_NAME, Gateway
 from tests.server.kernels.wsclient import KernelSocket
 from tests.support.servers import RunningServer, ServerDirs, launch
 from tests.support.waiting import wait_until
 
-PYTHON = gateway_python()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(PYTHON is None, reason="jupyter_kernel_gateway is not installed"),
-    pytest.mark.timeout(240),
-]
-
-
-@pytest.fixture
-def gateway(tmp_path: Path) -> Iterator[Gateway]:
-    assert PYTHON is not None
-    base = tmp_path / "gw"
-    base.mkdir()
-    gw = Gateway(PYTHON, base).start()
-    yield gw
-    gw.stop()
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 
 def carnet(tmp_path: Path, gw: Gateway, *args: str, **env: str) -> RunningServer:
@@ -110,8 +96,7 @@ def test_kernel_lifecycle_through_carnet(server: RunningServer, gateway: Gateway
         started = http.post("api/kernels", json={"name": SPEC_NAME})
         assert started.status_code == 201, started.text
         kernel_id = started.json()["id"]
-        on_gateway = httpx.get(gateway.url + "/api/kernels", headers=gateway.headers).json()
-        assert kernel_id in [k["id"] for k in on_gateway]
+        assert gateway.has_kernel(kernel_id)
         assert http.get(f"api/kernels/{kernel_id}").json()["name"] == SPEC_NAME
 
         with KernelSocket(server, kernel_id, v1=v1) as sock:
@@ -140,8 +125,7 @@ def test_kernel_lifecycle_through_carnet(server: RunningServer, gateway: Gateway
 
         assert http.delete(f"api/kernels/{kernel_id}").status_code == 204
         assert http.get(f"api/kernels/{kernel_id}").status_code == 404
-        on_gateway = httpx.get(gateway.url + "/api/kernels", headers=gateway.headers).json()
-        assert kernel_id not in [k["id"] for k in on_gateway]
+        assert not gateway.has_kernel(kernel_id)
 
 
 def _printed(sock: KernelSocket, msg_id: str) -> bool:
@@ -176,6 +160,8 @@ def test_kernel_gone_from_gateway_vanishes(server: RunningServer, gateway: Gatew
         assert http.get(f"api/kernels/{kernel_id}").status_code == 404
 
 
+# Carnet's own answer, whatever the gateway: once is enough (the Kernel Gateway).
+@pytest.mark.parametrize("shared_gateway", ["kg"], indirect=True)
 def test_runs_say_they_do_not_apply(server: RunningServer) -> None:
     with server.client(timeout=60) as http:
         kernel_id = http.post("api/kernels", json={}).json()["id"]

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.gateway.gwproc import Gateway
+from tests.gateway.gwproc import Gateway, gateway_python
 from tests.gateway.tcpproxy import TcpProxy
-from tests.gateway.test_gateway import PYTHON, carnet, execute, gateway  # noqa: F401
+from tests.gateway.test_gateway import carnet, execute
 from tests.server.kernels.wsclient import KernelSocket
 from tests.support.servers import ServerDirs, launch
 from tests.support.waiting import wait_until
 
+PYTHON = gateway_python()
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(PYTHON is None, reason="jupyter_kernel_gateway is not installed"),
@@ -25,7 +26,18 @@ pytestmark = [
 
 
 @pytest.fixture
-def proxy(gateway: Gateway) -> Iterator[TcpProxy]:  # noqa: F811
+def gateway(tmp_path: Path) -> Iterator[Gateway]:
+    """A Kernel Gateway of its own: these tests stop it and cut its connections."""
+    assert PYTHON is not None
+    base = tmp_path / "gw"
+    base.mkdir()
+    gw = Gateway(PYTHON, base).start()
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture
+def proxy(gateway: Gateway) -> Iterator[TcpProxy]:
     relay = TcpProxy(gateway.port)
     yield relay
     relay.close()
@@ -34,7 +46,7 @@ def proxy(gateway: Gateway) -> Iterator[TcpProxy]:  # noqa: F811
 @pytest.mark.parametrize("v1", [True, False], ids=["v1", "legacy"])
 def test_dropped_gateway_websocket_reconnects(
     tmp_path: Path,
-    gateway: Gateway,  # noqa: F811
+    gateway: Gateway,
     proxy: TcpProxy,
     v1: bool,
 ) -> None:
@@ -75,7 +87,7 @@ def test_dropped_gateway_websocket_reconnects(
         server.stop()
 
 
-def test_hung_gateway_times_out(tmp_path: Path, gateway: Gateway) -> None:  # noqa: F811
+def test_hung_gateway_times_out(tmp_path: Path, gateway: Gateway) -> None:
     # request_timeout is at least KERNEL_LAUNCH_TIMEOUT + launch_timeout_pad (1 + 1).
     server = carnet(
         tmp_path,
@@ -103,7 +115,7 @@ def test_hung_gateway_times_out(tmp_path: Path, gateway: Gateway) -> None:  # no
 
 def test_output_printed_while_reconnecting_is_not_lost(
     tmp_path: Path,
-    gateway: Gateway,  # noqa: F811
+    gateway: Gateway,
     proxy: TcpProxy,
 ) -> None:
     # The relay reconnects with the page's session_id, and the gateway (Jupyter Server's

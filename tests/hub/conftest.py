@@ -17,3 +17,14 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         yield running
     finally:
         stop_hub(running)
+
+
+@pytest.fixture(scope="session")
+def tls_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """JupyterHub 6.x with internal_ssl: its own CAs, TLS with client certificates
+    between the Hub, the proxy and the single-user servers."""
+    running = start_hub(tmp_path_factory.mktemp("hub-tls"), internal_ssl=True)
+    try:
+        yield running
+    finally:
+        stop_hub(running)

@@ -34,7 +34,7 @@ c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {proxy_port}
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = {hub_port}
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
+c.ConfigurableHTTPProxy.api_url = "{api_scheme}://127.0.0.1:{api_port}"
 c.ConfigurableHTTPProxy.command = [{proxy!r}]
 c.ConfigurableHTTPProxy.pid_file = {base!r} + "/proxy.pid"
 c.JupyterHub.db_url = "sqlite:///" + {base!r} + "/hub.sqlite"
@@ -49,6 +49,8 @@ c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.JupyterHub.services = [{{"name": "test-admin", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "admin", "services": ["test-admin"]}}]
+c.JupyterHub.internal_ssl = {internal_ssl!r}
+c.JupyterHub.internal_certs_location = {base!r} + "/internal-ssl"
 
 
 def _pre_spawn(spawner):
@@ -90,6 +92,7 @@ class Hub:
     url: str  # the proxy's public URL, with a trailing slash
     token: str
     log: Path
+    certs: Path  # internal TLS: the CAs and certificates the Hub made (with certipy)
 
     def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"token {self.token}"}
@@ -102,10 +105,16 @@ class Hub:
 
 
 def start_hub(
-    base: Path, activity_interval: str = "1", cmd: list[str] | None = None, version: str = "6"
+    base: Path,
+    activity_interval: str = "1",
+    cmd: list[str] | None = None,
+    version: str = "6",
+    internal_ssl: bool = False,
 ) -> Hub:
     """A Hub spawning `cmd` (default: this Carnet's `carnet singleuser`); `version` "5"
-    runs JupyterHub 5 instead of the installed 6.x."""
+    runs JupyterHub 5 instead of the installed 6.x. With `internal_ssl` the Hub, the
+    proxy and the single-user servers talk TLS to each other, with client certificates
+    (the proxy's public port stays plain HTTP)."""
     proxy_port, hub_port, api_port = free_ports(3)
     token = secrets.token_hex(16)
     environment = {
@@ -121,6 +130,8 @@ def start_hub(
             proxy_port=proxy_port,
             hub_port=hub_port,
             api_port=api_port,
+            api_scheme="https" if internal_ssl else "http",
+            internal_ssl=internal_ssl,
             proxy=str(PROXY),
             base=str(base),
             environment=environment,
@@ -137,7 +148,7 @@ def start_hub(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    hub = Hub(proc, f"http://127.0.0.1:{proxy_port}/", token, log)
+    hub = Hub(proc, f"http://127.0.0.1:{proxy_port}/", token, log, base / "internal-ssl")
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -3,8 +3,8 @@ with the certificate the Hub gave it, admits only clients whose certificates the
 CA signed, and shows its own certificate when it calls the Hub's API.
 
 The Hub here is a stand-in (a TLS HTTP server on loopback answering the two calls the
-single-user server makes): the real Hub's internal_ssl also needs the proxy on TLS,
-which would make this test a heavy copy of the Hub's own.
+single-user server makes), quick and precise about what the server shows the Hub;
+test_internal_tls_hub.py runs the same under the real Hub, its certificates and proxy.
 """
 
 from __future__ import annotations
@@ -140,12 +140,31 @@ def test_internal_tls(
         auth = {"Authorization": f"token {USER_TOKEN}"}
         assert proxy.get(f"{base}api/contents", headers=auth).status_code == 200
         assert seen.count("alice-server") >= 2  # the token check, with the same certificate
+        # The login's state cookie is Secure when the browser is on https, not when the
+        # proxy in front says it is on plain HTTP (it would be dropped: no login).
+        page = proxy.get(f"{base}tree")
+        assert page.status_code == 302
+        assert "; Secure" in page.headers["set-cookie"]
+        page = proxy.get(f"{base}tree", headers={"X-Forwarded-Proto": "http"})
+        assert page.status_code == 302
+        assert "alice-oauth-state=" in page.headers["set-cookie"]
+        assert "Secure" not in page.headers["set-cookie"]
         # Without a client certificate, or with one from another CA: no TLS session.
         (tmp_path / "other").mkdir()
         other_cert, other_key = Authority(tmp_path / "other", "other-ca").issue("intruder")
         for refused in (_client(authority), _client(authority, other_cert, other_key)):
             with refused, pytest.raises(httpx.TransportError):
                 refused.get(f"{base}api")
+        # The server says why it turned them away.
+        output = tmp_path / "server.log"
+        wait_until(
+            lambda: (
+                "failed: peer did not return a certificate" in output.read_text()
+                and "failed: client certificate not trusted" in output.read_text()
+            ),
+            30,
+            "the log lines about the refused clients",
+        )
     finally:
         proxy.close()
         proc.terminate()

@@ -72,3 +72,21 @@ def evaluate(kc: BlockingKernelClient, expression: str) -> str:
     assert value["status"] == "ok", value
     text: str = value["data"]["text/plain"]
     return text
+
+
+# Kernel-side code (Carnet's kernel only) that returns once another request waits in the
+# kernel's shell queue: a cell or handler that must still be running when a request sent
+# after it arrives waits for that, not for a guessed time. It looks at the kernel's own
+# state (KernelCore, found through gc) because no message can tell it from outside.
+UNTIL_A_REQUEST_WAITS = (
+    "import gc, time\n"
+    "_core = next(o for o in gc.get_objects() if type(o).__name__ == 'KernelCore')\n"
+    "while not (_core._backlog or _core._pending_frames()): time.sleep(0.01)\n"
+)
+
+
+def idle_signal_taken(kc: BlockingKernelClient) -> None:
+    """Returns once a SIGINT already sent to an idle kernel has been handled: Linux gives a
+    process's signal to its main thread (idle in poll), whose handler runs as soon as poll
+    returns, before it serves the request sent here."""
+    shell_reply(kc, kc.kernel_info())

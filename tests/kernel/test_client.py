@@ -6,6 +6,7 @@ from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
 from tests.kernel.helpers import (
+    UNTIL_A_REQUEST_WAITS,
     evaluate,
     execute,
     iopub_until_idle,
@@ -83,7 +84,8 @@ def test_error_reply_and_message(kernel: Kernel) -> None:
 
 def test_stop_on_error_aborts_queued_requests(kernel: Kernel) -> None:
     _, kc = kernel
-    failing = kc.execute("import time; time.sleep(0.5); raise RuntimeError('stop')")
+    # Each failing cell fails once the cell sent after it waits in the queue.
+    failing = kc.execute(UNTIL_A_REQUEST_WAITS + "raise RuntimeError('stop')")
     queued = kc.execute("aborted_marker = 1")
     assert shell_reply(kc, failing)["content"]["status"] == "error"
     assert shell_reply(kc, queued)["content"]["status"] == "aborted"
@@ -91,7 +93,7 @@ def test_stop_on_error_aborts_queued_requests(kernel: Kernel) -> None:
     assert reply["content"]["status"] == "ok"
     assert evaluate(kc, "'aborted_marker' in dir()") == "False"
     # Without stop_on_error the queued cell runs.
-    failing = kc.execute("time.sleep(0.3); raise RuntimeError('go on')", stop_on_error=False)
+    failing = kc.execute(UNTIL_A_REQUEST_WAITS + "raise RuntimeError('go on')", stop_on_error=False)
     queued = kc.execute("ran_anyway = 1")
     assert shell_reply(kc, failing)["content"]["status"] == "error"
     assert shell_reply(kc, queued)["content"]["status"] == "ok"

@@ -338,9 +338,12 @@ def test_status_starting_reaches_early_subscribers_only(tmp_path: Path) -> None:
 
 
 def test_sigterm_taken_by_another_thread_still_stops_an_idle_kernel(tmp_path: Path) -> None:
-    """Linux may hand a process's signal to any of its threads; the idle main thread,
+    """Linux may hand a process's signal to any thread that does not block it. The
+    kernel's own threads do; a thread of user code may not, and the idle main thread,
     waiting in zmq's poll, must still wake up and exit."""
     import ctypes
+
+    from jupyter_client.blocking.client import BlockingKernelClient
 
     path = tmp_path / "kernel-term.json"
     write_connection_file(ConnectionInfo(0, 0, 0, 0, 0, key=KEY), path)
@@ -350,11 +353,22 @@ def test_sigterm_taken_by_another_thread_still_stops_an_idle_kernel(tmp_path: Pa
         while read_connection_file(path).shell_port == 0:
             assert time.monotonic() < deadline, "the kernel never wrote its ports"
             time.sleep(0.02)
+        client = BlockingKernelClient(connection_file=str(path))
+        client.load_connection_file()
+        client.start_channels()
+        try:
+            user_thread = (
+                "import threading\n"
+                "threading.Thread(target=threading.Event().wait, daemon=True).start()"
+            )
+            assert client.execute_interactive(user_thread, timeout=30)["content"]["status"] == "ok"
+        finally:
+            client.stop_channels()
         # Idle: the main thread waits in poll (its kernel wait channel says so).
         main = Path(f"/proc/{process.pid}/task/{process.pid}/wchan")
         wait_until(lambda: "poll" in main.read_text(), 20, "the main thread to wait in poll")
         task = Path(f"/proc/{process.pid}/task")
-        # A Python thread: zmq's own threads block every signal.
+        # The user's thread: the kernel's threads block SIGTERM, zmq's every signal.
         helper = next(
             int(t.name)
             for t in task.iterdir()

@@ -258,8 +258,9 @@ def test_flooding_kernel_keeps_memory_bounded_and_others_responsive(
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             samples.append(rss_kib(running.process.pid))
-            # The other kernel keeps answering (how fast: bench/stress.py's flood figure).
-            assert stdout_of(other.execute("print(1)", timeout=10)) == "1\n"
+            # The other kernel keeps answering (how fast: bench/stress.py's flood figure;
+            # the bound only catches starvation, on a machine as loaded as it may be).
+            assert stdout_of(other.execute("print(1)", timeout=30)) == "1\n"
             time.sleep(0.5)
         print(
             f"flood: RSS baseline {baseline} KiB, peak {max(samples)} KiB; "

@@ -48,6 +48,9 @@ export class KernelConnection {
   private _status: ConnectionStatus = "connecting";
   // IOPub messages of requests not ours, kept while a snapshot of runs in progress is awaited.
   private held: KernelMessage[] | null = null;
+  // The last message received from the kernel: named on reconnect, so the server sends again
+  // what it wrote after it but the drop lost (in socket buffers, a proxy).
+  private lastMsgId = "";
 
   constructor(
     private readonly wsBase: string,
@@ -61,7 +64,8 @@ export class KernelConnection {
 
   connect(): void {
     this.closed = false;
-    const url = `${this.wsBase}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
+    const resume = this.lastMsgId ? `&last_msg_id=${encodeURIComponent(this.lastMsgId)}` : "";
+    const url = `${this.wsBase}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}${resume}`;
     // Events of a socket this connection has replaced or closed are not applied.
     const socket: KernelSocket = openKernelSocket(url, {
       open: () => {
@@ -72,6 +76,7 @@ export class KernelConnection {
       },
       message: (msg) => {
         if (this.ws !== socket) return;
+        this.lastMsgId = msg.header.msg_id;
         try {
           this.dispatch(msg);
         } catch (error) {
@@ -96,6 +101,7 @@ export class KernelConnection {
   switchKernel(kernelId: string): void {
     this.close();
     this.kernelId = kernelId;
+    this.lastMsgId = "";
     this.failPending();
     this.connect();
   }

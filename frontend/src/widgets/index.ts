@@ -24,6 +24,8 @@ export class WidgetHost {
   private loading: Promise<CarnetWidgetManager> | null = null;
   private loaded: CarnetWidgetManager | null = null;
   private readonly captured = new WeakSet<KernelMessage>();
+  // The saved state being restored, if any: views look for their models once it is done.
+  private restoring: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WidgetHostOptions) {
     options.comms.registerTarget("jupyter.widget", async (comm, msg) => {
@@ -84,13 +86,27 @@ export class WidgetHost {
     host.className = "widget-host";
     box.append(host);
     void this.manager()
-      .then((manager) => manager.display(modelId, host))
-      .then(() => box.querySelector(".widget-fallback")?.remove())
+      .then(async (manager) => {
+        await this.restoring;
+        // No model from the saved state (or none trusted): the view waits for the kernel's.
+        if (!manager.has_model(modelId)) box.dataset.widgetState = "waiting";
+        return manager.display(modelId, host);
+      })
+      .then(() => {
+        box.querySelector(".widget-fallback")?.remove();
+        delete box.dataset.widgetState;
+      })
       .catch((error) => console.error(`Carnet: widget ${modelId} could not be shown`, error));
   }
 
   /** Shows the widgets of a reopened notebook from its saved state (trusted notebooks only). */
-  async restore(metadata: Record<string, unknown>): Promise<void> {
+  restore(metadata: Record<string, unknown>): Promise<void> {
+    const done = this.restoreState(metadata);
+    this.restoring = done.catch(() => undefined);
+    return done;
+  }
+
+  private async restoreState(metadata: Record<string, unknown>): Promise<void> {
     const state = readWidgetState(metadata);
     if (!state || Object.keys(state.state).length === 0) return;
     const manager = await this.manager();

@@ -25,7 +25,7 @@ from carnet.kernel.control import ControlThread
 from carnet.kernel.core import Handler, KernelCore
 from carnet.kernel.heartbeat import start_heartbeat
 from carnet.kernel.interpreter import KernelIO
-from carnet.kernel.interrupts import InterruptGate
+from carnet.kernel.interrupts import InterruptGate, main_thread_signals
 from carnet.kernel.iopub import IOPub
 from carnet.kernel.parent import watch_parent
 from carnet.kernel.python import PythonInterpreter
@@ -52,6 +52,15 @@ class KernelApp:
     def __init__(
         self, info: ConnectionInfo, connection_file: Path | None, capture_fds: bool = True
     ) -> None:
+        with main_thread_signals():
+            self._start(info, connection_file, capture_fds)
+            self._closed = False
+            # Installed before the block ends: a signal held back until then meets them.
+            signal.signal(signal.SIGINT, self.interrupts.on_sigint)
+            signal.signal(signal.SIGTERM, self._on_sigterm)
+
+    def _start(self, info: ConnectionInfo, connection_file: Path | None, capture_fds: bool) -> None:
+        """Sockets and threads; every thread started here leaves the signals to this one."""
         self.session = Session(info.key, info.signature_scheme, username="kernel")
         self.context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
         self.sockets, self.info = bind_sockets(self.context, info, connection_file)
@@ -81,14 +90,11 @@ class KernelApp:
         # Before anything can be served, so that no busy/idle precedes it.
         self.iopub.status("starting", None)
         self.control.start()
-        self._closed = False
-        signal.signal(signal.SIGINT, self.interrupts.on_sigint)
-        signal.signal(signal.SIGTERM, self._on_sigterm)
-        # Linux may deliver a signal to any thread: the main thread, idle in zmq's poll, would
-        # then not run the handler until a message came. The signal's byte on the wake pipe
-        # ends that poll at once.
-        signal.set_wakeup_fd(self.core.wake_fd, warn_on_full_buffer=False)
         watch_parent(lambda: os.kill(os.getpid(), signal.SIGTERM))
+        # A thread of user code may still take a signal: the main thread, idle in zmq's poll,
+        # would then not run the handler until a message came. The signal's byte on the
+        # wake pipe ends that poll at once.
+        signal.set_wakeup_fd(self.core.wake_fd, warn_on_full_buffer=False)
 
     def _wake(self) -> None:
         self.core.wake()
@@ -104,7 +110,7 @@ class KernelApp:
         # sends after the reply is not mistaken for one that was waiting (interrupts.py).
         # Bounded: C code that holds the main thread delays the handler, not the reply.
         self.interrupts.taken.clear()
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
         self.interrupts.taken.wait(INTERRUPT_REPLY_WAIT)
         return {"status": "ok"}, {}
 

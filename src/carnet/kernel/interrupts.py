@@ -15,6 +15,7 @@ only thread that uses this.
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,31 @@ def without_kernel_frames(tb: TracebackType | None) -> TracebackType | None:
     for entry, following in zip(kept, [*kept[1:], None], strict=True):
         entry.tb_next = following
     return kept[0]
+
+
+# The signals the kernel acts on, and only on its main thread.
+KERNEL_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextmanager
+def main_thread_signals() -> Iterator[None]:
+    """Threads started inside leave SIGINT and SIGTERM to the main thread.
+
+    Linux hands a process's signal to any thread that does not block it. Taken by
+    another thread, it cannot end a blocking call of the main thread (input()'s wait
+    for its reply, a sleep in user code): the handler would only run once that call
+    returned. Threads inherit the signal mask of the thread that starts them, so the
+    kernel's own threads (and IPython's history thread) are started inside this block.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, KERNEL_SIGNALS)
+    try:
+        yield
+    finally:
+        # A signal that came meanwhile is delivered now, to this (the main) thread.
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class InterruptGate:

@@ -20,6 +20,7 @@ from typing import Any
 
 from carnet import __version__
 from carnet.kernel.interpreter import KernelIO
+from carnet.kernel.interrupts import main_thread_signals
 from carnet.protocol import PROTOCOL_VERSION
 from carnet.protocol.content import (
     CompleteReply,
@@ -127,7 +128,8 @@ class PythonInterpreter:
         from carnet.kernel.shell import CarnetShell, advertise_kernel
 
         comm.install(self._io.iopub, self._io.capture.flush)
-        shell = CarnetShell.instance()
+        with main_thread_signals():  # IPython starts its history thread here
+            shell = CarnetShell.instance()
         shell.kernel_io = self._io
         register_magics(shell, self._io.connection_file)
         advertise_kernel(shell, self._io, self.kernel_info())

@@ -52,6 +52,12 @@ def relative_path(scope: Scope, base_url: str) -> str:
     return "/" + path[len(base_url) :] if path.startswith(base_url) else ""
 
 
+def over_https(scope: Scope) -> bool:
+    """Whether the client reached us over TLS: the scheme uvicorn set from the
+    connection, or from X-Forwarded-Proto when proxy headers are trusted."""
+    return scope.get("scheme") in ("https", "wss")
+
+
 async def send_redirect(send: Send, location: str, extra: list[Any]) -> None:
     headers = [(b"location", location.encode("latin-1")), (b"content-length", b"0"), *extra]
     await send({"type": "http.response.start", "status": 302, "headers": headers})

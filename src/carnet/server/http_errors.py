@@ -36,7 +36,8 @@ from carnet.errors import (
     UnknownExportFormat,
 )
 from carnet.server import asgi
-from carnet.server.api.http import json_bytes, json_response
+from carnet.server.api.http import json_response
+from carnet.server.contents.models import json_bytes
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -29,6 +29,7 @@ _TLS_HANDSHAKE = 0x16
 FIRST_BYTES_TIMEOUT = 30.0
 HANDSHAKE_TIMEOUT = 30
 _REQUEST_LINE = re.compile(rb"^([A-Z]{3,10}) (/[^ \r\n]*) HTTP/1\.[01]\r?\n")
+_OPENSSL_NOISE = re.compile(r"^\[[^\]]*\]\s*|\s*\(_ssl\.c:\d+\)$")
 _HOST_HEADER = re.compile(rb"\r?\nhost:[ \t]*([A-Za-z0-9.\-\[\]:]{1,300})[ \t]*\r?\n", re.I)
 
 
@@ -77,6 +78,7 @@ class _FirstBytes(asyncio.Protocol):
         task.add_done_callback(self.routing.discard)
 
     async def _route(self, own: socket.socket) -> None:
+        peer = _address(own)
         try:
             async with asyncio.timeout(FIRST_BYTES_TIMEOUT):
                 first = await _peek(own)
@@ -92,8 +94,30 @@ class _FirstBytes(asyncio.Protocol):
             await loop.connect_accepted_socket(
                 lambda: inner, own, ssl=self.context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
             )
+        except ssl.SSLError as exc:
+            own.close()
+            # Not one word from the event loop: without this line a client the server
+            # turns away (say, a proxy whose certificate its CA did not sign, under
+            # JupyterHub's internal_ssl) would be a mystery. Tornado logs it too.
+            logs.server_log().warning("TLS handshake with %s failed: %s", peer, _why(exc))
         except (OSError, TimeoutError):
-            own.close()  # a failed handshake: the loop has closed the connection and said why
+            own.close()  # a reset or a silent client: its own business
+
+
+def _address(own: socket.socket) -> str:
+    try:
+        host, port, *_ = own.getpeername()
+    except (OSError, ValueError):
+        return "a client"
+    return f"{host}:{port}"
+
+
+def _why(exc: ssl.SSLError) -> str:
+    """The reason, without OpenSSL's bracketed code and source line."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"client certificate not trusted ({exc.verify_message})"
+    text = _OPENSSL_NOISE.sub("", str(exc.strerror or exc)).strip()
+    return text or str(exc.reason or exc)
 
 
 async def _peek(own: socket.socket) -> bytes:

@@ -113,6 +113,11 @@ class Notary:
         cells.mark(nb, signed)
         return self._hand_out(signature)
 
+    def signed(self, digest: str | None) -> bool | None:
+        """Whether a digest from `mark` or `sign` is signed now (None: made before a reset)."""
+        signature = self._taken_back(digest)
+        return None if signature is None else self.store.check(signature, self.algorithm)
+
     def sign(self, nb: Notebook, api_path: str = "") -> str | None:
         """Sign a notebook being saved, if every cell with rich output is trusted."""
         if not cells.all_trusted(nb):

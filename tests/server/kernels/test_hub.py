@@ -11,6 +11,7 @@ import pytest
 from carnet.client.multi import ManagedKernel, MultiKernelManager
 from carnet.protocol import Message, Session
 from carnet.server.kernels.hub import KernelHub
+from carnet.server.kernels.replay import SentRing
 from tests.client.kernels import carnet_kernel_spec
 
 
@@ -28,6 +29,7 @@ class Page:
         self.session_id = session_id
         self.got: list[tuple[str, Message]] = []
         self.closed = False
+        self.sent = SentRing()
 
     def deliver(self, channel: str, msg: Message) -> None:
         self.got.append((channel, msg))

@@ -15,10 +15,15 @@ import pytest
 
 from tests.server.conftest import ServerDirs, launch
 from tests.server.kernels.wsclient import KernelSocket, stdout_of
+from tests.support.dropproxy import DroppingProxy
 from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 READ_TIMEOUT = 2  # seconds nginx waits on a silent upstream before closing
+PING_INTERVAL = 0.5  # the server's websocket pings, in seconds
+# Pings spanning 2.5 times nginx's read timeout.
+SILENT_PINGS = int(READ_TIMEOUT * 2.5 / PING_INTERVAL)
 
 CONFIG = """
 worker_processes 1;
@@ -55,6 +60,7 @@ class Proxied:
 
     def __init__(self, url: str, token: str) -> None:
         self.url = url
+        self.token = token
         self.auth_headers = {"Authorization": f"token {token}"}
 
 
@@ -66,7 +72,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
     server = launch(
         ServerDirs(base / "server"),
         "--NotebookApp.base_url=/lab/carnet/",
-        "--NotebookApp.websocket_ping_interval=0.5",
+        f"--NotebookApp.websocket_ping_interval={PING_INTERVAL}",
     )
     prefix = base / "nginx"
     prefix.mkdir()
@@ -116,13 +122,58 @@ def test_rest_and_websocket_through_nginx_with_base_url(proxied: Proxied) -> Non
             http.delete(f"api/kernels/{kid}")
 
 
+class FrameCounter:
+    """Counts the websocket frames a server sends (after its handshake), pings apart."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.upgraded = False
+        self.pings = 0
+        self.others = 0
+
+    def feed(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.upgraded:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            del self.buffer[: end + 4]
+            self.upgraded = True
+        while len(self.buffer) >= 2:
+            length, offset = self.buffer[1] & 0x7F, 2
+            if length >= 126:
+                offset += 2 if length == 126 else 8
+                if len(self.buffer) < offset:
+                    return
+                length = int.from_bytes(self.buffer[2:offset], "big")
+            if len(self.buffer) < offset + length:
+                return
+            if self.buffer[0] & 0x0F == 0x9:
+                self.pings += 1
+            else:
+                self.others += 1
+            del self.buffer[: offset + length]
+
+
 def test_idle_websocket_outlives_proxy_read_timeout(proxied: Proxied) -> None:
+    frames = FrameCounter()
+    # In front of nginx, to watch what crosses it.
+    watch = DroppingProxy(int(proxied.url.split(":")[2].split("/")[0]), frames.feed)
+    watched = Proxied(f"http://127.0.0.1:{watch.port}/lab/carnet/", proxied.token)
     with httpx.Client(base_url=proxied.url, headers=proxied.auth_headers, timeout=60) as http:
         kid = http.post("api/kernels", json={}).json()["id"]
         try:
-            with KernelSocket(proxied, kid) as sock:
+            with KernelSocket(watched, kid) as sock:
                 sock.execute("x = 1")
-                time.sleep(READ_TIMEOUT * 2.5)  # silent: only the server's pings cross nginx
+                before = frames.others, frames.pings
+                # Silent for 2.5 times nginx's timeout: only the server's pings cross nginx.
+                wait_until(
+                    lambda: frames.pings >= before[1] + SILENT_PINGS,
+                    60,
+                    f"{SILENT_PINGS} pings through nginx",
+                )
+                assert frames.others == before[0], "the websocket was not silent"
                 assert stdout_of(sock.execute("print(x + 1)")) == "2\n"
         finally:
             http.delete(f"api/kernels/{kid}")
+            watch.close()

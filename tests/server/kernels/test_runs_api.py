@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,8 +21,16 @@ from tests.server.kernels.wsclient import KernelSocket
 from tests.support.waiting import wait_until
 
 COUNT = 60
+# Prints 0-2, waits for the gate "-1", prints to 29, waits for "-2", prints the rest: each
+# test opens a gate once what it checks mid-run is checked, whatever the machine's speed.
 COUNTING = (
-    f"import time\nfor i in range({COUNT}):\n    print(i, flush=True)\n    time.sleep(0.03)\n"
+    "import os, time\n"
+    "def gate(n):\n"
+    "    while not os.path.exists(f'{GATES}-{n}'): time.sleep(0.01)\n"
+    f"for i in range({COUNT}):\n"
+    "    print(i, flush=True)\n"
+    "    (i == 2 and gate(1)) or (i == 29 and gate(2))\n"
+    "    time.sleep(0.03)\n"
 )
 EXPECTED = "".join(f"{i}\n" for i in range(COUNT))
 
@@ -33,17 +42,32 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running.stop()
 
 
-def start_counting(server: RunningServer, path: str) -> tuple[str, str, Any]:
-    """Runs the counting cell from a first page, closed once it has printed a little."""
+class Gates:
+    """The counting cell's gates, as files (opened by creating them)."""
+
+    def __init__(self, prefix: Path) -> None:
+        self.prefix = prefix
+
+    def open(self, *numbers: int) -> None:
+        for n in numbers:
+            Path(f"{self.prefix}-{n}").touch()
+
+
+def start_counting(server: RunningServer, path: str) -> tuple[str, str, Any, Gates]:
+    """Runs the counting cell from a first page, closed once it got 0-2 (the cell then
+    waits at its first gate)."""
     kid, file = open_session(server, path, ("a",))
+    gates = Gates(server.root_dir / f"{path}.gate")
+    code = f"GATES = {str(gates.prefix)!r}\n" + COUNTING
     first = KernelSocket(server, kid)
-    msg_id = first.send("shell", "execute_request", {"code": COUNTING}, {"cellId": "a"})
-    printed = 0
-    while printed < 3:
+    msg_id = first.send("shell", "execute_request", {"code": code}, {"cellId": "a"})
+    text = ""  # the kernel may send 0-2 in one message (it coalesces what comes together)
+    while text.count("\n") < 3:
         _, msg = first.recv()
-        printed += msg.msg_type == "stream" and msg.parent_msg_id == msg_id
+        if msg.msg_type == "stream" and msg.parent_msg_id == msg_id:
+            text += msg.content["text"]
     first.close()
-    return kid, msg_id, file
+    return kid, msg_id, file, gates
 
 
 def adopt(server: RunningServer, kid: str, session_id: str) -> list[dict[str, Any]]:
@@ -81,19 +105,21 @@ def follow(sock: KernelSocket, run: dict[str, Any]) -> str:
 def test_a_page_connecting_mid_run_gets_all_of_it_once_and_saves_it_itself(
     server: RunningServer,
 ) -> None:
-    kid, msg_id, file = start_counting(server, "reattach.ipynb")
+    kid, msg_id, file, gates = start_counting(server, "reattach.ipynb")
     before = file.read_bytes()
     wait_until(lambda: connections(server, kid) == 0, 20, "the server to see the page closed")
     seen = printed(server, kid)
+    gates.open(1)
     # Printed with nobody connected.
     wait_until(lambda: len(printed(server, kid)) > len(seen), 20, "more output with no page")
     with KernelSocket(server, kid) as second:
         (run,) = adopt(server, kid, second.session_id)
+        gates.open(2)
         assert (run["cell_id"], run["msg_id"], run["state"]) == ("a", msg_id, "running")
         assert run["execution_count"] >= 1
         assert run["last_msg_id"] in run["recent_msg_ids"]
         assert EXPECTED.startswith(run["outputs"][0]["text"])
-        assert len(run["outputs"][0]["text"]) >= len("0\n1\n2\n")
+        assert len(run["outputs"][0]["text"]) >= len("0\n1\n2\n3\n")
         assert follow(second, run) == EXPECTED
         # Adopted by a connected page: the file is the page's to save. The recorder has seen
         # the idle before the page did (the hub broadcasts, then records), so a run left to
@@ -103,9 +129,11 @@ def test_a_page_connecting_mid_run_gets_all_of_it_once_and_saves_it_itself(
 
 
 def test_an_adopted_run_is_recorded_if_the_adopting_page_goes_too(server: RunningServer) -> None:
-    kid, _, file = start_counting(server, "adopted-then-closed.ipynb")
+    kid, _, file, gates = start_counting(server, "adopted-then-closed.ipynb")
+    gates.open(1)
     with KernelSocket(server, kid) as second:
         (run,) = adopt(server, kid, second.session_id)
+    gates.open(2)
     assert run["state"] == "running"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
@@ -163,7 +191,7 @@ def test_a_prompt_asked_with_no_page_open_goes_to_the_page_that_adopts_the_run(
 def test_listing_does_not_adopt_and_adopting_needs_a_connected_page(
     server: RunningServer,
 ) -> None:
-    kid, _, file = start_counting(server, "listed.ipynb")
+    kid, _, file, gates = start_counting(server, "listed.ipynb")
     with server.client() as http:
         runs = http.get(f"api/kernels/{kid}/runs").json()
         print("RUNS", [(r["msg_id"], r["state"], r["cell_id"]) for r in runs])
@@ -173,6 +201,7 @@ def test_listing_does_not_adopt_and_adopting_needs_a_connected_page(
         assert (refused.status_code, refused.json()["reason"]) == (409, "not connected")
         assert http.post(f"api/kernels/{kid}/runs/adopt", json={}).status_code == 400
         assert http.get("api/kernels/no-such-kernel/runs").status_code == 404
+    gates.open(1, 2)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not cell(file, "a")["outputs"]:
         time.sleep(0.1)
@@ -196,9 +225,15 @@ def test_a_run_ending_while_its_page_reloads_is_adopted_not_written(
     KEPT = ("outputs", "execution_count", "metadata")
     kid, file = open_session(server, "reloaded.ipynb", ("a", "b"))
     before = cell(file, "a")
+    release = server.root_dir / "reloaded.release"
     with KernelSocket(server, kid) as first:
-        code = "import time\ntime.sleep(0.5)\nprint('done')"
-        msg_id = first.send("shell", "execute_request", {"code": code}, {"cellId": "a"})
+        code = f"import os, time\nwhile not os.path.exists({str(release)!r}): time.sleep(0.02)\n"
+        msg_id = first.send(
+            "shell", "execute_request", {"code": f"{code}print('done')"}, {"cellId": "a"}
+        )
+    # It ends once the server saw its page go.
+    wait_until(lambda: connections(server, kid) == 0, 20, "the server to see the page closed")
+    release.touch()
     # Finished with no page: offered for a while before it is written.
     wait_until(lambda: [r["state"] for r in runs(server, kid)] == ["idle"], 30, "an idle run")
     with KernelSocket(server, kid) as reloaded:
@@ -219,11 +254,19 @@ def test_a_run_ending_while_its_page_reloads_is_adopted_not_written(
 
 def test_a_kernel_dying_ends_its_runs_with_what_they_printed(server: RunningServer) -> None:
     kid, file = open_session(server, "dies.ipynb", ("a",))
-    code = "import os, time\nprint('before', flush=True)\ntime.sleep(0.5)\nos.kill(os.getpid(), 9)"
+    release = server.root_dir / "dies.release"
+    code = (
+        "import os, time\nprint('before', flush=True)\n"
+        f"while not os.path.exists({str(release)!r}): time.sleep(0.02)\n"
+        "os.kill(os.getpid(), 9)"
+    )
     with KernelSocket(server, kid) as first:
         first.send("shell", "execute_request", {"code": code}, {"cellId": "a"})
         while first.recv()[1].msg_type != "stream":
             pass
+    # It dies once the server saw its page go.
+    wait_until(lambda: connections(server, kid) == 0, 20, "the server to see the page closed")
+    release.touch()
     # No idle ever comes for it: the kernel's restart ends it, and it is recorded.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not cell(file, "a")["outputs"]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
 import uuid
 from typing import Any
@@ -21,12 +23,21 @@ from carnet.server.ws.formats import (
 
 
 class KernelSocket:
-    def __init__(self, server: Any, kernel_id: str, session_id: str = "", v1: bool = False):
+    def __init__(
+        self,
+        server: Any,
+        kernel_id: str,
+        session_id: str = "",
+        v1: bool = False,
+        last_msg_id: str = "",
+    ):
         self.session_id = session_id or uuid.uuid4().hex
         self.v1 = v1
         url = server.url.replace("http", "ws", 1) + (
             f"api/kernels/{kernel_id}/channels?session_id={self.session_id}"
         )
+        if last_msg_id:  # resuming after a drop: the last message this session got
+            url += f"&last_msg_id={last_msg_id}"
         self.ws: ClientConnection = connect(
             url,
             additional_headers=server.auth_headers,
@@ -37,6 +48,12 @@ class KernelSocket:
 
     def close(self) -> None:
         self.ws.close()
+
+    def abort(self) -> None:
+        """Cuts the TCP connection with no close frame: a network drop, as the server sees it."""
+        with contextlib.suppress(OSError):
+            self.ws.socket.shutdown(socket.SHUT_RDWR)
+        self.ws.socket.close()
 
     def __enter__(self) -> KernelSocket:
         return self

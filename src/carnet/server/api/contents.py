@@ -17,9 +17,10 @@ from carnet.server.api.http import (
     contents_manager,
     flag,
     json_body,
+    json_bytes_response,
     json_response,
 )
-from carnet.server.contents.models import http_date
+from carnet.server.contents.models import http_date, json_bytes
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -72,14 +73,19 @@ async def get_contents(request: Request) -> Response:
       404: {description: 'No such file or directory, or a hidden one'}
     """
     query = request.query_params
-    model = await contents_manager(request).get(
+    model, content = await contents_manager(request).get_encoded(
         _path(request),
         content=flag(request, "content", "1"),
         type=query.get("type"),  # an empty type= or format= is invalid, as in jupyter_server
         format=query.get("format"),
         require_hash=flag(request, "hash", "0"),
     )
-    return json_response(model, headers={"Last-Modified": http_date(model["last_modified"])})
+    headers = {"Last-Modified": http_date(model["last_modified"])}
+    if content is None:
+        return json_response(model, headers=headers)
+    # A notebook's content, encoded apart (maybe long before), spliced in unchanged.
+    outer = json_bytes({k: v for k, v in model.items() if k != "content"})
+    return json_bytes_response(outer[:-1] + b',"content":' + content + b"}", headers=headers)
 
 
 async def create_contents(request: Request) -> Response:

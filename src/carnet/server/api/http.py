@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from carnet.errors import InvalidContents
+from carnet.server.contents.models import json_bytes
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -29,16 +30,16 @@ class BadRequest(InvalidContents):
         super().__init__(message, reason)
 
 
-def json_bytes(data: Any) -> bytes:
-    # ASCII with \u escapes, as jupyter_server sends: the C encoder's ASCII mode is a
-    # quarter faster on a big notebook, and a lone surrogate cannot break the encoding.
-    return json.dumps(data, separators=(",", ":")).encode("ascii")
-
-
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return json_bytes_response(json_bytes(data), status, headers)
+
+
+def json_bytes_response(
+    body: bytes, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A response of JSON already encoded (json_bytes)."""
     from starlette.responses import Response
 
-    body = json_bytes(data)
     all_headers = {"Cache-Control": "no-store", **(headers or {})}
     return Response(body, status_code=status, headers=all_headers, media_type="application/json")
 

@@ -85,7 +85,7 @@ class XsrfMiddleware:
             return
         token = self.new_token()
         scope["xsrf_token"] = token
-        await self.app(scope, receive, self._setting_cookie(send, token))
+        await self.app(scope, receive, self._setting_cookie(scope, send, token))
 
     def _must_check(self, scope: asgi.Scope) -> bool:
         if self.disabled or scope["method"] in SAFE_METHODS:
@@ -96,8 +96,10 @@ class XsrfMiddleware:
         relative = asgi.relative_path(scope, self.base_url)
         return relative == "/api" or relative.startswith("/api/")
 
-    def _setting_cookie(self, send: asgi.Send, token: str) -> asgi.Send:
-        attributes = f"Path={self.base_url}; SameSite=Lax" + ("; Secure" if self.secure else "")
+    def _setting_cookie(self, scope: asgi.Scope, send: asgi.Send, token: str) -> asgi.Send:
+        # Secure only when the browser is on https too (not behind a plain-HTTP proxy).
+        secure = self.secure and asgi.over_https(scope)
+        attributes = f"Path={self.base_url}; SameSite=Lax" + ("; Secure" if secure else "")
         header = (b"set-cookie", f"{COOKIE}={token}; {attributes}".encode("latin-1"))
 
         async def send_with_cookie(message: asgi.Message) -> None:

@@ -89,6 +89,30 @@ class ContentsManager:
         )
         return self._moved(model) if content else model
 
+    async def get_encoded(
+        self,
+        path: str,
+        content: bool = True,
+        type: str | None = None,
+        format: str | None = None,
+        require_hash: bool = False,
+    ) -> tuple[Model, bytes | None]:
+        """As `get`, but a notebook's content comes as JSON bytes, to splice into a response.
+
+        The model's own content is then None. An unchanged notebook is answered with the
+        bytes encoded for it before (contents/known.py), not parsed, validated and
+        digested again.
+        """
+        model, encoded = await asyncio.to_thread(
+            self._store.get_encoded,
+            path,
+            content=content,
+            type=type,
+            format=format,
+            require_hash=require_hash,
+        )
+        return (self._moved(model) if content else model), encoded
+
     # -- changes ---------------------------------------------------------------
 
     async def save(

@@ -5,19 +5,20 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-import threading
-from collections import OrderedDict
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from carnet.errors import ContentsNotFound, InvalidContents
 from carnet.nbfile import notebooks
+from carnet.server.contents.known import FileFacts, Known, KnownFiles
 from carnet.server.contents.models import (
     Model,
     add_hash,
     base_model,
+    content_hash,
     file_content,
     guess_mimetype,
+    json_bytes,
     kind_of,
 )
 from carnet.server.contents.paths import PathResolver, Resolved, join
@@ -43,49 +44,12 @@ class NotebookTrust(Protocol):
     def sign(self, nb: notebooks.Notebook, api_path: str) -> str | None:
         """Record the signature of a notebook about to be saved, if all its cells are trusted."""
 
+    def signed(self, digest: str | None) -> bool | None:
+        """Whether a digest `mark` or `sign` returned is signed now; None: cannot tell.
 
-StatKey = tuple[int, int, int, int]
-
-
-class FileFacts(NamedTuple):
-    """What is known of a notebook file in one state: its validation message, its digest."""
-
-    message: str | None
-    digest: str | None = None
-
-
-class ValidationCache:
-    """Validation results (and trust digests) of notebook files as they are on disk.
-
-    Keyed by their stat: validating a big notebook costs a noticeable fraction of loading
-    it; a notebook just saved (and validated before the write) or opened again unchanged
-    need not be validated again. Any change to the file changes its size, mtime or ctime.
-    """
-
-    def __init__(self, size: int = 32) -> None:
-        self._entries: OrderedDict[Path, tuple[StatKey, FileFacts]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _key(st: os.stat_result) -> StatKey:
-        return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-    def lookup(self, real: Path, st: os.stat_result) -> FileFacts | None:
-        """What is known of this file in this exact state, if anything."""
-        with self._lock:
-            entry = self._entries.get(real)
-            if entry is None or entry[0] != self._key(st):
-                return None
-            self._entries.move_to_end(real)
-            return entry[1]
-
-    def store(self, real: Path, st: os.stat_result, facts: FileFacts) -> None:
-        with self._lock:
-            self._entries[real] = (self._key(st), facts)
-            self._entries.move_to_end(real)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        Lets a notebook marked before be sent again as marked then, while the answer
+        is the same; None means it must be marked again.
+        """
 
 
 def _stat(resolved: Resolved) -> os.stat_result:
@@ -116,8 +80,39 @@ def get(
     format: str | None = None,
     require_hash: bool = False,
     trust: NotebookTrust | None = None,
-    validated: ValidationCache | None = None,
+    known: KnownFiles | None = None,
 ) -> Model:
+    model, encoded = _get(paths, path, content, type, format, require_hash, trust, known, False)
+    assert encoded is None  # asked for a parsed content
+    return model
+
+
+def get_encoded(
+    paths: PathResolver,
+    path: str,
+    *,
+    content: bool = True,
+    type: str | None = None,
+    format: str | None = None,
+    require_hash: bool = False,
+    trust: NotebookTrust | None = None,
+    known: KnownFiles | None = None,
+) -> tuple[Model, bytes | None]:
+    """As `get`, but a notebook's content comes as its JSON (the model's is None)."""
+    return _get(paths, path, content, type, format, require_hash, trust, known, True)
+
+
+def _get(
+    paths: PathResolver,
+    path: str,
+    content: bool,
+    type: str | None,
+    format: str | None,
+    require_hash: bool,
+    trust: NotebookTrust | None,
+    known: KnownFiles | None,
+    encode: bool,
+) -> tuple[Model, bytes | None]:
     if type not in (None, *TYPES):
         raise InvalidContents(f"Type {type!r} is invalid", "bad type")
     if format not in (None, *FORMATS):
@@ -128,15 +123,15 @@ def get(
     if stat.S_ISDIR(st.st_mode):
         if type not in (None, "directory"):
             raise InvalidContents(f"{api!r} is a directory, not a {type}", "bad type")
-        return _directory(paths, resolved, st, content)
+        return _directory(paths, resolved, st, content), None
     if not stat.S_ISREG(st.st_mode):
         # Reading a FIFO or a device would hang or never end.
         raise InvalidContents(f"{api!r} is not a regular file", "bad type")
     if type == "directory":
         raise InvalidContents(f"{api!r} is not a directory", "bad type")
     if type == "notebook" or (type is None and api.endswith(".ipynb")):
-        return _notebook(resolved, st, content, require_hash, trust, validated)
-    return _file(resolved, st, content, format, require_hash)
+        return _notebook(resolved, st, content, require_hash, trust, known, encode)
+    return _file(resolved, st, content, format, require_hash), None
 
 
 def _notebook(
@@ -145,28 +140,50 @@ def _notebook(
     content: bool,
     require_hash: bool,
     trust: NotebookTrust | None,
-    validated: ValidationCache | None,
-) -> Model:
+    known: KnownFiles | None,
+    encode: bool,
+) -> tuple[Model, bytes | None]:
     model = base_model(resolved.api, resolved.real, st, "notebook")
     if not (content or require_hash):
-        return model
+        return model, None
     raw = read_bytes(resolved.real, resolved.api)
-    if content:
-        nb = notebooks.parse(raw, resolved.api)
-        known = validated.lookup(resolved.real, st) if validated else None
-        facts = known or FileFacts(notebooks.validation_message(nb))
-        if trust is not None:
-            facts = facts._replace(digest=trust.mark(nb, resolved.api, facts.digest))
-        if validated is not None and facts != known:
-            validated.store(resolved.real, st, facts)
-        message = facts.message
-        model["content"] = nb
-        model["format"] = "json"
-        if message:
-            model["message"] = message
+    sha256 = content_hash(raw) if (require_hash or known is not None) else None
     if require_hash:
-        add_hash(model, raw)
-    return model
+        add_hash(model, raw, sha256)
+    if not content:
+        return model, None
+    model["format"] = "json"
+    entry = known.lookup(resolved.real, sha256) if known is not None and sha256 else None
+    if encode and entry is not None and entry.encoded is not None:
+        signed = trust.signed(entry.facts.digest) if trust is not None else None
+        if signed == entry.signed:
+            _add_message(model, entry.facts.message)
+            return model, entry.encoded
+    nb = notebooks.parse(raw, resolved.api)
+    del raw
+    facts = entry.facts if entry is not None else FileFacts(notebooks.validation_message(nb))
+    signed = None
+    if trust is not None:
+        before = trust.signed(facts.digest) if encode and facts.digest else None
+        facts = facts._replace(digest=trust.mark(nb, resolved.api, facts.digest))
+        signed = trust.signed(facts.digest) if encode else None
+        if before is not None and before != signed:
+            signed = None  # trust changed while marking: not kept, asked again next time
+    _add_message(model, facts.message)
+    encoded = json_bytes(nb) if encode else None
+    if known is not None and sha256 is not None and (encode or entry is None):
+        # Encoded content is kept only with a trust state that can be asked again; a
+        # parsed read (encode=False) learns nothing new of a file already known.
+        keep = encoded if (trust is None or signed is not None) else None
+        known.store(resolved.real, Known(sha256, facts, keep, signed if keep else None))
+    if encoded is None:
+        model["content"] = nb
+    return model, encoded
+
+
+def _add_message(model: Model, message: str | None) -> None:
+    if message:
+        model["message"] = message
 
 
 def _file(

@@ -26,6 +26,7 @@ from carnet.errors import (
 )
 from carnet.nbfile import notebooks
 from carnet.server.contents import atomic, checkpoints, naming, reader
+from carnet.server.contents.known import FileFacts, Known, KnownFiles
 from carnet.server.contents.models import (
     Model,
     add_hash,
@@ -52,7 +53,7 @@ class FileStore:
         self.paths = PathResolver(root_dir, allow_hidden)
         self.trust: reader.NotebookTrust | None = None
         self._uploads = ChunkedUploads()
-        self._validated = reader.ValidationCache()
+        self._known = KnownFiles()
         # Saves of one file are serialized, so a hash check and the write that follows
         # it cannot interleave with another save of the same file.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
@@ -73,7 +74,11 @@ class FileStore:
         return "file" if stat.S_ISREG(st.st_mode) else None
 
     def get(self, path: str, **options: Any) -> Model:
-        return reader.get(self.paths, path, trust=self.trust, validated=self._validated, **options)
+        return reader.get(self.paths, path, trust=self.trust, known=self._known, **options)
+
+    def get_encoded(self, path: str, **options: Any) -> tuple[Model, bytes | None]:
+        """The model, and a notebook's content as JSON bytes (see reader.get_encoded)."""
+        return reader.get_encoded(self.paths, path, trust=self.trust, known=self._known, **options)
 
     # -- saving ----------------------------------------------------------------
 
@@ -122,16 +127,21 @@ class FileStore:
                     f"Cannot save {target.api!r}: the file is read-only", "permission denied"
                 )
             atomic.replace_with(target.real, raw, target.api)
+            # Hashed when the client asks for it (the notebook page always does): then what
+            # was learnt of a notebook saved is kept for its next load, at no extra cost.
+            hashed = require_hash or expected_hash is not None
+            sha256 = content_hash(raw) if hashed else None
             if kind == "notebook":
-                facts = reader.FileFacts(message, digest)  # the file digests as the model did
-                self._validated.store(target.real, target.real.stat(), facts)
+                if sha256 is not None:
+                    facts = FileFacts(message, digest)  # the file digests as the model did
+                    self._known.store(target.real, Known(sha256, facts))
                 if not checkpoints.list_for(target.real):
                     checkpoints.create(target.real, target.api)
         result = self.get(target.api, content=False)
         if message:
             result["message"] = message
         if require_hash or expected_hash is not None:
-            add_hash(result, raw)
+            add_hash(result, raw, sha256)
         return result
 
     def _require_parent(self, target: Resolved) -> None:

@@ -125,7 +125,14 @@ class GatewayKernelService:
 
     async def refresh(self) -> None:
         """Take the gateway's list of kernels: the ones it culled are forgotten."""
-        models = await self.http.json("GET", self._path())
+        reply = await self.http.request("GET", self._path())
+        if reply.status == 403:
+            # Enterprise Gateway lists no kernels unless its operator allows it
+            # (EG_LIST_KERNELS): the ones known here are then asked after one by one.
+            await self._refresh_each()
+            return
+        check(reply, "GET", self._path(), self.config.url)
+        models = reply.json()
         if not isinstance(models, list):
             raise GatewayError(f"Kernel gateway {self.config.url}: kernels are not a list")
         seen = {self._remember(m).kernel_id for m in models}
@@ -133,6 +140,17 @@ class GatewayKernelService:
             log.info("Kernel %s is gone from the gateway (culled or shut down there)", kernel_id)
             self._kernels.pop(kernel_id, None)
             self._started_here.discard(kernel_id)
+
+    async def _refresh_each(self) -> None:
+        async def still_there(kernel_id: str) -> None:
+            try:
+                await self.model(kernel_id)
+            except KernelNotFound:  # model() forgot it
+                log.info(
+                    "Kernel %s is gone from the gateway (culled or shut down there)", kernel_id
+                )
+
+        await asyncio.gather(*(still_there(k) for k in list(self._kernels)))
 
     async def model(self, kernel_id: str) -> dict[str, Any]:
         path = self._path(kernel_id)

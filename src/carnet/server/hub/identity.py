@@ -93,6 +93,12 @@ class HubIdentity:
             return None
         return _user(model["name"])
 
+    def secure_cookies(self, scope: asgi.Scope) -> bool:
+        """Whether this request's cookies get `Secure`: when the server speaks TLS and
+        the browser did too. Under internal_ssl the TLS is the proxy's, and a browser on
+        the Hub's plain-HTTP public port would drop a Secure cookie (no login at all)."""
+        return self.secure and asgi.over_https(scope)
+
     def cookie_value(self, token: str) -> str:
         return f"{token}|{self.credentials.sign(COOKIE_PURPOSE, token)}"
 
@@ -112,7 +118,7 @@ class HubIdentity:
             target = raw_path.decode("latin-1")
             if scope.get("query_string"):
                 target += "?" + asgi.query_without(scope, "token")
-            await oauth.send_to_hub(send, self, target)
+            await oauth.send_to_hub(scope, send, self, target)
             return
         await http_errors.send_error(send, 403, "Forbidden", "not authorized by JupyterHub")
 

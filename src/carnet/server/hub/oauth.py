@@ -80,7 +80,9 @@ def _pkce_verifier(identity: HubIdentity, state: str) -> str:
     return verifier if expiry > time.monotonic() else ""
 
 
-def authorize_redirect(identity: HubIdentity, target: str) -> tuple[str, bytes]:
+def authorize_redirect(
+    identity: HubIdentity, target: str, secure: bool = False
+) -> tuple[str, bytes]:
     """The Hub's authorize URL for a new login, and the state cookie that goes with it."""
     env = identity.env
     state = secrets.token_urlsafe(24)
@@ -101,15 +103,17 @@ def authorize_redirect(identity: HubIdentity, target: str) -> tuple[str, bytes]:
         state_cookie_name(identity),
         f"{state}|{encoded}|{mac}",
         env.prefix,
-        identity.secure,
+        secure,
         STATE_MAX_AGE,
     )
     return f"{env.authorize_url}?{query}", cookie
 
 
-async def send_to_hub(send: asgi.Send, identity: HubIdentity, target: str) -> None:
+async def send_to_hub(
+    scope: asgi.Scope, send: asgi.Send, identity: HubIdentity, target: str
+) -> None:
     """A redirect to the Hub's authorize page, setting the state cookie."""
-    location, cookie = authorize_redirect(identity, target)
+    location, cookie = authorize_redirect(identity, target, identity.secure_cookies(scope))
     await asgi.send_redirect(send, location, [(b"set-cookie", cookie)])
 
 
@@ -188,15 +192,11 @@ async def oauth_callback(request: Request) -> Response:
         return Response("JupyterHub did not authorize this login for this server", 403)
     response = RedirectResponse(target, 302)
     env = identity.env
+    secure = identity.secure_cookies(request.scope)
     login = cookies.header(
-        env.cookie_name,
-        identity.cookie_value(token),
-        env.prefix,
-        identity.secure,
-        None,
-        env.cookie_options,
+        env.cookie_name, identity.cookie_value(token), env.prefix, secure, None, env.cookie_options
     )
-    gone = cookie_header(state_cookie_name(identity), "", env.prefix, identity.secure, 0)
+    gone = cookie_header(state_cookie_name(identity), "", env.prefix, secure, 0)
     response.raw_headers += [(b"set-cookie", login), (b"set-cookie", gone)]
     return response
 
@@ -216,7 +216,8 @@ async def logout(request: Request) -> Response:
     identity: HubIdentity = request.app.state.hub_identity
     env = identity.env
     response = RedirectResponse(env.logout_url, 302)
-    gone = cookies.header(env.cookie_name, "", env.prefix, identity.secure, 0, env.cookie_options)
+    secure = identity.secure_cookies(request.scope)
+    gone = cookies.header(env.cookie_name, "", env.prefix, secure, 0, env.cookie_options)
     response.raw_headers.append((b"set-cookie", gone))
     return response
 
@@ -235,7 +236,7 @@ async def login(request: Request) -> Response:
 
     identity: HubIdentity = request.app.state.hub_identity
     target = request.query_params.get("next", "") or identity.env.prefix
-    location, cookie = authorize_redirect(identity, target)
+    location, cookie = authorize_redirect(identity, target, identity.secure_cookies(request.scope))
     response = RedirectResponse(location, 302)
     response.raw_headers.append((b"set-cookie", cookie))
     return response

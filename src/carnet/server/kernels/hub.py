@@ -12,23 +12,25 @@ and fans it out, instead of opening five zmq sockets per browser tab:
 
 A websocket that drops leaves its session's messages buffered (bounded, for a
 while) and replayed when the same session_id reconnects, so a network blip
-loses no output. A client that closed on purpose (a close frame, 1000 or 1001)
-while nothing was owed to it gets no buffer: it is not coming back, and every
-broadcast kept for it would be memory held for nobody.
+loses no output; a client that names the last message it got is also sent what
+was written after it but lost with the connection (replay.py). A client that
+closed on purpose (a close frame, 1000 or 1001) while nothing was owed to it
+gets no buffer: it is not coming back, and every broadcast kept for it would be
+memory held for nobody.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from carnet.errors import KernelError
 from carnet.protocol import Message, Session
 from carnet.server.kernels.recorder import OutputRecorder
-from carnet.server.kernels.sizes import message_size
+from carnet.server.kernels.replay import Backlog, SentRing
 
 if TYPE_CHECKING:
     from carnet.client.lifecycle import KernelEvent
@@ -36,10 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("carnet.server")
 
-# What a reconnecting session may get back, and for how long we keep it.
-REPLAY_MAX_MESSAGES = 10_000
-REPLAY_MAX_BYTES = 64 * 1024 * 1024
-REPLAY_MAX_SECONDS = 600.0
 # Requests whose replies we still expect; far more than any client keeps in flight.
 MAX_ROUTES = 50_000
 # Lifecycle states that clients see as iopub status messages.
@@ -47,34 +45,15 @@ STATUS_EVENTS = {"starting", "restarting", "autorestarting", "dead"}
 
 
 class Connection(Protocol):
-    """A websocket as the hub sees it: a session id and a non-blocking delivery."""
+    """A websocket as the hub sees it: a session id, a non-blocking delivery, and what it
+    wrote last."""
 
     session_id: str
+    sent: SentRing
 
     def deliver(self, channel: str, msg: Message) -> None: ...
 
     def close(self) -> None: ...
-
-
-class _Backlog:
-    """Messages kept for a session whose websocket dropped (bounded in count and bytes)."""
-
-    def __init__(self) -> None:
-        self.since = time.monotonic()
-        self.messages: deque[tuple[str, Message, int]] = deque()
-        self.size = 0
-        self.dropped = 0
-
-    def add(self, channel: str, msg: Message) -> None:
-        item_size = message_size(msg)
-        self.messages.append((channel, msg, item_size))
-        self.size += item_size
-        while len(self.messages) > REPLAY_MAX_MESSAGES or self.size > REPLAY_MAX_BYTES:
-            self.size -= self.messages.popleft()[2]
-            self.dropped += 1
-
-    def expired(self, now: float) -> bool:
-        return now - self.since > REPLAY_MAX_SECONDS
 
 
 class KernelHub:
@@ -82,7 +61,7 @@ class KernelHub:
         self.kernel = kernel
         self.recorder = recorder
         self._connections: dict[str, list[Connection]] = {}
-        self._backlogs: dict[str, _Backlog] = {}
+        self._backlogs: dict[str, Backlog] = {}
         # request msg_id -> (session_id, channel) of the websocket that sent it
         self._routes: OrderedDict[str, tuple[str, str]] = OrderedDict()
         # request msg_id -> its unanswered input_request (handed to a page that adopts the run)
@@ -170,23 +149,36 @@ class KernelHub:
 
     # --- the websocket side ---------------------------------------------------
 
-    def attach(self, conn: Connection) -> int:
-        """Add a websocket; replays what its session missed. Returns how many."""
+    def attach(self, conn: Connection, last_msg_id: str = "") -> int:
+        """Add a websocket; replays what its session missed. Returns how many.
+
+        `last_msg_id`: the last message the client got before it dropped. What was written
+        after it is sent again before the backlog; without it, only the backlog.
+        """
         self._attach_client()
         self._connections.setdefault(conn.session_id, []).append(conn)
         self.kernel.add_connection()
         backlog = self._backlogs.pop(conn.session_id, None)
         if backlog is None:
             return 0
+        # What it wrote last (possibly lost with the connection), then what it never wrote:
+        # resumed after the last message the client names, wherever that is.
+        owed = [(c, m) for c, m, _ in backlog.messages]
+        if last_msg_id:
+            written = [(c, m) for c, m, _ in backlog.recent.messages]
+            owed = _after(written + owed, last_msg_id, owed, conn.session_id)
+        # Carried on, so a client that drops again before getting anything new still finds
+        # the message it names.
+        conn.sent = backlog.recent
         if backlog.dropped:
             log.warning(
                 "session %s missed %d messages beyond the replay buffer",
                 conn.session_id,
                 backlog.dropped,
             )
-        for channel, msg, _ in backlog.messages:
+        for channel, msg in owed:
             conn.deliver(channel, msg)
-        return len(backlog.messages)
+        return len(owed)
 
     def detach(
         self,
@@ -198,7 +190,7 @@ class KernelHub:
 
         `closed_cleanly`: the client closed it on purpose. Its session then gets a backlog
         only if something is still owed to it: undelivered messages, replies to its
-        requests, or an input() prompt.
+        requests, or an input() prompt. What it wrote last is kept with the backlog.
         """
         conns = self._connections.get(conn.session_id, [])
         if conn in conns:
@@ -209,7 +201,7 @@ class KernelHub:
             pending = list(undelivered)
             if closed_cleanly and not pending and not self._owes(conn.session_id):
                 return
-            backlog = self._backlogs[conn.session_id] = _Backlog()
+            backlog = self._backlogs[conn.session_id] = Backlog(conn.sent)
             for channel, msg in pending:
                 backlog.add(channel, msg)
 
@@ -267,3 +259,18 @@ class KernelHub:
                     del self._backlogs[session_id]
                 else:
                     backlog.add(channel, msg)
+
+
+def _after(
+    sequence: list[tuple[str, Message]],
+    last_msg_id: str,
+    fallback: list[tuple[str, Message]],
+    session_id: str,
+) -> list[tuple[str, Message]]:
+    """What follows `last_msg_id` in `sequence`; `fallback` when it is not there (too old)."""
+    # From the newest back: a message may have been written twice (a handed-over prompt).
+    for index in range(len(sequence) - 1, -1, -1):
+        if sequence[index][1].msg_id == last_msg_id:
+            return sequence[index + 1 :]
+    log.warning("session %s resumes after a message no longer kept; it may miss some", session_id)
+    return fallback

@@ -24,7 +24,7 @@ async def other_ui(request: Request) -> Response:
     summary: Redirect a JupyterLab page URL (/lab, /lab/tree/<path>) to Carnet's page
     tags: [pages]
     responses:
-      302: {description: On to the tree, notebook or directory page}
+      302: {description: "On to the tree, notebook or directory page"}
     """
     from starlette.responses import RedirectResponse
 

@@ -21,6 +21,7 @@ from carnet.errors import KernelNotFound, ProtocolError
 from carnet.protocol import Message
 from carnet.server import malloc
 from carnet.server.kernels.ratelimit import IOPubRateLimiter
+from carnet.server.kernels.replay import SentRing
 from carnet.server.kernels.sizes import message_size
 from carnet.server.ws.formats import (
     V1_SUBPROTOCOL,
@@ -74,6 +75,8 @@ class WebSocketConnection:
         # The client closed it on purpose (its close frame said so): not coming back.
         self.closed_cleanly = False
         self.sent_bytes = 0
+        # What it wrote last: a resuming client is sent again what it did not get of it.
+        self.sent = SentRing()
 
     def deliver(self, channel: str, msg: Message) -> None:
         if self.closing:
@@ -121,10 +124,21 @@ class WebSocketConnection:
             await self._wakeup.wait()
             self._wakeup.clear()
             while self.queue and not self.closing:
-                channel, msg = self.queue.popleft()
-                self.queued_bytes -= message_size(msg)
+                channel, msg = self.queue[0]
                 wire = WsMessage.from_message(channel, msg)
-                await self._send(encode_v1(wire) if self.v1 else encode_legacy(wire))
+                try:
+                    await self._send(encode_v1(wire) if self.v1 else encode_legacy(wire))
+                except asyncio.CancelledError:
+                    # Maybe written: a resuming client says whether it got it.
+                    self._written(channel, msg)
+                    raise
+                # A send that failed left it queued: never written, it goes to the backlog.
+                self._written(channel, msg)
+
+    def _written(self, channel: str, msg: Message) -> None:
+        self.queue.popleft()
+        self.queued_bytes -= message_size(msg)
+        self.sent.add(channel, msg)
 
     async def _send(self, frame: str | bytes) -> None:
         from starlette.websockets import WebSocketDisconnect
@@ -256,7 +270,8 @@ async def kernel_channels(websocket: WebSocket) -> None:
     activity.connection_opened()
     writer = asyncio.create_task(conn.write_forever())
     try:
-        hub.attach(conn)
+        # Sent by Carnet's page after a drop: the last message it got (replay.py).
+        hub.attach(conn, websocket.query_params.get("last_msg_id", ""))
         reader = asyncio.create_task(_read_forever(conn, hub))
         await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
         for task in (reader, writer):
@@ -271,6 +286,10 @@ async def kernel_channels(websocket: WebSocket) -> None:
     finally:
         conn.closing = True
         hub.detach(conn, list(conn.queue), conn.closed_cleanly)
+        # What it held is the backlog's now, or nobody's: the connection object itself may
+        # outlive this (a reference cycle waiting for the collector) and must not keep it.
+        conn.queue.clear()
+        conn.sent = SentRing()
         activity.connection_closed()
         if conn.sent_bytes >= BURST_BYTES:
             malloc.TRIMMER.after(TRIM_AFTER_BURST)

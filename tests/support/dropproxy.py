@@ -6,24 +6,38 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 
 
 class DroppingProxy:
     """Forwards 127.0.0.1:<port> to the server; drop() cuts every connection and refuses
-    new ones (accepted, then closed at once) until restore()."""
+    new ones (accepted, then closed at once) until restore(). swallow() first makes what the
+    server writes vanish on the way to the page: written, as the server sees it, and lost
+    with the connection, as bytes in flight are in a real drop."""
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(
+        self, target_port: int, to_page: Callable[[bytes], None] = lambda data: None
+    ) -> None:
+        """`to_page` sees every byte the server sends, as it passes (on the proxy's thread)."""
         self.target_port = target_port
+        self.to_page = to_page
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self.listener.getsockname()[1]
         self.passing = threading.Event()
         self.passing.set()
         self.lock = threading.Lock()
         self.sockets: set[socket.socket] = set()
+        self.swallowing = threading.Event()
+        # Bytes the server wrote that swallow() kept from the page.
+        self.swallowed = 0
         threading.Thread(target=self._accept, name="drop-proxy", daemon=True).start()
+
+    def swallow(self) -> None:
+        self.swallowing.set()
 
     def drop(self) -> None:
         self.passing.clear()
+        self.swallowing.clear()
         with self.lock:
             cut, self.sockets = self.sockets, set()
         for sock in cut:
@@ -52,12 +66,20 @@ class DroppingProxy:
                 continue
             with self.lock:
                 self.sockets |= {client, upstream}
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            for source, sink, to_page in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(
+                    target=self._pump, args=(source, sink, to_page), daemon=True
+                ).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, to_page: bool) -> None:
         try:
             while data := source.recv(65536):
+                if to_page:
+                    self.to_page(data)
+                if to_page and self.swallowing.is_set():
+                    with self.lock:
+                        self.swallowed += len(data)
+                    continue
                 sink.sendall(data)
         except OSError:
             pass

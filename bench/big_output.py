@@ -1,0 +1,90 @@
+"""A 20 MB display() to the kernel going idle, over the kernel websocket.
+
+The cell (tests.support.notebooks.BIG_PNG) makes a 2600 x 2600 PNG of random pixels
+(over 20 MB) and displays it: the kernel encodes it in base64 into a ~27 MB message,
+which reaches the client through ZeroMQ, the server and the websocket. Timed from
+sending the execute_request to the idle status after it; the PNG must arrive whole.
+The same client for every server: the v1 websocket protocol when the server offers
+it, else the default JSON text frames (Jupyverse).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import uuid
+from typing import Any
+
+from tests.support.notebooks import BIG_PNG
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
+
+from bench.compare import Target
+from carnet.server.ws.formats import V1_SUBPROTOCOL, decode_v1
+
+SAMPLES = 3
+TARGETS = {"display_20mb_png_to_idle_s": Target(ratio=0.5, ahead_of_jupyverse=True)}
+
+
+def _request(code: str, v1: bool) -> tuple[str, bytes | str]:
+    msg_id = uuid.uuid4().hex
+    header = {
+        "msg_id": msg_id,
+        "msg_type": "execute_request",
+        "username": "bench",
+        "session": "bench",
+        "date": "2026-01-01T00:00:00Z",
+        "version": "5.3",
+    }
+    content = {"code": code, "silent": False, "store_history": False}
+    if v1:
+        from carnet.protocol import Message
+        from carnet.server.ws.formats import WsMessage, encode_v1
+
+        return msg_id, encode_v1(WsMessage.from_message("shell", Message(header, {}, {}, content)))
+    msg = {"header": header, "parent_header": {}, "metadata": {}, "content": content}
+    return msg_id, json.dumps({**msg, "channel": "shell", "buffers": []})
+
+
+def _decode(frame: bytes | str, v1: bool) -> tuple[str, str, dict[str, Any]]:
+    """(parent msg_id, msg_type, content) of a frame."""
+    if v1:
+        assert isinstance(frame, bytes)
+        msg = decode_v1(frame).decode()
+        return msg.parent_msg_id, msg.msg_type, msg.content
+    data = json.loads(frame)
+    return data["parent_header"].get("msg_id", ""), data["header"]["msg_type"], data["content"]
+
+
+def run_once(ws: Any, v1: bool) -> float:
+    msg_id, frame = _request(BIG_PNG, v1)
+    png_chars = 0
+    t0 = time.perf_counter()
+    ws.send(frame)
+    while True:
+        parent, kind, content = _decode(ws.recv(timeout=300), v1)
+        if parent != msg_id:
+            continue
+        if kind == "display_data":
+            png_chars = len(content["data"].get("image/png", ""))
+        if kind == "status" and content.get("execution_state") == "idle":
+            elapsed = time.perf_counter() - t0
+            break
+    if png_chars < 20_000_000:
+        raise RuntimeError(f"the PNG did not arrive whole ({png_chars} base64 characters)")
+    return elapsed
+
+
+def measure(url: str, headers: dict[str, str]) -> dict[str, float]:
+    with connect(
+        url,
+        additional_headers=headers,
+        subprotocols=[Subprotocol(V1_SUBPROTOCOL)],
+        max_size=None,
+        open_timeout=60,
+    ) as ws:
+        v1 = ws.subprotocol == V1_SUBPROTOCOL
+        run_once(ws, v1)  # warm: imports and the first big allocations
+        samples = [run_once(ws, v1) for _ in range(SAMPLES)]
+    return {"display_20mb_png_to_idle_s": statistics.median(samples)}

@@ -1,0 +1,111 @@
+"""Notebooks opened again are answered from what is known of their bytes (contents/known.py):
+never when the bytes changed, even in place, at the same size, with the old mtime put back;
+never with a trust state that has changed since."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from carnet.server.contents.known import FileFacts, Known, KnownFiles
+from tests.server.conftest import RunningServer, carnet_command
+from tests.trust.conftest import rich_notebook, write
+from tests.trust.test_rest import TRUSTED, UNTRUSTED, marks
+
+
+def rewrite_in_place(path: Path, old: str, new: str) -> None:
+    """Replace text in a file keeping its inode, size, mtime and atime: a stat cannot tell."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    data = path.read_bytes()
+    assert data.count(old.encode()) == 1
+    with open(path, "r+b") as f:  # in place, not a new file renamed over it
+        f.write(data.replace(old.encode(), new.encode()))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+
+
+def html_of(client: Any, path: str) -> str:
+    cells = client.get(f"api/contents/{path}").json()["content"]["cells"]
+    return str(cells[0]["outputs"][0]["data"]["text/html"])
+
+
+def test_a_same_size_same_mtime_rewrite_is_never_served_stale(server: RunningServer) -> None:
+    nb_file = write(server.root_dir / "nb.ipynb", rich_notebook("<b>old</b>"))
+    with server.client() as client:
+        for _ in range(2):  # the second answer comes from what the first one learnt
+            assert html_of(client, "nb.ipynb") == "<b>old</b>"
+        rewrite_in_place(nb_file, "<b>old</b>", "<i>new</i>")
+        assert html_of(client, "nb.ipynb") == "<i>new</i>"
+        response = client.get("api/contents/nb.ipynb?hash=1").json()
+        assert response["hash"] == hashlib.sha256(nb_file.read_bytes()).hexdigest()
+
+
+def test_trust_never_survives_a_content_change(server: RunningServer) -> None:
+    nb_file = write(server.root_dir / "nb.ipynb", rich_notebook("<b>mine</b>"))
+    with server.client() as client:
+        assert client.post("api/contents/nb.ipynb/trust").status_code == 201
+        for _ in range(2):
+            assert marks(client, "nb.ipynb") == TRUSTED
+        rewrite_in_place(nb_file, "<b>mine</b>", "<i>evil</i>")
+        assert marks(client, "nb.ipynb") == UNTRUSTED
+        assert html_of(client, "nb.ipynb") == "<i>evil</i>"
+        # Put back as it was: the same bytes are the same signed notebook.
+        rewrite_in_place(nb_file, "<i>evil</i>", "<b>mine</b>")
+        assert marks(client, "nb.ipynb") == TRUSTED
+
+
+def test_trust_given_after_a_load_shows_on_the_next_one(server: RunningServer) -> None:
+    write(server.root_dir / "api.ipynb", rich_notebook())
+    write(server.root_dir / "cli.ipynb", rich_notebook("<u>x</u>"))
+    with server.client() as client:
+        for _ in range(2):
+            assert marks(client, "api.ipynb") == UNTRUSTED
+            assert marks(client, "cli.ipynb") == UNTRUSTED
+        assert client.post("api/contents/api.ipynb/trust").status_code == 201
+        assert marks(client, "api.ipynb") == TRUSTED
+        # Another process signs it: the server learns it from the shared database.
+        done = subprocess.run(
+            carnet_command("trust", str(server.root_dir / "cli.ipynb")),
+            env=server.dirs.env(),
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert marks(client, "cli.ipynb") == TRUSTED
+
+
+def test_a_validation_message_follows_the_bytes(server: RunningServer) -> None:
+    nb = rich_notebook()
+    nb["cells"][1]["execution_count"] = "two"  # not an integer: invalid
+    nb_file = server.root_dir / "v.ipynb"
+    nb_file.write_text(json.dumps(nb, indent=1))
+    with server.client() as client:
+        for _ in range(2):
+            assert "validation failed" in client.get("api/contents/v.ipynb").json()["message"]
+        rewrite_in_place(nb_file, '"two"', "22222")
+        model = client.get("api/contents/v.ipynb").json()
+        assert "message" not in model
+        assert model["content"]["cells"][1]["execution_count"] == 22222
+
+
+def test_encoded_contents_are_kept_within_their_budget(tmp_path: Path) -> None:
+    known = KnownFiles(entries=3, budget=10)
+    for name in "abc":
+        known.store(tmp_path / name, Known(name, FileFacts(None), b"x" * 4, True))
+    assert known.encoded_bytes() == 8  # the oldest lost its bytes, not its facts
+    kept = known.lookup(tmp_path / "a", "a")
+    assert kept is not None and kept.encoded is None and kept.facts == FileFacts(None)
+    assert known.lookup(tmp_path / "b", "other content") is None
+    known.store(tmp_path / "d", Known("d", FileFacts("bad")))
+    assert known.lookup(tmp_path / "a", "a") is not None  # looked up last: not the oldest
+    assert known.lookup(tmp_path / "b", "b") is None  # four entries: the oldest went
