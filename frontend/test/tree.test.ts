@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSize, relativeTime } from "../src/pages/tree";
+import { formatSize, relativeTime } from "../src/model/humanize";
 
 describe("tree formatting", () => {
   it("formats sizes in decimal units", () => {
