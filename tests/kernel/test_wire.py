@@ -20,6 +20,7 @@ import zmq
 from carnet.connection_files import read_connection_file, write_connection_file
 from carnet.protocol import DELIMITER, Message, Session
 from carnet.protocol.connection_file import ConnectionInfo
+from tests.kernel.helpers import shell_reply
 from tests.kernel.import_gate import ImportGate
 from tests.support.ports import free_ports
 from tests.support.waiting import wait_until
@@ -361,7 +362,8 @@ def test_sigterm_taken_by_another_thread_still_stops_an_idle_kernel(tmp_path: Pa
                 "import threading\n"
                 "threading.Thread(target=threading.Event().wait, daemon=True).start()"
             )
-            assert client.execute_interactive(user_thread, timeout=30)["content"]["status"] == "ok"
+            reply = shell_reply(client, client.execute(user_thread), timeout=30)
+            assert reply["content"]["status"] == "ok"
         finally:
             client.stop_channels()
         # Idle: the main thread waits in poll (its kernel wait channel says so).
