@@ -20,6 +20,7 @@ from carnet.server.ws.formats import (
     encode_legacy,
     encode_v1,
 )
+from tests.support.wsclose import close_reading
 
 
 class KernelSocket:
@@ -47,7 +48,7 @@ class KernelSocket:
         self.received: list[tuple[str, Message]] = []
 
     def close(self) -> None:
-        self.ws.close()
+        close_reading(self.ws)
 
     def abort(self) -> None:
         """Cuts the TCP connection with no close frame: a network drop, as the server sees it."""

@@ -10,6 +10,7 @@ from typing import Any
 from websockets.sync.client import ClientConnection, connect
 
 from tests.server.conftest import RunningServer
+from tests.support.wsclose import close_reading
 
 
 def terminal_url(server: RunningServer, name: str) -> str:
@@ -31,7 +32,7 @@ class TermSocket:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.ws.close()
+        close_reading(self.ws)
 
     def send(self, *message: Any) -> None:
         self.ws.send(json.dumps(list(message)))
