@@ -15,34 +15,14 @@ import http.client
 import json
 import ssl
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from carnet.errors import GatewayError, GatewayUnreachable
 from carnet.server.gateway.config import GatewayConfig
+from carnet.server.http_reply import Reply
 
 MAX_THREADS = 16
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
-
-    def json(self) -> Any:
-        return json.loads(self.body or b"null")
-
-    def message(self) -> str:
-        """The gateway's error message (Jupyter's JSON body), else its text."""
-        try:
-            data = self.json()
-        except ValueError:
-            return self.body[:200].decode("utf-8", "replace").strip()
-        if isinstance(data, dict):
-            return str(data.get("message") or data.get("reason") or "")
-        return ""
 
 
 class GatewayHttp:

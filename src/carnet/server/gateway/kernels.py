@@ -24,7 +24,8 @@ from urllib.parse import quote
 
 from carnet.errors import GatewayError, KernelNotFound, KernelSpecError, NotWithGateway
 from carnet.ids import KernelId
-from carnet.server.gateway.http import GatewayHttp, Reply, check
+from carnet.server.gateway.http import GatewayHttp, check
+from carnet.server.http_reply import Reply
 
 if TYPE_CHECKING:
     from carnet.server.gateway.config import GatewayConfig

@@ -8,27 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import ssl
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from carnet.server.http_reply import Reply
 
 if TYPE_CHECKING:
     from carnet.server.hub.env import HubEnv
 
 TIMEOUT_SECONDS = 20.0
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
-
-    def json(self) -> Any:
-        return json.loads(self.body or b"null")
 
 
 class HubUnreachable(Exception):
