@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from tests.reliability.bursts import fan_out, settled_rss
 from tests.reliability.conftest import rss_kib, start_kernel
 from tests.server.conftest import RunningServer, ServerDirs, launch
 from tests.server.kernels.wsclient import KernelSocket, stdout_of
@@ -21,16 +21,6 @@ from tests.support.waiting import wait_until
 
 CLIENTS = 30
 MESSAGES = 11_000
-
-
-# One display_data message each (printed lines would be merged into few stream messages),
-# at most 1,000 a second: faster than the server fans them out to 30 clients, the kernel's
-# zmq socket would drop some (its high-water mark), and the clients would get fewer.
-def burst(messages: int) -> str:
-    return (
-        "import time\nfrom IPython.display import display\n"
-        f"for i in range({messages}):\n    display(i)\n    i % 50 == 49 and time.sleep(0.05)"
-    )
 
 
 # A first, small burst of the same shape: what the server loads or builds once (the
@@ -50,17 +40,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running.stop()
 
 
-def _frames_until_idle(sock: KernelSocket, msg_id: str) -> int:
-    """Frames received until the run's idle status (counted undecoded: 330,000 of them)."""
-    frames = 0
-    while True:
-        frame = sock.ws.recv(timeout=120)
-        assert isinstance(frame, str)
-        frames += 1
-        if msg_id in frame and '"idle"' in frame and '"status"' in frame:
-            return frames
-
-
 @pytest.mark.slow
 def test_memory_comes_back_after_thirty_clients_get_eleven_thousand_messages(
     server: RunningServer,
@@ -71,11 +50,11 @@ def test_memory_comes_back_after_thirty_clients_get_eleven_thousand_messages(
         with KernelSocket(server, kernel_id) as sock:
             assert stdout_of(sock.execute("print('ready')")) == "ready\n"
         first = rss_kib(pid)
-        _fan_out(server, http, kernel_id, WARM_UP_MESSAGES)
-        baseline = _settled_rss(pid)
+        fan_out(server, http, kernel_id, CLIENTS, WARM_UP_MESSAGES)
+        baseline = settled_rss(pid)
         # Twice: what a burst leaves behind must not pile up either.
         for burst_number in (1, 2):
-            received, peak = _fan_out(server, http, kernel_id, MESSAGES)
+            received, peak = fan_out(server, http, kernel_id, CLIENTS, MESSAGES)
             left = time.monotonic()
             # Freed memory is given back some seconds after the last websocket closed.
             settled = wait_until(
@@ -90,33 +69,3 @@ def test_memory_comes_back_after_thirty_clients_get_eleven_thousand_messages(
                 f"({settled / baseline - 1:+.0%} of warmed up, {settled / first - 1:+.0%} of idle) "
                 f"{time.monotonic() - left:.1f}s after they left"
             )
-
-
-def _fan_out(
-    server: RunningServer, http: httpx.Client, kernel_id: str, messages: int
-) -> tuple[list[int], int]:
-    """CLIENTS websockets each get `messages` outputs, then close; (frames each, peak RSS)."""
-    sockets = [KernelSocket(server, kernel_id) for _ in range(CLIENTS)]
-    try:
-        msg_id = sockets[0].send("shell", "execute_request", {"code": burst(messages)})
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            received = list(pool.map(lambda s: _frames_until_idle(s, msg_id), sockets))
-        peak = rss_kib(server.process.pid)
-    finally:
-        for sock in sockets:
-            sock.close()
-    assert min(received) >= messages, received
-    wait_until(lambda: http.get(f"api/kernels/{kernel_id}").json()["connections"] == 0)
-    return received, peak
-
-
-def _settled_rss(pid: int) -> int:
-    """RSS once it stopped falling (the trim after the last websocket closed has run)."""
-    readings = [rss_kib(pid)]
-
-    def steady() -> bool:
-        readings.append(rss_kib(pid))
-        return len(readings) > 60 and readings[-1] >= min(readings[-60:-1])
-
-    wait_until(steady, 30, "server RSS to settle")
-    return readings[-1]
