@@ -39,6 +39,14 @@ NOT_BEFORE_BINDING = (
 )
 
 
+def _at_interpreter_start(env: dict[str, str]) -> set[str]:
+    """Modules every process of this environment has (site, .pth files): not the kernel's."""
+    code = "import sys; print('\\n'.join(sys.modules))"
+    run = [sys.executable, "-c", code]
+    out = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
 def test_sockets_are_bound_before_the_rest_of_the_kernel_is_imported(tmp_path: Path) -> None:
     gate = ImportGate(tmp_path / "gate", module="carnet.kernel.app")
     path = tmp_path / "kernel-order.json"
@@ -50,7 +58,7 @@ def test_sockets_are_bound_before_the_rest_of_the_kernel_is_imported(tmp_path: P
     )
     context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
     try:
-        loaded = gate.modules_at_gate()
+        loaded = gate.modules_at_gate() - _at_interpreter_start(gate.env())
         assert not loaded & set(NOT_BEFORE_BINDING), sorted(loaded & set(NOT_BEFORE_BINDING))
         # Held before importing the kernel proper, yet listening.
         socket.create_connection((info.ip, info.shell_port), timeout=10).close()
@@ -86,7 +94,7 @@ def test_kernel_info_is_ready_before_ipython_is_imported(tmp_path: Path) -> None
     context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
     try:
         loaded = gate.modules_at_gate()
-        assert "importlib.metadata" not in loaded
+        assert "importlib.metadata" not in loaded - _at_interpreter_start(gate.env())
         assert "carnet.kernel.distinfo" in loaded
         info = read_connection_file(path)
         shell = context.socket(zmq.DEALER)
