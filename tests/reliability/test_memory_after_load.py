@@ -1,6 +1,6 @@
-"""Server memory comes back after a burst of output to many websockets.
+"""Server memory comes back after bursts of output to many websockets.
 
-30 clients each receive 11,000 messages from one kernel, then leave. Once they are
+30 clients each receive 11,000 messages from one kernel, then leave, twice. Once they are
 gone the server must be back near its idle resident memory (see MAX_GROWTH): what the
 burst queued is freed and given back to the system, not kept for the life of the server.
 """
@@ -37,10 +37,10 @@ def burst(messages: int) -> str:
 # websocket protocol, 30 connections' worth of buffers and threads) belongs to its idle
 # size; what the big burst leaves beyond that is what must come back.
 WARM_UP_MESSAGES = 500
-# The goal is +10% (met on a quiet machine: +8% over the warmed-up idle size); the bound
-# leaves room for a loaded one while still catching what this test was written for: a
-# backlog kept for closed clients left the server at +118% (85 MiB) for ten minutes.
-MAX_GROWTH = 1.25
+# Issue #12's goal: back within +10% of the warmed-up idle size once the clients are gone
+# and the server has given freed memory back (server/malloc.py). Measured +3% to +8%; a
+# backlog kept for closed clients once left the server at +118% (85 MiB) for ten minutes.
+MAX_GROWTH = 1.10
 
 
 @pytest.fixture
@@ -73,20 +73,23 @@ def test_memory_comes_back_after_thirty_clients_get_eleven_thousand_messages(
         first = rss_kib(pid)
         _fan_out(server, http, kernel_id, WARM_UP_MESSAGES)
         baseline = _settled_rss(pid)
-        received, peak = _fan_out(server, http, kernel_id, MESSAGES)
-        left = time.monotonic()
-        settled = wait_until(
-            lambda: (rss := rss_kib(pid)) <= baseline * MAX_GROWTH and rss,
-            timeout=30,
-            what=f"server RSS within {MAX_GROWTH:.0%} of {baseline} KiB (now {rss_kib(pid)})",
-        )
-        print(
-            f"\nserver RSS: idle {first / 1024:.1f} MiB, warmed up {baseline / 1024:.1f} MiB, "
-            f"after {CLIENTS} clients x "
-            f"{min(received)}+ messages {peak / 1024:.1f} MiB, "
-            f"{settled / 1024:.1f} MiB ({settled / baseline - 1:+.0%}) "
-            f"{time.monotonic() - left:.1f}s after they left"
-        )
+        # Twice: what a burst leaves behind must not pile up either.
+        for burst_number in (1, 2):
+            received, peak = _fan_out(server, http, kernel_id, MESSAGES)
+            left = time.monotonic()
+            # Freed memory is given back some seconds after the last websocket closed.
+            settled = wait_until(
+                lambda: (rss := rss_kib(pid)) <= baseline * MAX_GROWTH and rss,
+                timeout=30,
+                what=f"RSS within {MAX_GROWTH - 1:+.0%} of {baseline} KiB (now {rss_kib(pid)})",
+            )
+            print(
+                f"\nserver RSS: idle {first / 1024:.1f} MiB, warmed up {baseline / 1024:.1f} MiB; "
+                f"burst {burst_number}: {CLIENTS} clients x {min(received)}+ messages "
+                f"{peak / 1024:.1f} MiB, then {settled / 1024:.1f} MiB "
+                f"({settled / baseline - 1:+.0%} of warmed up, {settled / first - 1:+.0%} of idle) "
+                f"{time.monotonic() - left:.1f}s after they left"
+            )
 
 
 def _fan_out(
