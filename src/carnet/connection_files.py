@@ -7,16 +7,16 @@ Jupyter puts them (`kernel-<id>.json` in the runtime directory).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-from carnet import paths
 from carnet.errors import ConnectionFileError, KernelNotFound
 from carnet.protocol.connection_file import ConnectionInfo, dumps, kernel_id_of, loads
 
 
 def write_connection_file(info: ConnectionInfo, path: Path) -> Path:
     """Write atomically with mode 0600: the file holds the signing key."""
+    import tempfile  # here, not above: a starting kernel only reads its file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
     try:
@@ -43,7 +43,7 @@ def read_connection_file(path: Path | str) -> ConnectionInfo:
 
 def list_connection_files(runtime_dir: Path | None = None) -> list[Path]:
     """Kernel connection files, most recently modified first."""
-    directory = runtime_dir or paths.runtime_dir()
+    directory = runtime_dir or _runtime_dir()
     try:
         files = [p for p in directory.glob("kernel-*.json") if p.is_file()]
     except OSError:
@@ -64,7 +64,7 @@ def find_connection_file(spec: str | None = None, runtime_dir: Path | None = Non
     With no spec, the most recently started kernel. Raises KernelNotFound,
     listing the candidates, when nothing or more than one kernel matches.
     """
-    directory = runtime_dir or paths.runtime_dir()
+    directory = runtime_dir or _runtime_dir()
     files = list_connection_files(directory)
     if not spec:
         if not files:
@@ -92,3 +92,9 @@ def find_connection_file(spec: str | None = None, runtime_dir: Path | None = Non
         f"{spec!r} is ambiguous; it matches {len(matches)} kernels: {', '.join(candidates)}",
         candidates,
     )
+
+
+def _runtime_dir() -> Path:
+    from carnet import paths  # imports site: not needed to read a kernel's own file
+
+    return paths.runtime_dir()

@@ -3,7 +3,8 @@
 The kernel answers requests while IPython imports on a thread; what happens to a
 request that lands in that window must not depend on how fast the machine is.
 The gate is a sitecustomize module on the kernel's PYTHONPATH: the import thread
-stops at IPython's interactiveshell, says so with a file, and waits for another.
+stops at IPython's interactiveshell (or another module), says so with a file that
+lists the modules imported by then, and waits for another file.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ class _GatedLoader:
         return self.loader.create_module(spec)
 
     def exec_module(self, module):
-        open({reached!r}, "w").close()
+        with open({reached!r} + ".tmp", "w") as listing:
+            listing.write("\\n".join(sorted(sys.modules)))
+        os.replace({reached!r} + ".tmp", {reached!r})
         while not os.path.exists({opened!r}):
             time.sleep(0.005)
         self.loader.exec_module(module)
@@ -53,13 +56,13 @@ sys.meta_path.insert(0, _ImportGate())
 
 
 class ImportGate:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, module: str = GATED_MODULE) -> None:
         self.directory = directory
         self.reached = directory / "reached"
         self.opened = directory / "opened"
         directory.mkdir(parents=True, exist_ok=True)
         source = _SITECUSTOMIZE.format(
-            module=GATED_MODULE, reached=str(self.reached), opened=str(self.opened)
+            module=module, reached=str(self.reached), opened=str(self.opened)
         )
         (directory / "sitecustomize.py").write_text(source, encoding="utf-8")
 
@@ -70,6 +73,11 @@ class ImportGate:
 
     def wait_reached(self, timeout: float = 30) -> None:
         wait_until(self.reached.exists, timeout=timeout, what="the import thread at the gate")
+
+    def modules_at_gate(self) -> set[str]:
+        """The modules the process had imported when it reached the gate."""
+        self.wait_reached()
+        return set(self.reached.read_text(encoding="utf-8").split("\n"))
 
     def open(self) -> None:
         self.opened.touch()

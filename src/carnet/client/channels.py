@@ -31,6 +31,12 @@ Handler = Callable[[Message], None]
 # Messages read from one socket in one turn of the event loop, at most.
 MAX_BATCH = 64
 _SOCKET_TYPES = {"shell": zmq.DEALER, "control": zmq.DEALER, "stdin": zmq.DEALER, "iopub": zmq.SUB}
+# Milliseconds between attempts to reach a kernel that is not listening yet. zmq's
+# default, 100 plus up to 100 of jitter, made the first reply of a kernel just launched
+# (bound within a few tens of ms) wait for the next attempt. Doubled after each failed
+# attempt up to zmq's usual 100, so a dead kernel is not knocked on more often than before.
+RECONNECT_IVL_MS = 10
+RECONNECT_IVL_MAX_MS = 100
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ class KernelChannels:
         for channel, kind in _SOCKET_TYPES.items():
             sock = self._context.socket(kind)
             sock.setsockopt(zmq.LINGER, 0)
+            sock.setsockopt(zmq.RECONNECT_IVL, RECONNECT_IVL_MS)
+            sock.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_IVL_MAX_MS)
             if kind == zmq.SUB:
                 sock.setsockopt(zmq.SUBSCRIBE, b"")
             else:

@@ -20,7 +20,7 @@ from types import FrameType
 
 import zmq
 
-from carnet.kernel.channels import bind_sockets
+from carnet.kernel.channels import Sockets
 from carnet.kernel.control import ControlThread
 from carnet.kernel.core import Handler, KernelCore
 from carnet.kernel.heartbeat import start_heartbeat
@@ -50,20 +50,29 @@ class KernelExit(BaseException):
 
 class KernelApp:
     def __init__(
-        self, info: ConnectionInfo, connection_file: Path | None, capture_fds: bool = True
+        self,
+        context: zmq.Context[zmq.Socket[bytes]],
+        sockets: Sockets,
+        info: ConnectionInfo,
+        connection_file: Path | None,
+        capture_fds: bool = True,
     ) -> None:
+        """`sockets`: bound in `context` for `info` (channels.bind_sockets), before the
+        rest of the kernel was imported (see __main__)."""
+        self.context = context
+        self.sockets = sockets
+        self.info = info
         with main_thread_signals():
-            self._start(info, connection_file, capture_fds)
+            self._start(connection_file, capture_fds)
             self._closed = False
             # Installed before the block ends: a signal held back until then meets them.
             signal.signal(signal.SIGINT, self.interrupts.on_sigint)
             signal.signal(signal.SIGTERM, self._on_sigterm)
 
-    def _start(self, info: ConnectionInfo, connection_file: Path | None, capture_fds: bool) -> None:
-        """Sockets and threads; every thread started here leaves the signals to this one."""
+    def _start(self, connection_file: Path | None, capture_fds: bool) -> None:
+        """Threads; every thread started here leaves the signals to this one."""
+        info = self.info
         self.session = Session(info.key, info.signature_scheme, username="kernel")
-        self.context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
-        self.sockets, self.info = bind_sockets(self.context, info, connection_file)
         self.iopub = IOPub(self.sockets.iopub, self.session)
         self.iopub.start()
         start_heartbeat(self.sockets.hb)

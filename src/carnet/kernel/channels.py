@@ -8,7 +8,6 @@ from pathlib import Path
 
 import zmq
 
-from carnet.connection_files import write_connection_file
 from carnet.protocol.connection_file import ConnectionInfo
 
 
@@ -75,5 +74,7 @@ def bind_sockets(
         raise
     bound: ConnectionInfo = dataclasses.replace(info, **ports)  # type: ignore[arg-type]
     if connection_file is not None and bound != info:
+        from carnet.connection_files import write_connection_file
+
         write_connection_file(bound, connection_file)
     return Sockets(**made), bound

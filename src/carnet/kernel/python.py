@@ -55,15 +55,6 @@ def _preload() -> None:
     import carnet.kernel.shell  # noqa: F401
 
 
-def _ipython_version() -> str:
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version("ipython")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def _use_inline_figures() -> None:
     """Figures inline by default, as in ipykernel, without importing matplotlib now."""
     if "MPLBACKEND" in os.environ:
@@ -85,6 +76,8 @@ class PythonInterpreter:
         self._load_error: BaseException | None = None
         self._on_loaded = on_loaded
         _use_inline_figures()
+        # Made before the import thread starts, so a client's first request finds it ready.
+        self.kernel_info()
         threading.Thread(target=self._load, name="carnet-ipython-import", daemon=True).start()
 
     # -- start-up --------------------------------------------------------------------------
@@ -176,11 +169,14 @@ class PythonInterpreter:
 
     def kernel_info(self) -> KernelInfoReply:
         if self._kernel_info is None:
+            from carnet.kernel.distinfo import installed_version
+
             python = platform.python_version()
+            ipython = installed_version("IPython", "ipython")
             banner = (
                 f"Python {sys.version}\n"
                 "Type 'copyright', 'credits' or 'license' for more information\n"
-                f"IPython {_ipython_version()} -- An enhanced Interactive Python. "
+                f"IPython {ipython} -- An enhanced Interactive Python. "
                 "Type '?' for help.\n"
                 f"Carnet kernel {__version__}\n"
             )
