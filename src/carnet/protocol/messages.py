@@ -138,7 +138,63 @@ def _clean_floats(obj: Any) -> Any:
     return obj
 
 
+# Strings this long (a base64 image, a big HTML table) are copied into the JSON text when
+# nothing in them needs escaping, instead of going through json's escaping loop: for a
+# 27 MB display that is 10 ms instead of 55. Mime bundles keep them two levels down.
+BIG_STRING = 1 << 20
+_BIG_DEPTH = 3
+# Everything but what JSON escapes in an ASCII string (quote, backslash, controls): deleted
+# by bytes.translate, an ASCII string that leaves nothing behind can be copied as it is.
+_VERBATIM = bytes(sorted(set(range(256)) - {*range(32), ord('"'), ord("\\")}))
+
+
+def _verbatim(value: str) -> bytes | None:
+    """The string's bytes when its JSON form is just those bytes in quotes."""
+    if len(value) < BIG_STRING or not value.isascii():
+        return None
+    data = value.encode("ascii")
+    return None if data.translate(None, _VERBATIM) else data
+
+
+def _has_big_string(obj: Any, depth: int) -> bool:
+    if not isinstance(obj, dict) or depth == 0:
+        return False
+    for key, value in obj.items():
+        if not isinstance(key, str):
+            return False  # json.dumps converts such keys; the whole object goes through it
+        if isinstance(value, str):
+            if len(value) >= BIG_STRING and value.isascii():
+                return True
+        elif _has_big_string(value, depth - 1):
+            return True
+    return False
+
+
+def _pack_pieces(obj: dict[str, Any], depth: int, out: list[bytes]) -> None:
+    """`obj` as JSON into `out`: big plain strings copied, everything else by json.dumps."""
+    out.append(b"{")
+    for index, (key, value) in enumerate(obj.items()):
+        out += (b"," if index else b"", _pack_text(key), b":")
+        raw = _verbatim(value) if isinstance(value, str) else None
+        if raw is not None:
+            out += (b'"', raw, b'"')
+        elif isinstance(value, dict) and depth > 1 and _has_big_string(value, depth - 1):
+            _pack_pieces(value, depth - 1, out)
+        else:
+            out.append(_pack_text(value))
+    out.append(b"}")
+
+
 def pack(obj: Any) -> bytes:
+    """A message part as compact UTF-8 JSON (NaN and infinities become null)."""
+    if _has_big_string(obj, _BIG_DEPTH):
+        pieces: list[bytes] = []
+        _pack_pieces(obj, _BIG_DEPTH, pieces)
+        return b"".join(pieces)
+    return _pack_text(obj)
+
+
+def _pack_text(obj: Any) -> bytes:
     try:
         text = json.dumps(
             obj, default=json_default, ensure_ascii=False, allow_nan=False, separators=(",", ":")
