@@ -159,9 +159,10 @@ def _verbatim(value: str) -> bytes | None:
 def _has_big_string(obj: Any, depth: int) -> bool:
     if not isinstance(obj, dict) or depth == 0:
         return False
-    for key, value in obj.items():
-        if not isinstance(key, str):
-            return False  # json.dumps converts such keys; the whole object goes through it
+    # json.dumps converts keys that are not strings: such an object goes through it whole.
+    if not all(isinstance(key, str) for key in obj):
+        return False
+    for value in obj.values():
         if isinstance(value, str):
             if len(value) >= BIG_STRING and value.isascii():
                 return True
