@@ -6,6 +6,7 @@ carnet.client.
 """
 
 from carnet.protocol.messages import PROTOCOL_VERSION, Message
+from carnet.protocol.packed import PackedMessage
 from carnet.protocol.session import Session
 from carnet.protocol.signing import ReplayGuard, Signer
 from carnet.protocol.wire import DELIMITER, RawMessage
@@ -14,6 +15,7 @@ __all__ = [
     "DELIMITER",
     "PROTOCOL_VERSION",
     "Message",
+    "PackedMessage",
     "RawMessage",
     "ReplayGuard",
     "Session",
