@@ -4,6 +4,10 @@ Every message is made and read by a carnet.protocol.Session; this module only
 moves frames. One reader task per channel resolves the future of the request
 a reply answers (by parent msg_id) and hands iopub and stdin messages to the
 registered handlers. A message with a bad signature is logged and dropped.
+Handlers take the message decoded, or packed (`on_packed`: header and parent
+header decoded, the content left as the kernel's bytes), which is how the server
+relays a kernel's output without reading it; a message is decoded once, and
+only when a request or a handler wants it decoded.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ import zmq.asyncio
 
 from carnet.client.heartbeat import Heartbeat
 from carnet.errors import KernelError, KernelTimeout, ProtocolError
-from carnet.protocol import Message, Session
+from carnet.protocol import Message, PackedMessage, Session
 from carnet.protocol.connection_file import ConnectionInfo
 from carnet.protocol.messages import Content
 
 log = logging.getLogger("carnet.client")
 
 Handler = Callable[[Message], None]
+PackedHandler = Callable[[PackedMessage], None]
 # Channels that carry requests and their replies (stdin carries kernel requests).
 # Messages read from one socket in one turn of the event loop, at most.
 MAX_BATCH = 64
@@ -67,7 +72,10 @@ class KernelChannels:
         self._sockets: dict[str, zmq.asyncio.Socket] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._pending: dict[str, asyncio.Future[Message]] = {}
-        self._handlers: dict[str, list[Handler]] = {channel: [] for channel in _SOCKET_TYPES}
+        # In the order they were added; True marks a handler of packed messages.
+        self._handlers: dict[str, list[tuple[Handler | PackedHandler, bool]]] = {
+            channel: [] for channel in _SOCKET_TYPES
+        }
         self.heartbeat = Heartbeat(self._context, info.url("hb"))
 
     @property
@@ -123,11 +131,21 @@ class KernelChannels:
         no longer awaited (how the server forwards replies to websockets).
         Returns a function that removes the handler.
         """
-        self._handlers[channel].append(handler)
+        return self._add_handler(channel, handler, False)
+
+    def on_packed(self, channel: str, handler: PackedHandler) -> Callable[[], None]:
+        """As `on_channel`, with the message as it came (its content not decoded)."""
+        return self._add_handler(channel, handler, True)
+
+    def _add_handler(
+        self, channel: str, handler: Handler | PackedHandler, packed: bool
+    ) -> Callable[[], None]:
+        entry = (handler, packed)
+        self._handlers[channel].append(entry)
 
         def remove() -> None:
             with contextlib.suppress(ValueError):
-                self._handlers[channel].remove(handler)
+                self._handlers[channel].remove(entry)
 
         return remove
 
@@ -211,20 +229,38 @@ class KernelChannels:
 
     def _receive(self, channel: str, frames: list[bytes]) -> None:
         try:
-            msg = self.session.deserialize(frames)
+            packed = self.session.parse(frames).packed()
         except ProtocolError as exc:
             log.warning("dropped a message on %s from the kernel: %s", channel, exc)
             return
-        self._dispatch(channel, msg)
+        self._dispatch(channel, packed)
 
-    def _dispatch(self, channel: str, msg: Message) -> None:
+    def _dispatch(self, channel: str, packed: PackedMessage) -> None:
         if channel in ("shell", "control"):
-            future = self._pending.pop(msg.parent_msg_id, None)
+            future = self._pending.pop(packed.parent_msg_id, None)
             if future is not None and not future.done():
-                future.set_result(msg)
+                msg = self._decode(channel, packed)
+                if msg is not None:
+                    future.set_result(msg)
                 return
-        for handler in list(self._handlers[channel]):
+        handlers = list(self._handlers[channel])
+        # Decoded once, for every handler that wants it so (none does on the server's relay).
+        msg = None
+        if not all(wants_packed for _, wants_packed in handlers):
+            msg = self._decode(channel, packed)
+        for handler, wants_packed in handlers:
             try:
-                handler(msg)
+                if wants_packed:
+                    cast(PackedHandler, handler)(packed)
+                elif msg is not None:
+                    cast(Handler, handler)(msg)
             except Exception:
-                log.exception("%s handler failed on %s", channel, msg.msg_type)
+                log.exception("%s handler failed on %s", channel, packed.msg_type)
+
+    @staticmethod
+    def _decode(channel: str, packed: PackedMessage) -> Message | None:
+        try:
+            return packed.decode()
+        except ProtocolError as exc:
+            log.warning("dropped a message on %s from the kernel: %s", channel, exc)
+            return None

@@ -64,7 +64,7 @@ class AsyncKernelClient(KernelChannels):
         kernel_info is repeated until its busy/idle status also arrives on iopub.
         """
         seen_on_iopub: set[str] = set()
-        remove = self.on_iopub(lambda msg: seen_on_iopub.add(msg.parent_msg_id))
+        remove = self.on_packed("iopub", lambda msg: seen_on_iopub.add(msg.parent_msg_id))
         try:
             async with asyncio.timeout(timeout):
                 wait = 0.05

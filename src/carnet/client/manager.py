@@ -28,7 +28,7 @@ from carnet.client.process import KernelProcess
 from carnet.connection_files import write_connection_file
 from carnet.errors import KernelDied, KernelError, KernelStartError
 from carnet.ids import KernelId, new_kernel_id
-from carnet.protocol import Message
+from carnet.protocol import PackedMessage
 from carnet.protocol.connection_file import ConnectionInfo
 
 log = logging.getLogger("carnet")
@@ -178,7 +178,7 @@ class KernelManager:
         self._exit_requested = False
         if self._client is None:
             self._client = AsyncKernelClient(self.connection_info)
-            self._client.on_iopub(self._on_iopub)
+            self._client.on_packed("iopub", self._on_iopub)
             await self._client.start_channels()
         ready = asyncio.create_task(self._client.wait_for_ready(self.startup_timeout))
         died = asyncio.create_task(process.wait())
@@ -206,8 +206,9 @@ class KernelManager:
 
     # --- watching ---------------------------------------------------------------
 
-    def _on_iopub(self, msg: Message) -> None:
-        if msg.msg_type == "shutdown_reply" and not msg.content.get("restart", False):
+    def _on_iopub(self, msg: PackedMessage) -> None:
+        # Packed: every message passes here, and only a shutdown_reply is read.
+        if msg.msg_type == "shutdown_reply" and not msg.content().get("restart", False):
             self._exit_requested = True
 
     async def _watch(self, process: KernelProcess) -> None:

@@ -21,7 +21,7 @@ from carnet.client.lifecycle import KernelEvent, Listener
 from carnet.client.manager import KernelManager
 from carnet.errors import KernelNotFound
 from carnet.ids import KernelId
-from carnet.protocol import Message
+from carnet.protocol import PackedMessage
 
 log = logging.getLogger("carnet")
 
@@ -98,13 +98,14 @@ class ManagedKernel:
     def _track_iopub(self) -> None:
         client = self.manager.client
         if self._tracked is not client:  # a new client after a failed start
-            client.on_iopub(self._on_iopub)
+            client.on_packed("iopub", self._on_iopub)
             self._tracked = client
 
-    def _on_iopub(self, msg: Message) -> None:
+    def _on_iopub(self, msg: PackedMessage) -> None:
+        # Packed: every message passes here, and only a status is read.
         self.touch()
         if msg.msg_type == "status":
-            state = msg.content.get("execution_state")
+            state = msg.content().get("execution_state")
             if isinstance(state, str) and not (
                 state == "starting" and self.execution_state == "restarting"
             ):

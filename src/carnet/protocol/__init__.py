@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from carnet.protocol.messages import PROTOCOL_VERSION, Message
+    from carnet.protocol.packed import PackedMessage
     from carnet.protocol.session import Session
     from carnet.protocol.signing import ReplayGuard, Signer
     from carnet.protocol.wire import DELIMITER, RawMessage
@@ -24,6 +25,7 @@ _MODULE_OF = {
     "DELIMITER": "wire",
     "PROTOCOL_VERSION": "messages",
     "Message": "messages",
+    "PackedMessage": "packed",
     "RawMessage": "wire",
     "ReplayGuard": "signing",
     "Session": "session",
@@ -34,6 +36,7 @@ __all__ = [
     "DELIMITER",
     "PROTOCOL_VERSION",
     "Message",
+    "PackedMessage",
     "RawMessage",
     "ReplayGuard",
     "Session",

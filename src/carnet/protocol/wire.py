@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from carnet.errors import MalformedMessage
 from carnet.protocol.messages import JsonDict, Message, check_header, pack, unpack
+from carnet.protocol.packed import PackedMessage
 from carnet.protocol.signing import ReplayGuard, Signer
 
 DELIMITER = b"<IDS|MSG>"
@@ -44,6 +45,10 @@ class RawMessage:
         header = unpack(self.parts[0])
         check_header(header)
         return header
+
+    def packed(self) -> PackedMessage:
+        """Header and parent header decoded, the rest left as bytes (for relaying)."""
+        return PackedMessage.from_parts(self.parts, self.buffers, self.identities)
 
     def decode(self) -> Message:
         header, parent, metadata, content = (unpack(p) for p in self.parts)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from carnet.client.multi import ManagedKernel, MultiKernelManager
-from carnet.protocol import Message, Session
+from carnet.protocol import Message, PackedMessage, Session
 from carnet.server.kernels.hub import KernelHub
 from carnet.server.kernels.replay import SentRing
 from tests.client.kernels import carnet_kernel_spec
@@ -23,7 +23,8 @@ def runtime_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 class Page:
-    """A websocket as the hub sees it (hub.Connection): records what it is given."""
+    """A websocket as the hub sees it (hub.Connection): records what it is given, decoded
+    (what a browser reads), and that it came packed as the kernel wrote it."""
 
     def __init__(self, session_id: str) -> None:
         self.session_id = session_id
@@ -31,8 +32,9 @@ class Page:
         self.closed = False
         self.sent = SentRing()
 
-    def deliver(self, channel: str, msg: Message) -> None:
-        self.got.append((channel, msg))
+    def deliver(self, channel: str, msg: PackedMessage) -> None:
+        assert isinstance(msg, PackedMessage)
+        self.got.append((channel, msg.decode()))
 
     def close(self) -> None:
         self.closed = True

@@ -126,3 +126,20 @@ def test_a_received_message_is_forwarded_with_its_parts_as_they_came() -> None:
     assert json.loads(encode_legacy(wire))["content"] == sent.content
     changed = received.replace_content({"name": "stdout", "text": "y"})
     assert json.loads(WsMessage.from_message("iopub", changed).parts[3]) == changed.content
+
+
+def test_a_legacy_frame_carries_the_kernels_parts_as_they_came() -> None:
+    # Spliced into the legacy JSON object, not decoded and encoded again.
+    content = b'{ "name" : "stdout", "text": "\\u00e9 \\u2028 x" }'
+    msg = Session().msg("stream", {})
+    wire = WsMessage("iopub", (*WsMessage.from_message("iopub", msg).parts[:3], content))
+    text = encode_legacy(wire)
+    assert isinstance(text, str) and content.decode() in text
+    data = json.loads(text)
+    assert data["content"] == {"name": "stdout", "text": "é \u2028 x"}
+    assert data["channel"] == "iopub" and data["msg_id"] == msg.msg_id
+    assert data["header"] == json.loads(json.dumps(msg.header)) and data["buffers"] == []
+    binary = encode_legacy(WsMessage("iopub", wire.parts, (b"\x00buffer",)))
+    assert isinstance(binary, bytes) and content in binary
+    back = decode_legacy(binary)
+    assert back.decode().content == data["content"] and back.buffers == (b"\x00buffer",)

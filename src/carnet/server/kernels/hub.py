@@ -3,7 +3,8 @@
 The server holds a single connection to each kernel (the manager's client)
 and fans it out, instead of opening five zmq sockets per browser tab:
 
-- iopub goes to every connected websocket;
+- iopub goes to every connected websocket, as the kernel wrote it: messages
+  come packed (carnet.protocol.packed), their content never decoded here;
 - a shell/control reply, or a stdin input_request, goes to the websocket that
   sent the request it answers (remembered by msg_id);
 - lifecycle events (restarting, autorestarting, dead) become status messages,
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from carnet.errors import KernelError
-from carnet.protocol import Message, Session
+from carnet.protocol import Message, PackedMessage, Session
 from carnet.server.kernels.recorder import OutputRecorder
 from carnet.server.kernels.replay import Backlog, SentRing
 
@@ -51,7 +52,7 @@ class Connection(Protocol):
     session_id: str
     sent: SentRing
 
-    def deliver(self, channel: str, msg: Message) -> None: ...
+    def deliver(self, channel: str, msg: PackedMessage) -> None: ...
 
     def close(self) -> None: ...
 
@@ -65,7 +66,7 @@ class KernelHub:
         # request msg_id -> (session_id, channel) of the websocket that sent it
         self._routes: OrderedDict[str, tuple[str, str]] = OrderedDict()
         # request msg_id -> its unanswered input_request (handed to a page that adopts the run)
-        self._asking: dict[str, Message] = {}
+        self._asking: dict[str, PackedMessage] = {}
         self._status_session = Session()
         self._detach_client: list[Callable[[], None]] = []
         self._attached_client: object = None
@@ -86,9 +87,10 @@ class KernelHub:
             undo()
         self._attached_client = client
         self._detach_client = [
-            client.on_iopub(self._on_iopub),
-            client.on_stdin(self._on_stdin),
-            client.on_unmatched_reply(self._on_reply),
+            client.on_packed("iopub", self._on_iopub),
+            client.on_packed("stdin", self._on_stdin),
+            client.on_packed("shell", self._on_reply),
+            client.on_packed("control", self._on_reply),
         ]
 
     def close(self) -> None:
@@ -112,20 +114,20 @@ class KernelHub:
                 # Extra fields, ignored by other clients: why it died, which restart this is.
                 content |= {"reason": event.detail, "restart_count": event.restart_count}
             status = self._status_session.msg("status", content)
-            self._broadcast("iopub", status)
+            self._broadcast("iopub", PackedMessage.from_message(status))
 
-    def _on_iopub(self, msg: Message) -> None:
+    def _on_iopub(self, msg: PackedMessage) -> None:
         self._broadcast("iopub", msg)
         if self.recorder is not None:
             self.recorder.on_iopub(msg)
 
-    def _on_reply(self, msg: Message) -> None:
+    def _on_reply(self, msg: PackedMessage) -> None:
         self._asking.pop(msg.parent_msg_id, None)
         route = self._routes.pop(msg.parent_msg_id, None)
         if route is not None:
             self._deliver(route[0], route[1], msg)
 
-    def _on_stdin(self, msg: Message) -> None:
+    def _on_stdin(self, msg: PackedMessage) -> None:
         route = self._routes.get(msg.parent_msg_id)
         if route is not None:
             if msg.msg_type == "input_request":
@@ -183,7 +185,7 @@ class KernelHub:
     def detach(
         self,
         conn: Connection,
-        undelivered: Iterable[tuple[str, Message]] = (),
+        undelivered: Iterable[tuple[str, PackedMessage]] = (),
         closed_cleanly: bool = False,
     ) -> None:
         """Remove a websocket; what it had not sent yet starts its session's backlog.
@@ -238,7 +240,7 @@ class KernelHub:
 
     # --- delivery -------------------------------------------------------------
 
-    def _deliver(self, session_id: str, channel: str, msg: Message) -> None:
+    def _deliver(self, session_id: str, channel: str, msg: PackedMessage) -> None:
         conns = self._connections.get(session_id)
         if conns:
             for conn in conns:
@@ -248,7 +250,7 @@ class KernelHub:
         if backlog is not None:
             backlog.add(channel, msg)
 
-    def _broadcast(self, channel: str, msg: Message) -> None:
+    def _broadcast(self, channel: str, msg: PackedMessage) -> None:
         for conns in self._connections.values():
             for conn in conns:
                 conn.deliver(channel, msg)
@@ -262,11 +264,11 @@ class KernelHub:
 
 
 def _after(
-    sequence: list[tuple[str, Message]],
+    sequence: list[tuple[str, PackedMessage]],
     last_msg_id: str,
-    fallback: list[tuple[str, Message]],
+    fallback: list[tuple[str, PackedMessage]],
     session_id: str,
-) -> list[tuple[str, Message]]:
+) -> list[tuple[str, PackedMessage]]:
     """What follows `last_msg_id` in `sequence`; `fallback` when it is not there (too old)."""
     # From the newest back: a message may have been written twice (a handed-over prompt).
     for index in range(len(sequence) - 1, -1, -1):

@@ -4,14 +4,16 @@ Off by default in Carnet: the kernel coalesces output and the page renders it
 incrementally, so nothing needs dropping. When `iopub_data_rate_limit` or
 `iopub_msg_rate_limit` is set, output beyond the rate over `rate_limit_window`
 is withheld from that websocket, with one notice when it starts and one when
-it ends, as in Jupyter. Status and comm messages always pass.
+it ends, as in Jupyter. Status and comm messages always pass. Output is counted
+in bytes of the message's content as the kernel encoded it (Jupyter counts the
+bytes of the frames), so the limiter reads no message.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-from carnet.protocol import Message, Session
+from carnet.protocol import PackedMessage, Session
 
 LIMITED_TYPES = frozenset(
     {"stream", "display_data", "execute_result", "update_display_data", "error"}
@@ -24,17 +26,6 @@ _NOTICE = (
     "\nCurrent values:\nNotebookApp.iopub_{what}_rate_limit={limit} ({unit}/sec)\n"
     "NotebookApp.rate_limit_window={window} (secs)\n"
 )
-
-
-def output_size(msg: Message) -> int:
-    """Roughly the bytes of output a message carries (text and mime data)."""
-    content = msg.content
-    if msg.msg_type == "stream":
-        return len(str(content.get("text", "")))
-    data = content.get("data")
-    if isinstance(data, dict):
-        return sum(len(v) if isinstance(v, str) else len(str(v)) for v in data.values())
-    return len(str(content.get("traceback", "")))
 
 
 class IOPubRateLimiter:
@@ -51,11 +42,11 @@ class IOPubRateLimiter:
     def enabled(self) -> bool:
         return self.data_rate > 0 or self.msg_rate > 0
 
-    def filter(self, msg: Message, now: float) -> list[Message]:
+    def filter(self, msg: PackedMessage, now: float) -> list[PackedMessage]:
         """What to send for `msg`: nothing, the message, and/or a notice."""
         if msg.msg_type not in LIMITED_TYPES:
             return [msg]
-        size = output_size(msg)
+        size = len(msg.parts[3])
         self._recent.append((now, size))
         self._bytes += size
         while self._recent and self._recent[0][0] < now - self.window:
@@ -79,13 +70,14 @@ class IOPubRateLimiter:
             return "msg"
         return None
 
-    def _notice(self, parent: Message, what: str) -> Message:
+    def _notice(self, parent: PackedMessage, what: str) -> PackedMessage:
         limit = self.data_rate if what == "data" else self.msg_rate
         unit = "bytes" if what == "data" else "msgs"
         text = _NOTICE.format(what=what, limit=limit, unit=unit, window=self.window)
         return self._stderr(parent, text)
 
-    def _stderr(self, parent: Message, text: str) -> Message:
-        return self._session.msg(
+    def _stderr(self, parent: PackedMessage, text: str) -> PackedMessage:
+        stream = self._session.msg(
             "stream", {"name": "stderr", "text": text}, parent={"header": parent.parent_header}
         )
+        return PackedMessage.from_message(stream)

@@ -26,7 +26,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from carnet.protocol import Message
+from carnet.errors import MalformedMessage
+from carnet.protocol import Message, PackedMessage
 from carnet.server.kernels.outputs import MEMORY_LIMIT, CellRun
 
 log = logging.getLogger("carnet.server")
@@ -100,8 +101,16 @@ class OutputRecorder:
         if len(self._runs) > MAX_RUNS:
             self._runs.popitem(last=False)[1].run.close()
 
-    def on_iopub(self, msg: Message) -> None:
-        if msg.msg_type == "status" and msg.content.get("execution_state") == "starting":
+    def on_iopub(self, msg: PackedMessage) -> None:
+        """Every iopub message passes here; only a status and the runs followed are decoded."""
+        try:
+            self._on_iopub(msg)
+        except MalformedMessage as exc:  # signed by the kernel, but not JSON: not recorded
+            log.warning("could not record a %s message: %s", msg.msg_type, exc)
+
+    def _on_iopub(self, msg: PackedMessage) -> None:
+        state = msg.content().get("execution_state") if msg.msg_type == "status" else None
+        if state == "starting":
             self.kernel_gone()
             return
         tracked = self._runs.get(msg.parent_msg_id)
@@ -110,11 +119,11 @@ class OutputRecorder:
         tracked.started = True
         tracked.last_msg_id = msg.msg_id
         tracked.recent.append((time.monotonic(), msg.msg_id))
-        if msg.msg_type == "status" and msg.content.get("execution_state") == "idle":
+        if state == "idle":
             del self._runs[msg.parent_msg_id]
             self._finish(tracked)
             return
-        tracked.run.apply(msg)
+        tracked.run.apply(msg.decode())
 
     def kernel_gone(self) -> None:
         """The kernel process died or a new one started: its runs end with what they printed."""

@@ -17,8 +17,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from carnet.protocol import Message
-from carnet.server.kernels.sizes import message_size
+from carnet.protocol import PackedMessage
 
 # What a reconnecting session may get back, and for how long we keep it.
 REPLAY_MAX_MESSAGES = 10_000
@@ -31,7 +30,7 @@ REPLAY_MAX_SECONDS = 600.0
 RECENT_MAX_MESSAGES = 500
 RECENT_MAX_BYTES = 2 * 1024 * 1024
 
-Item = tuple[str, Message, int]
+Item = tuple[str, PackedMessage, int]
 
 
 class _Bounded:
@@ -44,8 +43,8 @@ class _Bounded:
         self.size = 0
         self.dropped = 0
 
-    def add(self, channel: str, msg: Message) -> None:
-        item_size = message_size(msg)
+    def add(self, channel: str, msg: PackedMessage) -> None:
+        item_size = msg.size
         self.messages.append((channel, msg, item_size))
         self.size += item_size
         # The newest stays even alone over the size: it is what a client asks to resume from.

@@ -18,11 +18,10 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from carnet.errors import KernelNotFound, ProtocolError
-from carnet.protocol import Message
+from carnet.protocol import PackedMessage
 from carnet.server import malloc
 from carnet.server.kernels.ratelimit import IOPubRateLimiter
 from carnet.server.kernels.replay import SentRing
-from carnet.server.kernels.sizes import message_size
 from carnet.server.ws.formats import (
     V1_SUBPROTOCOL,
     WsMessage,
@@ -68,7 +67,7 @@ class WebSocketConnection:
         self.session_id = session_id
         self.v1 = v1
         self.limiter = limiter if limiter is not None and limiter.enabled else None
-        self.queue: deque[tuple[str, Message]] = deque()
+        self.queue: deque[tuple[str, PackedMessage]] = deque()
         self.queued_bytes = 0
         self._wakeup = asyncio.Event()
         self.closing = False
@@ -78,7 +77,7 @@ class WebSocketConnection:
         # What it wrote last: a resuming client is sent again what it did not get of it.
         self.sent = SentRing()
 
-    def deliver(self, channel: str, msg: Message) -> None:
+    def deliver(self, channel: str, msg: PackedMessage) -> None:
         if self.closing:
             return
         if self.limiter is not None and channel == "iopub":
@@ -98,9 +97,9 @@ class WebSocketConnection:
             )
             self.close()
 
-    def _enqueue(self, channel: str, msg: Message) -> None:
+    def _enqueue(self, channel: str, msg: PackedMessage) -> None:
         self.queue.append((channel, msg))
-        self.queued_bytes += message_size(msg)
+        self.queued_bytes += msg.size
 
     def close(self) -> None:
         self.closing = True
@@ -125,7 +124,7 @@ class WebSocketConnection:
             self._wakeup.clear()
             while self.queue and not self.closing:
                 channel, msg = self.queue[0]
-                wire = WsMessage.from_message(channel, msg)
+                wire = WsMessage(channel, msg.parts, msg.buffers)
                 try:
                     await self._send(encode_v1(wire) if self.v1 else encode_legacy(wire))
                 except asyncio.CancelledError:
@@ -135,9 +134,9 @@ class WebSocketConnection:
                 # A send that failed left it queued: never written, it goes to the backlog.
                 self._written(channel, msg)
 
-    def _written(self, channel: str, msg: Message) -> None:
+    def _written(self, channel: str, msg: PackedMessage) -> None:
         self.queue.popleft()
-        self.queued_bytes -= message_size(msg)
+        self.queued_bytes -= msg.size
         self.sent.add(channel, msg)
 
     async def _send(self, frame: str | bytes) -> None:

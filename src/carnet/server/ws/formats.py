@@ -10,14 +10,13 @@ with a "channel" key; a message with buffers goes in a binary frame:
     k | offsets[k] | channel | header | parent_header | metadata | content | buffers...
 
 offsets[0] is where the channel name starts, each later offset where a part ends.
-The v1 format carries the kernel's JSON parts untouched, so the server can
-forward iopub without decoding content.
+Both formats carry the kernel's JSON parts untouched (legacy splices them into
+its one JSON object), so the server forwards messages without decoding content.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,27 +96,33 @@ def decode_v1(data: bytes) -> WsMessage:
 # --- legacy JSON protocol ----------------------------------------------------------
 
 
-def _legacy_dict(msg: WsMessage) -> JsonDict:
+def _legacy_json(msg: WsMessage, with_buffers: bool) -> bytes:
+    """The message as one JSON object: the four parts spliced in as they are."""
     header = unpack(msg.parts[0])
-    return {
-        "header": header,
-        "msg_id": header.get("msg_id", ""),
-        "msg_type": header.get("msg_type", ""),
-        "parent_header": unpack(msg.parts[1]),
-        "metadata": unpack(msg.parts[2]),
-        "content": unpack(msg.parts[3]),
-        "buffers": [],
-        "channel": msg.channel,
-    }
+    ids = {"msg_id": header.get("msg_id", ""), "msg_type": header.get("msg_type", "")}
+    tail = ids | ({"buffers": []} if with_buffers else {}) | {"channel": msg.channel}
+    return b"".join(
+        [
+            b'{"header":',
+            msg.parts[0],
+            b',"parent_header":',
+            msg.parts[1],
+            b',"metadata":',
+            msg.parts[2],
+            b',"content":',
+            msg.parts[3],
+            b",",
+            pack(tail)[1:],
+        ]
+    )
 
 
 def encode_legacy(msg: WsMessage) -> str | bytes:
     """A text frame, or a binary frame when the message has buffers."""
-    data = _legacy_dict(msg)
     if not msg.buffers:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    del data["buffers"]
-    body = pack(data)
+        # JSON is UTF-8; a kernel that wrote otherwise gets U+FFFD, not a failed send.
+        return _legacy_json(msg, True).decode("utf-8", "replace")
+    body = _legacy_json(msg, False)
     pieces: list[bytes] = [body, *msg.buffers]
     count = len(pieces)
     offsets = [4 * (count + 1)]
