@@ -25,6 +25,7 @@ def test_connection_file_alone_loads_no_session() -> None:
 
 def test_every_name_resolves() -> None:
     from carnet.protocol.messages import PROTOCOL_VERSION, Message
+    from carnet.protocol.packed import PackedMessage
     from carnet.protocol.session import Session
     from carnet.protocol.signing import ReplayGuard, Signer
     from carnet.protocol.wire import DELIMITER, RawMessage
@@ -33,6 +34,7 @@ def test_every_name_resolves() -> None:
         "DELIMITER": DELIMITER,
         "PROTOCOL_VERSION": PROTOCOL_VERSION,
         "Message": Message,
+        "PackedMessage": PackedMessage,
         "RawMessage": RawMessage,
         "ReplayGuard": ReplayGuard,
         "Session": Session,
