@@ -14,6 +14,7 @@ never fatal, as in Jupyter.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from typing import Any
 
@@ -141,11 +142,38 @@ def _upgrade(text: str, api_path: str) -> Notebook:
     return plain
 
 
+class _Floats:
+    """Notes whether a parse met a number JSON cannot write back as one (NaN, +-inf).
+
+    Python's json reads NaN, Infinity and an overflowing 1e400; a fast encoder would write
+    them as null. The hooks run only for float and constant tokens: rare in notebooks.
+    """
+
+    def __init__(self) -> None:
+        self.finite = True
+
+    def number(self, text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            self.finite = False
+        return value
+
+    def constant(self, name: str) -> float:
+        self.finite = False
+        return float(name)
+
+
 def parse(raw: bytes, api_path: str) -> Notebook:
     """A notebook model's content from file bytes; InvalidContents when it is not a notebook."""
+    return load(raw, api_path)[0]
+
+
+def load(raw: bytes, api_path: str) -> tuple[Notebook, bool]:
+    """As `parse`, and whether every number read is finite (see models.notebook_json)."""
+    floats = _Floats()
     try:
         text = raw.decode("utf-8-sig")
-        nb: Any = json.loads(text)
+        nb: Any = json.loads(text, parse_float=floats.number, parse_constant=floats.constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # Recursion: too deep
         raise InvalidContents(
             f"Unreadable notebook {api_path!r}: not valid JSON ({exc})", "unreadable notebook"
@@ -165,12 +193,12 @@ def parse(raw: bytes, api_path: str) -> Notebook:
         # an older format"; it is transient, so it is dropped again when saving.
         upgraded = _upgrade(text, api_path)
         rejoin_lines(upgraded)
-        return upgraded
+        return upgraded, floats.finite
     notebook: Notebook = nb
     rejoin_lines(notebook)
     strip_transient(notebook)
     repair_cell_ids(notebook)
-    return notebook
+    return notebook, floats.finite
 
 
 def serialize(nb: Notebook) -> bytes:

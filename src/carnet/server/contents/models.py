@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
+
 from carnet.errors import InvalidContents
 from carnet.server.contents.types import CheckpointModel, ContentsKind, ContentsModel
 
@@ -76,6 +78,22 @@ def json_bytes(data: Any) -> bytes:
     surrogate cannot break the encoding.
     """
     return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
+def notebook_json(nb: Any, finite: bool) -> bytes:
+    """A notebook's content as JSON for a response: orjson's, ten times faster than `json_bytes`.
+
+    orjson writes UTF-8 (as valid as \\u escapes to any JSON reader) but writes NaN and
+    infinities as null: `finite` says the content has none (known from how it was read).
+    What orjson refuses (a lone surrogate, an integer over 64 bits, deep nesting) goes
+    to `json_bytes`, as does anything not finite.
+    """
+    if finite:
+        try:
+            return orjson.dumps(nb)
+        except orjson.JSONEncodeError:
+            pass
+    return json_bytes(nb)
 
 
 def content_hash(raw: bytes) -> str:

@@ -18,8 +18,8 @@ from carnet.server.contents.models import (
     content_hash,
     file_content,
     guess_mimetype,
-    json_bytes,
     kind_of,
+    notebook_json,
 )
 from carnet.server.contents.paths import PathResolver, Resolved, join
 
@@ -159,7 +159,7 @@ def _notebook(
         if signed == entry.signed:
             _add_message(model, entry.facts.message)
             return model, entry.encoded
-    nb = notebooks.parse(raw, resolved.api)
+    nb, finite = notebooks.load(raw, resolved.api)
     del raw
     facts = entry.facts if entry is not None else FileFacts(notebooks.validation_message(nb))
     signed = None
@@ -170,7 +170,7 @@ def _notebook(
         if before is not None and before != signed:
             signed = None  # trust changed while marking: not kept, asked again next time
     _add_message(model, facts.message)
-    encoded = json_bytes(nb) if encode else None
+    encoded = notebook_json(nb, finite) if encode else None
     if known is not None and sha256 is not None and (encode or entry is None):
         # Encoded content is kept only with a trust state that can be asked again; a
         # parsed read (encode=False) learns nothing new of a file already known.
