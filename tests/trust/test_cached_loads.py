@@ -109,3 +109,28 @@ def test_encoded_contents_are_kept_within_their_budget(tmp_path: Path) -> None:
     known.store(tmp_path / "d", Known("d", FileFacts("bad")))
     assert known.lookup(tmp_path / "a", "a") is not None  # looked up last: not the oldest
     assert known.lookup(tmp_path / "b", "b") is None  # four entries: the oldest went
+
+
+def stream_only(nb: dict[str, Any]) -> dict[str, Any]:
+    """The notebook with its rich output made a stream: no cell can be untrusted."""
+    safe = json.loads(json.dumps(nb))
+    safe["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x\n"}]
+    return safe
+
+
+def test_a_notebook_marked_without_its_digest_is_marked_again_once_it_has_rich_output(
+    server: RunningServer,
+) -> None:
+    # A stream-only notebook's marks hold signed or not, so no digest is made for them:
+    # that must not let the rich version of the file ride on them.
+    nb_file = write(server.root_dir / "nb.ipynb", stream_only(rich_notebook()))
+    all_trusted = {"rich": True, "stream": True, "md": None}
+    with server.client() as client:
+        for _ in range(2):
+            assert marks(client, "nb.ipynb") == all_trusted
+        write(nb_file, rich_notebook())
+        assert marks(client, "nb.ipynb") == UNTRUSTED
+        assert client.post("api/contents/nb.ipynb/trust").status_code == 201
+        assert marks(client, "nb.ipynb") == TRUSTED
+        write(nb_file, stream_only(rich_notebook()))
+        assert marks(client, "nb.ipynb") == all_trusted
