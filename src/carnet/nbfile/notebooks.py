@@ -201,10 +201,17 @@ def load(raw: bytes, api_path: str) -> tuple[Notebook, bool]:
     return notebook, floats.finite
 
 
-def serialize(nb: Notebook) -> bytes:
-    """File bytes for a notebook model's content (consumed: it is modified in place)."""
+def serialize(nb: Notebook, keep_marks: bool = False) -> bytes:
+    """File bytes for a notebook model's content (consumed: it is modified in place).
+
+    Multi-line strings become `Lines` (still str) and transient values go; with
+    `keep_marks`, the cells' `trusted` marks are put back after (not written), for a
+    signature decided on after writing.
+    """
     repair_cell_ids(nb)
     split_lines(nb)
+    kept = map(_dict, _metadatas(nb)) if keep_marks else ()
+    marks = [(metadata, metadata["trusted"]) for metadata in kept if "trusted" in metadata]
     strip_transient(nb)
     try:
         return (jsonfmt.dumps(nb) + "\n").encode("utf-8")
@@ -212,6 +219,13 @@ def serialize(nb: Notebook) -> bytes:
         raise InvalidContents(
             f"The notebook cannot be written as JSON: {exc}", "bad model"
         ) from exc
+    finally:
+        for metadata, mark in marks:
+            metadata["trusted"] = mark
+
+
+def _metadatas(nb: Notebook) -> list[Any]:
+    return [cell.get("metadata") for cell in _cells(nb)]
 
 
 def check_savable(content: Any, api_path: str) -> Notebook:
