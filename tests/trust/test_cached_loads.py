@@ -134,3 +134,23 @@ def test_a_notebook_marked_without_its_digest_is_marked_again_once_it_has_rich_o
         assert marks(client, "nb.ipynb") == TRUSTED
         write(nb_file, stream_only(rich_notebook()))
         assert marks(client, "nb.ipynb") == all_trusted
+
+
+def test_a_load_after_a_save_is_what_reading_the_file_gives(server: RunningServer) -> None:
+    # A save keeps what the file's next GET sends (contents/store.py): it must be what
+    # reading the file sends, and never outlive a change made to the file afterwards.
+    nb = rich_notebook("<b>café</b>", trusted_mark=True)  # run here: signed on save
+    nb["cells"][0]["source"] = ["from IPython.display import HTML\n", "HTML(s)"]  # as lines
+    nb["metadata"]["orig_nbformat"] = 3
+    with server.client() as client:
+        put = client.put("api/contents/nb.ipynb", json={"type": "notebook", "content": nb})
+        assert put.status_code == 201, put.text
+        after_save = client.get("api/contents/nb.ipynb").json()["content"]
+        nb_file = server.root_dir / "nb.ipynb"
+        (server.root_dir / "copy.ipynb").write_bytes(nb_file.read_bytes())
+        assert after_save == client.get("api/contents/copy.ipynb").json()["content"]
+        assert after_save["cells"][0]["source"] == "from IPython.display import HTML\nHTML(s)"
+        assert marks(client, "nb.ipynb") == TRUSTED
+        rewrite_in_place(nb_file, "<b>café</b>", "<i>evil!</i>")
+        assert marks(client, "nb.ipynb") == UNTRUSTED
+        assert html_of(client, "nb.ipynb") == "<i>evil!</i>"
