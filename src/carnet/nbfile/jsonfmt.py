@@ -146,13 +146,14 @@ def _encode_list(value: list[Any] | tuple[Any, ...], level: int, out: list[str])
     out.append("\n" + " " * level + "]")
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, end: str = "") -> str:
     """Exactly `json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False,
-    separators=(",", ": "))` for JSON data (string keys), with each `Lines` string
+    separators=(",", ": ")) + end` for JSON data (string keys), with each `Lines` string
     written as the list `value.splitlines(True)` would be.
 
     Raises TypeError for what JSON cannot hold, RecursionError for absurd nesting.
     """
     out: list[str] = []
     _encode(value, 0, out)
+    out.append(end)  # joined with the rest: a big text is not copied again to add it
     return "".join(out)

@@ -214,7 +214,7 @@ def serialize(nb: Notebook, keep_marks: bool = False) -> bytes:
     marks = [(metadata, metadata["trusted"]) for metadata in kept if "trusted" in metadata]
     strip_transient(nb)
     try:
-        return (jsonfmt.dumps(nb) + "\n").encode("utf-8")
+        return jsonfmt.dumps(nb, end="\n").encode("utf-8")
     except (TypeError, RecursionError, UnicodeEncodeError) as exc:
         raise InvalidContents(
             f"The notebook cannot be written as JSON: {exc}", "bad model"
