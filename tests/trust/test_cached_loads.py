@@ -154,3 +154,27 @@ def test_a_load_after_a_save_is_what_reading_the_file_gives(server: RunningServe
         rewrite_in_place(nb_file, "<b>café</b>", "<i>evil!</i>")
         assert marks(client, "nb.ipynb") == UNTRUSTED
         assert html_of(client, "nb.ipynb") == "<i>evil!</i>"
+
+
+def test_a_notebooks_hash_is_of_its_bytes_on_every_path(server: RunningServer) -> None:
+    # Unseen (hashed while parsed), seen (hashed first), changed, touched, saved.
+    nb_file = write(server.root_dir / "nb.ipynb", rich_notebook())
+
+    def hashes() -> tuple[str, str]:
+        response = client.get("api/contents/nb.ipynb?hash=1")
+        assert response.status_code == 200, response.text
+        return response.json()["hash"], hashlib.sha256(nb_file.read_bytes()).hexdigest()
+
+    with server.client() as client:
+        for change in ("", "<b>bold</b>", "<i>ital</i>", "touch"):
+            if change == "touch":
+                os.utime(nb_file)
+            elif change:
+                write(nb_file, rich_notebook(change))
+            for _ in range(2):
+                served, actual = hashes()
+                assert served == actual
+        model = {"type": "notebook", "content": rich_notebook("<u>saved</u>")}
+        saved = client.put("api/contents/nb.ipynb?hash=1", json=model).json()["hash"]
+        assert saved == hashes()[0] == hashes()[1]
+        assert html_of(client, "nb.ipynb") == "<u>saved</u>"

@@ -12,6 +12,9 @@ import hashlib
 import json
 import mimetypes
 import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -98,6 +101,19 @@ def notebook_json(nb: Any, finite: bool) -> bytes:
 
 def content_hash(raw: bytes) -> str:
     return hashlib.new(HASH_ALGORITHM, raw).hexdigest()
+
+
+@contextmanager
+def hashing(raw: bytes) -> Iterator[Callable[[], str]]:
+    """`content_hash(raw)`, computed by a thread while the block runs (hashlib lets go
+    of the GIL on big data); the function yielded gives it once the block has ended."""
+    done: list[str] = []
+    thread = threading.Thread(target=lambda: done.append(content_hash(raw)), daemon=True)
+    thread.start()
+    try:
+        yield lambda: done[0]
+    finally:
+        thread.join()
 
 
 def guess_mimetype(name: str) -> str | None:

@@ -26,7 +26,7 @@ from carnet.errors import (
 )
 from carnet.nbfile import notebooks
 from carnet.server.contents import atomic, checkpoints, naming, reader
-from carnet.server.contents.known import FileFacts, Known, KnownFiles
+from carnet.server.contents.known import FileFacts, Known, KnownFiles, file_stamp
 from carnet.server.contents.models import (
     Model,
     add_hash,
@@ -123,7 +123,8 @@ class FileStore:
                     facts, known = self._learn(nb, target.api, b"NaN" in raw or b"Infinity" in raw)
                 message = facts.message
                 sha256 = written()
-                self._known.store(target.real, known._replace(sha256=sha256))
+                stamp = file_stamp(os.stat(target.real))
+                self._known.store(target.real, known._replace(sha256=sha256, stamp=stamp))
                 if not checkpoints.list_for(target.real):
                     checkpoints.create(target.real, target.api)
             else:
