@@ -201,8 +201,13 @@ def load(raw: bytes, api_path: str) -> tuple[Notebook, bool]:
     return notebook, floats.finite
 
 
-def serialize(nb: Notebook, keep_marks: bool = False) -> bytes:
-    """File bytes for a notebook model's content (consumed: it is modified in place).
+def serialize(nb: Notebook) -> bytes:
+    """File bytes for a notebook model's content (consumed: it is modified in place)."""
+    return serialized(nb)[0]
+
+
+def serialized(nb: Notebook, keep_marks: bool = False) -> tuple[bytes, bool]:
+    """As `serialize`, and whether every number written is finite (no NaN, no infinity).
 
     Multi-line strings become `Lines` (still str) and transient values go; with
     `keep_marks`, the cells' `trusted` marks are put back after (not written), for a
@@ -214,7 +219,8 @@ def serialize(nb: Notebook, keep_marks: bool = False) -> bytes:
     marks = [(metadata, metadata["trusted"]) for metadata in kept if "trusted" in metadata]
     strip_transient(nb)
     try:
-        return jsonfmt.dumps(nb, end="\n").encode("utf-8")
+        text, finite = jsonfmt.encode(nb, end="\n")
+        return text.encode("utf-8"), finite
     except (TypeError, RecursionError, UnicodeEncodeError) as exc:
         raise InvalidContents(
             f"The notebook cannot be written as JSON: {exc}", "bad model"

@@ -4,6 +4,7 @@ integers) is sent exactly as Python's json reads and writes it."""
 
 from __future__ import annotations
 
+import json
 import math
 
 from tests.server.contents.conftest import Api
@@ -48,3 +49,15 @@ def test_lone_surrogates_and_non_ascii_text_survive(api: Api) -> None:
     content = response.json()["content"]
     assert content["cells"][0]["source"] == "x\ud800y"
     assert content["metadata"]["title"] == "caf\u00e9 \u2028 \U0001f600"
+
+
+def test_non_finite_numbers_saved_are_loaded_back_as_json_writes_them(api: Api) -> None:
+    # The GET after a save is answered with what the save encoded (contents/store.py).
+    cell = {"cell_type": "code", "id": "a", "metadata": {}, "source": "", "outputs": []}
+    cell["execution_count"] = None
+    nb = {"cells": [cell], "metadata": {"nan": math.nan, "inf": math.inf}, "nbformat": 4}
+    nb["nbformat_minor"] = 5
+    body = json.dumps({"type": "notebook", "content": nb})  # NaN and Infinity, as json writes
+    assert api.request("PUT", "/api/contents/saved.ipynb", content=body).status_code == 201
+    metadata = api.get("/api/contents/saved.ipynb").json()["content"]["metadata"]
+    assert math.isnan(metadata["nan"]) and metadata["inf"] == math.inf

@@ -116,11 +116,11 @@ class FileStore:
             sha256: str | None = None
             if kind == "notebook":
                 nb = notebooks.check_savable(model["content"], target.api)
-                raw = notebooks.serialize(nb, keep_marks=True)  # ids repaired first
+                raw, finite = notebooks.serialized(nb, keep_marks=True)  # ids repaired first
                 self._writable(target, current)
                 with atomic.replacing(target.real, raw, target.api) as written:
                     # While the file is written: what its next GET needs, as reading it would.
-                    facts, known = self._learn(nb, target.api, b"NaN" in raw or b"Infinity" in raw)
+                    facts, known = self._learn(nb, target.api, finite)
                 message = facts.message
                 sha256 = written()
                 stamp = file_stamp(os.stat(target.real))
@@ -144,7 +144,7 @@ class FileStore:
                 f"Cannot save {target.api!r}: the file is read-only", "permission denied"
             )
 
-    def _learn(self, nb: notebooks.Notebook, api: str, nonfinite: bool) -> tuple[FileFacts, Known]:
+    def _learn(self, nb: notebooks.Notebook, api: str, finite: bool) -> tuple[FileFacts, Known]:
         """Validate and sign a notebook being saved; what its next GET can be answered with.
 
         `nb` (serialized, its trust marks kept) is consumed: joined and marked as a GET
@@ -162,7 +162,7 @@ class FileStore:
         facts = facts._replace(digest=self.trust.mark(nb, api, facts.digest))
         if self.trust.signed(facts.digest) != signed:
             return facts, Known("", facts)  # trust changed meanwhile: ask again on reading
-        return facts, Known("", facts, notebook_json(nb, not nonfinite), signed)
+        return facts, Known("", facts, notebook_json(nb, finite), signed)
 
     def _require_parent(self, target: Resolved) -> None:
         parent, _ = split(target.api)
