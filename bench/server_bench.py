@@ -5,7 +5,8 @@ kernel_info_reply over the websocket; execute round trip over the websocket
 (median and p99); a 200,000-line print to idle; saves and loads of 10 MB notebooks
 through /api/contents (bench/contents_bench.py); a 20 MB display() to idle
 (bench/big_output.py); idle server RSS; 50 websocket clients on one kernel all
-receiving one output. Both servers start as the tests start them (tests.support.servers:
+receiving one output; server RSS after 30 websockets got 11,000 messages each
+(bench/load_memory.py). Both servers start as the tests start them (tests.support.servers:
 --port=0, the port read from their info file). Jupyverse (bench/jupyverse.py, its own
 venv under .cache/) is measured on the rows it is compared on: start, big display,
 10 MB notebooks.
@@ -29,7 +30,7 @@ from tests.support.servers import ServerDirs, launch, launch_jupyter
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
-from bench import big_output, contents_bench
+from bench import big_output, contents_bench, load_memory
 from bench.compare import Target, compare
 from bench.jupyverse import Jupyverse
 from carnet.protocol import Message
@@ -243,6 +244,7 @@ TARGETS = {
     "fanout_50_clients_s": Target(ratio=0.5),
     **big_output.TARGETS,
     **contents_bench.TARGETS,
+    **load_memory.TARGETS,
 }
 
 
@@ -250,6 +252,8 @@ def run(round_trips: int = 1000, prints: int = 200_000) -> dict[str, Any]:
     if shutil.which("jupyter-server") is None:
         raise RuntimeError("jupyter_server is not installed: make bench installs it")
     results = {name: measure(name, round_trips, prints) for name in SERVERS}
+    for name in SERVERS:
+        results[name].update(load_memory.measure(name))
     results["jupyverse"] = measure_jupyverse()
     rows = compare(results["carnet"], results["jupyter"], TARGETS, results["jupyverse"])
     return {"results": results, "comparison": rows}

@@ -52,7 +52,11 @@ class KernelChannels:
         context: zmq.asyncio.Context | None = None,
     ) -> None:
         self.info = info
-        self.session = session or Session(info.key_bytes, info.signature_scheme)
+        # No replay window: a client's sockets connect to the kernel's, so only the kernel
+        # can write to them, and it holds the key anyway. (The kernel, whose sockets anyone
+        # on the host can connect to, keeps one.) A window is 65,536 signatures held for the
+        # kernel's lifetime: megabytes of a server that runs many kernels, kept for nothing.
+        self.session = session or Session(info.key_bytes, info.signature_scheme, check_replay=False)
         self._context = context or zmq.asyncio.Context.instance()
         self._sockets: dict[str, zmq.asyncio.Socket] = {}
         self._tasks: list[asyncio.Task[None]] = []
