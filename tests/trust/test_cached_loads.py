@@ -109,3 +109,72 @@ def test_encoded_contents_are_kept_within_their_budget(tmp_path: Path) -> None:
     known.store(tmp_path / "d", Known("d", FileFacts("bad")))
     assert known.lookup(tmp_path / "a", "a") is not None  # looked up last: not the oldest
     assert known.lookup(tmp_path / "b", "b") is None  # four entries: the oldest went
+
+
+def stream_only(nb: dict[str, Any]) -> dict[str, Any]:
+    """The notebook with its rich output made a stream: no cell can be untrusted."""
+    safe = json.loads(json.dumps(nb))
+    safe["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x\n"}]
+    return safe
+
+
+def test_a_notebook_marked_without_its_digest_is_marked_again_once_it_has_rich_output(
+    server: RunningServer,
+) -> None:
+    # A stream-only notebook's marks hold signed or not, so no digest is made for them:
+    # that must not let the rich version of the file ride on them.
+    nb_file = write(server.root_dir / "nb.ipynb", stream_only(rich_notebook()))
+    all_trusted = {"rich": True, "stream": True, "md": None}
+    with server.client() as client:
+        for _ in range(2):
+            assert marks(client, "nb.ipynb") == all_trusted
+        write(nb_file, rich_notebook())
+        assert marks(client, "nb.ipynb") == UNTRUSTED
+        assert client.post("api/contents/nb.ipynb/trust").status_code == 201
+        assert marks(client, "nb.ipynb") == TRUSTED
+        write(nb_file, stream_only(rich_notebook()))
+        assert marks(client, "nb.ipynb") == all_trusted
+
+
+def test_a_load_after_a_save_is_what_reading_the_file_gives(server: RunningServer) -> None:
+    # A save keeps what the file's next GET sends (contents/store.py): it must be what
+    # reading the file sends, and never outlive a change made to the file afterwards.
+    nb = rich_notebook("<b>café</b>", trusted_mark=True)  # run here: signed on save
+    nb["cells"][0]["source"] = ["from IPython.display import HTML\n", "HTML(s)"]  # as lines
+    nb["metadata"]["orig_nbformat"] = 3
+    with server.client() as client:
+        put = client.put("api/contents/nb.ipynb", json={"type": "notebook", "content": nb})
+        assert put.status_code == 201, put.text
+        after_save = client.get("api/contents/nb.ipynb").json()["content"]
+        nb_file = server.root_dir / "nb.ipynb"
+        (server.root_dir / "copy.ipynb").write_bytes(nb_file.read_bytes())
+        assert after_save == client.get("api/contents/copy.ipynb").json()["content"]
+        assert after_save["cells"][0]["source"] == "from IPython.display import HTML\nHTML(s)"
+        assert marks(client, "nb.ipynb") == TRUSTED
+        rewrite_in_place(nb_file, "<b>café</b>", "<i>evil!</i>")
+        assert marks(client, "nb.ipynb") == UNTRUSTED
+        assert html_of(client, "nb.ipynb") == "<i>evil!</i>"
+
+
+def test_a_notebooks_hash_is_of_its_bytes_on_every_path(server: RunningServer) -> None:
+    # Unseen (hashed while parsed), seen (hashed first), changed, touched, saved.
+    nb_file = write(server.root_dir / "nb.ipynb", rich_notebook())
+
+    def hashes() -> tuple[str, str]:
+        response = client.get("api/contents/nb.ipynb?hash=1")
+        assert response.status_code == 200, response.text
+        return response.json()["hash"], hashlib.sha256(nb_file.read_bytes()).hexdigest()
+
+    with server.client() as client:
+        for change in ("", "<b>bold</b>", "<i>ital</i>", "touch"):
+            if change == "touch":
+                os.utime(nb_file)
+            elif change:
+                write(nb_file, rich_notebook(change))
+            for _ in range(2):
+                served, actual = hashes()
+                assert served == actual
+        model = {"type": "notebook", "content": rich_notebook("<u>saved</u>")}
+        saved = client.put("api/contents/nb.ipynb?hash=1", json=model).json()["hash"]
+        assert saved == hashes()[0] == hashes()[1]
+        assert html_of(client, "nb.ipynb") == "<u>saved</u>"

@@ -51,7 +51,7 @@ class Lines(str):
     __slots__ = ()
 
 
-def _encode_lines(value: str, level: int, out: list[str]) -> None:
+def _encode_lines(value: str, level: int, out: _Out) -> None:
     """`value.splitlines(True)` encoded as a JSON list, without splitting in Python."""
     if not value:
         out.append("[]")
@@ -79,13 +79,24 @@ def _encode_lines(value: str, level: int, out: list[str]) -> None:
 _FLOAT_SPECIALS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
 
 
-def _float(value: float) -> str:
+class _Out(list[str]):
+    """The pieces written so far, and whether one is NaN or an infinity (not JSON proper)."""
+
+    finite = True
+
+
+def _float(value: float, out: _Out) -> str:
     if value != value:
+        out.finite = False
         return "NaN"
-    return _FLOAT_SPECIALS.get(value) or float.__repr__(value)
+    special = _FLOAT_SPECIALS.get(value)
+    if special:
+        out.finite = False
+        return special
+    return float.__repr__(value)
 
 
-def _encode(value: Any, level: int, out: list[str]) -> None:
+def _encode(value: Any, level: int, out: _Out) -> None:
     if isinstance(value, str):
         if type(value) is Lines:
             _encode_lines(value, level, out)
@@ -98,7 +109,7 @@ def _encode(value: Any, level: int, out: list[str]) -> None:
     elif isinstance(value, int):
         out.append(int.__repr__(value))
     elif isinstance(value, float):
-        out.append(_float(value))
+        out.append(_float(value, out))
     elif isinstance(value, dict):
         _encode_dict(value, level, out)
     elif isinstance(value, list | tuple):
@@ -107,7 +118,7 @@ def _encode(value: Any, level: int, out: list[str]) -> None:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _encode_dict(value: dict[Any, Any], level: int, out: list[str]) -> None:
+def _encode_dict(value: dict[Any, Any], level: int, out: _Out) -> None:
     if not value:
         out.append("{}")
         return
@@ -125,7 +136,7 @@ def _encode_dict(value: dict[Any, Any], level: int, out: list[str]) -> None:
     out.append("\n" + " " * level + "}")
 
 
-def _encode_list(value: list[Any] | tuple[Any, ...], level: int, out: list[str]) -> None:
+def _encode_list(value: list[Any] | tuple[Any, ...], level: int, out: _Out) -> None:
     if not value:
         out.append("[]")
         return
@@ -146,13 +157,19 @@ def _encode_list(value: list[Any] | tuple[Any, ...], level: int, out: list[str])
     out.append("\n" + " " * level + "]")
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, end: str = "") -> str:
     """Exactly `json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False,
-    separators=(",", ": "))` for JSON data (string keys), with each `Lines` string
+    separators=(",", ": ")) + end` for JSON data (string keys), with each `Lines` string
     written as the list `value.splitlines(True)` would be.
 
     Raises TypeError for what JSON cannot hold, RecursionError for absurd nesting.
     """
-    out: list[str] = []
+    return encode(value, end)[0]
+
+
+def encode(value: Any, end: str = "") -> tuple[str, bool]:
+    """`dumps(value, end)`, and whether every float in it was finite (no NaN, no infinity)."""
+    out = _Out()
     _encode(value, 0, out)
-    return "".join(out)
+    out.append(end)  # joined with the rest: a big text is not copied again to add it
+    return "".join(out), out.finite

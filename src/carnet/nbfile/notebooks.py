@@ -14,6 +14,7 @@ never fatal, as in Jupyter.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from typing import Any
 
@@ -141,11 +142,38 @@ def _upgrade(text: str, api_path: str) -> Notebook:
     return plain
 
 
+class _Floats:
+    """Notes whether a parse met a number JSON cannot write back as one (NaN, +-inf).
+
+    Python's json reads NaN, Infinity and an overflowing 1e400; a fast encoder would write
+    them as null. The hooks run only for float and constant tokens: rare in notebooks.
+    """
+
+    def __init__(self) -> None:
+        self.finite = True
+
+    def number(self, text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            self.finite = False
+        return value
+
+    def constant(self, name: str) -> float:
+        self.finite = False
+        return float(name)
+
+
 def parse(raw: bytes, api_path: str) -> Notebook:
     """A notebook model's content from file bytes; InvalidContents when it is not a notebook."""
+    return load(raw, api_path)[0]
+
+
+def load(raw: bytes, api_path: str) -> tuple[Notebook, bool]:
+    """As `parse`, and whether every number read is finite (see models.notebook_json)."""
+    floats = _Floats()
     try:
         text = raw.decode("utf-8-sig")
-        nb: Any = json.loads(text)
+        nb: Any = json.loads(text, parse_float=floats.number, parse_constant=floats.constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # Recursion: too deep
         raise InvalidContents(
             f"Unreadable notebook {api_path!r}: not valid JSON ({exc})", "unreadable notebook"
@@ -165,25 +193,45 @@ def parse(raw: bytes, api_path: str) -> Notebook:
         # an older format"; it is transient, so it is dropped again when saving.
         upgraded = _upgrade(text, api_path)
         rejoin_lines(upgraded)
-        return upgraded
+        return upgraded, floats.finite
     notebook: Notebook = nb
     rejoin_lines(notebook)
     strip_transient(notebook)
     repair_cell_ids(notebook)
-    return notebook
+    return notebook, floats.finite
 
 
 def serialize(nb: Notebook) -> bytes:
     """File bytes for a notebook model's content (consumed: it is modified in place)."""
+    return serialized(nb)[0]
+
+
+def serialized(nb: Notebook, keep_marks: bool = False) -> tuple[bytes, bool]:
+    """As `serialize`, and whether every number written is finite (no NaN, no infinity).
+
+    Multi-line strings become `Lines` (still str) and transient values go; with
+    `keep_marks`, the cells' `trusted` marks are put back after (not written), for a
+    signature decided on after writing.
+    """
     repair_cell_ids(nb)
     split_lines(nb)
+    kept = map(_dict, _metadatas(nb)) if keep_marks else ()
+    marks = [(metadata, metadata["trusted"]) for metadata in kept if "trusted" in metadata]
     strip_transient(nb)
     try:
-        return (jsonfmt.dumps(nb) + "\n").encode("utf-8")
+        text, finite = jsonfmt.encode(nb, end="\n")
+        return text.encode("utf-8"), finite
     except (TypeError, RecursionError, UnicodeEncodeError) as exc:
         raise InvalidContents(
             f"The notebook cannot be written as JSON: {exc}", "bad model"
         ) from exc
+    finally:
+        for metadata, mark in marks:
+            metadata["trusted"] = mark
+
+
+def _metadatas(nb: Notebook) -> list[Any]:
+    return [cell.get("metadata") for cell in _cells(nb)]
 
 
 def check_savable(content: Any, api_path: str) -> Notebook:

@@ -159,3 +159,40 @@ def test_file_size_limit_leaves_the_old_file_intact(root: Path) -> None:
     assert result.stdout.strip() == "file too large | Cannot save 'keep.txt': file too large"
     assert (root / "keep.txt").read_text() == "old"
     assert sorted(p.name for p in root.iterdir()) == ["keep.txt"]
+
+
+def test_a_notebook_write_failing_in_its_writer_thread_leaves_the_old_file_intact(
+    root: Path,
+) -> None:
+    # A notebook is written by a thread while it is validated and signed (atomic.replacing):
+    # the thread's error must reach the save, and nothing of the new file remain.
+    old = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    (root / "keep.ipynb").write_text(old)
+    script = textwrap.dedent(
+        """
+        import asyncio, resource, signal, sys
+        from pathlib import Path
+        from carnet.errors import ContentsWriteError
+        from carnet.server.contents import ContentsManager
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        manager = ContentsManager(Path(sys.argv[1]))
+        cell = {"cell_type": "markdown", "id": "a", "metadata": {}, "source": "x" * 100_000}
+        nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        try:
+            asyncio.run(manager.save({"type": "notebook", "content": nb}, "keep.ipynb"))
+        except ContentsWriteError as error:
+            print(error.reason, "|", error)
+        print(asyncio.run(manager.get("keep.ipynb"))["content"]["cells"])
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.splitlines() == [
+        "file too large | Cannot save 'keep.ipynb': file too large",
+        "[]",
+    ], result.stderr
+    assert (root / "keep.ipynb").read_text() == old
+    assert sorted(p.name for p in root.iterdir()) == ["keep.ipynb"]

@@ -6,6 +6,7 @@ carnet.server.http_errors turns them into responses.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 # \uD800-\uDFFF escapes: only these can decode to a string UTF-8 cannot encode.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+# Bodies parsed in a worker thread from this size on: a 10 MB notebook's parse would
+# hold the event loop (every websocket) for tens of milliseconds.
+BIG_BODY = 1 << 20
 
 
 class BadRequest(InvalidContents):
@@ -56,6 +60,12 @@ async def json_body(request: Request, required: bool = True) -> dict[str, Any] |
         if required:
             raise BadRequest("JSON body missing")
         return None
+    if len(raw) >= BIG_BODY:
+        return await asyncio.to_thread(_parsed, raw)
+    return _parsed(raw)
+
+
+def _parsed(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as exc:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -114,6 +116,38 @@ def replace_with(target: Path, data: bytes | Iterable[bytes], api_path: str) -> 
     with _staged(target, api_path, target if target.exists() else None) as f:
         for chunk in [data] if isinstance(data, bytes) else data:
             f.write(chunk)
+
+
+@contextmanager
+def replacing(target: Path, data: bytes, api_path: str) -> Iterator[Callable[[], str]]:
+    """Atomically replace `target` with `data` when the block ends, as `replace_with` does.
+
+    The bytes are written, fsynced and hashed (sha256) by a thread while the block runs:
+    all three let go of the GIL, so a save's validating and signing (Python) go on
+    meanwhile. Yields a function that gives the hash once the block has ended. An error
+    in the block or in the writing leaves the old file untouched.
+    """
+    done: list[str] = []
+    failed: list[BaseException] = []
+
+    def write(f: BinaryIO) -> None:
+        try:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+            done.append(hashlib.sha256(data).hexdigest())
+        except BaseException as exc:  # raised again in the caller's thread
+            failed.append(exc)
+
+    with _staged(target, api_path, target if target.exists() else None) as f:
+        writer = threading.Thread(target=write, args=(f,), name="carnet-write", daemon=True)
+        writer.start()
+        try:
+            yield lambda: done[0]
+        finally:
+            writer.join()
+        if failed:
+            raise failed[0]
 
 
 def copy_file(source: Path, target: Path, api_path: str) -> None:

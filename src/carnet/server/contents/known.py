@@ -13,6 +13,7 @@ Entries are bounded in number and in encoded bytes; the least recently used go f
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -21,6 +22,15 @@ from typing import NamedTuple
 # Encoded notebooks kept at most (bytes): a few big notebooks open at once.
 ENCODED_BUDGET = 32 << 20
 ENTRIES = 32
+
+
+# (inode, size, mtime in ns): never a key (see above), only a guess of whether to hash
+# a file before parsing it (to skip the parse when known) or while parsing it.
+Stamp = tuple[int, int, int]
+
+
+def file_stamp(st: os.stat_result) -> Stamp:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 class FileFacts(NamedTuple):
@@ -35,6 +45,7 @@ class Known(NamedTuple):
     facts: FileFacts
     encoded: bytes | None = None  # the model's content as sent, marked under `signed`
     signed: bool | None = None
+    stamp: Stamp | None = None  # the file's stat then: a hint of whether it changed since
 
 
 class KnownFiles:
@@ -54,6 +65,12 @@ class KnownFiles:
                 return None
             self._entries.move_to_end(real)
             return entry
+
+    def stamped(self, real: Path, stamp: Stamp) -> bool:
+        """Whether what is known of `real` was learnt when its stat was `stamp`."""
+        with self._lock:
+            entry = self._entries.get(real)
+            return entry is not None and entry.stamp == stamp
 
     def store(self, real: Path, entry: Known) -> None:
         with self._lock:

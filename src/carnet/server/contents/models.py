@@ -12,9 +12,14 @@ import hashlib
 import json
 import mimetypes
 import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+import orjson
 
 from carnet.errors import InvalidContents
 from carnet.server.contents.types import CheckpointModel, ContentsKind, ContentsModel
@@ -78,8 +83,37 @@ def json_bytes(data: Any) -> bytes:
     return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
+def notebook_json(nb: Any, finite: bool) -> bytes:
+    """A notebook's content as JSON for a response: orjson's, ten times faster than `json_bytes`.
+
+    orjson writes UTF-8 (as valid as \\u escapes to any JSON reader) but writes NaN and
+    infinities as null: `finite` says the content has none (known from how it was read).
+    What orjson refuses (a lone surrogate, an integer over 64 bits, deep nesting) goes
+    to `json_bytes`, as does anything not finite.
+    """
+    if finite:
+        try:
+            return orjson.dumps(nb)
+        except orjson.JSONEncodeError:
+            pass
+    return json_bytes(nb)
+
+
 def content_hash(raw: bytes) -> str:
     return hashlib.new(HASH_ALGORITHM, raw).hexdigest()
+
+
+@contextmanager
+def hashing(raw: bytes) -> Iterator[Callable[[], str]]:
+    """`content_hash(raw)`, computed by a thread while the block runs (hashlib lets go
+    of the GIL on big data); the function yielded gives it once the block has ended."""
+    done: list[str] = []
+    thread = threading.Thread(target=lambda: done.append(content_hash(raw)), daemon=True)
+    thread.start()
+    try:
+        yield lambda: done[0]
+    finally:
+        thread.join()
 
 
 def guess_mimetype(name: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from carnet.errors import ContentsNotFound, InvalidContents
 from carnet.nbfile import notebooks
-from carnet.server.contents.known import FileFacts, Known, KnownFiles
+from carnet.server.contents.known import FileFacts, Known, KnownFiles, file_stamp
 from carnet.server.contents.models import (
     Model,
     add_hash,
@@ -18,8 +18,9 @@ from carnet.server.contents.models import (
     content_hash,
     file_content,
     guess_mimetype,
-    json_bytes,
+    hashing,
     kind_of,
+    notebook_json,
 )
 from carnet.server.contents.paths import PathResolver, Resolved, join
 
@@ -147,8 +148,13 @@ def _notebook(
     if not (content or require_hash):
         return model, None
     raw = read_bytes(resolved.real, resolved.api)
-    sha256 = content_hash(raw) if (require_hash or known is not None) else None
-    if require_hash:
+    stamp = file_stamp(st)
+    # A file `known` has not seen in this state (by stat: a hint, never trusted) is most
+    # likely new to it, and about to be parsed: then it is hashed meanwhile, in a thread.
+    late = content and known is not None and not known.stamped(resolved.real, stamp)
+    hashed = require_hash or known is not None
+    sha256 = content_hash(raw) if hashed and not late else None
+    if sha256 is not None and require_hash:
         add_hash(model, raw, sha256)
     if not content:
         return model, None
@@ -159,7 +165,15 @@ def _notebook(
         if signed == entry.signed:
             _add_message(model, entry.facts.message)
             return model, entry.encoded
-    nb = notebooks.parse(raw, resolved.api)
+    if sha256 is None and hashed:
+        with hashing(raw) as hashed_raw:
+            nb, finite = notebooks.load(raw, resolved.api)
+        sha256 = hashed_raw()
+        if require_hash:
+            add_hash(model, raw, sha256)
+        entry = known.lookup(resolved.real, sha256) if known is not None else None
+    else:
+        nb, finite = notebooks.load(raw, resolved.api)
     del raw
     facts = entry.facts if entry is not None else FileFacts(notebooks.validation_message(nb))
     signed = None
@@ -170,12 +184,12 @@ def _notebook(
         if before is not None and before != signed:
             signed = None  # trust changed while marking: not kept, asked again next time
     _add_message(model, facts.message)
-    encoded = json_bytes(nb) if encode else None
+    encoded = notebook_json(nb, finite) if encode else None
     if known is not None and sha256 is not None and (encode or entry is None):
         # Encoded content is kept only with a trust state that can be asked again; a
         # parsed read (encode=False) learns nothing new of a file already known.
         keep = encoded if (trust is None or signed is not None) else None
-        known.store(resolved.real, Known(sha256, facts, keep, signed if keep else None))
+        known.store(resolved.real, Known(sha256, facts, keep, signed if keep else None, stamp))
     if encoded is None:
         model["content"] = nb
     return model, encoded

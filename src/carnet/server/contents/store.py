@@ -26,7 +26,7 @@ from carnet.errors import (
 )
 from carnet.nbfile import notebooks
 from carnet.server.contents import atomic, checkpoints, naming, reader
-from carnet.server.contents.known import FileFacts, Known, KnownFiles
+from carnet.server.contents.known import FileFacts, Known, KnownFiles, file_stamp
 from carnet.server.contents.models import (
     Model,
     add_hash,
@@ -34,6 +34,7 @@ from carnet.server.contents.models import (
     content_hash,
     decode_upload,
     guess_mimetype,
+    notebook_json,
 )
 from carnet.server.contents.paths import CHECKPOINT_DIR, PathResolver, Resolved, join, split
 from carnet.server.contents.types import CheckpointModel
@@ -112,37 +113,56 @@ class FileStore:
                 self._make_directory(target)
                 return self.get(target.api, content=False)
             message: str | None = None
-            digest: str | None = None
+            sha256: str | None = None
             if kind == "notebook":
                 nb = notebooks.check_savable(model["content"], target.api)
-                notebooks.repair_cell_ids(nb)  # as nbformat does before validating a write
-                message = notebooks.validation_message(nb)
-                if self.trust is not None:
-                    digest = self.trust.sign(nb, target.api)
-                raw = notebooks.serialize(nb)
-            else:
-                raw = decode_upload(model["content"], model.get("format"), target.api)
-            if current is not None and not os.access(target.real, os.W_OK):
-                raise ContentsWriteError(
-                    f"Cannot save {target.api!r}: the file is read-only", "permission denied"
-                )
-            atomic.replace_with(target.real, raw, target.api)
-            # Hashed when the client asks for it (the notebook page always does): then what
-            # was learnt of a notebook saved is kept for its next load, at no extra cost.
-            hashed = require_hash or expected_hash is not None
-            sha256 = content_hash(raw) if hashed else None
-            if kind == "notebook":
-                if sha256 is not None:
-                    facts = FileFacts(message, digest)  # the file digests as the model did
-                    self._known.store(target.real, Known(sha256, facts))
+                raw, finite = notebooks.serialized(nb, keep_marks=True)  # ids repaired first
+                self._writable(target, current)
+                with atomic.replacing(target.real, raw, target.api) as written:
+                    # While the file is written: what its next GET needs, as reading it would.
+                    facts, known = self._learn(nb, target.api, finite)
+                message = facts.message
+                sha256 = written()
+                stamp = file_stamp(os.stat(target.real))
+                self._known.store(target.real, known._replace(sha256=sha256, stamp=stamp))
                 if not checkpoints.list_for(target.real):
                     checkpoints.create(target.real, target.api)
+            else:
+                raw = decode_upload(model["content"], model.get("format"), target.api)
+                self._writable(target, current)
+                atomic.replace_with(target.real, raw, target.api)
         result = self.get(target.api, content=False)
         if message:
             result["message"] = message
         if require_hash or expected_hash is not None:
             add_hash(result, raw, sha256)
         return result
+
+    def _writable(self, target: Resolved, current: str | None) -> None:
+        if current is not None and not os.access(target.real, os.W_OK):
+            raise ContentsWriteError(
+                f"Cannot save {target.api!r}: the file is read-only", "permission denied"
+            )
+
+    def _learn(self, nb: notebooks.Notebook, api: str, finite: bool) -> tuple[FileFacts, Known]:
+        """Validate and sign a notebook being saved; what its next GET can be answered with.
+
+        `nb` (serialized, its trust marks kept) is consumed: joined and marked as a GET
+        of the file would make it, then encoded, when the trust hook can say later whether
+        those marks still hold. The Known's sha256 is left for the caller to fill in.
+        """
+        facts = FileFacts(notebooks.validation_message(nb))
+        if self.trust is None:
+            return facts, Known("", facts)
+        facts = facts._replace(digest=self.trust.sign(nb, api))
+        signed = self.trust.signed(facts.digest)
+        if signed is None:
+            return facts, Known("", facts)
+        notebooks.rejoin_lines(nb)  # lists of lines a client sent, joined as on reading
+        facts = facts._replace(digest=self.trust.mark(nb, api, facts.digest))
+        if self.trust.signed(facts.digest) != signed:
+            return facts, Known("", facts)  # trust changed meanwhile: ask again on reading
+        return facts, Known("", facts, notebook_json(nb, finite), signed)
 
     def _require_parent(self, target: Resolved) -> None:
         parent, _ = split(target.api)
