@@ -288,6 +288,9 @@ def measure(name: str, browser: Any, samples: int = 3) -> dict[str, float]:
             return results
         finally:
             server.stop(timeout=20)
+            failure = server.log_failure() if name == "carnet" else None
+            if failure:  # issue 12: none over the whole benchmark run
+                raise RuntimeError(f"Carnet's server log shows a failure:\n{failure}")
 
 
 def run(samples: int = 3) -> dict[str, Any]:

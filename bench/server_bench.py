@@ -75,6 +75,9 @@ class Server:
     def stop(self) -> None:
         self.http.close()
         self.server.stop(timeout=20)
+        failure = self.server.log_failure() if self.name == "carnet" else None
+        if failure:  # issue 12: none over the whole benchmark run
+            raise RuntimeError(f"Carnet's server log shows a failure:\n{failure}")
 
     def rss_mib(self) -> float:
         return rss_kib(self.server.process.pid) / 1024

@@ -20,11 +20,8 @@ from tests.server.conftest import RunningServer, ServerDirs, launch
 # Re-exported for the reliability tests; shared with bench/.
 from tests.support.procs import children as children
 from tests.support.procs import rss_kib as rss_kib
-from tests.support.servers import LAUNCHED
+from tests.support.servers import LAUNCHED, LOG_FAILURES
 
-# What no server log may show, whatever a test did to it: a failure is logged as one
-# line saying what happened, never as a traceback, and no task's exception goes unseen.
-LOG_FAILURES = ("Traceback", "Task exception was never retrieved")
 # Servers these tests started (by path of their log), and how much of each log is checked.
 _watched: dict[Path, int] = {}
 

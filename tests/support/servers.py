@@ -29,6 +29,12 @@ class ServerError(RuntimeError):
     """A server exited, or did not start in time (the message holds its output)."""
 
 
+# What no Carnet server log may show (checked by tests/reliability and by bench/): a failure
+# is logged as one line saying what happened, never as a traceback, and no task's
+# exception goes unseen.
+LOG_FAILURES = ("Traceback", "Task exception was never retrieved")
+
+
 @dataclass
 class ServerDirs:
     """Where one server keeps its config, data and runtime files, and what it serves."""
@@ -99,6 +105,15 @@ class RunningServer:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def log_failure(self) -> str | None:
+        """The log around its first traceback or unseen task exception, if it has one."""
+        log = self.output()
+        for failure in LOG_FAILURES:
+            where = log.find(failure)
+            if where >= 0:
+                return log[max(0, where - 500) :][:5000]
+        return None
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
         """Signal the server and wait for it; its exit code."""
