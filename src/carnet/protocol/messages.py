@@ -32,8 +32,29 @@ def utcnow_iso() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat().replace("+00:00", "Z")
 
 
+class Routed:
+    """What a message is routed by, read from its header and parent header (a mixin of
+    Message and carnet.protocol.packed.PackedMessage)."""
+
+    __slots__ = ()
+    header: JsonDict
+    parent_header: JsonDict
+
+    @property
+    def msg_type(self) -> str:
+        return str(self.header.get("msg_type", ""))
+
+    @property
+    def msg_id(self) -> str:
+        return str(self.header.get("msg_id", ""))
+
+    @property
+    def parent_msg_id(self) -> str:
+        return str(self.parent_header.get("msg_id", ""))
+
+
 @dataclass(frozen=True, slots=True)
-class Message:
+class Message(Routed):
     header: JsonDict
     parent_header: JsonDict = field(default_factory=dict)
     metadata: JsonDict = field(default_factory=dict)
@@ -48,17 +69,14 @@ class Message:
         default=None, compare=False, repr=False
     )
 
-    @property
-    def msg_type(self) -> str:
-        return str(self.header.get("msg_type", ""))
-
-    @property
-    def msg_id(self) -> str:
-        return str(self.header.get("msg_id", ""))
-
-    @property
-    def parent_msg_id(self) -> str:
-        return str(self.parent_header.get("msg_id", ""))
+    def wire_parts(self) -> tuple[bytes, bytes, bytes, bytes]:
+        """The four JSON parts: as received when it was read from the wire, else packed."""
+        return self.raw_parts or (
+            pack(self.header),
+            pack(self.parent_header),
+            pack(self.metadata),
+            pack(self.content),
+        )
 
     def to_dict(self) -> JsonDict:
         """The nested dict form used by jupyter_client and the websocket JSON protocol."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carnet.protocol.messages import JsonDict, Message, check_header, pack, unpack
+from carnet.protocol.messages import JsonDict, Message, Routed, check_header, unpack
 
 
 @dataclass(frozen=True, slots=True)
-class PackedMessage:
+class PackedMessage(Routed):
     header: JsonDict
     parent_header: JsonDict
     # header, parent_header, metadata, content: JSON, as received (or packed once).
@@ -39,25 +39,7 @@ class PackedMessage:
     @classmethod
     def from_message(cls, msg: Message) -> PackedMessage:
         """A message made here (a status, a notice), packed once for every websocket."""
-        parts = msg.raw_parts or (
-            pack(msg.header),
-            pack(msg.parent_header),
-            pack(msg.metadata),
-            pack(msg.content),
-        )
-        return cls(msg.header, msg.parent_header, parts, msg.buffers, msg.identities)
-
-    @property
-    def msg_type(self) -> str:
-        return str(self.header.get("msg_type", ""))
-
-    @property
-    def msg_id(self) -> str:
-        return str(self.header.get("msg_id", ""))
-
-    @property
-    def parent_msg_id(self) -> str:
-        return str(self.parent_header.get("msg_id", ""))
+        return cls(msg.header, msg.parent_header, msg.wire_parts(), msg.buffers, msg.identities)
 
     @property
     def size(self) -> int:

@@ -40,13 +40,7 @@ class WsMessage:
 
     @classmethod
     def from_message(cls, channel: str, msg: Message) -> WsMessage:
-        parts = msg.raw_parts or (
-            pack(msg.header),
-            pack(msg.parent_header),
-            pack(msg.metadata),
-            pack(msg.content),
-        )
-        return cls(channel, parts, msg.buffers)
+        return cls(channel, msg.wire_parts(), msg.buffers)
 
     def decode(self) -> Message:
         header, parent, metadata, content = (unpack(p) for p in self.parts)
