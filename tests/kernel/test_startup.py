@@ -18,7 +18,7 @@ import IPython
 import zmq
 
 from carnet.connection_files import read_connection_file, write_connection_file
-from carnet.protocol import Session
+from carnet.protocol import Message, Session
 from carnet.protocol.connection_file import ConnectionInfo
 from tests.kernel.import_gate import ImportGate
 from tests.support.ports import free_ports
@@ -62,12 +62,7 @@ def test_sockets_are_bound_before_the_rest_of_the_kernel_is_imported(tmp_path: P
         assert not loaded & set(NOT_BEFORE_BINDING), sorted(loaded & set(NOT_BEFORE_BINDING))
         # Held before importing the kernel proper, yet listening.
         socket.create_connection((info.ip, info.shell_port), timeout=10).close()
-        shell = context.socket(zmq.DEALER)
-        shell.linger = 0
-        shell.connect(info.url("shell"))
-        session = Session(KEY)
-        request = session.msg("kernel_info_request", {})
-        shell.send_multipart(session.serialize(request))
+        shell, session, request = _ask_kernel_info(context, info)
         gate.open()
         assert shell.poll(20000), "no kernel_info_reply"
         reply = session.deserialize(shell.recv_multipart())
@@ -97,17 +92,26 @@ def test_kernel_info_is_ready_before_ipython_is_imported(tmp_path: Path) -> None
         assert "importlib.metadata" not in loaded - _at_interpreter_start(gate.env())
         assert "carnet.kernel.distinfo" in loaded
         info = read_connection_file(path)
-        shell = context.socket(zmq.DEALER)
-        shell.linger = 0
-        shell.connect(info.url("shell"))
-        session = Session(KEY)
-        request = session.msg("kernel_info_request", {})
-        shell.send_multipart(session.serialize(request))
+        shell, session, request = _ask_kernel_info(context, info)
         assert shell.poll(20000), "no kernel_info_reply while IPython imports"
         reply = session.deserialize(shell.recv_multipart())
+        assert reply.parent_msg_id == request.msg_id
         assert f"IPython {IPython.__version__} -- " in reply.content["banner"]
     finally:
         gate.open()
         context.destroy(linger=0)
         process.terminate()
         process.wait(10)
+
+
+def _ask_kernel_info(
+    context: zmq.Context[zmq.Socket[bytes]], info: ConnectionInfo
+) -> tuple[zmq.Socket[bytes], Session, Message]:
+    """A kernel_info_request sent to the kernel's shell: (the socket, the session, it)."""
+    shell = context.socket(zmq.DEALER)
+    shell.linger = 0
+    shell.connect(info.url("shell"))
+    session = Session(KEY)
+    request = session.msg("kernel_info_request", {})
+    shell.send_multipart(session.serialize(request))
+    return shell, session, request
