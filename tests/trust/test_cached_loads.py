@@ -7,14 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from carnet.server.contents.known import FileFacts, Known, KnownFiles
-from tests.server.conftest import RunningServer, carnet_command
+from tests.server.conftest import RunningServer
 from tests.trust.conftest import rich_notebook, write
-from tests.trust.test_rest import TRUSTED, UNTRUSTED, marks
+from tests.trust.test_rest import TRUSTED, UNTRUSTED, marks, trust_with_cli
 
 
 def rewrite_in_place(path: Path, old: str, new: str) -> None:
@@ -74,13 +73,7 @@ def test_trust_given_after_a_load_shows_on_the_next_one(server: RunningServer) -
         assert client.post("api/contents/api.ipynb/trust").status_code == 201
         assert marks(client, "api.ipynb") == TRUSTED
         # Another process signs it: the server learns it from the shared database.
-        done = subprocess.run(
-            carnet_command("trust", str(server.root_dir / "cli.ipynb")),
-            env=server.dirs.env(),
-            capture_output=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr
+        trust_with_cli(server, "cli.ipynb")
         assert marks(client, "cli.ipynb") == TRUSTED
 
 

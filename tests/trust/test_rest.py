@@ -39,6 +39,17 @@ UNTRUSTED = {"rich": False, "stream": True, "md": None}
 TRUSTED = {"rich": True, "stream": True, "md": None}
 
 
+def trust_with_cli(server: RunningServer, name: str) -> None:
+    """`carnet trust` on a notebook of the server's root, as another process, same data dir."""
+    done = subprocess.run(
+        carnet_command("trust", str(server.root_dir / name)),
+        env=server.dirs.env(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def jupyter_trusts(data_dir: Path, path: Path) -> bool:
     with jupyter_notary(data_dir) as theirs:
         return bool(theirs.check_signature(nbformat.read(str(path), 4)))
@@ -105,13 +116,7 @@ def test_saving_signs_only_when_every_rich_cell_is_trusted(server: RunningServer
 
 def test_a_notebook_trusted_by_the_cli_opens_trusted(server: RunningServer) -> None:
     write(server.root_dir / "nb.ipynb", rich_notebook())
-    done = subprocess.run(
-        carnet_command("trust", str(server.root_dir / "nb.ipynb")),
-        env=server.dirs.env(),
-        capture_output=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    trust_with_cli(server, "nb.ipynb")
     with server.client() as client:
         assert marks(client, "nb.ipynb") == TRUSTED
 
