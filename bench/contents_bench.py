@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.support.notebooks import line_heavy_notebook
+from tests.support.notebooks import line_heavy_notebook, python3_notebook
 
 from bench.compare import Target
 
@@ -58,14 +58,7 @@ def big_notebook(target_bytes: int = 10 * 1024 * 1024) -> dict[str, Any]:
                 ],
             }
         )
-    return {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    return python3_notebook(cells)
 
 
 def _cells(response: httpx.Response) -> int:

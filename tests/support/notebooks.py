@@ -10,6 +10,18 @@ from typing import Any
 TARGET_BYTES = 10_000_000
 
 
+def python3_notebook(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """An nbformat 4.5 notebook of `cells`, with the python3 kernelspec."""
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
 def line_heavy_notebook(cells: int) -> dict[str, Any]:
     """Many cells with many-line outputs: the costliest shape per byte (lines, not blobs).
 
@@ -99,14 +111,7 @@ def shaped_notebook(cells: int = 2000) -> dict[str, Any]:
                 "outputs": outputs,
             }
         )
-    return {
-        "cells": out,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    return python3_notebook(out)
 
 
 BIG_PNG = """
