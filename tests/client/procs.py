@@ -6,8 +6,15 @@ import os
 from pathlib import Path
 
 
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
+def open_fds() -> dict[int, str]:
+    """This process's open descriptors and what each one is (a path, socket:[...], ...)."""
+    found = {}
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            found[int(name)] = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:  # the descriptor listdir itself used, or one closed meanwhile
+            continue
+    return found
 
 
 def children(pid: int | None = None) -> list[tuple[int, str]]:
