@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from carnet.client.kernelspec import KernelSpec
+from carnet.client.manager import PORT_ATTEMPTS
 from carnet.client.ports import new_connection_info
 from carnet.connection_files import write_connection_file
-from carnet.protocol.connection_file import ConnectionInfo
+from carnet.protocol.connection_file import CHANNELS, ConnectionInfo
 from tests.client.kernels import python_specs
 
 
@@ -31,12 +33,50 @@ class RunningKernel:
 
 
 def launch(spec: KernelSpec, runtime_dir: Path) -> RunningKernel:
-    """Start a kernel the way any Jupyter tool would: a connection file and its argv."""
-    info = new_connection_info(kernel_name=spec.name)
-    path = write_connection_file(info, runtime_dir / "kernel-test.json")
-    argv = [a.replace("{connection_file}", str(path)) for a in spec.argv]
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True)
-    return RunningKernel(spec, info, path, process)
+    """Start a kernel the way any Jupyter tool would: a connection file and its argv.
+
+    Returns once the kernel listens. Ports are chosen free but may be taken before the
+    kernel binds them (by any outgoing connection): then new ones are chosen, as
+    Carnet's KernelManager does (PORT_ATTEMPTS).
+    """
+    runtime_dir.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        info = new_connection_info(kernel_name=spec.name)
+        path = write_connection_file(info, runtime_dir / "kernel-test.json")
+        argv = [a.replace("{connection_file}", str(path)) for a in spec.argv]
+        stderr_path = runtime_dir / f"kernel-test-{attempt}.stderr"
+        with stderr_path.open("wb") as stderr:
+            process = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stderr=stderr, start_new_session=True
+            )
+        if _wait_listening(info, process):
+            return RunningKernel(spec, info, path, process)
+        errors = stderr_path.read_text(errors="replace")
+        if "Address already in use" not in errors or attempt == PORT_ATTEMPTS:
+            _stop(RunningKernel(spec, info, path, process))
+            raise RuntimeError(f"kernel {spec.name} did not start:\n{errors}")
+    raise AssertionError("unreachable")
+
+
+def _wait_listening(info: ConnectionInfo, process: subprocess.Popen[bytes]) -> bool:
+    """Whether the kernel listens on all its ports (False: it exited first)."""
+    ports = {info.port(channel) for channel in CHANNELS}
+    deadline = time.monotonic() + 60  # roomy: a loaded machine imports slowly
+    while process.poll() is None and time.monotonic() < deadline:
+        if ports <= _listening_ports():
+            return True
+        time.sleep(0.02)
+    return process.poll() is None and ports <= _listening_ports()
+
+
+def _listening_ports() -> set[int]:
+    """Local TCP ports in the LISTEN state (0A), from /proc/net/tcp."""
+    ports = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A":
+            ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
 
 
 def _stop(running: RunningKernel) -> None:
