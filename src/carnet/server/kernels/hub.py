@@ -165,9 +165,9 @@ class KernelHub:
             return 0
         # What it wrote last (possibly lost with the connection), then what it never wrote:
         # resumed after the last message the client names, wherever that is.
-        owed = [(c, m) for c, m, _ in backlog.messages]
+        owed = backlog.items()
         if last_msg_id:
-            written = [(c, m) for c, m, _ in backlog.recent.messages]
+            written = backlog.recent.items()
             owed = _after(written + owed, last_msg_id, owed, conn.session_id)
         # Carried on, so a client that drops again before getting anything new still finds
         # the message it names.

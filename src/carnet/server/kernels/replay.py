@@ -30,28 +30,42 @@ REPLAY_MAX_SECONDS = 600.0
 RECENT_MAX_MESSAGES = 500
 RECENT_MAX_BYTES = 2 * 1024 * 1024
 
-Item = tuple[str, PackedMessage, int]
-
 
 class _Bounded:
-    """A queue of (channel, message, size) dropping its oldest past a count and a size."""
+    """A queue of (channel, message) dropping its oldest past a count and a size.
+
+    Channels and messages sit in two deques rather than as one tuple per entry: a server
+    fanning a burst out to 30 websockets holds 30 rings of 500 entries at once, and as
+    tuples those were 15,000 small objects spread over fresh allocator arenas, which the
+    few objects still alive after the burst kept resident (+6% of RSS for good). The
+    deques allocate only blocks of references, no object per entry.
+    """
 
     def __init__(self, max_messages: int, max_bytes: int) -> None:
         self.max_messages = max_messages
         self.max_bytes = max_bytes
-        self.messages: deque[Item] = deque()
+        self._channels: deque[str] = deque()
+        self._messages: deque[PackedMessage] = deque()
         self.size = 0
         self.dropped = 0
 
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def items(self) -> list[tuple[str, PackedMessage]]:
+        """(channel, message) of each entry, oldest first."""
+        return list(zip(self._channels, self._messages, strict=True))
+
     def add(self, channel: str, msg: PackedMessage) -> None:
-        item_size = msg.size
-        self.messages.append((channel, msg, item_size))
-        self.size += item_size
+        self._channels.append(channel)
+        self._messages.append(msg)
+        self.size += msg.size
         # The newest stays even alone over the size: it is what a client asks to resume from.
-        while len(self.messages) > 1 and (
-            len(self.messages) > self.max_messages or self.size > self.max_bytes
+        while len(self._messages) > 1 and (
+            len(self._messages) > self.max_messages or self.size > self.max_bytes
         ):
-            self.size -= self.messages.popleft()[2]
+            self._channels.popleft()
+            self.size -= self._messages.popleft().size
             self.dropped += 1
 
 
