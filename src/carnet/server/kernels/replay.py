@@ -37,7 +37,7 @@ class _Bounded:
     Channels and messages sit in two deques rather than as one tuple per entry: a server
     fanning a burst out to 30 websockets holds 30 rings of 500 entries at once, and as
     tuples those were 15,000 small objects spread over fresh allocator arenas, which the
-    few objects still alive after the burst kept resident (+6% of RSS for good). The
+    few objects still alive after the burst kept resident (3% of RSS, for good). The
     deques allocate only blocks of references, no object per entry.
     """
 
