@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from carnet.client.ports import new_connection_info
 from carnet.connection_files import write_connection_file
 from carnet.protocol.connection_file import CHANNELS, ConnectionInfo
 from tests.client.kernels import python_specs
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -61,12 +61,13 @@ def launch(spec: KernelSpec, runtime_dir: Path) -> RunningKernel:
 def _wait_listening(info: ConnectionInfo, process: subprocess.Popen[bytes]) -> bool:
     """Whether the kernel listens on all its ports (False: it exited first)."""
     ports = {info.port(channel) for channel in CHANNELS}
-    deadline = time.monotonic() + 60  # roomy: a loaded machine imports slowly
-    while process.poll() is None and time.monotonic() < deadline:
-        if ports <= _listening_ports():
-            return True
-        time.sleep(0.02)
-    return process.poll() is None and ports <= _listening_ports()
+    # Roomy: a loaded machine imports slowly.
+    wait_until(
+        lambda: process.poll() is not None or ports <= _listening_ports(),
+        timeout=60,
+        what=f"kernel {info.kernel_name} to listen on {sorted(ports)}",
+    )
+    return process.poll() is None
 
 
 def _listening_ports() -> set[int]:
