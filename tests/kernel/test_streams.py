@@ -7,7 +7,7 @@ from pathlib import Path
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
-from tests.kernel.helpers import execute, iopub_until_idle, shell_reply
+from tests.kernel.helpers import evaluate, execute, iopub_until_idle, shell_reply
 
 Kernel = tuple[KernelManager, BlockingKernelClient]
 
@@ -89,3 +89,42 @@ def test_text_arrives_while_the_cell_still_runs(kernel: Kernel, tmp_path: Path) 
     assert shell_reply(kc, msg_id)["content"]["status"] == "ok"
     outputs = iopub_until_idle(kc, msg_id)
     assert [m["content"]["text"] for m in outputs if m["msg_type"] == "stream"] == ["done\n"]
+
+
+# IPython 9 keeps a cell's printed text in its output history (for %notebook); the
+# kernel records it from its own streams (outhistory.py) with IPython's rules.
+OUTPUT_HISTORY = """\
+import sys
+from IPython.display import display
+class Loud:
+    def _repr_html_(self):
+        print('inside a repr')
+        return '<b>loud</b>'
+print('a'); print('b', file=sys.stderr); print('c', end='')
+display(Loud())
+sys.stdout.write('')
+print('d')
+Loud()
+"""
+
+
+def test_printed_text_is_in_ipython_output_history(kernel: Kernel) -> None:
+    _, kc = kernel
+    if evaluate(kc, "hasattr(get_ipython().history_manager, 'outputs')") != "True":
+        return  # IPython 8 keeps no output history
+    reply, _ = execute(kc, OUTPUT_HISTORY)
+    count = reply["content"]["execution_count"]
+    entries = evaluate(
+        kc,
+        f"[(o.output_type, o.bundle.get('stream')) "
+        f"for o in get_ipython().history_manager.outputs[{count}]]",
+    )
+    # As IPython's own recording gives (the same test passed before the kernel did it):
+    # consecutive writes to one stream extend one entry, an empty write adds nothing.
+    assert entries == (
+        "[('out_stream', ['a', '\\n']),\n"
+        " ('err_stream', ['b', '\\n']),\n"
+        " ('out_stream',\n"
+        "  ['c', 'inside a repr', '\\n', 'd', '\\n', 'inside a repr', '\\n']),\n"
+        " ('execute_result', None)]"
+    ), entries

@@ -21,6 +21,7 @@ from typing import Any
 from carnet import __version__
 from carnet.kernel.interpreter import KernelIO
 from carnet.kernel.interrupts import main_thread_signals
+from carnet.kernel.runcell import run_cell
 from carnet.protocol import PROTOCOL_VERSION
 from carnet.protocol.content import (
     CompleteReply,
@@ -221,7 +222,7 @@ class PythonInterpreter:
         builtins.input = stdin.input
         getpass.getpass = stdin.getpass
         try:
-            result = shell.run_cell(code, store_history=store_history, silent=silent)
+            result = run_cell(shell, code, store_history, silent)
         finally:
             builtins.input, getpass.getpass = saved_input, saved_getpass
             stdin.allowed = False

@@ -21,6 +21,7 @@ import select
 import struct
 import termios
 import threading
+from collections.abc import Callable
 from typing import Any, Literal
 
 from carnet.kernel.iopub import IOPub
@@ -63,6 +64,9 @@ class OutStream(io.TextIOBase):
         # not fire into the next window and split it.
         self._sends = 0
         self._forked = False
+        # While a cell runs under IPython 9, each write's text is also recorded in its
+        # output history (see outhistory.py); None otherwise.
+        self.history: Callable[[str], None] | None = None
         os.register_at_fork(after_in_child=self._after_fork)
 
     @property
@@ -94,9 +98,9 @@ class OutStream(io.TextIOBase):
             return self._write_from_child(text)
         self._append(text)
         # Racy by design: a lost update only moves an early send to the timer's.
-        self._size += size
-        if self._size >= MAX_BUFFERED:
-            if self._size >= MAX_PENDING:
+        buffered = self._size = self._size + size
+        if buffered >= MAX_BUFFERED:
+            if buffered >= MAX_PENDING:
                 self.send_buffered()  # the publisher thread falls behind
             else:
                 self._hurry()
@@ -105,6 +109,9 @@ class OutStream(io.TextIOBase):
             # so text appended after a drain always has a send scheduled.
             self._scheduled = True
             self._iopub.call_later(FLUSH_INTERVAL, functools.partial(self._on_timer, self._sends))
+        history = self.history
+        if history is not None:
+            history(text)
         return size
 
     def _on_timer(self, sends: int) -> None:
