@@ -10,6 +10,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from carnet.nbfile import notebooks
 from carnet.server.contents.known import FileFacts, Known, KnownFiles
 from tests.server.conftest import RunningServer
 from tests.trust.conftest import rich_notebook, write
@@ -38,8 +41,23 @@ def html_of(client: Any, path: str) -> str:
     return str(cells[0]["outputs"][0]["data"]["text/html"])
 
 
-def test_a_same_size_same_mtime_rewrite_is_never_served_stale(server: RunningServer) -> None:
-    nb_file = write(server.root_dir / "nb.ipynb", rich_notebook("<b>old</b>"))
+def write_as(layout: str, path: Path, nb: dict[str, Any]) -> Path:
+    """A notebook file read whole (json.dumps's layout) or cell by cell (nbformat's, see
+    contents/cellmemo.py): both readers must keep these guarantees."""
+    if layout == "nbformat":
+        path.write_bytes(notebooks.serialize(nb))
+        return path
+    return write(path, nb)
+
+
+LAYOUTS = pytest.mark.parametrize("layout", ["json.dumps", "nbformat"])
+
+
+@LAYOUTS
+def test_a_same_size_same_mtime_rewrite_is_never_served_stale(
+    server: RunningServer, layout: str
+) -> None:
+    nb_file = write_as(layout, server.root_dir / "nb.ipynb", rich_notebook("<b>old</b>"))
     with server.client() as client:
         for _ in range(2):  # the second answer comes from what the first one learnt
             assert html_of(client, "nb.ipynb") == "<b>old</b>"
@@ -49,8 +67,9 @@ def test_a_same_size_same_mtime_rewrite_is_never_served_stale(server: RunningSer
         assert response["hash"] == hashlib.sha256(nb_file.read_bytes()).hexdigest()
 
 
-def test_trust_never_survives_a_content_change(server: RunningServer) -> None:
-    nb_file = write(server.root_dir / "nb.ipynb", rich_notebook("<b>mine</b>"))
+@LAYOUTS
+def test_trust_never_survives_a_content_change(server: RunningServer, layout: str) -> None:
+    nb_file = write_as(layout, server.root_dir / "nb.ipynb", rich_notebook("<b>mine</b>"))
     with server.client() as client:
         assert client.post("api/contents/nb.ipynb/trust").status_code == 201
         for _ in range(2):
@@ -61,6 +80,11 @@ def test_trust_never_survives_a_content_change(server: RunningServer) -> None:
         # Put back as it was: the same bytes are the same signed notebook.
         rewrite_in_place(nb_file, "<i>evil</i>", "<b>mine</b>")
         assert marks(client, "nb.ipynb") == TRUSTED
+        # Another cell changed (a stream one): another notebook, not signed.
+        nb_file.write_bytes(nb_file.read_bytes().replace(b"print('hi')", b"print('bye')"))
+        cells = client.get("api/contents/nb.ipynb").json()["content"]["cells"]
+        assert cells[1]["source"] == "print('bye')"
+        assert marks(client, "nb.ipynb") == UNTRUSTED
 
 
 def test_trust_given_after_a_load_shows_on_the_next_one(server: RunningServer) -> None:

@@ -55,3 +55,31 @@ def test_a_digest_kept_for_an_unchanged_file_is_not_reused_after_a_reset(
     assert not trusted()
     assert notary.trust(files.get("a.ipynb")["content"])  # what POST /api/trust does
     assert trusted()
+
+
+CELL = st.fixed_dictionaries(
+    {"cell_type": st.sampled_from(["code", "markdown"]), "source": TEXT},
+    optional={
+        "metadata": st.dictionaries(TEXT | st.just("trusted"), JSON, max_size=3),
+        "outputs": st.lists(st.dictionaries(TEXT, JSON, max_size=3), max_size=2),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(CELL, max_size=4),
+    st.dictionaries(TEXT, JSON, max_size=3),
+    st.dictionaries(st.sampled_from(["signature", "orig_nbformat", "kernelspec"]), JSON),
+)
+def test_a_digest_from_kept_cell_walks_is_the_whole_notebooks(
+    cells: list[dict[str, Any]], top: dict[str, Any], metadata: dict[str, Any]
+) -> None:
+    # The contents store digests a changed notebook from the walks kept of its unchanged
+    # cells (contents/cellmemo.py): it must be the digest of the whole, transient values
+    # (a cell's trusted mark, the notebook's signature) left out alike.
+    top.pop("cells", None)
+    top["metadata"] = metadata
+    whole = digest.compute({**top, "cells": cells}, b"secret")
+    walks = [digest.cell_walk(cell) for cell in cells]
+    assert digest.compute_from_parts(top, walks, b"secret") == whole

@@ -75,16 +75,21 @@ def _outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
 def rejoin_lines(nb: Notebook) -> None:
     """Join split multi-line strings (the on-disk form) into plain strings, in place."""
     for cell in _cells(nb):
-        if isinstance(cell.get("source"), list):
-            cell["source"] = _joined(cell["source"])
-        for attachment in _dict(cell.get("attachments")).values():
-            _rejoin_bundle(_dict(attachment))
-        for output in _outputs(cell):
-            kind = output.get("output_type", "")
-            if kind in ("execute_result", "display_data"):
-                _rejoin_bundle(_dict(output.get("data")))
-            elif kind and isinstance(output.get("text"), list):
-                output["text"] = _joined(output["text"])
+        rejoin_cell(cell)
+
+
+def rejoin_cell(cell: dict[str, Any]) -> None:
+    """`rejoin_lines` for one cell."""
+    if isinstance(cell.get("source"), list):
+        cell["source"] = _joined(cell["source"])
+    for attachment in _dict(cell.get("attachments")).values():
+        _rejoin_bundle(_dict(attachment))
+    for output in _outputs(cell):
+        kind = output.get("output_type", "")
+        if kind in ("execute_result", "display_data"):
+            _rejoin_bundle(_dict(output.get("data")))
+        elif kind and isinstance(output.get("text"), list):
+            output["text"] = _joined(output["text"])
 
 
 def split_lines(nb: Notebook) -> None:
@@ -161,6 +166,27 @@ class _Floats:
     def constant(self, name: str) -> float:
         self.finite = False
         return float(name)
+
+
+class ObjectParser:
+    """Parses the parts of a file (see cellspans.py) one by one, with one decoder."""
+
+    def __init__(self) -> None:
+        self._floats = _Floats()
+        self._decoder = json.JSONDecoder(
+            parse_float=self._floats.number, parse_constant=self._floats.constant
+        )
+
+    def __call__(self, text: bytes) -> tuple[dict[str, Any], bool]:
+        """The object `text` is, and whether every number in it is finite; ValueError
+        when it is not one."""
+        self._floats.finite = True
+        # UnicodeDecodeError is a ValueError. Not json.loads(bytes): it lets surrogates in.
+        decoded = text.decode("utf-8")
+        value, end = self._decoder.raw_decode(decoded)
+        if end != len(decoded) or not isinstance(value, dict):
+            raise ValueError("not one object")
+        return value, self._floats.finite
 
 
 def parse(raw: bytes, api_path: str) -> Notebook:

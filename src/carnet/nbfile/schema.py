@@ -100,6 +100,12 @@ def _exclusive_one_of(node: Any) -> Any:
     return out
 
 
+def _kind(value: dict[str, Any], key: str) -> str:
+    """A cell's or output's type, "" for one that is not a string (a list cannot be looked up)."""
+    kind = value.get(key)
+    return kind if isinstance(kind, str) else ""
+
+
 class _Checker:
     """A notebook schema, checked cell by cell and output by output.
 
@@ -145,20 +151,32 @@ class _Checker:
 
     def fast_check(self, nb: dict[str, Any]) -> bool:
         """True when valid; False means "ask the full validator" (maybe invalid)."""
+        return self.skeleton_check(nb) and all(map(self.cell_check, nb["cells"]))
+
+    def skeleton_check(self, nb: dict[str, Any]) -> bool:
+        """`fast_check` of all but the cells' contents (each only has to be an object)."""
         import fastjsonschema
 
         try:
             self.top(nb)
-            for cell in nb["cells"]:
-                name = self.cell_kinds.get(cell.get("cell_type"))
-                if name is None:
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    def cell_check(self, cell: dict[str, Any]) -> bool:
+        """`fast_check` of one cell (an object: `skeleton_check` says so)."""
+        import fastjsonschema
+
+        try:
+            name = self.cell_kinds.get(_kind(cell, "cell_type"))
+            if name is None:
+                return False
+            self.parts[name](cell)
+            for output in cell.get("outputs", ()) if name == "code_cell" else ():
+                kind = self.output_kinds.get(_kind(output, "output_type"))
+                if kind is None:
                     return False
-                self.parts[name](cell)
-                for output in cell.get("outputs", ()) if name == "code_cell" else ():
-                    kind = self.output_kinds.get(output.get("output_type"))
-                    if kind is None:
-                        return False
-                    self.parts[kind](output)
+                self.parts[kind](output)
         except fastjsonschema.JsonSchemaException:
             return False
         return True
@@ -168,6 +186,13 @@ class _Checker:
 def _checker(minor: int) -> _Checker | None:
     schema = _load(minor)
     return None if schema is None else _Checker(schema)
+
+
+def fast_checker(minor: Any) -> _Checker | None:
+    """The fast checks for notebooks of this nbformat 4 minor version; None: none apply."""
+    if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+        return None
+    return _checker(minor)
 
 
 def problem(nb: dict[str, Any]) -> str | None:

@@ -121,6 +121,17 @@ class Notary:
         cells.mark(nb, signed)
         return self._hand_out(signature)
 
+    def digest_parts(self, top: Notebook, cell_walks: list[bytes] | None) -> str | None:
+        """The digest `mark` would hand out for `{**top, "cells": cells}`, from each cell's
+        `digest.cell_walk`; `cell_walks` None says no cell has rich output (SAFE)."""
+        if cell_walks is None:
+            return SAFE
+        try:
+            signature = digest.compute_from_parts(top, cell_walks, self.secret())
+        except (TypeError, ValueError, RecursionError):
+            signature = None
+        return self._hand_out(signature)
+
     def signed(self, digest: str | None) -> bool | None:
         """Whether a digest from `mark` or `sign` is signed now (None: made before a reset).
 

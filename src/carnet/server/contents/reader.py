@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import stat
@@ -10,6 +11,7 @@ from typing import Protocol
 
 from carnet.errors import ContentsNotFound, InvalidContents
 from carnet.nbfile import notebooks
+from carnet.server.contents.cellmemo import CellMemo
 from carnet.server.contents.known import FileFacts, Known, KnownFiles, file_stamp
 from carnet.server.contents.models import (
     Model,
@@ -44,6 +46,11 @@ class NotebookTrust(Protocol):
 
     def sign(self, nb: notebooks.Notebook, api_path: str) -> str | None:
         """Record the signature of a notebook about to be saved, if all its cells are trusted."""
+
+    def digest_parts(self, top: notebooks.Notebook, cell_walks: list[bytes] | None) -> str | None:
+        """The digest `mark` would return for `{**top, "cells": cells}` without marking it,
+        from what each cell adds to it (trust.digest.cell_walk); None for `cell_walks`
+        says no cell has rich output."""
 
     def signed(self, digest: str | None) -> bool | None:
         """Whether a digest `mark` or `sign` returned is signed now; None: cannot tell.
@@ -83,7 +90,9 @@ def get(
     trust: NotebookTrust | None = None,
     known: KnownFiles | None = None,
 ) -> Model:
-    model, encoded = _get(paths, path, content, type, format, require_hash, trust, known, False)
+    model, encoded = _get(
+        paths, path, content, type, format, require_hash, trust, known, None, False
+    )
     assert encoded is None  # asked for a parsed content
     return model
 
@@ -98,9 +107,14 @@ def get_encoded(
     require_hash: bool = False,
     trust: NotebookTrust | None = None,
     known: KnownFiles | None = None,
+    cells: CellMemo | None = None,
 ) -> tuple[Model, bytes | None]:
-    """As `get`, but a notebook's content comes as its JSON (the model's is None)."""
-    return _get(paths, path, content, type, format, require_hash, trust, known, True)
+    """As `get`, but a notebook's content comes as its JSON (the model's is None).
+
+    With `cells` (and `trust`), a notebook changed since it was last read is read
+    cell by cell, and the cells read before are not read again (cellmemo.py).
+    """
+    return _get(paths, path, content, type, format, require_hash, trust, known, cells, True)
 
 
 def _get(
@@ -112,6 +126,7 @@ def _get(
     require_hash: bool,
     trust: NotebookTrust | None,
     known: KnownFiles | None,
+    cells: CellMemo | None,
     encode: bool,
 ) -> tuple[Model, bytes | None]:
     if type not in (None, *TYPES):
@@ -131,7 +146,8 @@ def _get(
     if type == "directory":
         raise InvalidContents(f"{api!r} is not a directory", "bad type")
     if type == "notebook" or (type is None and api.endswith(".ipynb")):
-        return _notebook(resolved, st, content, require_hash, trust, known, encode)
+        memo = cells if encode and trust is not None else None
+        return _notebook(resolved, st, content, require_hash, trust, known, memo, encode)
     return _file(resolved, st, content, format, require_hash), None
 
 
@@ -142,6 +158,7 @@ def _notebook(
     require_hash: bool,
     trust: NotebookTrust | None,
     known: KnownFiles | None,
+    memo: CellMemo | None,
     encode: bool,
 ) -> tuple[Model, bytes | None]:
     model = base_model(resolved.api, resolved.real, st, "notebook")
@@ -165,6 +182,20 @@ def _notebook(
         if signed == entry.signed:
             _add_message(model, entry.facts.message)
             return model, entry.encoded
+    if memo is not None and trust is not None:
+        with hashing(raw) if sha256 is None and hashed else contextlib.nullcontext() as hashed_raw:
+            assembled = memo.assemble(resolved.real, raw, trust)
+        if hashed_raw is not None:
+            sha256 = hashed_raw()
+            if require_hash:
+                add_hash(model, raw, sha256)
+        if assembled is not None:
+            if known is not None and sha256 is not None:
+                facts = FileFacts(None, assembled.digest)
+                kept = Known(sha256, facts, assembled.encoded, assembled.signed, stamp)
+                known.store(resolved.real, kept)
+            return model, assembled.encoded
+        entry = known.lookup(resolved.real, sha256) if known is not None and sha256 else None
     if sha256 is None and hashed:
         with hashing(raw) as hashed_raw:
             nb, finite = notebooks.load(raw, resolved.api)

@@ -26,6 +26,7 @@ from carnet.errors import (
 )
 from carnet.nbfile import notebooks
 from carnet.server.contents import atomic, checkpoints, naming, reader
+from carnet.server.contents.cellmemo import CellMemo
 from carnet.server.contents.known import FileFacts, Known, KnownFiles, file_stamp
 from carnet.server.contents.models import (
     Model,
@@ -55,6 +56,7 @@ class FileStore:
         self.trust: reader.NotebookTrust | None = None
         self._uploads = ChunkedUploads()
         self._known = KnownFiles()
+        self._cells = CellMemo()
         # Saves of one file are serialized, so a hash check and the write that follows
         # it cannot interleave with another save of the same file.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
@@ -79,7 +81,9 @@ class FileStore:
 
     def get_encoded(self, path: str, **options: Any) -> tuple[Model, bytes | None]:
         """The model, and a notebook's content as JSON bytes (see reader.get_encoded)."""
-        return reader.get_encoded(self.paths, path, trust=self.trust, known=self._known, **options)
+        return reader.get_encoded(
+            self.paths, path, trust=self.trust, known=self._known, cells=self._cells, **options
+        )
 
     # -- saving ----------------------------------------------------------------
 

@@ -1,0 +1,214 @@
+"""Cells already read, by the sha256 of their text: a changed notebook costs its changed cells.
+
+A notebook changed on disk (a pull, another editor, a script) usually keeps most of
+its cells byte for byte. When its file is in nbformat's layout (cellspans.py), each
+cell's text is hashed, and a cell read before is not parsed, joined, validated,
+walked for the trust digest or encoded again: what a GET sends of it is kept, with
+its facts. Only the notebook's digest is computed again (from the cells' kept walks:
+trust never carries over to changed content), and only when a cell has rich output.
+
+Anything unusual (another layout, a cell that is not valid, a missing or repeated
+cell id, an nbformat other than 4) is left to the whole-file reader, which reports
+it or repairs it. What is kept is bounded in bytes; the least recently read
+notebooks go first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from carnet.nbfile import cellspans, notebooks, schema
+from carnet.server.contents.models import notebook_json
+from carnet.trust import cells as trust_cells
+from carnet.trust import digest as trust_digest
+
+if TYPE_CHECKING:
+    from carnet.server.contents.reader import NotebookTrust
+
+# Kept at most, in bytes of encoded cells and digest walks: a few big notebooks.
+BUDGET = 64 << 20
+
+# A code cell is sent with its trust mark first, so the mark is spliced in, not encoded.
+_MARKED = b'{"metadata":{"trusted":'
+_MARKS = {True: b"true", False: b"false"}
+
+
+class Cell(NamedTuple):
+    """What is known of one cell's text in a notebook file."""
+
+    minor: int  # the nbformat minor version it was validated against
+    valid: bool
+    cell_id: Any
+    code: bool
+    unsafe: bool  # a code cell with rich output (trust.cells.has_unsafe_output)
+    walk: bytes | None  # its part of the trust digest; None: not computed
+    encoded: bytes  # as sent; a code cell's without its first bytes (_MARKED + its mark)
+
+    def sent(self, signed: bool) -> list[bytes]:
+        if not self.code:
+            return [self.encoded]
+        return [_MARKED, _MARKS[signed or not self.unsafe], self.encoded]
+
+
+class Assembled(NamedTuple):
+    encoded: bytes  # the notebook as a GET sends it
+    digest: str | None  # from the trust hook, as `mark` gives it
+    signed: bool
+
+
+def _parse(text: bytes, parse: notebooks.ObjectParser) -> tuple[dict[str, Any], bool] | None:
+    """A cell as the whole-file reader makes it (lines joined, no trust mark), and whether
+    its numbers are all finite; None when its text is not an object."""
+    try:
+        cell, finite = parse(text)
+    except (ValueError, RecursionError):
+        return None
+    notebooks.rejoin_cell(cell)
+    metadata = cell.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("trusted", None)
+    return cell, finite
+
+
+def _facts(cell: dict[str, Any], finite: bool, minor: int, checker: Any) -> Cell | None:
+    """What is kept of a cell, without its walk (made only when the notebook needs it)."""
+    code = cell.get("cell_type") == "code"
+    if code:
+        metadata = cell.get("metadata")
+        if not isinstance(metadata, dict):
+            return None  # not valid; the whole-file reader reports it
+        marked = {"metadata": {"trusted": True, **metadata}}
+        marked.update((key, value) for key, value in cell.items() if key != "metadata")
+        encoded = notebook_json(marked, finite)
+        if not encoded.startswith(_MARKED + _MARKS[True]):
+            return None  # not how the encoders write it; the whole-file reader will
+        encoded = encoded[len(_MARKED + _MARKS[True]) :]
+    else:
+        encoded = notebook_json(cell, finite)
+    unsafe = code and trust_cells.has_unsafe_output(cell)
+    return Cell(minor, checker.cell_check(cell), cell.get("id"), code, unsafe, None, encoded)
+
+
+def _complete(
+    found: list[Cell | None],
+    raw: bytes,
+    places: list[slice],
+    minor: int,
+    checker: Any,
+    parse: notebooks.ObjectParser,
+) -> list[Cell] | None:
+    """Every cell known: those not kept (or kept for another minor version) are read, and
+    when a cell has rich output, each gets its walk (the digest's input) if it has none."""
+    read: dict[int, dict[str, Any]] = {}
+    cells: list[Cell] = []
+    for index, cell in enumerate(found):
+        if cell is None or cell.minor != minor:
+            parsed = _parse(raw[places[index]], parse)
+            if parsed is None:
+                return None
+            read[index] = parsed[0]
+            cell = _facts(*parsed, minor, checker)
+            if cell is None:
+                return None
+        cells.append(cell)
+    if any(cell.unsafe for cell in cells):
+        for index, cell in enumerate(cells):
+            if cell.walk is not None:
+                continue
+            parsed_cell = read.get(index)
+            if parsed_cell is None:
+                # Kept while the notebook had no rich output: read again, once.
+                reparsed = _parse(raw[places[index]], parse)
+                if reparsed is None:
+                    return None  # cannot be: these bytes were read before
+                parsed_cell = reparsed[0]
+            cells[index] = cell._replace(walk=trust_digest.cell_walk(parsed_cell))
+    return cells
+
+
+def _keys(raw: bytes, places: list[slice]) -> list[bytes]:
+    view = memoryview(raw)  # slices of it are not copies
+    return [hashlib.sha256(view[where]).digest() for where in places]
+
+
+def _ids_ok(cells: list[Cell], minor: int) -> bool:
+    """Whether the whole-file reader would keep every cell id (it repairs 4.5+ ones)."""
+    if minor < 5:
+        return True
+    ids = [cell.cell_id for cell in cells]
+    return None not in ids and len(set(ids)) == len(ids)
+
+
+class CellMemo:
+    def __init__(self, budget: int = BUDGET) -> None:
+        self._files: OrderedDict[Path, tuple[dict[bytes, Cell], int]] = OrderedDict()
+        self._budget = budget
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def assemble(self, real: Path, raw: bytes, trust: NotebookTrust) -> Assembled | None:
+        """A GET's content for the notebook file `real` whose bytes are `raw`; None when
+        the whole-file reader must read it (see the module's docstring)."""
+        cut = cellspans.cut(raw)
+        if cut is None:
+            return None
+        parse = notebooks.ObjectParser()
+        try:
+            top, finite = parse(cut.rest)
+        except (ValueError, RecursionError):
+            return None
+        minor = top.get("nbformat_minor", 0)
+        checker = schema.fast_checker(minor)
+        if "cells" in top or top.get("nbformat") != 4 or checker is None:
+            return None
+        notebooks.strip_transient(top)
+        if not checker.skeleton_check({**top, "cells": []}):
+            return None
+        keys = _keys(raw, cut.cells)
+        with self._lock:
+            kept = self._files.get(real, ({}, 0))[0]
+        found = [kept.get(key) for key in keys]
+        cells = _complete(found, raw, cut.cells, minor, checker, parse)
+        if cells is None or not all(cell.valid for cell in cells) or not _ids_ok(cells, minor):
+            return None
+        walks = [cell.walk for cell in cells if cell.walk is not None]
+        unsafe = any(cell.unsafe for cell in cells)
+        digest = trust.digest_parts(top, walks if unsafe else None)
+        signed = trust.signed(digest)
+        if signed is None:
+            return None
+        encoded = self._encode(cells, top, finite, signed)
+        self._keep(real, dict(zip(keys, cells, strict=True)))
+        return Assembled(encoded, digest, signed)
+
+    @staticmethod
+    def _encode(cells: list[Cell], top: dict[str, Any], finite: bool, signed: bool) -> bytes:
+        parts = [b'{"cells":[']
+        for index, cell in enumerate(cells):
+            if index:
+                parts.append(b",")
+            parts.extend(cell.sent(signed))
+        rest = notebook_json(top, finite)
+        parts.append(b"]," + rest[1:] if len(rest) > 2 else b"]}")
+        return b"".join(parts)
+
+    def _keep(self, real: Path, cells: dict[bytes, Cell]) -> None:
+        size = sum(len(cell.encoded) + len(cell.walk or b"") for cell in cells.values())
+        with self._lock:
+            _, before = self._files.pop(real, ({}, 0))
+            self._size -= before
+            if size > self._budget:
+                return
+            self._files[real] = (cells, size)
+            self._size += size
+            while self._size > self._budget:
+                _, (_, dropped) = self._files.popitem(last=False)
+                self._size -= dropped
+
+    def kept_bytes(self) -> int:
+        with self._lock:
+            return self._size
