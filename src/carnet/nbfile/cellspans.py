@@ -51,3 +51,20 @@ def cut(raw: bytes) -> Cut | None:
     if end <= rest or raw[end - 1] != ord("}"):
         return None
     return Cut(cells, b"{" + raw[rest:end])
+
+
+def join(cells: list[bytes], rest: bytes) -> bytes:
+    """A notebook file in nbformat's layout from its cells' texts (each an object's text,
+    two levels in) and the rest (the object of its other members, at the top level)."""
+    parts = [b'{\n "cells": [']
+    if cells:
+        parts.append(b"\n  ")
+        for index, cell in enumerate(cells):  # one join: a big file is copied once
+            if index:
+                parts.append(b",\n  ")
+            parts.append(cell)
+        parts.append(b"\n ")
+    parts.append(b"]")
+    parts.append(b"," + rest[1:] if rest != b"{}" else b"\n}")
+    parts.append(b"\n")
+    return b"".join(parts)

@@ -167,9 +167,13 @@ def dumps(value: Any, end: str = "") -> str:
     return encode(value, end)[0]
 
 
-def encode(value: Any, end: str = "") -> tuple[str, bool]:
-    """`dumps(value, end)`, and whether every float in it was finite (no NaN, no infinity)."""
+def encode(value: Any, end: str = "", level: int = 0) -> tuple[str, bool]:
+    """`dumps(value, end)`, and whether every float in it was finite (no NaN, no infinity).
+
+    With `level`, the text `value` has as a part of a document, that many levels in:
+    its inner lines indented as there (its first line is not).
+    """
     out = _Out()
-    _encode(value, 0, out)
+    _encode(value, level, out)
     out.append(end)  # joined with the rest: a big text is not copied again to add it
     return "".join(out), out.finite

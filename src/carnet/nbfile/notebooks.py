@@ -95,17 +95,22 @@ def rejoin_cell(cell: dict[str, Any]) -> None:
 def split_lines(nb: Notebook) -> None:
     """Mark multi-line strings to be written as lists of lines (the on-disk form), in place."""
     for cell in _cells(nb):
-        source = cell.get("source")
-        if isinstance(source, str):
-            cell["source"] = Lines(source)
-        for attachment in _dict(cell.get("attachments")).values():
-            _split_bundle(_dict(attachment))
-        for output in _outputs(cell):
-            kind = output.get("output_type")
-            if kind in ("execute_result", "display_data"):
-                _split_bundle(_dict(output.get("data")))
-            elif kind == "stream" and isinstance(output.get("text"), str):
-                output["text"] = Lines(output["text"])
+        split_cell(cell)
+
+
+def split_cell(cell: dict[str, Any]) -> None:
+    """`split_lines` for one cell."""
+    source = cell.get("source")
+    if isinstance(source, str):
+        cell["source"] = Lines(source)
+    for attachment in _dict(cell.get("attachments")).values():
+        _split_bundle(_dict(attachment))
+    for output in _outputs(cell):
+        kind = output.get("output_type")
+        if kind in ("execute_result", "display_data"):
+            _split_bundle(_dict(output.get("data")))
+        elif kind == "stream" and isinstance(output.get("text"), str):
+            output["text"] = Lines(output["text"])
 
 
 def strip_transient(nb: Notebook) -> None:

@@ -5,6 +5,7 @@ never from a stale cell, never with trust a change should have cost."""
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,13 @@ CELL = st.one_of(
         METADATA,
     ),
 )
+NEW_IDS = itertools.count()
+# A notebook and a few edits to it: the store fixture is shared by a test's examples.
+EDITED_NOTEBOOKS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 # Edits between two reads: (what, which cell, a new cell for it).
 EDIT = st.tuples(
     st.sampled_from(
@@ -108,36 +116,38 @@ def whole(store: FileStore) -> tuple[str | None, str]:
     return sent(store, known=None, cells=None)
 
 
-def edit(nb: dict[str, Any], what: str, at: int, new: dict[str, Any], notary: Notary) -> bytes:
-    cells = nb["cells"]
+def change(cells: list[dict[str, Any]], what: str, at: int, new: dict[str, Any]) -> None:
+    """The edits a notebook's cells get, in the tests of reading and of saving them."""
     index = at % len(cells) if cells else 0
     if what == "source" and cells:
         cells[index]["source"] += "!"
     elif what == "insert":
-        new["id"] = f"n{at}-{len(cells)}"
+        # Unique: a repeated id is repaired with a random one, which two saves do not share.
+        new["id"] = f"new-{next(NEW_IDS)}"
         cells.insert(index, new)
     elif what == "delete" and cells:
         del cells[index]
     elif what == "swap" and len(cells) > 1:
         cells[0], cells[index] = cells[index], cells[0]
-    elif what == "sign":
-        notary.trust(copy.deepcopy(nb))
-    elif what == "unsign":
-        notary.untrust(copy.deepcopy(nb))
     elif what == "invalid" and cells:
         cells[index]["cell_type"] = "code"
         cells[index]["execution_count"] = "not a count"
     elif what == "same_id" and len(cells) > 1:
         cells[index]["id"] = cells[0]["id"] if index else cells[1]["id"]
+
+
+def edit(nb: dict[str, Any], what: str, at: int, new: dict[str, Any], notary: Notary) -> bytes:
+    if what == "sign":
+        notary.trust(copy.deepcopy(nb))
+    elif what == "unsign":
+        notary.untrust(copy.deepcopy(nb))
+    else:
+        change(nb["cells"], what, at, new)
     data = notebooks.serialize(copy.deepcopy(nb))
     return data + b" " * at if what == "spaces" else data
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@EDITED_NOTEBOOKS
 @given(st.lists(CELL, max_size=6), st.lists(EDIT, max_size=6))
 def test_read_cell_by_cell_is_the_whole_files_read(
     store: FileStore, cells: list[dict[str, Any]], edits: list[Any]

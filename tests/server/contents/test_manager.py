@@ -85,14 +85,27 @@ def test_trust_hook_marks_on_read_and_signs_on_save(cm: ContentsManager, root: P
             seen.append(("sign", api_path, trusted))
             return None
 
+        def sign_parts(
+            self, top: object, walks: list[bytes], all_trusted: bool, api_path: str
+        ) -> str | None:
+            seen.append(("sign", api_path, all_trusted))  # a save from cells kept or not
+            return None
+
+        def digest_parts(self, top: object, walks: list[bytes] | None) -> str | None:
+            return None
+
         def signed(self, digest: str | None) -> bool | None:
             return None
 
     cm.trust = Recorder()
-    run(cm.save({"type": "notebook", "content": _notebook("markdown")}, "t.ipynb"))
+    nb = _notebook("code")
+    output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<b>x</b>"}}
+    nb["cells"][0].update(execution_count=None, outputs=[output])  # type: ignore[index]
+    run(cm.save({"type": "notebook", "content": nb}, "t.ipynb"))
     model = run(cm.get("t.ipynb"))
     assert model["content"]["cells"][0]["metadata"]["trusted"] is True
     run(cm.save({"type": "notebook", "content": model["content"]}, "t.ipynb"))
+    # The save is told whether every cell with rich output came marked trusted.
     assert seen == [
         ("sign", "t.ipynb", False),
         ("mark", "t.ipynb", True),

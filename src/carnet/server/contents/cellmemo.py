@@ -16,13 +16,12 @@ notebooks go first.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from carnet.nbfile import cellspans, notebooks, schema
 from carnet.server.contents.models import notebook_json
+from carnet.server.contents.perfile import PerFile
 from carnet.trust import cells as trust_cells
 from carnet.trust import digest as trust_digest
 
@@ -145,10 +144,7 @@ def _ids_ok(cells: list[Cell], minor: int) -> bool:
 
 class CellMemo:
     def __init__(self, budget: int = BUDGET) -> None:
-        self._files: OrderedDict[Path, tuple[dict[bytes, Cell], int]] = OrderedDict()
-        self._budget = budget
-        self._size = 0
-        self._lock = threading.Lock()
+        self._files: PerFile[Cell] = PerFile(budget)
 
     def assemble(self, real: Path, raw: bytes, trust: NotebookTrust) -> Assembled | None:
         """A GET's content for the notebook file `real` whose bytes are `raw`; None when
@@ -169,8 +165,7 @@ class CellMemo:
         if not checker.skeleton_check({**top, "cells": []}):
             return None
         keys = _keys(raw, cut.cells)
-        with self._lock:
-            kept = self._files.get(real, ({}, 0))[0]
+        kept = self._files.get(real)
         found = [kept.get(key) for key in keys]
         cells = _complete(found, raw, cut.cells, minor, checker, parse)
         if cells is None or not all(cell.valid for cell in cells) or not _ids_ok(cells, minor):
@@ -198,17 +193,7 @@ class CellMemo:
 
     def _keep(self, real: Path, cells: dict[bytes, Cell]) -> None:
         size = sum(len(cell.encoded) + len(cell.walk or b"") for cell in cells.values())
-        with self._lock:
-            _, before = self._files.pop(real, ({}, 0))
-            self._size -= before
-            if size > self._budget:
-                return
-            self._files[real] = (cells, size)
-            self._size += size
-            while self._size > self._budget:
-                _, (_, dropped) = self._files.popitem(last=False)
-                self._size -= dropped
+        self._files.keep(real, cells, size)
 
     def kept_bytes(self) -> int:
-        with self._lock:
-            return self._size
+        return self._files.kept_bytes()

@@ -52,6 +52,16 @@ class NotebookTrust(Protocol):
         from what each cell adds to it (trust.digest.cell_walk); None for `cell_walks`
         says no cell has rich output."""
 
+    def sign_parts(
+        self,
+        top: notebooks.Notebook,
+        cell_walks: list[bytes],
+        all_trusted: bool,
+        api_path: str,
+    ) -> str | None:
+        """`sign` of `{**top, "cells": cells}` from what each cell adds to its digest;
+        `all_trusted` says whether every cell with rich output is marked trusted."""
+
     def signed(self, digest: str | None) -> bool | None:
         """Whether a digest `mark` or `sign` returned is signed now; None: cannot tell.
 

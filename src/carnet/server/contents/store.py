@@ -38,6 +38,7 @@ from carnet.server.contents.models import (
     notebook_json,
 )
 from carnet.server.contents.paths import CHECKPOINT_DIR, PathResolver, Resolved, join, split
+from carnet.server.contents.savememo import Prepared, SaveMemo
 from carnet.server.contents.types import CheckpointModel
 from carnet.server.contents.uploads import ChunkedUploads
 
@@ -57,6 +58,7 @@ class FileStore:
         self._uploads = ChunkedUploads()
         self._known = KnownFiles()
         self._cells = CellMemo()
+        self._saved = SaveMemo()
         # Saves of one file are serialized, so a hash check and the write that follows
         # it cannot interleave with another save of the same file.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
@@ -120,11 +122,15 @@ class FileStore:
             sha256: str | None = None
             if kind == "notebook":
                 nb = notebooks.check_savable(model["content"], target.api)
-                raw, finite = notebooks.serialized(nb, keep_marks=True)  # ids repaired first
+                prepared = self._saved.prepare(target.real, nb)
+                if prepared is None:
+                    raw, finite = notebooks.serialized(nb, keep_marks=True)  # ids repaired first
+                else:
+                    raw, finite = prepared.raw, prepared.finite
                 self._writable(target, current)
                 with atomic.replacing(target.real, raw, target.api) as written:
                     # While the file is written: what its next GET needs, as reading it would.
-                    facts, known = self._learn(nb, target.api, finite)
+                    facts, known = self._learn(nb, target.api, finite, prepared)
                 message = facts.message
                 sha256 = written()
                 stamp = file_stamp(os.stat(target.real))
@@ -148,17 +154,25 @@ class FileStore:
                 f"Cannot save {target.api!r}: the file is read-only", "permission denied"
             )
 
-    def _learn(self, nb: notebooks.Notebook, api: str, finite: bool) -> tuple[FileFacts, Known]:
+    def _learn(
+        self, nb: notebooks.Notebook, api: str, finite: bool, prepared: Prepared | None
+    ) -> tuple[FileFacts, Known]:
         """Validate and sign a notebook being saved; what its next GET can be answered with.
 
         `nb` (serialized, its trust marks kept) is consumed: joined and marked as a GET
         of the file would make it, then encoded, when the trust hook can say later whether
-        those marks still hold. The Known's sha256 is left for the caller to fill in.
+        those marks still hold. What `prepared` (savememo.py) knows is not worked out
+        again. The Known's sha256 is left for the caller to fill in.
         """
-        facts = FileFacts(notebooks.validation_message(nb))
+        valid = prepared is not None and prepared.valid
+        facts = FileFacts(None if valid else notebooks.validation_message(nb))
         if self.trust is None:
             return facts, Known("", facts)
-        facts = facts._replace(digest=self.trust.sign(nb, api))
+        if prepared is None:
+            digest = self.trust.sign(nb, api)
+        else:
+            digest = self.trust.sign_parts(prepared.top, prepared.walks, prepared.all_trusted, api)
+        facts = facts._replace(digest=digest)
         signed = self.trust.signed(facts.digest)
         if signed is None:
             return facts, Known("", facts)
