@@ -1,8 +1,10 @@
-"""Big strings (a base64 image) are copied into the JSON of a message, not escaped: the
-bytes are exactly what json.dumps makes."""
+"""A message with a big string (a base64 image) is packed by orjson: the same JSON as
+json.dumps makes, and what orjson refuses or would write otherwise still packs as before."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import math
 from typing import Any
@@ -41,7 +43,7 @@ leaves = st.one_of(
     )
 )
 def test_big_strings_are_packed_as_json_dumps_packs_them(content: Any) -> None:
-    # Big plain strings are copied into the text, not escaped: the bytes must not change.
+    # Not byte for byte (orjson may write a float otherwise): the same JSON.
     obj = {"data": content, "metadata": {}}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(messages, "BIG_STRING", SMALL)
@@ -49,7 +51,7 @@ def test_big_strings_are_packed_as_json_dumps_packs_them(content: Any) -> None:
     expected = json.dumps(
         _clean(obj), ensure_ascii=False, separators=(",", ":"), default=json_default
     ).encode("utf-8", "surrogatepass")
-    assert packed == expected
+    assert json.loads(packed) == json.loads(expected)
 
 
 def _clean(obj: Any) -> Any:
@@ -75,5 +77,26 @@ def test_a_big_display_is_packed_as_json_dumps_packs_it_and_round_trips() -> Non
     msg = sender.msg("display_data", content)
     frames = sender.serialize(msg)
     assert png.encode() in frames[-1]
-    assert frames[-1] == json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    assert json.loads(frames[-1]) == content
     assert receiver.deserialize(frames).content == msg.content
+
+
+def test_what_orjson_would_write_otherwise_or_refuses_packs_as_before() -> None:
+    png = "iVBORw0KGgo" * (BIG_STRING // 5)
+    moment = datetime.datetime(2026, 12, 5, 18, 0, tzinfo=datetime.UTC)
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+
+    for extra, expected in (
+        (moment, "2026-12-05T18:00:00Z"),  # json_default's form, not orjson's
+        (2**70, 2**70),  # past 64 bits
+        ("\ud800", "\ud800"),  # a lone surrogate
+        (float("nan"), None),
+    ):
+        packed = pack({"data": {"image/png": png}, "extra": extra})
+        assert json.loads(packed)["extra"] == expected, extra
+    assert json.loads(pack({"data": {"image/png": png}, 1: "int key"}))["1"] == "int key"
+    with pytest.raises(TypeError):
+        pack({"data": {"image/png": png}, "extra": Point(1)})  # as json.dumps would
