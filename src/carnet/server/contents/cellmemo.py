@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from carnet.server.contents.reader import NotebookTrust
 
 # Kept at most, in bytes of encoded cells and digest walks: a few big notebooks.
-BUDGET = 64 << 20
+BUDGET = 48 << 20
 
 # A code cell is sent with its trust mark first, so the mark is spliced in, not encoded.
 _MARKED = b'{"metadata":{"trusted":'
