@@ -26,7 +26,7 @@ from carnet.trust import cells as trust_cells
 from carnet.trust import digest as trust_digest
 
 if TYPE_CHECKING:
-    from carnet.server.contents.reader import NotebookTrust
+    from carnet.server.contents.trusthook import NotebookTrust
 
 # Kept at most, in bytes of encoded cells and digest walks: a few big notebooks.
 BUDGET = 48 << 20

@@ -14,8 +14,8 @@ from typing import Any
 
 from carnet.server import malloc
 from carnet.server.contents.models import Model
-from carnet.server.contents.reader import NotebookTrust
 from carnet.server.contents.store import FileStore
+from carnet.server.contents.trusthook import NotebookTrust
 from carnet.server.contents.types import CheckpointModel
 
 # Files from this size on make their buffers worth keeping for the next request.

@@ -39,6 +39,7 @@ from carnet.server.contents.models import (
 )
 from carnet.server.contents.paths import CHECKPOINT_DIR, PathResolver, Resolved, join, split
 from carnet.server.contents.savememo import Prepared, SaveMemo
+from carnet.server.contents.trusthook import NotebookTrust
 from carnet.server.contents.types import CheckpointModel
 from carnet.server.contents.uploads import ChunkedUploads
 
@@ -54,7 +55,7 @@ class FileStore:
 
     def __init__(self, root_dir: Path, allow_hidden: bool = False) -> None:
         self.paths = PathResolver(root_dir, allow_hidden)
-        self.trust: reader.NotebookTrust | None = None
+        self.trust: NotebookTrust | None = None
         self._uploads = ChunkedUploads()
         self._known = KnownFiles()
         self._cells = CellMemo()
