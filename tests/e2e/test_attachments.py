@@ -122,6 +122,8 @@ def test_pasted_image_is_attached_rendered_saved_and_reloaded(
     paste_files(
         page, cell(page, 0).locator(".cm-content"), [("image.png", B64["blue"], "image/png")]
     )
+    # The file is read (FileReader) before the link goes in: wait for it, as above.
+    expect(cell(page, 0).locator(".cm-content")).to_contain_text("attachment:image-1.png")
     assert source(page, 0) == "two ![image-1.png](attachment:image-1.png)"
     saved = save_and_read(page, server, path)
     # The first image is no longer used by the source: not saved, as in Jupyter.
