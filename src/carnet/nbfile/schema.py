@@ -190,9 +190,11 @@ def _checker(minor: int) -> _Checker | None:
 
 def fast_checker(minor: Any) -> _Checker | None:
     """The fast checks for notebooks of this nbformat 4 minor version; None: none apply."""
-    if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
-        return None
-    return _checker(minor)
+    return _checker(minor) if _is_version(minor) else None
+
+
+def _is_version(minor: Any) -> bool:
+    return isinstance(minor, int) and not isinstance(minor, bool) and minor >= 0
 
 
 def problem(nb: dict[str, Any]) -> str | None:
@@ -200,7 +202,7 @@ def problem(nb: dict[str, Any]) -> str | None:
     import fastjsonschema
 
     minor = nb.get("nbformat_minor", 0)
-    if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+    if not _is_version(minor):
         return f"nbformat_minor is {minor!r}, not a version number"
     checker = _checker(minor)
     if checker is None:

@@ -56,21 +56,21 @@ def _stored_view(nb: dict[str, Any]) -> dict[str, Any]:
         view["metadata"] = _without(view["metadata"], _TRANSIENT_NOTEBOOK_METADATA)
     cells = view.get("cells")
     if isinstance(cells, list):
-        view["cells"] = [
-            {**cell, "metadata": _without(cell.get("metadata"), ("trusted",))}
-            if isinstance(cell, dict) and "metadata" in cell
-            else cell
-            for cell in cells
-        ]
+        view["cells"] = [_stored_cell(cell) if isinstance(cell, dict) else cell for cell in cells]
     return view
+
+
+def _stored_cell(cell: dict[str, Any]) -> dict[str, Any]:
+    """A cell as it is stored: a shallow copy without its trust mark."""
+    if "metadata" not in cell:
+        return cell
+    return {**cell, "metadata": _without(cell["metadata"], ("trusted",))}
 
 
 def cell_walk(cell: dict[str, Any]) -> bytes:
     """What a cell adds to its notebook's HMAC (see compute_from_parts)."""
-    metadata = cell.get("metadata")
-    stored = {**cell, "metadata": _without(metadata, ("trusted",))} if "metadata" in cell else cell
     pieces: list[str] = []
-    _walk(stored, pieces)
+    _walk(_stored_cell(cell), pieces)
     return "".join(pieces).encode("utf-8", "surrogatepass")
 
 

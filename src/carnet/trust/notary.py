@@ -74,6 +74,13 @@ class Notary:
         except (TypeError, ValueError, RecursionError):
             return None
 
+    def _signature_of_parts(self, top: Notebook, cell_walks: list[bytes]) -> str | None:
+        """`compute_signature` of `{**top, "cells": cells}` from each cell's walk."""
+        try:
+            return digest.compute_from_parts(top, cell_walks, self.secret())
+        except (TypeError, ValueError, RecursionError):
+            return None
+
     def is_signed(self, nb: Notebook) -> bool:
         """Whether this exact notebook content was signed (by Carnet or Jupyter)."""
         signature = self.compute_signature(nb)
@@ -126,11 +133,7 @@ class Notary:
         `digest.cell_walk`; `cell_walks` None says no cell has rich output (SAFE)."""
         if cell_walks is None:
             return SAFE
-        try:
-            signature = digest.compute_from_parts(top, cell_walks, self.secret())
-        except (TypeError, ValueError, RecursionError):
-            signature = None
-        return self._hand_out(signature)
+        return self._hand_out(self._signature_of_parts(top, cell_walks))
 
     def signed(self, digest: str | None) -> bool | None:
         """Whether a digest from `mark` or `sign` is signed now (None: made before a reset).
@@ -160,11 +163,9 @@ class Notary:
         if not all_trusted:
             self.log.debug("Notebook %s has untrusted output: saved unsigned", api_path)
             return None
-        try:
-            signature = digest.compute_from_parts(top, cell_walks, self.secret())
-        except (TypeError, ValueError, RecursionError):
-            return None
-        self.store.store(signature, self.algorithm)
+        signature = self._signature_of_parts(top, cell_walks)
+        if signature is not None:
+            self.store.store(signature, self.algorithm)
         return self._hand_out(signature)
 
     def reset(self) -> None:
