@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,20 @@ def open_notebook(page: Any, server: RunningServer, path: str) -> None:
         console = page.console_errors
         detail = f"{console}; errors {page.errors}"
         raise AssertionError(f"kernel not ready ({status}): {detail}") from None
+
+
+def wait_for_console_error(page: Any, text: str, timeout: float = 30.0) -> None:
+    """Waits until the page has logged an error containing `text`.
+
+    Playwright's sync API hands events (console messages among them) to the test only
+    while the test is inside one of its calls, so the wait is made of its short waits:
+    a loop that only read page.console_errors would never see a message that arrives
+    after the last call."""
+    deadline = time.monotonic() + timeout
+    while not any(text in error for error in page.console_errors):
+        if time.monotonic() > deadline:
+            pytest.fail(f"no console error with {text!r} after {timeout}s: {page.console_errors}")
+        page.wait_for_timeout(25)
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     open_notebook,
     require_browser,
     screenshot,
+    wait_for_console_error,
     write_notebook,
 )
 from tests.server.conftest import RunningServer, ServerDirs, launch
@@ -27,7 +28,6 @@ from tests.support.extensions import (
     install_frontend_examples,
     install_server_example,
 )
-from tests.support.waiting import wait_until
 
 EXAMPLE = {"name": "demo", "items": [1, 2, 3]}
 BROKEN = {
@@ -144,7 +144,7 @@ def test_broken_extensions_are_named_and_the_page_works(page: Any, server: Runni
     open_notebook(page, server, path)
     # Extensions load one after the other: the last one listed is broken too.
     expect(page.locator("body")).to_have_attribute("data-classic-extension", "loaded")
-    wait_until(lambda: any("broken/evaluation" in e for e in page.console_errors), what="last")
+    wait_for_console_error(page, 'extension "broken/evaluation"')
     errors = "\n".join(page.console_errors)
     assert 'extension "broken/throws" failed in load_ipython_extension: Error: on purpose' in errors
     assert 'extension "broken/syntax" could not be loaded' in errors
