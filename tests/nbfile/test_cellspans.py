@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carnet.nbfile import cellspans, notebooks
 
@@ -64,3 +68,53 @@ def _parses(text: bytes) -> bool:
     except ValueError:
         return False
     return True
+
+
+CELL_TEXT = st.text(st.sampled_from(["x", "\n", "}", "{", ",", " ", '"', "é"]), max_size=8)
+RAW_CELL = CELL_TEXT.map(lambda source: {"cell_type": "raw", "metadata": {}, "source": source})
+CELLS = st.lists(RAW_CELL)
+
+
+def _file(sources: list[dict[str, Any]]) -> bytes:
+    nb = {"cells": sources, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    return notebooks.serialize(json.loads(json.dumps(nb)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(CELLS, CELLS, st.integers(0, 10_000), st.binary(max_size=12), st.integers(0, 12))
+def test_a_cut_from_the_previous_version_is_the_cut(
+    before: list[dict[str, Any]],
+    after: list[dict[str, Any]],
+    at: int,
+    inserted: bytes,
+    removed: int,
+) -> None:
+    # The next version: other cells after the common ones, then bytes changed anywhere
+    # (a layout nbformat never writes, a cut in the middle of a separator, and so on).
+    old = _file(before)
+    new = _file(before[: at % (len(before) + 1)] + after)
+    where = at % (len(new) + 1)
+    for raw in (new, new[:where] + inserted + new[where + removed :], old, old + b" "):
+        previous_cut = cellspans.cut(old)
+        assert previous_cut is not None
+        previous = cellspans.Previous(old, previous_cut.cells)
+        fresh, resumed = cellspans.cut(raw), cellspans.cut(raw, previous)
+        assert (fresh and fresh[:2]) == (resumed and resumed[:2])
+        if resumed is not None:
+            for index in range(resumed.same):
+                assert raw[resumed.cells[index]] == old[previous.cells[index]]
+    resumed = cellspans.cut(old + b"\n", cellspans.Previous(old, previous_cut.cells))
+    assert resumed is not None and resumed.same == max(len(before) - 1, 0)
+
+
+def test_a_previous_cells_separator_past_the_cells_end_is_not_taken() -> None:
+    old = _file([{"cell_type": "raw", "metadata": {}, "source": s} for s in ("a", "b")])
+    first = cellspans.cut(old)
+    assert first is not None
+    # The second cell becomes `{}` written over two lines: the cells' list closes in the
+    # middle of what was the separator after the first cell.
+    end = first.cells[1].start + 2
+    raw = old[:end] + b'  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 4\n}\n'
+    resumed = cellspans.cut(raw, cellspans.Previous(old, first.cells))
+    assert resumed is not None and resumed.same == 0
+    assert resumed[:2] == cellspans.cut(raw)[:2]  # type: ignore[index]

@@ -5,6 +5,7 @@ never from a stale cell, never with trust a change should have cost."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from carnet.nbfile import notebooks
 from carnet.server.contents import cellmemo, reader
 from carnet.server.contents.store import FileStore
 from carnet.trust import Notary
+from tests.support.waiting import wait_until
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 LINES = st.lists(TEXT, max_size=3).map("\n".join)
@@ -215,6 +217,12 @@ def test_only_the_changed_cells_are_read_again(
     read.clear()
     assert "<p>new</p>" in sent(store)[1]
     assert len(read) == 1 and b"<p>new</p>" in read[0]
+    # Cells moved, one deleted: each is found by its text, none read again.
+    nb["cells"] = [nb["cells"][4], *nb["cells"][1:3], nb["cells"][0]]
+    path.write_bytes(notebooks.serialize(copy.deepcopy(nb)))
+    read.clear()
+    assert sent(store) == whole(store)
+    assert read == []
 
 
 def test_files_in_another_layout_are_read_whole(store: FileStore) -> None:
@@ -226,13 +234,43 @@ def test_files_in_another_layout_are_read_whole(store: FileStore) -> None:
 
 
 def test_what_is_kept_stays_within_its_budget(tmp_path: Path) -> None:
-    memo = cellmemo.CellMemo(budget=3000)
+    memo = cellmemo.CellMemo(budget=8000)  # about two of these notebooks
     notary = Notary(None)
     for name in ("a", "b", "c"):
         nb = notebook([rich("x" * 400) for _ in range(2)])
         raw = notebooks.serialize(nb)
         assert memo.assemble(tmp_path / name, raw, notary) is not None
-        assert 0 < memo.kept_bytes() <= 3000
-    big = notebooks.serialize(notebook([rich("x" * 4000)]))
+        assert 0 < memo.kept_bytes() <= 8000
+    big = notebooks.serialize(notebook([rich("x" * 8000)]))
     assert memo.assemble(tmp_path / "big", big, notary) is not None
-    assert memo.kept_bytes() <= 3000
+    assert memo.kept_bytes() <= 8000
+
+
+def test_a_changed_notebook_is_known_once_hashed_and_opened_again_without_reading(
+    store: FileStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nb = notebook([rich("<p>a</p>"), rich("<p>b</p>")])
+    path = store.paths.root / "nb.ipynb"
+    path.write_bytes(notebooks.serialize(copy.deepcopy(nb)))
+    first = sent(store)
+    # A GET that does not ask for the hash does not wait for it; what the next GET
+    # needs is kept once a thread has made it.
+    raw = path.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    wait_until(lambda: store._known.lookup(path, sha256), what="the hash")
+
+    def no_reading(*args: Any) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(store._cells, "assemble", no_reading)
+    monkeypatch.setattr(notebooks, "load", no_reading)
+    assert sent(store) == first
+    monkeypatch.undo()
+    # What a late hash keeps is of the bytes it hashed: never served for newer ones.
+    entry = store._known.lookup(path, sha256)
+    assert entry is not None
+    path.write_bytes(raw.replace(b"<p>b</p>", b"<p>c</p>"))
+    store._known.forget(path)
+    store._known.store_when_hashed(path, raw, entry)
+    wait_until(lambda: store._known.lookup(path, sha256), what="the late entry")
+    assert "<p>c</p>" in sent(store)[1]

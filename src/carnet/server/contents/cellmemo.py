@@ -1,16 +1,18 @@
-"""Cells already read, by the sha256 of their text: a changed notebook costs its changed cells.
+"""Cells already read: a changed notebook costs its changed cells.
 
 A notebook changed on disk (a pull, another editor, a script) usually keeps most of
-its cells byte for byte. When its file is in nbformat's layout (cellspans.py), each
-cell's text is hashed, and a cell read before is not parsed, joined, validated,
-walked for the trust digest or encoded again: what a GET sends of it is kept, with
-its facts. Only the notebook's digest is computed again (from the cells' kept walks:
-trust never carries over to changed content), and only when a cell has rich output.
+its cells byte for byte. When its file is in nbformat's layout (cellspans.py), its
+cells are matched with those of the version read before: from the start and from the
+end, by comparing bytes, and the rest by the sha256 of their text. A cell read before
+is not parsed, joined, validated, walked for the trust digest or encoded again: what
+a GET sends of it is kept, with its facts. Only the notebook's digest is computed again
+(from the cells' kept walks: trust never carries over to changed content), and only
+when a cell has rich output.
 
 Anything unusual (another layout, a cell that is not valid, a missing or repeated
 cell id, an nbformat other than 4) is left to the whole-file reader, which reports
-it or repairs it. What is kept is bounded in bytes; the least recently read
-notebooks go first.
+it or repairs it. What is kept (each file's last version and its cells) is bounded
+in bytes; the least recently read notebooks go first.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from carnet.trust import digest as trust_digest
 if TYPE_CHECKING:
     from carnet.server.contents.trusthook import NotebookTrust
 
-# Kept at most, in bytes of encoded cells and digest walks: a few big notebooks.
+# Kept at most, in bytes of files, encoded cells and digest walks: a few big notebooks.
 BUDGET = 48 << 20
 
 # A code cell is sent with its trust mark first, so the mark is spliced in, not encoded.
@@ -51,6 +53,13 @@ class Cell(NamedTuple):
         if not self.code:
             return [self.encoded]
         return [_MARKED, _MARKS[signed or not self.unsafe], self.encoded]
+
+
+class FileCells(NamedTuple):
+    """What is kept of one notebook file: the version last read, and its cells in order."""
+
+    previous: cellspans.Previous
+    cells: list[Cell]
 
 
 class Assembled(NamedTuple):
@@ -129,9 +138,36 @@ def _complete(
     return cells
 
 
-def _keys(raw: bytes, places: list[slice]) -> list[bytes]:
-    view = memoryview(raw)  # slices of it are not copies
-    return [hashlib.sha256(view[where]).digest() for where in places]
+def _known(raw: bytes, cut: cellspans.Cut, kept: FileCells | None) -> list[Cell | None]:
+    """Each cell of `cut` as kept from the version read before, or None: the cells it
+    shares from the start (as cut found them), those equal to the cell as far from the
+    end, then those left whose text has the sha256 of one of the version's cells left."""
+    if kept is None:
+        return [None] * len(cut.cells)
+    found: list[Cell | None] = list(kept.cells[: cut.same])
+    old = memoryview(kept.previous.raw)  # slices of it are not copies
+    places = kept.previous.cells
+    shift = len(places) - len(cut.cells)  # a new cell's index in the old, from the end
+    unmatched_old = set(range(cut.same, len(places)))
+    unmatched: list[int] = []
+    for index in range(cut.same, len(cut.cells)):
+        where, before = cut.cells[index], index + shift
+        if before in unmatched_old:
+            was = places[before]
+            same_size = was.stop - was.start == where.stop - where.start
+            if same_size and raw.startswith(old[was], where.start):
+                found.append(kept.cells[before])
+                unmatched_old.discard(before)
+                continue
+        found.append(None)
+        unmatched.append(index)
+    if unmatched and unmatched_old:
+        # Moved, or changed and changed back: hashed only now, and only these.
+        by_key = {hashlib.sha256(old[places[i]]).digest(): kept.cells[i] for i in unmatched_old}
+        view = memoryview(raw)
+        for index in unmatched:
+            found[index] = by_key.get(hashlib.sha256(view[cut.cells[index]]).digest())
+    return found
 
 
 def _ids_ok(cells: list[Cell], minor: int) -> bool:
@@ -144,12 +180,13 @@ def _ids_ok(cells: list[Cell], minor: int) -> bool:
 
 class CellMemo:
     def __init__(self, budget: int = BUDGET) -> None:
-        self._files: PerFile[Cell] = PerFile(budget)
+        self._files: PerFile[FileCells] = PerFile(budget)
 
     def assemble(self, real: Path, raw: bytes, trust: NotebookTrust) -> Assembled | None:
         """A GET's content for the notebook file `real` whose bytes are `raw`; None when
         the whole-file reader must read it (see the module's docstring)."""
-        cut = cellspans.cut(raw)
+        kept = self._files.get(real)
+        cut = cellspans.cut(raw, kept.previous if kept is not None else None)
         if cut is None:
             return None
         parse = notebooks.ObjectParser()
@@ -164,9 +201,7 @@ class CellMemo:
         notebooks.strip_transient(top)
         if not checker.skeleton_check({**top, "cells": []}):
             return None
-        keys = _keys(raw, cut.cells)
-        kept = self._files.get(real)
-        found = [kept.get(key) for key in keys]
+        found = _known(raw, cut, kept)
         cells = _complete(found, raw, cut.cells, minor, checker, parse)
         if cells is None or not all(cell.valid for cell in cells) or not _ids_ok(cells, minor):
             return None
@@ -177,7 +212,7 @@ class CellMemo:
         if signed is None:
             return None
         encoded = self._encode(cells, top, finite, signed)
-        self._keep(real, dict(zip(keys, cells, strict=True)))
+        self._keep(real, FileCells(cellspans.Previous(raw, cut.cells), cells))
         return Assembled(encoded, digest, signed)
 
     @staticmethod
@@ -191,9 +226,10 @@ class CellMemo:
         parts.append(b"]," + rest[1:] if len(rest) > 2 else b"]}")
         return b"".join(parts)
 
-    def _keep(self, real: Path, cells: dict[bytes, Cell]) -> None:
-        size = sum(len(cell.encoded) + len(cell.walk or b"") for cell in cells.values())
-        self._files.keep(real, cells, size)
+    def _keep(self, real: Path, kept: FileCells) -> None:
+        size = len(kept.previous.raw)
+        size += sum(len(cell.encoded) + len(cell.walk or b"") for cell in kept.cells)
+        self._files.keep(real, kept, size)
 
     def kept_bytes(self) -> int:
         return self._files.kept_bytes()

@@ -1,4 +1,4 @@
-"""What a memo keeps of each file's cells, bounded in bytes across files.
+"""What a memo keeps of each file, bounded in bytes across files.
 
 The least recently used file's cells go first; a file whose cells alone are over
 the budget is not kept at all.
@@ -15,27 +15,27 @@ Kept = TypeVar("Kept")
 
 
 class PerFile(Generic[Kept]):
-    """Per real path, a {key: what is kept of a cell} dict, and its size in bytes."""
+    """Per real path, what is kept of its cells, and its size in bytes."""
 
     def __init__(self, budget: int) -> None:
-        self._files: OrderedDict[Path, tuple[dict[bytes, Kept], int]] = OrderedDict()
+        self._files: OrderedDict[Path, tuple[Kept, int]] = OrderedDict()
         self._budget = budget
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, real: Path) -> dict[bytes, Kept]:
+    def get(self, real: Path) -> Kept | None:
         """What is kept of `real`'s cells (not to be changed: `keep` replaces it)."""
         with self._lock:
             entry = self._files.get(real)
             if entry is None:
-                return {}
+                return None
             self._files.move_to_end(real)
             return entry[0]
 
-    def keep(self, real: Path, cells: dict[bytes, Kept], size: int) -> None:
+    def keep(self, real: Path, cells: Kept, size: int) -> None:
         """Keep `cells` (of `size` bytes) as all that is known of `real`'s cells now."""
         with self._lock:
-            _, before = self._files.pop(real, ({}, 0))
+            _, before = self._files.pop(real, (None, 0))
             self._size -= before
             if size > self._budget:
                 return

@@ -86,7 +86,7 @@ def _key(cell: dict[str, Any]) -> bytes | None:
 
 class SaveMemo:
     def __init__(self, budget: int = BUDGET) -> None:
-        self._files: PerFile[Saved] = PerFile(budget)
+        self._files: PerFile[dict[bytes, Saved]] = PerFile(budget)
 
     def prepare(self, real: Path, nb: notebooks.Notebook) -> Prepared | None:
         """The file for a notebook being saved to `real`, its cells' ids repaired first as
@@ -100,7 +100,7 @@ class SaveMemo:
         minor = nb.get("nbformat_minor", 0)
         checker = schema.fast_checker(minor)
         keys = [_key(cell) for cell in cells]
-        kept = self._files.get(real)
+        kept = self._files.get(real) or {}
         saved: list[Saved] = []
         for key, cell in zip(keys, cells, strict=True):
             known = kept.get(key) if key is not None else None
