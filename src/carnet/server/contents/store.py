@@ -178,6 +178,7 @@ class FileStore:
         if signed is None:
             return facts, Known("", facts)
         notebooks.rejoin_lines(nb)  # lists of lines a client sent, joined as on reading
+        notebooks.strip_transient(nb)  # the marks a client sent: reading has none but mark's
         facts = facts._replace(digest=self.trust.mark(nb, api, facts.digest))
         if self.trust.signed(facts.digest) != signed:
             return facts, Known("", facts)  # trust changed meanwhile: ask again on reading
