@@ -161,11 +161,12 @@ def test_file_size_limit_leaves_the_old_file_intact(root: Path) -> None:
     assert sorted(p.name for p in root.iterdir()) == ["keep.txt"]
 
 
-def test_a_notebook_write_failing_in_its_writer_thread_leaves_the_old_file_intact(
+def test_a_notebook_write_failing_while_it_is_signed_leaves_the_old_file_intact(
     root: Path,
 ) -> None:
-    # A notebook is written by a thread while it is validated and signed (atomic.replacing):
-    # the thread's error must reach the save, and nothing of the new file remain.
+    # A notebook's bytes are written, then fsynced and hashed by threads while it is
+    # validated and signed (atomic.replacing): the error must reach the save, and
+    # nothing of the new file remain.
     old = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     (root / "keep.ipynb").write_text(old)
     script = textwrap.dedent(
