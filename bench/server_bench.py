@@ -145,7 +145,16 @@ async def fan_out(server: Server, kernel_id: str, clients: int) -> float:
         t0 = time.perf_counter()
         waiters = [asyncio.create_task(wait_marker(ws)) for ws in socks]
         await socks[0].send(frame)
-        await asyncio.wait_for(asyncio.gather(*waiters), 60)
+        done, pending = await asyncio.wait(waiters, timeout=60)
+        for waiter in pending:
+            waiter.cancel()
+        if pending:
+            raise RuntimeError(
+                f"{server.name}: {len(pending)} of {clients} websocket clients did not "
+                "receive the line in 60 s"
+            )
+        for waiter in done:
+            waiter.result()
         return time.perf_counter() - t0
     finally:
         for ws in socks:

@@ -118,6 +118,12 @@ def test_only_the_changed_cells_are_saved_again(
     nb["cells"][2]["outputs"][0]["data"]["text/html"] = "<p>new</p>"
     raw, _, _ = save(memo, nb)
     assert len(saved) == 1 and b"<p>new</p>" in raw
+    # Cells moved, one deleted, one inserted at the start: only the new one is saved.
+    saved.clear()
+    nb["cells"] = [rich("<p>first</p>", True), *nb["cells"][:0:-1]]
+    raw, _, _ = save(memo, nb)
+    assert len(saved) == 1 and b"<p>first</p>" in raw
+    assert raw.index(b"<p>4</p>") < raw.index(b"<p>new</p>") < raw.index(b"<p>1</p>")
 
 
 def test_a_kept_cell_never_signs_output_sent_untrusted(stores: tuple[FileStore, FileStore]) -> None:

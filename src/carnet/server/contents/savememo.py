@@ -1,9 +1,10 @@
 """Cells saved before, by their content: saving a notebook costs what changed in it.
 
 A notebook is saved whole every time (autosave, every explicit save), yet between two
-saves most of its cells are as they were. Each cell a client sends is keyed by the
-sha256 of its exact content (marshal's bytes: NaN, 1 and 1.0 differ there, unlike in
-JSON), and what saving it gave is kept: its text in the file, whether it is valid,
+saves most of its cells are as they were. Each cell a client sends is known by its
+exact content (marshal's bytes: NaN, 1 and 1.0 differ there, unlike in JSON), compared
+with the last save's cell at the same place, then as far from the end, then with the
+rest; what saving it gave is kept: its text in the file, whether it is valid,
 whether it has rich output and is marked trusted, and its part of the trust digest.
 A cell sent again as it was is not split into lines, encoded, validated or walked:
 the file is joined from the kept texts (byte for byte what nbformat writes; tests
@@ -17,7 +18,6 @@ kept is bounded in bytes; the least recently saved notebooks go first.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,8 +27,8 @@ from carnet.server.contents.perfile import PerFile
 from carnet.trust import cells as trust_cells
 from carnet.trust import digest as trust_digest
 
-# Kept at most, in bytes of cell texts and digest walks: a few big notebooks.
-BUDGET = 48 << 20
+# Kept at most, in bytes of cell contents, texts and digest walks: a few big notebooks.
+BUDGET = 64 << 20
 
 
 class Saved(NamedTuple):
@@ -76,17 +76,55 @@ def _save_cell(cell: dict[str, Any], minor: int, checker: Any) -> Saved | None:
     return Saved(minor, data, finite, valid, trusted, None)
 
 
-def _key(cell: dict[str, Any]) -> bytes | None:
+class SavedFile(NamedTuple):
+    """A notebook's last save: each cell's content (see _content) and what saving it gave."""
+
+    contents: list[bytes | None]
+    cells: list[Saved]
+
+
+def _content(cell: dict[str, Any]) -> bytes | None:
     try:
         # Version 2 writes no back-references: the bytes depend on the content alone.
-        return hashlib.sha256(marshal.dumps(cell, 2)).digest()
+        return marshal.dumps(cell, 2)
     except ValueError:  # nested too deeply for marshal
         return None
 
 
+def _kept(contents: list[bytes | None], kept: SavedFile | None) -> list[Saved | None]:
+    """Each cell as the last save gave it, or None: the cell there at the same place, else
+    the one as far from the end (cells inserted or deleted before), else any other."""
+    if kept is None:
+        return [None] * len(contents)
+    found: list[Saved | None] = []
+    shift = len(kept.contents) - len(contents)
+    matched: set[int] = set()
+    unmatched: list[int] = []
+    for index, content in enumerate(contents):
+        for before in (index, index + shift):
+            here = kept.contents[before] if 0 <= before < len(kept.contents) else None
+            if content is not None and here == content:
+                found.append(kept.cells[before])
+                matched.add(before)
+                break
+        else:
+            found.append(None)
+            unmatched.append(index)
+    if unmatched:
+        rest = {
+            content: kept.cells[before]
+            for before, content in enumerate(kept.contents)
+            if content is not None and before not in matched
+        }
+        for index in unmatched:
+            content = contents[index]
+            found[index] = rest.get(content) if content is not None else None
+    return found
+
+
 class SaveMemo:
     def __init__(self, budget: int = BUDGET) -> None:
-        self._files: PerFile[dict[bytes, Saved]] = PerFile(budget)
+        self._files: PerFile[SavedFile] = PerFile(budget)
 
     def prepare(self, real: Path, nb: notebooks.Notebook) -> Prepared | None:
         """The file for a notebook being saved to `real`, its cells' ids repaired first as
@@ -99,11 +137,9 @@ class SaveMemo:
         notebooks.repair_cell_ids(nb)
         minor = nb.get("nbformat_minor", 0)
         checker = schema.fast_checker(minor)
-        keys = [_key(cell) for cell in cells]
-        kept = self._files.get(real) or {}
+        contents = [_content(cell) for cell in cells]
         saved: list[Saved] = []
-        for key, cell in zip(keys, cells, strict=True):
-            known = kept.get(key) if key is not None else None
+        for known, cell in zip(_kept(contents, self._files.get(real)), cells, strict=True):
             if known is None or known.minor != minor:
                 known = _save_cell(cell, minor, checker)
                 if known is None:
@@ -128,7 +164,7 @@ class SaveMemo:
                 cell if cell.walk is not None else cell._replace(walk=trust_digest.cell_walk(sent))
                 for cell, sent in zip(saved, cells, strict=True)
             ]
-        self._keep(real, {key: cell for key, cell in zip(keys, saved, strict=True) if key})
+        self._keep(real, SavedFile(contents, saved))
         return Prepared(
             raw,
             top_finite and all(cell.finite for cell in saved),
@@ -138,9 +174,10 @@ class SaveMemo:
             all_trusted,
         )
 
-    def _keep(self, real: Path, cells: dict[bytes, Saved]) -> None:
-        size = sum(len(cell.text) + len(cell.walk or b"") for cell in cells.values())
-        self._files.keep(real, cells, size)
+    def _keep(self, real: Path, kept: SavedFile) -> None:
+        size = sum(len(content or b"") for content in kept.contents)
+        size += sum(len(cell.text) + len(cell.walk or b"") for cell in kept.cells)
+        self._files.keep(real, kept, size)
 
     def kept_bytes(self) -> int:
         return self._files.kept_bytes()
