@@ -20,7 +20,6 @@ from carnet.nbfile import notebooks
 from carnet.server.contents import cellmemo, reader
 from carnet.server.contents.store import FileStore
 from carnet.trust import Notary
-from tests.support.waiting import wait_until
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 LINES = st.lists(TEXT, max_size=3).map("\n".join)
@@ -246,31 +245,24 @@ def test_what_is_kept_stays_within_its_budget(tmp_path: Path) -> None:
     assert memo.kept_bytes() <= 8000
 
 
-def test_a_changed_notebook_is_known_once_hashed_and_opened_again_without_reading(
+def test_a_notebook_opened_again_unchanged_is_neither_hashed_nor_read(
     store: FileStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     nb = notebook([rich("<p>a</p>"), rich("<p>b</p>")])
     path = store.paths.root / "nb.ipynb"
-    path.write_bytes(notebooks.serialize(copy.deepcopy(nb)))
+    path.write_bytes(notebooks.serialize(copy.deepcopy(nb)) + b" ")
     first = sent(store)
-    # A GET that does not ask for the hash does not wait for it; what the next GET
-    # needs is kept once a thread has made it.
-    raw = path.read_bytes()
-    sha256 = hashlib.sha256(raw).hexdigest()
-    wait_until(lambda: store._known.lookup(path, sha256), what="the hash")
 
     def no_reading(*args: Any) -> None:
         raise AssertionError("read again")
 
-    monkeypatch.setattr(store._cells, "assemble", no_reading)
+    # A GET that does not ask for the hash gets none made: the memo matches the bytes.
+    monkeypatch.setattr(cellmemo, "_parse", no_reading)
     monkeypatch.setattr(notebooks, "load", no_reading)
+    monkeypatch.setattr(reader, "content_hash", no_reading)
+    monkeypatch.setattr(reader, "hashing", no_reading)
     assert sent(store) == first
     monkeypatch.undo()
-    # What a late hash keeps is of the bytes it hashed: never served for newer ones.
-    entry = store._known.lookup(path, sha256)
-    assert entry is not None
-    path.write_bytes(raw.replace(b"<p>b</p>", b"<p>c</p>"))
-    store._known.forget(path)
-    store._known.store_when_hashed(path, raw, entry)
-    wait_until(lambda: store._known.lookup(path, sha256), what="the late entry")
-    assert "<p>c</p>" in sent(store)[1]
+    # Asked for, it is the hash of the bytes on disk.
+    model, _ = store.get_encoded("nb.ipynb", require_hash=True)
+    assert model["hash"] == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -19,8 +19,6 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import NamedTuple
 
-from carnet.server.contents.models import content_hash
-
 # Encoded notebooks kept at most (bytes): a few big notebooks open at once.
 ENCODED_BUDGET = 32 << 20
 ENTRIES = 32
@@ -81,15 +79,6 @@ class KnownFiles:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
             self._fit_budget()
-
-    def store_when_hashed(self, real: Path, raw: bytes, entry: Known) -> None:
-        """Store `entry`, of the file's bytes `raw`, once a thread has hashed them: what
-        they are known by (a GET meanwhile finds nothing yet, and reads the file)."""
-
-        def hash_then_store() -> None:
-            self.store(real, entry._replace(sha256=content_hash(raw)))
-
-        threading.Thread(target=hash_then_store, daemon=True).start()
 
     def forget(self, real: Path) -> None:
         with self._lock:

@@ -156,8 +156,8 @@ def _notebook(
             _add_message(model, entry.facts.message)
             return model, entry.encoded
     if memo is not None and trust is not None:
-        # Only `known` needs the hash when the client did not ask for it: it is not waited
-        # for then, and what the next GET can use is kept once it is made.
+        # Unasked for, the hash is not made: only `known` would need it, and the memo
+        # answers the next GET of these bytes as cheaply without it (they match its own).
         wait = sha256 is None and require_hash
         with hashing(raw) if wait else contextlib.nullcontext() as hashed_raw:
             assembled = memo.assemble(resolved.real, raw, trust)
@@ -165,13 +165,10 @@ def _notebook(
             sha256 = hashed_raw()
             add_hash(model, raw, sha256)
         if assembled is not None:
-            if known is not None:
+            if known is not None and sha256 is not None:
                 facts = FileFacts(None, assembled.digest)
-                kept = Known(sha256 or "", facts, assembled.encoded, assembled.signed, stamp)
-                if sha256 is not None:
-                    known.store(resolved.real, kept)
-                else:
-                    known.store_when_hashed(resolved.real, raw, kept)
+                kept = Known(sha256, facts, assembled.encoded, assembled.signed, stamp)
+                known.store(resolved.real, kept)
             return model, assembled.encoded
         entry = known.lookup(resolved.real, sha256) if known is not None and sha256 else None
     if sha256 is None and hashed:
