@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +32,25 @@ class RunningKernel:
     info: ConnectionInfo
     connection_file: Path
     process: subprocess.Popen[bytes]
+    stderr_path: Path
+
+    def threads_dump(self) -> str:
+        """What a stuck kernel's threads are doing: each one's name and where the OS has it
+        waiting, then Python's stacks from faulthandler (on in every kernel started here,
+        written to stderr on SIGABRT, which ends the kernel; a kernel that captures its
+        stderr, as ipykernel does, loses them), then the rest of its stderr."""
+        threads = []
+        for task in sorted(Path(f"/proc/{self.process.pid}/task").glob("*")):
+            facts = []
+            for name in ("comm", "wchan", "syscall"):
+                try:
+                    facts.append((task / name).read_text().strip())
+                except OSError:
+                    facts.append("?")
+            threads.append(f"thread {task.name}: " + " | ".join(facts))
+        self.process.send_signal(signal.SIGABRT)
+        self.process.wait(10)
+        return "\n".join(threads) + "\n" + self.stderr_path.read_text(errors="replace")
 
 
 def launch(spec: KernelSpec, runtime_dir: Path) -> RunningKernel:
@@ -47,13 +68,17 @@ def launch(spec: KernelSpec, runtime_dir: Path) -> RunningKernel:
         stderr_path = runtime_dir / f"kernel-test-{attempt}.stderr"
         with stderr_path.open("wb") as stderr:
             process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stderr=stderr, start_new_session=True
+                argv,
+                stdin=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+                env={**os.environ, "PYTHONFAULTHANDLER": "1"},
             )
         if _wait_listening(info, process):
-            return RunningKernel(spec, info, path, process)
+            return RunningKernel(spec, info, path, process, stderr_path)
         errors = stderr_path.read_text(errors="replace")
         if "Address already in use" not in errors or attempt == PORT_ATTEMPTS:
-            _stop(RunningKernel(spec, info, path, process))
+            _stop(RunningKernel(spec, info, path, process, stderr_path))
             raise RuntimeError(f"kernel {spec.name} did not start:\n{errors}")
     raise AssertionError("unreachable")
 

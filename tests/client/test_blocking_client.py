@@ -119,6 +119,8 @@ def test_shutdown_ends_the_process(kernel: RunningKernel) -> None:
     deadline = time.monotonic() + 30  # roomy: a loaded machine is slow to exit
     while kernel.process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert kernel.process.returncode is not None
+    if kernel.process.returncode is None:
+        # Seen once, with ipykernel in the oldest lane's environment, never reproduced.
+        pytest.fail(f"the kernel did not exit after its shutdown_reply:\n{kernel.threads_dump()}")
     assert not client.is_alive(timeout=0.3)
     client.close()
