@@ -2,8 +2,8 @@
 
 A notebook changed on disk (a pull, another editor, a script) usually keeps most of
 its cells byte for byte. When its file is in nbformat's layout (cellspans.py), its
-cells are matched with those of the version read before: from the start and from the
-end, by comparing bytes, and the rest by the sha256 of their text. A cell read before
+cells are matched with those of the version read before (cellmatch.py): by comparing
+bytes, and the moved ones by the sha256 of their text. A cell read before
 is not parsed, joined, validated, walked for the trust digest or encoded again: what
 a GET sends of it is kept, with its facts. Only the notebook's digest is computed again
 (from the cells' kept walks: trust never carries over to changed content), and only
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from carnet.nbfile import cellspans, notebooks, schema
+from carnet.server.contents import cellmatch
 from carnet.server.contents.models import notebook_json
 from carnet.server.contents.perfile import PerFile
 from carnet.trust import cells as trust_cells
@@ -140,34 +141,27 @@ def _complete(
 
 def _known(raw: bytes, cut: cellspans.Cut, kept: FileCells | None) -> list[Cell | None]:
     """Each cell of `cut` as kept from the version read before, or None: the cells it
-    shares from the start (as cut found them), those equal to the cell as far from the
-    end, then those left whose text has the sha256 of one of the version's cells left."""
+    shares from the start (as cut found them), then as cellmatch.py finds them, by their
+    bytes, and by the sha256 of their text for the moved ones."""
     if kept is None:
         return [None] * len(cut.cells)
-    found: list[Cell | None] = list(kept.cells[: cut.same])
     old = memoryview(kept.previous.raw)  # slices of it are not copies
-    places = kept.previous.cells
-    shift = len(places) - len(cut.cells)  # a new cell's index in the old, from the end
-    unmatched_old = set(range(cut.same, len(places)))
-    unmatched: list[int] = []
-    for index in range(cut.same, len(cut.cells)):
-        where, before = cut.cells[index], index + shift
-        if before in unmatched_old:
-            was = places[before]
-            same_size = was.stop - was.start == where.stop - where.start
-            if same_size and raw.startswith(old[was], where.start):
-                found.append(kept.cells[before])
-                unmatched_old.discard(before)
-                continue
-        found.append(None)
-        unmatched.append(index)
-    if unmatched and unmatched_old:
-        # Moved, or changed and changed back: hashed only now, and only these.
-        by_key = {hashlib.sha256(old[places[i]]).digest(): kept.cells[i] for i in unmatched_old}
-        view = memoryview(raw)
-        for index in unmatched:
-            found[index] = by_key.get(hashlib.sha256(view[cut.cells[index]]).digest())
-    return found
+    view = memoryview(raw)
+    places, new = kept.previous.cells, cut.cells
+
+    def equal(index: int, before: int) -> bool:
+        where, was = new[index], places[before]
+        same_size = was.stop - was.start == where.stop - where.start
+        return same_size and raw.startswith(old[was], where.start)
+
+    def key(index: int) -> bytes:
+        return hashlib.sha256(view[new[index]]).digest()
+
+    def old_key(before: int) -> bytes:
+        return hashlib.sha256(old[places[before]]).digest()
+
+    found = cellmatch.match(len(new), len(places), equal, key, old_key, start=cut.same)
+    return [kept.cells[before] if before is not None else None for before in found]
 
 
 def _ids_ok(cells: list[Cell], minor: int) -> bool:

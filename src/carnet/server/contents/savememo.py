@@ -2,10 +2,10 @@
 
 A notebook is saved whole every time (autosave, every explicit save), yet between two
 saves most of its cells are as they were. Each cell a client sends is known by its
-exact content (marshal's bytes: NaN, 1 and 1.0 differ there, unlike in JSON), compared
-with the last save's cell at the same place, then as far from the end, then with the
-rest; what saving it gave is kept: its text in the file, whether it is valid,
-whether it has rich output and is marked trusted, and its part of the trust digest.
+exact content (marshal's bytes: NaN, 1 and 1.0 differ there, unlike in JSON), and
+matched with the last save's cells (cellmatch.py); what saving it gave is kept: its
+text in the file, whether it is valid, whether it has rich output and is marked
+trusted, and its part of the trust digest.
 A cell sent again as it was is not split into lines, encoded, validated or walked:
 the file is joined from the kept texts (byte for byte what nbformat writes; tests
 compare them), the digest is computed from the kept parts, and only if a cell is not
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from carnet.nbfile import cellspans, jsonfmt, notebooks, schema
+from carnet.server.contents import cellmatch
 from carnet.server.contents.perfile import PerFile
 from carnet.trust import cells as trust_cells
 from carnet.trust import digest as trust_digest
@@ -92,34 +93,16 @@ def _content(cell: dict[str, Any]) -> bytes | None:
 
 
 def _kept(contents: list[bytes | None], kept: SavedFile | None) -> list[Saved | None]:
-    """Each cell as the last save gave it, or None: the cell there at the same place, else
-    the one as far from the end (cells inserted or deleted before), else any other."""
+    """Each cell as the last save gave it, or None (see cellmatch.py)."""
     if kept is None:
         return [None] * len(contents)
-    found: list[Saved | None] = []
-    shift = len(kept.contents) - len(contents)
-    matched: set[int] = set()
-    unmatched: list[int] = []
-    for index, content in enumerate(contents):
-        for before in (index, index + shift):
-            here = kept.contents[before] if 0 <= before < len(kept.contents) else None
-            if content is not None and here == content:
-                found.append(kept.cells[before])
-                matched.add(before)
-                break
-        else:
-            found.append(None)
-            unmatched.append(index)
-    if unmatched:
-        rest = {
-            content: kept.cells[before]
-            for before, content in enumerate(kept.contents)
-            if content is not None and before not in matched
-        }
-        for index in unmatched:
-            content = contents[index]
-            found[index] = rest.get(content) if content is not None else None
-    return found
+    old = kept.contents
+
+    def equal(index: int, before: int) -> bool:
+        return contents[index] is not None and contents[index] == old[before]
+
+    found = cellmatch.match(len(contents), len(old), equal, contents.__getitem__, old.__getitem__)
+    return [kept.cells[before] if before is not None else None for before in found]
 
 
 class SaveMemo:
