@@ -19,6 +19,7 @@ from carnet.server.api.http import (
     json_body,
     json_bytes_response,
     json_response,
+    parse_json,
 )
 from carnet.server.contents.models import http_date, json_bytes
 
@@ -172,7 +173,12 @@ async def save_contents(request: Request) -> Response:
     path = _path(request)
     manager.os_path(path)  # refuse outside-root and hidden paths before anything else
     require_hash = flag(request, "hash", "0")
-    body = await json_body(request, required=False)
+    raw = await request.body()
+    sent, body = None, None
+    if raw.strip():
+        # Read against the last save's cells, so that those sent again are not parsed again.
+        sent = await manager.read_save_body(raw, path)
+        body = sent.body if sent is not None else await parse_json(raw)
     if body is None:
         model = await manager.new_untitled(path)
         return json_response(model, 201, {"Location": _location(request, model["path"])})
@@ -187,10 +193,14 @@ async def save_contents(request: Request) -> Response:
     existed = await manager.file_exists(path)
     if existed or body.get("chunk") is not None or expected_hash is not None:
         model = await manager.save(
-            body, path, expected_hash=expected_hash, require_hash=require_hash
+            body,
+            path,
+            expected_hash=expected_hash,
+            require_hash=require_hash,
+            texts=sent.texts if sent else (),
         )
     else:
-        model = await manager.new(body, path)
+        model = await manager.new(body, path, sent.texts if sent else ())
     status = 200 if existed else 201
     return json_response(model, status, {"Location": _location(request, model["path"])})
 

@@ -60,6 +60,11 @@ async def json_body(request: Request, required: bool = True) -> dict[str, Any] |
         if required:
             raise BadRequest("JSON body missing")
         return None
+    return await parse_json(raw)
+
+
+async def parse_json(raw: bytes) -> dict[str, Any]:
+    """A JSON object body (BadRequest if it is not one); a big one is parsed in a thread."""
     if len(raw) >= BIG_BODY:
         return await asyncio.to_thread(_parsed, raw)
     return _parsed(raw)

@@ -22,10 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from carnet.nbfile import cellspans, notebooks, schema
-from carnet.server.contents import cellmatch
-from carnet.server.contents.models import notebook_json
+from carnet.server.contents import cellmatch, getform
 from carnet.server.contents.perfile import PerFile
-from carnet.trust import cells as trust_cells
 from carnet.trust import digest as trust_digest
 
 if TYPE_CHECKING:
@@ -34,10 +32,6 @@ if TYPE_CHECKING:
 # Kept at most, in bytes of files, encoded cells and digest walks: a few big notebooks.
 BUDGET = 48 << 20
 
-# A code cell is sent with its trust mark first, so the mark is spliced in, not encoded.
-_MARKED = b'{"metadata":{"trusted":'
-_MARKS = {True: b"true", False: b"false"}
-
 
 class Cell(NamedTuple):
     """What is known of one cell's text in a notebook file."""
@@ -45,15 +39,8 @@ class Cell(NamedTuple):
     minor: int  # the nbformat minor version it was validated against
     valid: bool
     cell_id: Any
-    code: bool
-    unsafe: bool  # a code cell with rich output (trust.cells.has_unsafe_output)
     walk: bytes | None  # its part of the trust digest; None: not computed
-    encoded: bytes  # as sent; a code cell's without its first bytes (_MARKED + its mark)
-
-    def sent(self, signed: bool) -> list[bytes]:
-        if not self.code:
-            return [self.encoded]
-        return [_MARKED, _MARKS[signed or not self.unsafe], self.encoded]
+    sent: getform.Encoded
 
 
 class FileCells(NamedTuple):
@@ -85,21 +72,10 @@ def _parse(text: bytes, parse: notebooks.ObjectParser) -> tuple[dict[str, Any], 
 
 def _facts(cell: dict[str, Any], finite: bool, minor: int, checker: Any) -> Cell | None:
     """What is kept of a cell, without its walk (made only when the notebook needs it)."""
-    code = cell.get("cell_type") == "code"
-    if code:
-        metadata = cell.get("metadata")
-        if not isinstance(metadata, dict):
-            return None  # not valid; the whole-file reader reports it
-        marked = {"metadata": {"trusted": True, **metadata}}
-        marked.update((key, value) for key, value in cell.items() if key != "metadata")
-        encoded = notebook_json(marked, finite)
-        if not encoded.startswith(_MARKED + _MARKS[True]):
-            return None  # not how the encoders write it; the whole-file reader will
-        encoded = encoded[len(_MARKED + _MARKS[True]) :]
-    else:
-        encoded = notebook_json(cell, finite)
-    unsafe = code and trust_cells.has_unsafe_output(cell)
-    return Cell(minor, checker.cell_check(cell), cell.get("id"), code, unsafe, None, encoded)
+    sent = getform.encode(cell, finite)
+    if sent is None:
+        return None  # not valid; the whole-file reader reports it
+    return Cell(minor, checker.cell_check(cell), cell.get("id"), None, sent)
 
 
 def _complete(
@@ -124,7 +100,7 @@ def _complete(
             if cell is None:
                 return None
         cells.append(cell)
-    if any(cell.unsafe for cell in cells):
+    if any(cell.sent.unsafe for cell in cells):
         for index, cell in enumerate(cells):
             if cell.walk is not None:
                 continue
@@ -200,29 +176,18 @@ class CellMemo:
         if cells is None or not all(cell.valid for cell in cells) or not _ids_ok(cells, minor):
             return None
         walks = [cell.walk for cell in cells if cell.walk is not None]
-        unsafe = any(cell.unsafe for cell in cells)
+        unsafe = any(cell.sent.unsafe for cell in cells)
         digest = trust.digest_parts(top, walks if unsafe else None)
         signed = trust.signed(digest)
         if signed is None:
             return None
-        encoded = self._encode(cells, top, finite, signed)
+        encoded = getform.notebook([cell.sent for cell in cells], top, finite, signed)
         self._keep(real, FileCells(cellspans.Previous(raw, cut.cells), cells))
         return Assembled(encoded, digest, signed)
 
-    @staticmethod
-    def _encode(cells: list[Cell], top: dict[str, Any], finite: bool, signed: bool) -> bytes:
-        parts = [b'{"cells":[']
-        for index, cell in enumerate(cells):
-            if index:
-                parts.append(b",")
-            parts.extend(cell.sent(signed))
-        rest = notebook_json(top, finite)
-        parts.append(b"]," + rest[1:] if len(rest) > 2 else b"]}")
-        return b"".join(parts)
-
     def _keep(self, real: Path, kept: FileCells) -> None:
         size = len(kept.previous.raw)
-        size += sum(len(cell.encoded) + len(cell.walk or b"") for cell in kept.cells)
+        size += sum(len(cell.sent.text) + len(cell.walk or b"") for cell in kept.cells)
         self._files.keep(real, kept, size)
 
     def kept_bytes(self) -> int:

@@ -9,10 +9,12 @@ notebook is parsed or written. Errors are ContentsError subclasses with a `reaso
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from carnet.server import malloc
+from carnet.server.contents import sentbody
 from carnet.server.contents.models import Model
 from carnet.server.contents.store import FileStore
 from carnet.server.contents.trusthook import NotebookTrust
@@ -115,6 +117,13 @@ class ContentsManager:
 
     # -- changes ---------------------------------------------------------------
 
+    async def read_save_body(self, raw: bytes, path: str) -> sentbody.Sent | None:
+        """The body of a save of `path`, its cells read against the last save's (see
+        sentbody.py); None: parse it the usual way. A big one is read in a thread."""
+        if len(raw) < BIG_FILE:
+            return self._store.read_save_body(raw, path)
+        return await asyncio.to_thread(self._store.read_save_body, raw, path)
+
     async def save(
         self,
         model: dict[str, Any],
@@ -122,11 +131,13 @@ class ContentsManager:
         *,
         expected_hash: str | None = None,
         require_hash: bool = False,
+        texts: Sequence[str] = (),
     ) -> Model:
         """Save a model (notebook, file, directory or upload chunk); returns it without content.
 
         With `expected_hash`, the save is refused (ContentsConflict) unless the file on
         disk still has that sha256, so a change made elsewhere is never overwritten.
+        `texts`: what read_save_body read each cell of a notebook's content as.
         """
         return self._moved(
             await asyncio.to_thread(
@@ -135,12 +146,16 @@ class ContentsManager:
                 path,
                 expected_hash=expected_hash,
                 require_hash=require_hash,
+                texts=texts,
             )
         )
 
-    async def new(self, model: dict[str, Any] | None = None, path: str = "") -> Model:
-        """Create `path` (empty notebook or file unless the model has content)."""
-        return self._moved(await asyncio.to_thread(self._store.new, model, path))
+    async def new(
+        self, model: dict[str, Any] | None = None, path: str = "", texts: Sequence[str] = ()
+    ) -> Model:
+        """Create `path` (empty notebook or file unless the model has content); `texts` as
+        for `save`."""
+        return self._moved(await asyncio.to_thread(self._store.new, model, path, texts))
 
     def _moved(self, model: Model) -> Model:
         """Note a big file read or written (see server/malloc.py); the model unchanged."""

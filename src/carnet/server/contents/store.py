@@ -13,7 +13,7 @@ import os
 import shutil
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from carnet.errors import (
     InvalidContents,
 )
 from carnet.nbfile import notebooks
-from carnet.server.contents import atomic, checkpoints, naming, reader
+from carnet.server.contents import atomic, checkpoints, getform, naming, reader, sentbody
 from carnet.server.contents.cellmemo import CellMemo
 from carnet.server.contents.known import FileFacts, Known, KnownFiles, file_stamp
 from carnet.server.contents.models import (
@@ -90,6 +90,15 @@ class FileStore:
 
     # -- saving ----------------------------------------------------------------
 
+    def read_save_body(self, raw: bytes, path: str) -> sentbody.Sent | None:
+        """A save's body, read with what the last save of `path` was sent (sentbody.py);
+        None: parse it the usual way. Its cells go to `save` with their texts."""
+        try:
+            real = self.paths.resolve(path).real
+        except ContentsError:
+            return None  # the save itself reports it
+        return self._saved.read_body(real, raw)
+
     def save(
         self,
         model: Any,
@@ -97,6 +106,7 @@ class FileStore:
         *,
         expected_hash: str | None = None,
         require_hash: bool = False,
+        texts: Sequence[str] = (),
     ) -> Model:
         if not isinstance(model, dict):
             raise InvalidContents("The model must be a JSON object", "bad model")
@@ -123,8 +133,9 @@ class FileStore:
             sha256: str | None = None
             if kind == "notebook":
                 nb = notebooks.check_savable(model["content"], target.api)
-                prepared = self._saved.prepare(target.real, nb)
+                prepared = self._saved.prepare(target.real, nb, texts)
                 if prepared is None:
+                    _load_cells(nb)
                     raw, finite = notebooks.serialized(nb, keep_marks=True)  # ids repaired first
                 else:
                     raw, finite = prepared.raw, prepared.finite
@@ -160,12 +171,16 @@ class FileStore:
     ) -> tuple[FileFacts, Known]:
         """Validate and sign a notebook being saved; what its next GET can be answered with.
 
-        `nb` (serialized, its trust marks kept) is consumed: joined and marked as a GET
-        of the file would make it, then encoded, when the trust hook can say later whether
-        those marks still hold. What `prepared` (savememo.py) knows is not worked out
-        again. The Known's sha256 is left for the caller to fill in.
+        The next GET's content is joined from what `prepared` (savememo.py) kept of each
+        cell as a GET sends it; without that, `nb` (serialized, its trust marks kept) is
+        consumed: joined and marked as a GET of the file would make it, then encoded.
+        Either only when the trust hook can say later whether those marks still hold.
+        What `prepared` knows is not worked out again. The Known's sha256 is left for
+        the caller to fill in.
         """
         valid = prepared is not None and prepared.valid
+        if not valid:
+            _load_cells(nb)
         facts = FileFacts(None if valid else notebooks.validation_message(nb))
         if self.trust is None:
             return facts, Known("", facts)
@@ -177,6 +192,11 @@ class FileStore:
         signed = self.trust.signed(facts.digest)
         if signed is None:
             return facts, Known("", facts)
+        if prepared is not None and prepared.sent is not None:
+            # Joined from each cell as a GET sends it, kept for those saved before.
+            encoded = getform.notebook(prepared.sent, prepared.top, finite, signed)
+            return facts, Known("", facts, encoded, signed)
+        _load_cells(nb)
         notebooks.rejoin_lines(nb)  # lists of lines a client sent, joined as on reading
         notebooks.strip_transient(nb)  # the marks a client sent: reading has none but mark's
         facts = facts._replace(digest=self.trust.mark(nb, api, facts.digest))
@@ -238,14 +258,14 @@ class FileStore:
 
     # -- creating ------------------------------------------------------------
 
-    def new(self, model: dict[str, Any] | None, path: str) -> Model:
+    def new(self, model: dict[str, Any] | None, path: str, texts: Sequence[str] = ()) -> Model:
         model = dict(model or {})
         model.setdefault("type", "notebook" if path.endswith(".ipynb") else "file")
         if "content" not in model and model["type"] == "notebook":
             model.update(content=_new_notebook(), format="json")
         elif "content" not in model and model["type"] == "file":
             model.update(content="", format="text")
-        return self.save(model, path)
+        return self.save(model, path, texts=texts)
 
     def new_untitled(self, path: str = "", type: str = "", ext: str = "") -> Model:
         directory = self._directory(path)
@@ -416,3 +436,10 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
+
+
+def _load_cells(nb: notebooks.Notebook) -> None:
+    """A notebook's Unparsed cells (sentbody.py) loaded, for what needs them all."""
+    cells = nb.get("cells")
+    if isinstance(cells, list):
+        sentbody.load_all(cells)
