@@ -61,3 +61,33 @@ def test_non_finite_numbers_saved_are_loaded_back_as_json_writes_them(api: Api) 
     assert api.request("PUT", "/api/contents/saved.ipynb", content=body).status_code == 201
     metadata = api.get("/api/contents/saved.ipynb").json()["content"]["metadata"]
     assert math.isnan(metadata["nan"]) and metadata["inf"] == math.inf
+
+
+def test_a_save_sent_again_is_read_against_the_last_one_and_still_refuses_what_json_does(
+    api: Api,
+) -> None:
+    # The second body is read against the first one's cells (contents/sentbody.py).
+    cells = [
+        {"cell_type": "markdown", "id": str(i), "metadata": {}, "source": f"{'x' * 60} {i}"}
+        for i in range(3)
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+    def put(content: str) -> int:
+        response = api.request("PUT", "/api/contents/again.ipynb", content=content)
+        return response.status_code
+
+    compact = {"separators": (",", ":"), "ensure_ascii": False}
+    assert put(json.dumps({"type": "notebook", "content": nb}, **compact)) == 201
+    cells[1]["source"] = "caf\u00e9 \U0001f600"
+    assert put(json.dumps({"type": "notebook", "content": nb}, **compact)) == 200
+    saved = (api.root / "again.ipynb").read_bytes()
+    got = api.get("/api/contents/again.ipynb").json()["content"]
+    assert [cell["source"] for cell in got["cells"]] == [cell["source"] for cell in cells]
+    # A lone surrogate in a changed cell, next to cells sent as before: refused, file kept.
+    cells[2]["source"] = "x\ud800y"
+    body = json.dumps({"type": "notebook", "content": nb}, separators=(",", ":"))
+    response = api.request("PUT", "/api/contents/again.ipynb", content=body)
+    assert response.status_code == 400
+    assert "unpaired surrogate" in response.json()["message"]
+    assert (api.root / "again.ipynb").read_bytes() == saved
