@@ -29,9 +29,9 @@ from carnet.server.contents.perfile import PerFile
 from carnet.trust import cells as trust_cells
 from carnet.trust import digest as trust_digest
 
-# Kept at most, in bytes of texts (as sent, in the file, in a GET) and digest walks:
-# a few big notebooks.
-BUDGET = 64 << 20
+# Kept at most, in bytes of texts (as sent, in the file, in a GET) and digest walks: a
+# notebook takes about four times its size, so two of 10 MB fit, or many small ones.
+BUDGET = 96 << 20
 
 
 class Saved(NamedTuple):
