@@ -39,17 +39,17 @@ def body_of(cells: list[Any], form: dict[str, Any], **extra: Any) -> bytes:
     return json.dumps(model, **form).encode()
 
 
-def known_from(sent: sentbody.Sent) -> sentbody.Known:
+def known_from(sent: sentbody.Sent) -> sentbody.LastSent:
     """What a save memo would keep of a body it saved: each cell's text and id."""
     cells = sent.body["content"]["cells"]
     sentbody.load_all(cells)
-    return sentbody.Known(sent.texts, [cell.get("id") for cell in cells])
+    return sentbody.LastSent(sent.texts, [cell.get("id") for cell in cells])
 
 
-NOTHING_KNOWN = sentbody.Known((), ())
+NOTHING_KNOWN = sentbody.LastSent((), ())
 
 
-def read(raw: bytes, known: sentbody.Known = NOTHING_KNOWN) -> sentbody.Sent:
+def read(raw: bytes, known: sentbody.LastSent = NOTHING_KNOWN) -> sentbody.Sent:
     sent = sentbody.read(raw, known)
     assert sent is not None
     return sent

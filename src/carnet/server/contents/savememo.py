@@ -135,14 +135,6 @@ def _cell_id(cell: dict[str, Any] | sentbody.Unparsed) -> Any:
     return cell.cell_id if isinstance(cell, sentbody.Unparsed) else cell.get("id")
 
 
-def _loaded(cells: list[Any], index: int) -> dict[str, Any]:
-    cell = cells[index]
-    if isinstance(cell, sentbody.Unparsed):
-        cell = cells[index] = cell.load()
-    loaded: dict[str, Any] = cell
-    return loaded
-
-
 class SaveMemo:
     def __init__(self, budget: int = BUDGET) -> None:
         self._files: PerFile[SavedFile] = PerFile(budget)
@@ -151,9 +143,8 @@ class SaveMemo:
         """A save's body, read with the cells the last save to `real` was sent (see
         sentbody.py); None: parse it the usual way."""
         kept = self._files.get(real)
-        if kept is None:
-            return sentbody.read(raw, sentbody.Known((), ()))
-        return sentbody.read(raw, sentbody.Known(kept.texts, kept.ids))
+        last = sentbody.LastSent(kept.texts, kept.ids) if kept else sentbody.LastSent((), ())
+        return sentbody.read(raw, last)
 
     def prepare(
         self, real: Path, nb: notebooks.Notebook, texts: Sequence[str] = ()
@@ -176,16 +167,16 @@ class SaveMemo:
                 sent[index] = cell.text
         if not _ids_kept(cells, minor):
             sentbody.load_all(cells)
-            ids = [cell.get("id") for cell in cells]
+            sent_ids = [cell.get("id") for cell in cells]
             notebooks.repair_cell_ids(nb)
             for index, cell in enumerate(cells):
-                if cell.get("id") is not ids[index]:
+                if cell.get("id") is not sent_ids[index]:
                     sent[index] = None  # not the text of what is saved
         checker = schema.fast_checker(minor)
         saved: list[Saved] = []
         for index, known in enumerate(_kept(sent, self._files.get(real))):
             if known is None or known.minor != minor:
-                known = _save_cell(_loaded(cells, index), minor, checker)
+                known = _save_cell(sentbody.loaded(cells, index), minor, checker)
                 if known is None:
                     return None
             saved.append(known)
@@ -206,7 +197,7 @@ class SaveMemo:
             # The same walk whether a cell's lines were split for writing or not.
             for index, cell in enumerate(saved):
                 if cell.walk is None:
-                    walk = trust_digest.cell_walk(_loaded(cells, index))
+                    walk = trust_digest.cell_walk(sentbody.loaded(cells, index))
                     saved[index] = cell._replace(walk=walk)
         ids = [_cell_id(cell) for cell in cells]
         self._keep(real, SavedFile(saved, sent, ids))

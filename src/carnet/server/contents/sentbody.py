@@ -43,7 +43,7 @@ class Unparsed:
         return cell
 
 
-class Known(NamedTuple):
+class LastSent(NamedTuple):
     """What the last save of a notebook sent, cell by cell: each one's text (None: not
     to be matched; else an object's) and id."""
 
@@ -56,14 +56,22 @@ class Sent(NamedTuple):
     texts: list[str]  # the text of each of body["content"]["cells"], in order
 
 
+def loaded(cells: list[Any], index: int) -> dict[str, Any]:
+    """The cell at `index`, an Unparsed one replaced by its object first."""
+    cell = cells[index]
+    if isinstance(cell, Unparsed):
+        cell = cells[index] = cell.load()
+    found: dict[str, Any] = cell
+    return found
+
+
 def load_all(cells: list[Any]) -> None:
     """Every Unparsed cell of `cells` replaced by its object."""
-    for index, cell in enumerate(cells):
-        if isinstance(cell, Unparsed):
-            cells[index] = cell.load()
+    for index in range(len(cells)):
+        loaded(cells, index)
 
 
-def read(raw: bytes, known: Known) -> Sent | None:
+def read(raw: bytes, known: LastSent) -> Sent | None:
     """The body `raw`, its known cells left Unparsed; None: parse it the usual way.
 
     Cells stay Unparsed only in a notebook's content (type "notebook", not a chunk).
@@ -91,7 +99,7 @@ def _skipped(value: Any) -> None:
 
 
 class _Reader:
-    def __init__(self, text: str, known: Known) -> None:
+    def __init__(self, text: str, known: LastSent) -> None:
         self.text = text
         self.known = known
         self.cells: list[Any] | None = None
