@@ -37,11 +37,13 @@ class DroppingProxy:
 
     def drop(self) -> None:
         self.passing.clear()
-        self.swallowing.clear()
         with self.lock:
             cut, self.sockets = self.sockets, set()
         for sock in cut:
             _close(sock)
+        # Only once they are cut: a pump that read a message just before must not pass it on
+        # after the ones it swallowed (TCP never delivers a later byte past a lost one).
+        self.swallowing.clear()
 
     def restore(self) -> None:
         self.passing.set()
@@ -72,11 +74,14 @@ class DroppingProxy:
                 ).start()
 
     def _pump(self, source: socket.socket, sink: socket.socket, to_page: bool) -> None:
+        # Once this connection lost bytes, it never delivers another: the page would skip them.
+        losing = False
         try:
             while data := source.recv(65536):
                 if to_page:
                     self.to_page(data)
-                if to_page and self.swallowing.is_set():
+                losing = losing or (to_page and self.swallowing.is_set())
+                if losing:
                     with self.lock:
                         self.swallowed += len(data)
                     continue
