@@ -214,12 +214,15 @@ describe("the connection's receive path", () => {
     vi.stubGlobal("WebSocket", FakeSocket); // no Worker in Node: sockets on the page's thread
     const conn = new KernelConnection("ws://x/", "k1");
     const seen: string[] = [];
+    const statuses: string[] = [];
     conn.iopub.on((msg) => seen.push(msg.header.msg_id));
+    conn.status.on((status) => statuses.push(status));
     conn.connect();
     const first = FakeSocket.made[0];
     first.open();
     first.receive(frame("old-1"));
     conn.switchKernel("k2");
+    expect(conn.state).toBe("connecting");
     first.receive(frame("old-2")); // arrives after the switch: not for the new kernel
     const second = FakeSocket.made[1];
     expect(second.url).toContain("/api/kernels/k2/channels");
@@ -228,6 +231,8 @@ describe("the connection's receive path", () => {
     await tick();
     expect(seen).toEqual(["old-1", "new-1"]);
     expect(conn.state).toBe("connected");
+    // The new kernel's socket opening is heard: the page probes the new kernel then.
+    expect(statuses).toEqual(["connected", "connecting", "connected"]);
     conn.close();
   });
 

@@ -103,6 +103,10 @@ export class KernelConnection {
     this.kernelId = kernelId;
     this.lastMsgId = "";
     this.failPending();
+    // Connected again only once the new kernel's socket opens: listeners that act on
+    // "connected" (the page asks the new kernel for its info) must hear it.
+    this.attempts = 0;
+    this.setStatus("connecting");
     this.connect();
   }
 
