@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from carnet.errors import InvalidContents
 from carnet.server.contents.models import json_bytes
+from carnet.server.jsonbody import BIG_BODY, SURROGATE_ESCAPE_BYTES, encodable
 
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
     from carnet.server.contents.manager import ContentsManager
-
-# \uD800-\uDFFF escapes: only these can decode to a string UTF-8 cannot encode.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
-# Bodies parsed in a worker thread from this size on: a 10 MB notebook's parse would
-# hold the event loop (every websocket) for tens of milliseconds.
-BIG_BODY = 1 << 20
 
 
 class BadRequest(InvalidContents):
@@ -77,20 +71,11 @@ def _parsed(raw: bytes) -> dict[str, Any]:
         raise BadRequest(f"Invalid JSON in body of request: {exc}") from exc
     except RecursionError as exc:  # json's parser recurses once per nesting level
         raise BadRequest("Invalid JSON in body of request: nested too deeply") from exc
-    if _SURROGATE_ESCAPE.search(raw) and not _encodable(body):
-        # A lone \ud800 decodes to a str no file name, log line or response can encode.
+    if SURROGATE_ESCAPE_BYTES.search(raw) and not encodable(body):
         raise BadRequest("Invalid JSON in body of request: an unpaired surrogate escape")
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
     return body
-
-
-def _encodable(value: Any) -> bool:
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def flag(request: Request, name: str, default: str) -> bool:

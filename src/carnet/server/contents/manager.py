@@ -19,6 +19,7 @@ from carnet.server.contents.models import Model
 from carnet.server.contents.store import FileStore
 from carnet.server.contents.trusthook import NotebookTrust
 from carnet.server.contents.types import CheckpointModel
+from carnet.server.jsonbody import BIG_BODY
 
 # Files from this size on make their buffers worth keeping for the next request.
 BIG_FILE = 1 << 20
@@ -120,7 +121,7 @@ class ContentsManager:
     async def read_save_body(self, raw: bytes, path: str) -> sentbody.Sent | None:
         """The body of a save of `path`, its cells read against the last save's (see
         sentbody.py); None: parse it the usual way. A big one is read in a thread."""
-        if len(raw) < BIG_FILE:
+        if len(raw) < BIG_BODY:
             return self._store.read_save_body(raw, path)
         return await asyncio.to_thread(self._store.read_save_body, raw, path)
 

@@ -21,8 +21,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from carnet.server.jsonbody import SURROGATE_ESCAPE, encodable
+
 _SPACE = re.compile(r"[ \t\n\r]*")
-_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")  # either half of a pair, or alone
 _DECODER = json.JSONDecoder()  # json.loads' own settings
 # The first characters of a cell's text, by which a moved cell is looked for.
 _PREFIX = 48
@@ -123,16 +124,12 @@ class _Reader:
         be encoded: an escaped surrogate that is not half of a pair cannot."""
         start = 0
         for begin, end in [*self.unparsed, (len(self.text), len(self.text))]:
-            if _SURROGATE.search(self.text, start, begin):
+            if SURROGATE_ESCAPE.search(self.text, start, begin):
                 break
             start = end
         else:
             return True
-        try:
-            json.dumps(body, ensure_ascii=False, default=_skipped).encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
+        return encodable(body, default=_skipped)
 
     def object(
         self, pos: int, member: Callable[[str, int], tuple[Any, int]]
