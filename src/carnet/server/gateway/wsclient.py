@@ -1,9 +1,6 @@
-"""Websocket connections to the gateway, through the websockets library (12 to today's).
-
-websockets 13 brought the new asyncio client and 14 deprecated the old one: the new one
-is used where it exists. Both are reduced here to connect(), subprotocol(), and two
-errors: Refused (the gateway answered the handshake with an HTTP status) and
-Unreachable (no handshake at all).
+"""Websocket connections to the gateway, through the websockets library's asyncio client,
+reduced here to connect(), subprotocol(), and two errors: Refused (the gateway answered
+the handshake with an HTTP status) and Unreachable (no handshake at all).
 """
 
 from __future__ import annotations
@@ -29,8 +26,8 @@ class Refused(Unreachable):
 
 
 def _status(exc: BaseException) -> int | None:
-    response = getattr(exc, "response", None)  # websockets >= 13's InvalidStatus
-    status = getattr(response, "status_code", None) or getattr(exc, "status_code", None)
+    response = getattr(exc, "response", None)  # InvalidStatus
+    status = getattr(response, "status_code", None)
     return int(status) if status else None
 
 
@@ -50,16 +47,10 @@ async def connect(
     }
     if ssl_context is not None:
         options["ssl"] = ssl_context
-    try:
-        from websockets.asyncio.client import connect as new_connect
-    except ImportError:  # websockets 12
-        from websockets.client import connect as legacy_connect  # type: ignore[attr-defined]
+    from websockets.asyncio.client import connect as open_websocket
 
-        opener: Any = legacy_connect(url, extra_headers=headers, **options)
-    else:
-        opener = new_connect(url, additional_headers=headers, **options)
     try:
-        return await opener
+        return await open_websocket(url, additional_headers=headers, **options)
     except InvalidHandshake as exc:
         status = _status(exc)
         if status is not None:
