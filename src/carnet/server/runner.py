@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 
 # Open websockets get this long to close before the server stops anyway.
 GRACEFUL_SHUTDOWN_SECONDS = 3
+# How long an idle keep-alive connection stays open after a response. uvicorn's 5 s made
+# a client reusing a connection just as the server closed it fail with no response (one
+# of 20 parallel DELETEs in a load test); so would a proxy in front whose own idle timeout
+# is longer (nginx's upstream keep-alive and most load balancers keep 60 s or more).
+# Jupyter's server (tornado) keeps them an hour; so does Carnet. Idle connections cost a
+# descriptor each; a client that never sends a request gets no more time than before.
+KEEP_ALIVE_SECONDS = 3600
 
 
 def run(settings: ServerSettings, hub: HubEnv | None = None) -> int:
@@ -92,6 +99,7 @@ def _uvicorn_server(app: Starlette, settings: ServerSettings) -> uvicorn.Server:
         http=_http_protocol(settings),
         ws=LazyWebSocketsProtocol,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         ws_ping_interval=settings.websocket_ping_interval or None,
         ws_ping_timeout=max(20.0, settings.websocket_ping_interval) or None,
         # Outputs and notebooks can be large; jupyter_server allows 10 MiB by default.
