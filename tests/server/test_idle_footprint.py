@@ -19,10 +19,11 @@ from carnet.server.app import create_app
 from carnet.server.config.resolve import settings_from_argv
 settings = settings_from_argv([f"--notebook-dir={sys.argv[1]}", "--NotebookApp.token=t"])
 server = runner._uvicorn_server(create_app(settings), settings)
-# click, watchfiles and multiprocessing are no longer asked about: `import uvicorn`
-# (its public API) loads them, and the fake bare `uvicorn` package that kept them out
-# (about 2.5 MB) relied on uvicorn's internals, so it went.
-lazy = ("sqlite3", "websockets", "ctypes")
+# click and multiprocessing are no longer asked about: `import uvicorn` (its public API)
+# loads them, and the fake bare `uvicorn` package that kept them out (about 2.5 MB)
+# relied on uvicorn's internals, so it went. It would load watchfiles too (0.8 MiB):
+# Carnet depends on uvicorn without its [standard] extra, so that is not installed.
+lazy = ("sqlite3", "websockets", "ctypes", "watchfiles")
 print(sorted(m for m in lazy if m in sys.modules))
 from uvicorn import Config  # what uvicorn's own lifespan module does
 import uvicorn
@@ -34,7 +35,7 @@ def mapped(server: RunningServer) -> str:
     return Path(f"/proc/{server.process.pid}/maps").read_text()
 
 
-def test_websockets_sqlite_and_ctypes_are_not_imported(
+def test_websockets_sqlite_ctypes_and_a_file_watcher_are_not_imported(
     server_dirs: ServerDirs,
 ) -> None:
     out = subprocess.run(
