@@ -142,6 +142,23 @@ async def _wait_for_line(ws: Any, marker: bytes) -> None:
                 return
 
 
+async def _line_to(sender: Any, receivers: list[Any], timeout: float) -> tuple[float, list[Any]]:
+    """A line printed through `sender`: how long until every receiver had it, and the
+    receivers that had not within `timeout`."""
+    marker, frame = _printing()
+    t0 = time.perf_counter()
+    waiters = {asyncio.create_task(_wait_for_line(ws, marker)): ws for ws in receivers}
+    await sender.send(frame)
+    done, pending = await asyncio.wait(waiters, timeout=timeout)
+    elapsed = time.perf_counter() - t0
+    for waiter in pending:
+        waiter.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for waiter in done:
+        waiter.result()
+    return elapsed, [waiters[waiter] for waiter in pending]
+
+
 async def _all_subscribed(name: str, socks: list[Any]) -> None:
     """Every client has received a line printed after it connected. A server may still be
     subscribing a just-opened websocket to the kernel's output (Jupyter's opens a ZeroMQ
@@ -150,37 +167,20 @@ async def _all_subscribed(name: str, socks: list[Any]) -> None:
     until each client has seen one."""
     waiting = list(socks)
     for _ in range(20):
-        marker, frame = _printing()
-        waiters = {asyncio.create_task(_wait_for_line(ws, marker)): ws for ws in waiting}
-        await socks[0].send(frame)
-        done, pending = await asyncio.wait(waiters, timeout=3)
-        for waiter in pending:
-            waiter.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        for waiter in done:
-            waiter.result()
-        waiting = [waiters[waiter] for waiter in pending]
+        _, waiting = await _line_to(socks[0], waiting, timeout=3)
         if not waiting:
             return
     raise RuntimeError(f"{name}: {len(waiting)} of {len(socks)} websocket clients got no output")
 
 
 async def _one_line_to_all(name: str, socks: list[Any]) -> float:
-    marker, frame = _printing()
-    t0 = time.perf_counter()
-    waiters = [asyncio.create_task(_wait_for_line(ws, marker)) for ws in socks]
-    await socks[0].send(frame)
-    done, pending = await asyncio.wait(waiters, timeout=60)
-    for waiter in pending:
-        waiter.cancel()
-    if pending:
+    elapsed, missed = await _line_to(socks[0], socks, timeout=60)
+    if missed:
         raise RuntimeError(
-            f"{name}: {len(pending)} of {len(socks)} websocket clients did not "
+            f"{name}: {len(missed)} of {len(socks)} websocket clients did not "
             "receive the line in 60 s"
         )
-    for waiter in done:
-        waiter.result()
-    return time.perf_counter() - t0
+    return elapsed
 
 
 async def fan_out(server: Server, kernel_id: str, clients: int) -> float:
