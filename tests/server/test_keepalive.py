@@ -23,7 +23,7 @@ def _request(sock: socket.socket, server: RunningServer) -> bytes:
     sock.sendall(request.encode())
     data = b""
     while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
+        data += _received(sock)
     head, _, body = data.partition(b"\r\n\r\n")
     length = next(
         int(line.split(b":", 1)[1])
@@ -31,8 +31,14 @@ def _request(sock: socket.socket, server: RunningServer) -> bytes:
         if line.lower().startswith(b"content-length:")
     )
     while len(body) < length:
-        body += sock.recv(65536)
+        body += _received(sock)
     return head
+
+
+def _received(sock: socket.socket) -> bytes:
+    chunk = sock.recv(65536)
+    assert chunk, "the server closed the connection before its response was whole"
+    return chunk
 
 
 def test_an_idle_connection_is_kept_past_uvicorns_default(server: RunningServer) -> None:
