@@ -206,3 +206,33 @@ def test_arrow_keys_walk_between_cells_in_edit_mode(page: Any, server: RunningSe
     assert active(page) == 0
     page.keyboard.type("y")
     assert sources(page) == ["a\nby", "xc"]
+
+
+def test_a_click_before_the_editor_exists_types_where_it_landed(
+    context: Any, server: RunningServer
+) -> None:
+    """Editors are made when the page is idle; a click that comes first (a cell just
+    scrolled to on a busy page) makes it at once, keeps the keys and puts the cursor there."""
+    tab = context.new_page()
+    try:
+        # Held back for good: no editor exists until a cell is clicked.
+        tab.add_init_script("window.requestIdleCallback = () => 0;")
+        path = write_notebook(server, "early_click.ipynb", [code("a = 1", "b = 2"), code("c")])
+        tab.goto(server.url + f"notebooks/{path}")
+        tab.wait_for_function("() => window.carnet.notebook !== null")
+        second = cell(tab, 1)
+        assert tab.locator(".cm-editor").count() == 0
+        # Right of the end of cell 1's only line.
+        box = second.locator(".editor-placeholder").bounding_box()
+        tab.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+        tab.wait_for_selector("#notebook-container > .cell:nth-child(2).editing .cm-focused")
+        tab.keyboard.type("z")
+        assert sources(tab) == ["a = 1\nb = 2", "cz"]
+        # The first cell's second line, clicked past its end: the cursor goes to its end.
+        box = cell(tab, 0).locator(".editor-placeholder").bounding_box()
+        tab.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] * 0.7)
+        tab.wait_for_selector("#notebook-container > .cell:nth-child(1).editing .cm-focused")
+        tab.keyboard.type("9")
+        assert sources(tab) == ["a = 1\nb = 29", "cz"]
+    finally:
+        tab.close()

@@ -82,8 +82,17 @@ export class CellView {
       this.hooks.select(this.cell, event.shiftKey);
     });
     parts.rendered.addEventListener("dblclick", () => this.hooks.edit(this.cell));
-    parts.editorHost.addEventListener("mousedown", () => {
-      if (!this.editor) queueMicrotask(() => this.hooks.edit(this.cell));
+    parts.editorHost.addEventListener("mousedown", (event) => {
+      if (this.editor || event.button !== 0) return;
+      // The placeholder under the pointer gives way to the editor now; the browser's own
+      // focus on mousedown would then land on the notebook (it has a tabindex), taking the
+      // keys away from the editor that edit mode just focused.
+      event.preventDefault();
+      // The placeholder shows the source as the editor will: where the click fell in its text
+      // is where the cursor goes (the new editor has no layout to ask until the next frame).
+      const offset = offsetAt(parts.placeholder, event.clientX, event.clientY);
+      this.hooks.edit(this.cell);
+      if (offset !== null) this.ensureEditor().placeCursor(offset);
     });
     this.updateAll();
     return parts;
@@ -215,6 +224,17 @@ export class CellView {
     this.built?.outputs.dispose();
     this.editor?.destroy();
   }
+}
+
+// The offset into an element's only text node at a point on screen, if the point is in it.
+function offsetAt(element: HTMLElement, x: number, y: number): number | null {
+  const doc = element.ownerDocument;
+  if (typeof doc.caretPositionFromPoint === "function") {
+    const caret = doc.caretPositionFromPoint(x, y);
+    return caret && caret.offsetNode.parentNode === element ? caret.offset : null;
+  }
+  const range = typeof doc.caretRangeFromPoint === "function" ? doc.caretRangeFromPoint(x, y) : null;
+  return range && range.startContainer.parentNode === element ? range.startOffset : null;
 }
 
 // Idle callbacks where the browser has them (not Safari), else the next task.

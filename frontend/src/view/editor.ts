@@ -171,6 +171,11 @@ export class CellEditor {
     this.view.focus();
   }
 
+  /** Puts the cursor at a UTF-16 offset into the text. */
+  placeCursor(offset: number): void {
+    this.view.dispatch({ selection: { anchor: Math.min(offset, this.view.state.doc.length) } });
+  }
+
   blur(): void {
     this.view.contentDOM.blur();
   }
