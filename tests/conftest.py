@@ -6,6 +6,8 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.client.procs import NewChildren, children
+
 # The suite runs on shared, sometimes heavily loaded machines: time-based
 # hypothesis checks would fail on load, not on bugs.
 settings.register_profile("carnet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,3 +30,11 @@ def _restore_carnet_loggers() -> Iterator[None]:
         propagate, disabled, level, handlers = saved.get(name, (True, False, logging.NOTSET, []))
         log.propagate, log.disabled, log.level = propagate, disabled, level
         log.handlers[:] = handlers
+
+
+@pytest.fixture
+def new_children() -> NewChildren:
+    """Lists this process's children that the test started, zombies included: a process a
+    session-wide fixture started earlier in this worker (a Hub, a gateway) is not the test's."""
+    before = {pid for pid, _ in children()}
+    return lambda: [child for child in children() if child[0] not in before]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+# The `new_children` fixture (tests/conftest.py): children started since the test began.
+NewChildren = Callable[[], list[tuple[int, str]]]
 
 
 def open_fds() -> dict[int, str]:

@@ -9,13 +9,13 @@ import pytest
 
 from carnet.client.manager import KernelManager
 from tests.client.kernels import tiny_spec
-from tests.client.procs import children, open_fds
+from tests.client.procs import NewChildren, open_fds
 
 CYCLES = 100
 
 
 @pytest.mark.slow
-def test_hundred_start_stop_cycles_leak_nothing() -> None:
+def test_hundred_start_stop_cycles_leak_nothing(new_children: NewChildren) -> None:
     # The tiny kernel is the fastest real kernel, so 100 cycles stay quick.
     spec = tiny_spec()
 
@@ -48,4 +48,4 @@ def test_hundred_start_stop_cycles_leak_nothing() -> None:
     assert len(after) <= len(before), (
         f"open file descriptors grew from {len(before)} to {len(after)}; new: {new}"
     )
-    assert children() == [], "kernel processes (or zombies) were left behind"
+    assert new_children() == [], "kernel processes (or zombies) were left behind"

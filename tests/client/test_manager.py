@@ -19,7 +19,7 @@ from carnet.client.manager import KernelManager
 from carnet.errors import KernelDied, KernelError, KernelStartError
 from carnet.protocol import Message
 from tests.client.kernels import python_specs, tiny_spec
-from tests.client.procs import children
+from tests.client.procs import NewChildren, children
 
 BUSY_LOOP = "print('looping', flush=True)\nwhile True: pass"
 SLEEP_LOOP = "import time\nprint('looping', flush=True)\nwhile True: time.sleep(0.01)"
@@ -140,7 +140,9 @@ def test_autorestart_is_bounded_and_notified() -> None:
     assert [e.restart_count for e in events if e.status == "autorestarting"] == [1, 2]
 
 
-def test_kernel_that_dies_while_starting_reports_its_stderr(runtime_dir: Path) -> None:
+def test_kernel_that_dies_while_starting_reports_its_stderr(
+    runtime_dir: Path, new_children: NewChildren
+) -> None:
     async def main() -> None:
         km = KernelManager(tiny_spec("crash"), echo_stderr=False)
         with pytest.raises(KernelDied, match="crashing on purpose"):
@@ -149,10 +151,10 @@ def test_kernel_that_dies_while_starting_reports_its_stderr(runtime_dir: Path) -
         assert not km.connection_file.exists()
 
     asyncio.run(main())
-    assert children() == []
+    assert new_children() == []
 
 
-def test_kernel_that_never_answers_times_out() -> None:
+def test_kernel_that_never_answers_times_out(new_children: NewChildren) -> None:
     async def main() -> None:
         km = KernelManager(tiny_spec("mute"), startup_timeout=3.0, echo_stderr=False)
         with pytest.raises(KernelStartError, match="did not answer kernel_info within 3s") as info:
@@ -161,12 +163,34 @@ def test_kernel_that_never_answers_times_out() -> None:
         assert not km.connection_file.exists()
 
     asyncio.run(main())
-    assert children() == []
+    assert new_children() == []
+
+
+def test_a_lost_kernel_info_request_is_asked_again(new_children: NewChildren) -> None:
+    """The first request can go down a connection that then breaks (the port was another
+    process's a moment before): the start asks again instead of waiting out its timeout."""
+
+    async def main() -> None:
+        # Without asking again, the start would wait out its timeout and fail.
+        km = KernelManager(tiny_spec("drop-first"), startup_timeout=30.0, echo_stderr=False)
+        await km.start()
+        try:
+            assert km.state == "running"
+            reply = await km.client.kernel_info(timeout=10)
+            assert reply.content["implementation"] == "tiny"
+        finally:
+            await km.shutdown()
+
+    asyncio.run(main())
+    assert new_children() == []
 
 
 @pytest.mark.parametrize("spec", python_specs(), ids=lambda s: s.name)
 def test_a_port_taken_before_the_kernel_binds_it_means_other_ports(
-    spec: KernelSpec, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    spec: KernelSpec,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    new_children: NewChildren,
 ) -> None:
     """Ports are chosen free, but another process may take one before the kernel binds it."""
     import socket
@@ -203,7 +227,7 @@ def test_a_port_taken_before_the_kernel_binds_it_means_other_ports(
         taker.close()
     assert len(calls) == 2
     assert "a port was taken" in caplog.text
-    assert children() == []
+    assert new_children() == []
 
 
 def test_missing_program_is_a_start_error() -> None:

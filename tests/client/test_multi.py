@@ -14,7 +14,7 @@ from carnet.client.lifecycle import KernelEvent
 from carnet.client.multi import MultiKernelManager
 from carnet.errors import KernelNotFound, KernelSpecError
 from tests.client.kernels import ipykernel_spec, tiny_spec
-from tests.client.procs import children
+from tests.client.procs import NewChildren
 
 
 def lookup(name: str) -> object:
@@ -31,7 +31,7 @@ async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
-def test_many_kernels_models_and_events(tmp_path: Path) -> None:
+def test_many_kernels_models_and_events(tmp_path: Path, new_children: NewChildren) -> None:
     events: list[KernelEvent] = []
 
     async def main() -> None:
@@ -78,7 +78,7 @@ def test_many_kernels_models_and_events(tmp_path: Path) -> None:
         assert len(mkm) == 0
 
     asyncio.run(main())
-    assert children() == []
+    assert new_children() == []
     statuses = [(e.status, e.kernel_id) for e in events]
     assert ("autorestarting", statuses[0][1]) in statuses
     assert [s for s, _ in statuses].count("shutdown") == 2

@@ -3,7 +3,8 @@
 It speaks the real protocol over real sockets (carnet.protocol + pyzmq), so a
 manager test that starts it 100 times tests the manager, not a mock. Extra
 arguments: `crash` exits at once with a message on stderr; `mute` never
-answers (for start timeouts).
+answers (for start timeouts); `drop-first` ignores its first kernel_info_request, as if it
+had been lost on the way.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def main() -> None:
     poller = zmq.Poller()
     for channel in ("shell", "control", "hb"):
         poller.register(sockets[channel], zmq.POLLIN)
+    dropped = False
     while True:
         for sock, _ in poller.poll():
             if sock is sockets["hb"]:
@@ -47,6 +49,9 @@ def main() -> None:
                 continue
             request = session.deserialize(sock.recv_multipart())
             if mode == "mute":
+                continue
+            if mode == "drop-first" and not dropped and request.msg_type == "kernel_info_request":
+                dropped = True
                 continue
             publish = sockets["iopub"]
             publish.send_multipart(

@@ -12,7 +12,7 @@ import pexpect
 import pytest
 
 from carnet.client.blocking import BlockingKernelClient
-from tests.client.procs import children
+from tests.client.procs import NewChildren
 from tests.console.conftest import KERNELS, Standalone, console_env
 
 
@@ -148,7 +148,9 @@ def test_bad_prefix_is_one_clear_line(standalone: Standalone) -> None:
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
-def test_new_kernel_is_shut_down_on_exit(kernel: str, tmp_path: Path) -> None:
+def test_new_kernel_is_shut_down_on_exit(
+    kernel: str, tmp_path: Path, new_children: NewChildren
+) -> None:
     console = Console(console_env(tmp_path), "--kernel", kernel)
     child = console.child
     try:
@@ -167,7 +169,7 @@ def test_new_kernel_is_shut_down_on_exit(kernel: str, tmp_path: Path) -> None:
     assert status == 0
     assert not Path(f"/proc/{pid}").exists()
     assert list((tmp_path / "runtime").glob("kernel-*.json")) == []
-    assert children() == []
+    assert new_children() == []
 
 
 def test_kernel_death_is_reported_and_the_kernel_restarted(tmp_path: Path) -> None:

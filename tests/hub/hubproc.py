@@ -9,6 +9,7 @@ Hub's REST API.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -81,8 +82,13 @@ def hub5_path() -> Path:
         shutil.rmtree(partial, ignore_errors=True)
         pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target"]
         subprocess.run([*pip, str(partial), HUB5_REQUIREMENT], check=True)
-        shutil.rmtree(HUB5_DIR, ignore_errors=True)
-        partial.rename(HUB5_DIR)  # whole or not at all
+        # Another test worker may have put a whole one in place meanwhile (and be using
+        # it): then this copy goes. A broken one (no jupyterhub package) is replaced.
+        if not (HUB5_DIR / "jupyterhub" / "__init__.py").exists():
+            shutil.rmtree(HUB5_DIR, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                partial.rename(HUB5_DIR)  # whole or not at all
+        shutil.rmtree(partial, ignore_errors=True)
     return HUB5_DIR
 
 

@@ -28,6 +28,11 @@ from carnet.protocol.content import (
 )
 from carnet.protocol.messages import JsonDict
 
+# How long wait_for_ready() waits for one kernel_info_reply before asking again, doubling
+# up to the most: a kernel still importing answers every request once it binds.
+READY_PATIENCE = 1.0
+MAX_READY_PATIENCE = 4.0
+
 OutputHook = Callable[[Message], None]
 # Answers an input_request: returns the text, or an awaitable of it.
 StdinHook = Callable[[Message], str | Awaitable[str]]
@@ -61,17 +66,26 @@ class AsyncKernelClient(KernelChannels):
         """Wait until the kernel answers kernel_info and its iopub reaches us.
 
         A SUB socket misses what is published before it is connected, so
-        kernel_info is repeated until its busy/idle status also arrives on iopub.
+        kernel_info is repeated until its busy/idle status also arrives on iopub. A
+        request can be lost too (sent down a connection that then broke, as when the
+        port still belonged to another process for a moment), so one that gets no
+        reply in a while is asked again.
         """
         seen_on_iopub: set[str] = set()
         remove = self.on_packed("iopub", lambda msg: seen_on_iopub.add(msg.parent_msg_id))
         try:
             async with asyncio.timeout(timeout):
                 wait = 0.05
+                patience = READY_PATIENCE
                 while True:
                     pending = self.send_request("shell", "kernel_info_request")
                     self._last_ready_probe = pending
-                    reply = await pending.reply
+                    try:
+                        reply = await asyncio.wait_for(pending.reply, patience)
+                    except TimeoutError:
+                        self.forget(pending)
+                        patience = min(patience * 2, MAX_READY_PATIENCE)
+                        continue
                     for _ in range(10):
                         if pending.msg_id in seen_on_iopub:
                             return reply
