@@ -10,6 +10,11 @@ IN_VENV = PATH="$(abspath $(VENV))/bin:$$PATH"
 IN_OLDEST = PATH="$(abspath $(OLDEST_VENV))/bin:$$PATH"
 # The oldest lane runs everything but the browser tests (those run in the newest lane).
 OLDEST_TESTS = tests --ignore=tests/e2e
+# Two workers, each given whole test files (their module-wide servers and browsers are
+# made once): most tests wait on real processes, so a second worker nearly halves a lane.
+# TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
+PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 .PHONY: install install-test install-oldest run test test-newest test-oldest lint typecheck \
 	unit bench stress frontend frontend-test types hub-proxy
@@ -41,7 +46,7 @@ typecheck:
 	$(PY) -m mypy
 
 unit:
-	$(IN_VENV) $(PY) -m pytest
+	$(IN_VENV) $(PY) -m pytest $(PARALLEL)
 
 # Install everything the tests need and run them all: the newest lane, then the oldest.
 test: test-newest test-oldest
@@ -49,7 +54,7 @@ test: test-newest test-oldest
 test-newest: install-test lint typecheck unit frontend-test
 
 test-oldest: install-test install-oldest
-	$(IN_OLDEST) $(OLD_PY) -m pytest $(OLDEST_TESTS)
+	$(IN_OLDEST) $(OLD_PY) -m pytest $(PARALLEL) $(OLDEST_TESTS)
 
 # The browser UI: frontend/ built by Vite into src/carnet/static/ (needs Node.js >= 20.19).
 # Without npm the server still runs and its pages say how to build the UI.
