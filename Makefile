@@ -12,7 +12,8 @@ IN_OLDEST = PATH="$(abspath $(OLDEST_VENV))/bin:$$PATH"
 OLDEST_TESTS = tests --ignore=tests/e2e
 # Two workers, each given whole test files (their module-wide servers and browsers are
 # made once): most tests wait on real processes, so a second worker nearly halves a lane.
-# TEST_WORKERS=0 runs them in one process.
+# TEST_WORKERS=0 runs them in one process. Tests marked `alone` hold the server's memory to a
+# bound that a busy neighbour would break, so they run afterwards, by themselves.
 TEST_WORKERS ?= 2
 PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
@@ -46,7 +47,8 @@ typecheck:
 	$(PY) -m mypy
 
 unit:
-	$(IN_VENV) $(PY) -m pytest $(PARALLEL)
+	$(IN_VENV) $(PY) -m pytest $(PARALLEL) -m "not alone"
+	$(IN_VENV) $(PY) -m pytest -m alone
 
 # Install everything the tests need and run them all: the newest lane, then the oldest.
 test: test-newest test-oldest
@@ -54,7 +56,8 @@ test: test-newest test-oldest
 test-newest: install-test lint typecheck unit frontend-test
 
 test-oldest: install-test install-oldest
-	$(IN_OLDEST) $(OLD_PY) -m pytest $(PARALLEL) $(OLDEST_TESTS)
+	$(IN_OLDEST) $(OLD_PY) -m pytest $(PARALLEL) -m "not alone" $(OLDEST_TESTS)
+	$(IN_OLDEST) $(OLD_PY) -m pytest -m alone $(OLDEST_TESTS)
 
 # The browser UI: frontend/ built by Vite into src/carnet/static/ (needs Node.js >= 20.19).
 # Without npm the server still runs and its pages say how to build the UI.

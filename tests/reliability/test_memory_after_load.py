@@ -40,6 +40,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running.stop()
 
 
+# Alone: with a second test worker loading the machine, a burst queues more in the server
+# and it settled at +13% once.
+@pytest.mark.alone
 @pytest.mark.slow
 def test_memory_comes_back_after_thirty_clients_get_eleven_thousand_messages(
     server: RunningServer,
