@@ -176,6 +176,10 @@ class KernelCore:
     def handle(self, msg: Message) -> None:
         if msg.msg_type != "execute_request":
             self._in_hand = False
+            # A Ctrl-C that came while this request was being received is meant for an
+            # execution waiting behind it, if there is one: look now, before this reply lets
+            # a client send its next cell, which the Ctrl-C was never meant for.
+            self._assign_stray_interrupt()
         iopub = self.io.iopub
         iopub.parent = msg
         iopub.status("busy", msg)
