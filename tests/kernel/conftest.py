@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -55,10 +56,15 @@ def kernel_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
 
 
 def start_kernel(
-    spec: str = SIGNAL_SPEC, env: dict[str, str] | None = None
+    spec: str = SIGNAL_SPEC, env: dict[str, str] | None = None, stderr: IO[str] | None = None
 ) -> tuple[KernelManager, BlockingKernelClient]:
     km = KernelManager(kernel_name=spec)
-    km.start_kernel(**({"env": env} if env is not None else {}))
+    options: dict[str, object] = {}
+    if env is not None:
+        options["env"] = env
+    if stderr is not None:
+        options["stderr"] = stderr
+    km.start_kernel(**options)
     kc = km.client()
     kc.start_channels()
     try:

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 from queue import Empty
+from typing import IO
 
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -75,18 +76,53 @@ def test_interrupt_busy_loop_and_input(spec: str) -> None:
         stop_kernel(km, kc)
 
 
-def test_shutdown_request_exits_cleanly() -> None:
-    km, kc = start_kernel()
-    try:
-        execute(kc, "x = 1")
-        # Old clients send shutdown_request on shell; it is honoured there too.
-        request = kc.session.msg("shutdown_request", {"restart": True})
-        kc.shell_channel.send(request)
-        reply = shell_reply(kc, request["header"]["msg_id"])["content"]
-        assert reply == {"status": "ok", "restart": True}
-        assert km.provisioner.process.wait(20) == 0  # type: ignore[union-attr]
-    finally:
-        stop_kernel(km, kc)
+def test_shutdown_request_exits_cleanly(tmp_path: Path) -> None:
+    with (tmp_path / "stderr.txt").open("w+") as stderr:
+        km, kc = start_kernel(stderr=stderr)
+        try:
+            execute(kc, "x = 1")
+            # Old clients send shutdown_request on shell; it is honoured there too.
+            request = kc.session.msg("shutdown_request", {"restart": True})
+            kc.shell_channel.send(request)
+            reply = shell_reply(kc, request["header"]["msg_id"])["content"]
+            assert reply == {"status": "ok", "restart": True}
+            code = km.provisioner.process.wait(20)  # type: ignore[union-attr]
+            assert code == 0, _read_back(stderr)
+        finally:
+            stop_kernel(km, kc)
+
+
+def _read_back(stream: IO[str]) -> str:
+    stream.seek(0)
+    return stream.read()
+
+
+@pytest.mark.parametrize("with_request", [True, False], ids=["after-request", "alone"])
+def test_sigterms_until_it_exits_leave_a_clean_exit(tmp_path: Path, with_request: bool) -> None:
+    """A manager may send SIGTERM again and again, on top of a shutdown_request.
+
+    Each is handled on the main thread between two bytecodes; one that landed after the
+    shell loop had ended, before the close, once escaped as an exception (exit 1). The
+    signals are sent back to back, so that one lands in any window the exit leaves open:
+    before the fix a third of the kernels exited 1 (or by SIGTERM, once Python's teardown
+    had put its default handler back).
+    """
+    for round_ in range(6):
+        with (tmp_path / f"stderr-{round_}.txt").open("w+") as stderr:
+            km, kc = start_kernel(stderr=stderr)
+            try:
+                process = km.provisioner.process  # type: ignore[union-attr]
+                if with_request:
+                    kc.shell_channel.send(kc.session.msg("shutdown_request", {"restart": False}))
+                deadline = time.monotonic() + 20
+                while process.poll() is None and time.monotonic() < deadline:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(process.pid, signal.SIGTERM)
+                code = process.wait(5)
+                assert code == 0, f"round {round_}: exit {code}\n{_read_back(stderr)}"
+                assert "Traceback" not in _read_back(stderr)
+            finally:
+                stop_kernel(km, kc)
 
 
 def test_shutdown_on_control_while_code_runs() -> None:

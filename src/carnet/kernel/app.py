@@ -112,7 +112,11 @@ class KernelApp:
 
     def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
         self.core.stopping = True
-        raise KernelExit
+        # Once the shell loop has ended, the kernel is closing anyway; raising there
+        # would skip the close and exit 1 (a manager's SIGTERM often follows its
+        # shutdown_request, and the shutdown watchdog sends one too).
+        if self.core.serving:
+            raise KernelExit
 
     def _interrupt_request(self, msg: Message) -> tuple[InterruptReply, JsonDict]:
         # Reply once the main thread has taken the signal, so that a request the client

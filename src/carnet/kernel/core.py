@@ -79,6 +79,8 @@ class KernelCore:
         self.interpreter = interpreter
         self.engine_id = str(uuid.uuid4())
         self.stopping = False
+        # True while serve() runs: only then may a SIGTERM unwind the main thread.
+        self.serving = False
         self._on_shutdown = on_shutdown
         self._backlog: collections.deque[Message] = collections.deque()
         self._abort_queued = False
@@ -120,6 +122,15 @@ class KernelCore:
         poller = zmq.Poller()
         poller.register(self.socket, zmq.POLLIN)
         poller.register(self._wake_r, zmq.POLLIN)
+        try:
+            self.serving = True
+            self._serve(poller)
+        finally:
+            # A SIGTERM handled before this line unwinds serve(), where the caller
+            # catches it; one handled after it must not cut into the caller's close.
+            self.serving = False
+
+    def _serve(self, poller: zmq.Poller) -> None:
         while not self.stopping:
             self._assign_stray_interrupt()
             if self._backlog:
