@@ -187,3 +187,33 @@ def test_only_the_main_thread_takes_the_kernels_signals(kernel: Kernel) -> None:
             assert blocked == 0, f"the main thread blocks {blocked:#x}"
         else:
             assert blocked == wanted, f"thread {name} ({tid}) may take SIGINT/SIGTERM"
+
+
+_SIGNAL_FROM_A_USER_THREAD = """
+import signal, threading
+def relay():
+    with open({fifo!r}) as go:
+        go.read(1)
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+threading.Thread(target=relay, daemon=True).start()
+input('waiting: ')
+"""
+
+
+def test_ctrl_c_taken_by_a_user_thread_still_ends_input(kernel: Kernel, tmp_path: Path) -> None:
+    # A thread that user code started does not block SIGINT. The signal it takes runs no
+    # handler until the main thread runs Python again; input()'s wait must end for it, as it
+    # must for a SIGINT that reaches the main thread a moment before the wait begins.
+    _km, kc = kernel
+    fifo = tmp_path / "go"
+    os.mkfifo(fifo)
+    msg_id = kc.execute(_SIGNAL_FROM_A_USER_THREAD.format(fifo=str(fifo)), allow_stdin=True)
+    assert kc.get_stdin_msg(timeout=20)["msg_type"] == "input_request"
+    with fifo.open("w") as go:
+        go.write("!")
+    try:
+        _interrupted(kc, msg_id)
+    except (TimeoutError, Empty):
+        kc.input("")  # leave the shared kernel usable for the tests after this one
+        raise
+    assert evaluate(kc, "6*7") == "42"

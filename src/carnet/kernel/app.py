@@ -31,6 +31,7 @@ from carnet.kernel.parent import watch_parent
 from carnet.kernel.python import PythonInterpreter
 from carnet.kernel.stdin import StdinBridge
 from carnet.kernel.streams import Capture
+from carnet.kernel.wakeup import WakePipe
 from carnet.protocol import Message, Session
 from carnet.protocol.connection_file import ConnectionInfo
 from carnet.protocol.content import InterruptReply, ShutdownReply
@@ -81,11 +82,19 @@ class KernelApp:
         self._saved_streams = (sys.stdout, sys.stderr)
         sys.stdout, sys.stderr = self.capture.stdout, self.capture.stderr
         self.interrupts = InterruptGate()
-        stdin = StdinBridge(self.sockets.stdin, self.session, self.capture.flush, self.interrupts)
+        self.wake_pipe = WakePipe()
+        stdin = StdinBridge(
+            self.sockets.stdin, self.session, self.capture.flush, self.interrupts, self.wake_pipe
+        )
         self.io = KernelIO(self.iopub, self.capture, stdin, connection_file, self.interrupts)
         self.interpreter = PythonInterpreter(self.io, on_loaded=self._wake)
         self.core = KernelCore(
-            self.session, self.sockets.shell, self.io, self.interpreter, self._shutdown_request
+            self.session,
+            self.sockets.shell,
+            self.io,
+            self.interpreter,
+            self._shutdown_request,
+            self.wake_pipe,
         )
         control_handlers: dict[str, Handler] = {
             "kernel_info_request": lambda msg: (self.interpreter.kernel_info(), {}),
@@ -100,10 +109,8 @@ class KernelApp:
         self.iopub.status("starting", None)
         self.control.start()
         watch_parent(lambda: os.kill(os.getpid(), signal.SIGTERM))
-        # A thread of user code may still take a signal: the main thread, idle in zmq's poll,
-        # would then not run the handler until a message came. The signal's byte on the
-        # wake pipe ends that poll at once.
-        signal.set_wakeup_fd(self.core.wake_fd, warn_on_full_buffer=False)
+        # Every blocking wait of the main thread polls this pipe too (wakeup.py).
+        signal.set_wakeup_fd(self.wake_pipe.writer, warn_on_full_buffer=False)
 
     def _wake(self) -> None:
         self.core.wake()

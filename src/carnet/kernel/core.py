@@ -11,9 +11,7 @@ error reply, never silence.
 from __future__ import annotations
 
 import collections
-import contextlib
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from typing import cast
@@ -22,6 +20,7 @@ import zmq
 
 from carnet.errors import ProtocolError
 from carnet.kernel.interpreter import Interpreter, KernelIO
+from carnet.kernel.wakeup import WakePipe
 from carnet.protocol import Message, Session
 from carnet.protocol.content import (
     ErrorReply,
@@ -72,6 +71,7 @@ class KernelCore:
         io: KernelIO,
         interpreter: Interpreter,
         on_shutdown: Callable[[Message], ShutdownReply],
+        wake_pipe: WakePipe,
     ) -> None:
         self.session = session
         self.socket = shell_socket
@@ -89,9 +89,7 @@ class KernelCore:
         self._in_hand = False
         io.interrupts.requests_waiting = self._requests_waiting
         io.interrupts.wake = self.wake
-        self._wake_r, self._wake_w = os.pipe()
-        os.set_blocking(self._wake_r, False)
-        os.set_blocking(self._wake_w, False)
+        self._wake_pipe = wake_pipe
         self.handlers: dict[str, Handler] = {
             "kernel_info_request": self._kernel_info,
             "execute_request": self._execute,
@@ -108,20 +106,14 @@ class KernelCore:
 
     # -- the loop ---------------------------------------------------------------------------
 
-    @property
-    def wake_fd(self) -> int:
-        """Writing a byte here wakes the shell loop (signal.set_wakeup_fd uses it)."""
-        return self._wake_w
-
     def wake(self) -> None:
         """Make the shell loop look at its flags (thread-safe)."""
-        with contextlib.suppress(BlockingIOError):
-            os.write(self._wake_w, b"\0")
+        self._wake_pipe.wake()
 
     def serve(self) -> None:
         poller = zmq.Poller()
         poller.register(self.socket, zmq.POLLIN)
-        poller.register(self._wake_r, zmq.POLLIN)
+        poller.register(self._wake_pipe.reader, zmq.POLLIN)
         try:
             self.serving = True
             self._serve(poller)
@@ -141,9 +133,8 @@ class KernelCore:
             if not events and delay is not None:
                 self.interpreter.idle_work()
                 continue
-            if self._wake_r in events:
-                with contextlib.suppress(BlockingIOError):
-                    os.read(self._wake_r, 4096)
+            if self._wake_pipe.reader in events:
+                self._wake_pipe.drain()
                 self._assign_stray_interrupt()
                 if self._backlog:
                     continue

@@ -16,6 +16,7 @@ import zmq
 
 from carnet.errors import ProtocolError
 from carnet.kernel.interrupts import InterruptGate
+from carnet.kernel.wakeup import WakePipe
 from carnet.protocol import Message, Session
 from carnet.protocol.content import InputRequest
 from carnet.protocol.wire import Frame
@@ -33,9 +34,11 @@ class StdinBridge:
         session: Session,
         flush_output: Callable[[], None],
         interrupts: InterruptGate,
+        wake_pipe: WakePipe,
     ) -> None:
         self._socket = socket
         self._interrupts = interrupts
+        self._wake_pipe = wake_pipe
         self._session = session
         self._flush_output = flush_output
         # The execute_request being served, and whether its client accepts input.
@@ -64,9 +67,21 @@ class StdinBridge:
         )
         with self._interrupts.deferred():
             self._send(self._session.serialize(msg))
+        poller = zmq.Poller()
+        poller.register(self._socket, zmq.POLLIN)
+        poller.register(self._wake_pipe.reader, zmq.POLLIN)
         while True:
             # Ctrl-C lands here; whatever it leaves unread is discarded before the next prompt.
-            frames = self._socket.recv_multipart()
+            # Not a blocking recv: a SIGINT that came just before it, or that another thread
+            # took, would not end it (wakeup.py). Its byte ends the poll; the handler runs on
+            # the next bytecode.
+            events = dict(poller.poll())
+            if self._wake_pipe.reader in events:
+                self._wake_pipe.drain()
+            try:
+                frames = self._socket.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                continue
             try:
                 reply = self._session.deserialize(frames)
             except ProtocolError as exc:
