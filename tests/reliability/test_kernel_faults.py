@@ -63,14 +63,21 @@ class PolledStates:
 
     def __init__(self, server: RunningServer, kernel_id: str) -> None:
         self.states: list[str] = []
+        self.errors: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, args=(server, kernel_id))
         self._thread.start()
 
     def _poll(self, server: RunningServer, kernel_id: str) -> None:
         with httpx.Client(base_url=server.url, headers=server.auth_headers, timeout=10) as http:
-            while not self._stop.is_set():
-                state = str(http.get(f"api/kernels/{kernel_id}").json()["execution_state"])
+            # A short pause between requests: often enough to see the restart's own state
+            # (it lasts as long as a kernel start), without a busy loop on the server.
+            while not self._stop.wait(0.02):
+                try:
+                    state = str(http.get(f"api/kernels/{kernel_id}").json()["execution_state"])
+                except (httpx.HTTPError, ValueError, KeyError) as exc:
+                    self.errors.append(repr(exc))  # reported if the wait fails
+                    continue
                 if not self.states or self.states[-1] != state:
                     self.states.append(state)
 
@@ -83,7 +90,14 @@ class PolledStates:
 
     def until(self, wanted: str, timeout: float = 30.0) -> list[str]:
         """The distinct states seen so far, in order, once `wanted` follows another state."""
-        wait_until(lambda: wanted in self.states[1:], timeout, f"execution_state {wanted}")
+        deadline = time.monotonic() + timeout
+        while wanted not in self.states[1:]:
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"no execution_state {wanted} within {timeout}s: "
+                    f"seen {self.states}, last errors {self.errors[-3:]}"
+                )
+            time.sleep(0.05)
         return list(self.states)
 
 
