@@ -10,12 +10,12 @@ IN_VENV = PATH="$(abspath $(VENV))/bin:$$PATH"
 IN_OLDEST = PATH="$(abspath $(OLDEST_VENV))/bin:$$PATH"
 # The oldest lane runs everything but the browser tests (those run in the newest lane).
 OLDEST_TESTS = tests --ignore=tests/e2e
-# TEST_WORKERS=2 runs a lane on two pytest-xdist workers, each given whole test files (their
-# module-wide servers and browsers are made once): most tests wait on real processes, so a
-# lane takes about two thirds of the time. Not the default yet: each parallel run so far has
-# found a test (or a race in Carnet) that fails under the doubled load. Tests marked `alone`
-# hold the server's memory to a bound that a busy neighbour would break: they run last, alone.
-TEST_WORKERS ?= 0
+# Each lane runs on two pytest-xdist workers, each given whole test files (their module-wide
+# servers and browsers are made once): most tests wait on real processes, so a lane takes
+# about two thirds of the time in one process, and the doubled load has brought out races
+# that one process hid. TEST_WORKERS=0 runs a lane in one process. Tests marked `alone` hold
+# the server's memory to a bound that a busy neighbour would break: they run last, alone.
+TEST_WORKERS ?= 2
 PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 .PHONY: install install-test install-oldest run test test-newest test-oldest lint typecheck \
