@@ -10,12 +10,11 @@ process proxies import (they are over two thirds of the install's size and time)
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.installs import install_once
 
 ROOT = Path(__file__).resolve().parents[2]
 EG_DIR = ROOT / ".cache" / "enterprise-gateway"
@@ -64,32 +63,20 @@ def _complete(venv: Path) -> bool:
 
 def eg_python() -> Path:
     """The environment's interpreter, installing it first if needed (InstallFailed)."""
-    python = EG_DIR / "bin" / "python"
-    if _complete(EG_DIR):
-        return python
-    # Built beside, then renamed: a half-made environment is never taken for a whole one.
-    # (It is only ever run as `bin/python -m ...`, which a rename does not break.)
-    partial = EG_DIR.with_name(f"{EG_DIR.name}.{os.getpid()}")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    pip = [sys.executable, "-m", "pip", "--python", str(partial / "bin" / "python")]
-    pip += ["install", "--quiet", "--disable-pip-version-check"]
-    try:
-        _run([sys.executable, "-m", "venv", "--without-pip", str(partial)])
-        _run([*pip, *EG_DEPENDENCIES])
-        _run([*pip, "--no-deps", EG_REQUIREMENT])
-    except InstallFailed:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    (partial / STAMP).write_text(_stamp())
-    if not _complete(EG_DIR):  # else another test session made it meanwhile
-        shutil.rmtree(EG_DIR, ignore_errors=True)  # an older pin's, or a broken one
-        with contextlib.suppress(OSError):
-            partial.rename(EG_DIR)
-    shutil.rmtree(partial, ignore_errors=True)
-    if not _complete(EG_DIR):
+    # Built beside, then renamed (install_once). The environment is only ever run as
+    # `bin/python -m ...`, which a rename does not break; an older pin's is replaced.
+    if not install_once(EG_DIR, _complete, _install):
         raise InstallFailed(f"{EG_DIR} is not complete after installing it", offline=False)
-    return python
+    return EG_DIR / "bin" / "python"
+
+
+def _install(venv: Path) -> None:
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
+    pip += ["install", "--quiet", "--disable-pip-version-check"]
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    _run([*pip, *EG_DEPENDENCIES])
+    _run([*pip, "--no-deps", EG_REQUIREMENT])
+    (venv / STAMP).write_text(_stamp())
 
 
 def _run(command: list[str]) -> None:

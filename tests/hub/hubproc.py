@@ -9,10 +9,8 @@ Hub's REST API.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import time
@@ -22,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from tests.support.installs import install_once
 from tests.support.ports import free_ports
 
 HERE = Path(__file__).parent
@@ -77,18 +76,15 @@ HUB5_REQUIREMENT = "jupyterhub>=5,<6"
 
 def hub5_path() -> Path:
     """The directory holding JupyterHub 5, installed there the first time (a few seconds)."""
-    if not (HUB5_DIR / "jupyterhub" / "__init__.py").exists():
-        partial = HUB5_DIR.with_name(f"{HUB5_DIR.name}.{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
+
+    def install(into: Path) -> None:
         pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target"]
-        subprocess.run([*pip, str(partial), HUB5_REQUIREMENT], check=True)
-        # Another test worker may have put a whole one in place meanwhile (and be using
-        # it): then this copy goes. A broken one (no jupyterhub package) is replaced.
-        if not (HUB5_DIR / "jupyterhub" / "__init__.py").exists():
-            shutil.rmtree(HUB5_DIR, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                partial.rename(HUB5_DIR)  # whole or not at all
-        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run([*pip, str(into), HUB5_REQUIREMENT], check=True)
+
+    if not install_once(
+        HUB5_DIR, lambda path: (path / "jupyterhub" / "__init__.py").exists(), install
+    ):
+        raise RuntimeError(f"{HUB5_DIR} has no jupyterhub package after installing it")
     return HUB5_DIR
 
 
