@@ -90,14 +90,11 @@ class PolledStates:
 
     def until(self, wanted: str, timeout: float = 30.0) -> list[str]:
         """The distinct states seen so far, in order, once `wanted` follows another state."""
-        deadline = time.monotonic() + timeout
-        while wanted not in self.states[1:]:
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"no execution_state {wanted} within {timeout}s: "
-                    f"seen {self.states}, last errors {self.errors[-3:]}"
-                )
-            time.sleep(0.05)
+        wait_until(
+            lambda: wanted in self.states[1:],
+            timeout,
+            lambda: f"execution_state {wanted} (seen {self.states}, errors {self.errors[-3:]})",
+        )
         return list(self.states)
 
 
