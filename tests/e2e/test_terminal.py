@@ -14,6 +14,7 @@ import pytest
 from tests.e2e.conftest import require_browser, screenshot
 from tests.server.conftest import RunningServer, ServerDirs, launch
 from tests.support.dropproxy import DroppingProxy
+from tests.support.waiting import wait_until
 
 SIZE = re.compile(r"S=(\d+) (\d+)=")
 
@@ -155,9 +156,12 @@ def test_a_network_drop_keeps_the_shell_and_its_output(context: Any, server: Run
         wait_for_line(term, r"^ready-2\s*$")
         # The command prints once the page is cut off (the test then creates the gate).
         gate = server.root_dir / f"away-{name}.gate"
-        waiting = f"until [ -e {gate.name} ]; do sleep 0.05; done"
+        started = server.root_dir / f"away-{name}.started"
+        waiting = f"touch {started.name}; until [ -e {gate.name} ]; do sleep 0.05; done"
         run(term, f"{waiting}; echo while-away-$MARK; touch {flag.name}")
-        wait_for_line(term, r"until \[ -e away-")  # the shell has the command
+        # The shell runs the command: its echo on screen is not enough, as the Enter may
+        # still be on its way (a drop then swallowed it once, on a loaded machine).
+        wait_until(started.exists, what="the shell to start the command")
         proxy.drop()
         term.wait_for_selector("#terminal-status:has-text('reconnecting')")
         gate.touch()
