@@ -128,3 +128,12 @@ def test_printed_text_is_in_ipython_output_history(kernel: Kernel) -> None:
         "  ['c', 'inside a repr', '\\n', 'd', '\\n', 'inside a repr', '\\n']),\n"
         " ('execute_result', None)]"
     ), entries
+
+
+def test_libraries_can_tag_the_streams(kernel: Kernel) -> None:
+    # OutStream keeps its own state in slots; an attribute a library sets on
+    # sys.stdout (as some mark a stream they have wrapped) still goes to its dict.
+    _, kc = kernel
+    execute(kc, "import sys\nsys.stdout._wrapped_by = 'lib'")
+    tagged = "sys.stdout._wrapped_by, vars(sys.stdout)['_wrapped_by']"
+    assert evaluate(kc, tagged) == "('lib', 'lib')"

@@ -41,6 +41,24 @@ class OutStream(io.TextIOBase):
 
     encoding = "utf-8"
     errors = "strict"
+    # Slots, not the instance dict io.TextIOBase gives: write() reads six of these per
+    # call, and a dict attribute of an io subclass is a slow lookup (print() in a loop
+    # spent a third of its time in them). Other attributes still go to the dict.
+    __slots__ = (
+        "_append",
+        "_fd",
+        "_forked",
+        "_hurried",
+        "_iopub",
+        "_name",
+        "_parts",
+        "_scheduled",
+        "_send_lock",
+        "_sends",
+        "_size",
+        "_topic",
+        "history",
+    )
 
     def __init__(
         self, name: Literal["stdout", "stderr"], iopub: IOPub, fd: int | None = None
