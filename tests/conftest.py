@@ -13,6 +13,21 @@ from tests.client.procs import NewChildren, children
 settings.register_profile("carnet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("carnet")
 
+# `make test` finds the tests marked alone by this text in their files (the Makefile's
+# ALONE_FILES), so that their run imports those files only: a test marked otherwise
+# would run in neither pass.
+ALONE_MARK = "pytest.mark.alone"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m takes the marked tests out of the list
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("alone") and ALONE_MARK not in item.path.read_text():
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked alone, but its file does not say {ALONE_MARK!r}:"
+                " make test would not run it"
+            )
+
 
 @pytest.fixture(autouse=True)
 def _restore_carnet_loggers() -> Iterator[None]:
