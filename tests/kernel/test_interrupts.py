@@ -7,11 +7,14 @@ import signal
 import time
 from pathlib import Path
 from queue import Empty
+from types import TracebackType
 
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
+from carnet.kernel import interrupts
+from carnet.kernel.interrupts import without_kernel_frames
 from tests.kernel.conftest import MESSAGE_SPEC, SIGNAL_SPEC, start_kernel, stop_kernel
 from tests.kernel.helpers import (
     UNTIL_A_REQUEST_WAITS,
@@ -158,6 +161,54 @@ def test_keyboard_interrupt_shows_only_user_frames(kernel: Kernel) -> None:
     shown = "\n".join(of_type(outputs, "error")[0]["content"]["traceback"])
     assert "spin" in shown  # the user's own frames are there
     _no_kernel_frames(reply["traceback"])
+
+
+def test_ctrl_c_inside_print_shows_only_user_frames(kernel: Kernel) -> None:
+    # The loop spends most of its time in the kernel's stream code (write, flush), so the
+    # interrupt lands there: a first CI run showed streams.py and iopub.py frames.
+    km, kc = kernel
+    code = "def chatter():\n    while True:\n        print('x', end='', flush=True)\nchatter()"
+    msg_id = kc.execute(code)
+    _wait_iopub(kc, msg_id, "stream")
+    _wait_iopub(kc, msg_id, "stream")  # well into the loop
+    km.interrupt_kernel()
+    reply, outputs = _interrupted(kc, msg_id)
+    shown = "\n".join(of_type(outputs, "error")[0]["content"]["traceback"])
+    assert "chatter" in shown
+    _no_kernel_frames(reply["traceback"])
+
+
+def _raised_in(filename: str, error: type[BaseException]) -> TracebackType:
+    """A traceback from this test's frame into code compiled as if from `filename`."""
+    try:
+        exec(compile("raise error", filename, "exec"), {"error": error})
+    except error as caught:
+        assert caught.__traceback__ is not None
+        return caught.__traceback__
+    raise AssertionError("not raised")
+
+
+def _files(tb: TracebackType | None) -> list[str]:
+    files = []
+    while tb is not None:
+        files.append(os.path.basename(tb.tb_frame.f_code.co_filename))
+        tb = tb.tb_next
+    return files
+
+
+def test_an_interrupt_loses_the_kernels_own_frames_and_nothing_else() -> None:
+    in_kernel = str(Path(interrupts.__file__).with_name("streams.py"))
+    tb = _raised_in(in_kernel, KeyboardInterrupt)
+    assert _files(without_kernel_frames(tb, interrupted=True)) == ["test_interrupts.py"]
+    # Any other error is the kernel's to report, so a bug in it stays visible.
+    tb = _raised_in(in_kernel, ValueError)
+    assert _files(without_kernel_frames(tb)) == ["test_interrupts.py", "streams.py"]
+    # A user's file of the same name elsewhere is the user's.
+    tb = _raised_in("/home/user/streams.py", KeyboardInterrupt)
+    assert _files(without_kernel_frames(tb, interrupted=True)) == [
+        "test_interrupts.py",
+        "streams.py",
+    ]
 
 
 def _blocked_signals(status: str) -> int:

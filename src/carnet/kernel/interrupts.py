@@ -15,6 +15,7 @@ only thread that uses this.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -27,12 +28,21 @@ from types import FrameType, TracebackType
 KERNEL_FRAME = "carnet-kernel"
 
 
-def without_kernel_frames(tb: TracebackType | None) -> TracebackType | None:
-    """The traceback with the kernel's marked frames unlinked."""
+def without_kernel_frames(
+    tb: TracebackType | None, *, interrupted: bool = False
+) -> TracebackType | None:
+    """The traceback with the kernel's marked frames unlinked.
+
+    An interrupt also loses every frame of the kernel's own package: Ctrl-C can land
+    while user code is inside the kernel (a print() handing its text to the publisher,
+    a display() being sent), and those frames say nothing to the user who pressed it.
+    """
     kept: list[TracebackType] = []
     entry = tb
     while entry is not None:
-        if entry.tb_frame.f_locals.get("__tracebackhide__") != KERNEL_FRAME:
+        frame = entry.tb_frame
+        marked = frame.f_locals.get("__tracebackhide__") == KERNEL_FRAME
+        if not marked and not (interrupted and _in_kernel_package(frame)):
             kept.append(entry)
         entry = entry.tb_next
     if not kept:
@@ -40,6 +50,13 @@ def without_kernel_frames(tb: TracebackType | None) -> TracebackType | None:
     for entry, following in zip(kept, [*kept[1:], None], strict=True):
         entry.tb_next = following
     return kept[0]
+
+
+_KERNEL_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _in_kernel_package(frame: FrameType) -> bool:
+    return os.path.abspath(frame.f_code.co_filename).startswith(_KERNEL_PACKAGE)
 
 
 # The signals the kernel acts on, and only on its main thread.

@@ -107,7 +107,8 @@ class CarnetShell(InteractiveShell):
     def _get_exc_info(self, exc_tuple: Any = None) -> Any:
         # A KeyboardInterrupt is raised by the kernel's signal handler: users see their code.
         etype, value, tb = super()._get_exc_info(exc_tuple)  # type: ignore[no-untyped-call]
-        return etype, value, without_kernel_frames(tb)
+        interrupted = isinstance(etype, type) and issubclass(etype, KeyboardInterrupt)
+        return etype, value, without_kernel_frames(tb, interrupted=interrupted)
 
     def _payloads(self) -> Any:
         return self.payload_manager
