@@ -74,24 +74,40 @@ def launch(spec: KernelSpec, runtime_dir: Path) -> RunningKernel:
                 start_new_session=True,
                 env={**os.environ, "PYTHONFAULTHANDLER": "1"},
             )
-        if _wait_listening(info, process):
+        if _wait_listening(info, process, stderr_path):
             return RunningKernel(spec, info, path, process, stderr_path)
         errors = stderr_path.read_text(errors="replace")
-        if "Address already in use" not in errors or attempt == PORT_ATTEMPTS:
+        if _PORT_TAKEN not in errors or attempt == PORT_ATTEMPTS:
             _stop(RunningKernel(spec, info, path, process, stderr_path))
             raise RuntimeError(f"kernel {spec.name} did not start:\n{errors}")
     raise AssertionError("unreachable")
 
 
-def _wait_listening(info: ConnectionInfo, process: subprocess.Popen[bytes]) -> bool:
-    """Whether the kernel listens on all its ports (False: it exited first)."""
+_PORT_TAKEN = "Address already in use"
+
+
+def _wait_listening(
+    info: ConnectionInfo, process: subprocess.Popen[bytes], stderr_path: Path
+) -> bool:
+    """Whether the kernel listens on all its ports (False: it exited, or cannot bind one).
+
+    ipykernel that cannot bind its iopub or heartbeat port says so and hangs: it is
+    killed here, as one that exits would be gone.
+    """
     ports = {info.port(channel) for channel in CHANNELS}
+
+    def port_taken() -> bool:
+        return _PORT_TAKEN in stderr_path.read_text(errors="replace")
+
     # Roomy: a loaded machine imports slowly.
     wait_until(
-        lambda: process.poll() is not None or ports <= _listening_ports(),
+        lambda: process.poll() is not None or ports <= _listening_ports() or port_taken(),
         timeout=60,
         what=f"kernel {info.kernel_name} to listen on {sorted(ports)}",
     )
+    if process.poll() is None and port_taken():
+        process.kill()
+        process.wait(10)
     return process.poll() is None
 
 

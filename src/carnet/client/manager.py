@@ -182,17 +182,24 @@ class KernelManager:
             await self._client.start_channels()
         ready = asyncio.create_task(self._client.wait_for_ready(self.startup_timeout))
         died = asyncio.create_task(process.wait())
+        # ipykernel that cannot bind its iopub or heartbeat port says so, then hangs
+        # instead of exiting: waiting out the start timeout would not help it.
+        port_taken = asyncio.create_task(process.said(_PORT_TAKEN))
         try:
             await asyncio.wait(
-                {ready, died}, timeout=self.startup_timeout, return_when="FIRST_COMPLETED"
+                {ready, died, port_taken},
+                timeout=self.startup_timeout,
+                return_when="FIRST_COMPLETED",
             )
         finally:
-            for task in (ready, died):
+            for task in (ready, died, port_taken):
                 task.cancel()
         if ready.done() and not ready.cancelled() and ready.exception() is None:
             self.responsive = True
             self._watcher = asyncio.create_task(self._watch(process))
             return
+        if process.returncode is None and port_taken.done() and not port_taken.cancelled():
+            await process.terminate(term_timeout=1.0)
         if process.returncode is not None:
             raise KernelDied(
                 f"kernel {self.spec.name!r} exited with code {process.returncode} while starting"

@@ -30,6 +30,7 @@ class KernelProcess:
         self._echo = echo_stderr
         self._tail: deque[bytes] = deque()
         self._tail_size = 0
+        self._watched: list[tuple[bytes, asyncio.Future[None]]] = []
         self._loop = asyncio.get_running_loop()
         self._exited: asyncio.Future[int] = self._loop.create_future()
         self._pidfd: int | None = None
@@ -78,6 +79,18 @@ class KernelProcess:
         self._read_stderr()
         text = b"".join(self._tail).decode("utf-8", "replace")
         return text[-max_chars:].strip()
+
+    async def said(self, text: str) -> None:
+        """Return once the kernel has written `text` to its stderr (since it started)."""
+        needle = text.encode()
+        if needle in b"".join(self._tail):
+            return
+        future: asyncio.Future[None] = self._loop.create_future()
+        self._watched.append((needle, future))
+        try:
+            await future
+        finally:
+            self._watched.remove((needle, future))
 
     async def wait(self, timeout: float | None = None) -> int | None:
         """The exit code, or None if the process still runs after `timeout` seconds."""
@@ -154,6 +167,11 @@ class KernelProcess:
         self._tail_size += len(chunk)
         while self._tail_size > _TAIL_BYTES and len(self._tail) > 1:
             self._tail_size -= len(self._tail.popleft())
+        if self._watched:
+            text = b"".join(self._tail)  # the tail: a needle may span two chunks
+            for needle, future in self._watched:
+                if needle in text and not future.done():
+                    future.set_result(None)
 
     def _close_stderr(self) -> None:
         if self._stderr_fd is not None:
