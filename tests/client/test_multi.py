@@ -70,7 +70,8 @@ def test_many_kernels_models_and_events(tmp_path: Path, new_children: NewChildre
         assert tiny.manager.process is not None
         os.kill(tiny.manager.process.pid, signal.SIGKILL)
         await until(lambda: tiny.manager.restart_count == 1 and tiny.manager.state == "running")
-        assert tiny.execution_state == "idle"
+        # Not at once: the kernel may still be busy with the kernel_info that found it ready.
+        await until(lambda: tiny.execution_state == "idle")
 
         await mkm.shutdown(first)
         assert first not in mkm

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -55,25 +57,45 @@ def kernel_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
             os.environ[key] = value
 
 
+# Ports jupyter_client chose free may be taken before the kernel binds them (tests in
+# parallel: any outgoing connection, a client reconnecting to a kernel that died). The
+# kernel then exits saying so, and jupyter_client does not choose again: these helpers do.
+PORT_ATTEMPTS = 3
+_PORT_TAKEN = "Address already in use"
+
+
 def start_kernel(
-    spec: str = SIGNAL_SPEC, env: dict[str, str] | None = None, stderr: IO[str] | None = None
+    spec: str = SIGNAL_SPEC,
+    env: dict[str, str] | None = None,
+    stderr: IO[str] | None = None,
+    **channels: bool,
 ) -> tuple[KernelManager, BlockingKernelClient]:
-    km = KernelManager(kernel_name=spec)
-    options: dict[str, object] = {}
-    if env is not None:
-        options["env"] = env
-    if stderr is not None:
-        options["stderr"] = stderr
-    km.start_kernel(**options)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=30)
-    except RuntimeError:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-        raise
-    return km, kc
+    """A kernel started by jupyter_client, ready; `channels` go to start_channels()."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        km = KernelManager(kernel_name=spec)
+        log = stderr
+        if log is None:
+            # Open as long as the manager lives: a restart starts the kernel with it again.
+            log = tempfile.TemporaryFile("w+")  # noqa: SIM115
+            weakref.finalize(km, log.close)
+        options: dict[str, object] = {"stderr": log}
+        if env is not None:
+            options["env"] = env
+        km.start_kernel(**options)
+        kc = km.client()
+        kc.start_channels(**channels)
+        try:
+            kc.wait_for_ready(timeout=30)
+        except RuntimeError:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            log.seek(0)
+            said = log.read()
+            if _PORT_TAKEN in said and attempt < PORT_ATTEMPTS:
+                continue
+            raise RuntimeError(f"kernel {spec} did not start; its stderr:\n{said}") from None
+        return km, kc
+    raise AssertionError("unreachable")
 
 
 def stop_kernel(km: KernelManager, kc: BlockingKernelClient) -> None:

@@ -8,19 +8,13 @@ server, one run in three of a module that starts a kernel and calls input() at o
 
 from __future__ import annotations
 
-from jupyter_client.manager import KernelManager
-
-from tests.kernel.conftest import SIGNAL_SPEC
+from tests.kernel.conftest import SIGNAL_SPEC, start_kernel
 from tests.kernel.helpers import iopub_until_idle, shell_reply
 
 
 def test_an_input_request_waits_for_the_stdin_socket_to_connect() -> None:
-    km = KernelManager(kernel_name=SIGNAL_SPEC)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels(shell=True, iopub=True, stdin=False, hb=False)
+    km, kc = start_kernel(SIGNAL_SPEC, shell=True, iopub=True, stdin=False, hb=False)
     try:
-        kc.wait_for_ready(timeout=30)
         code = "print('asking', flush=True)\nname = input('name? ')\nprint('hello', name)"
         msg_id = kc.execute(code, allow_stdin=True)
         # 'asking' is flushed just before the input_request is sent: once it is here, the
