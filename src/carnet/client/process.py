@@ -81,7 +81,8 @@ class KernelProcess:
         return text[-max_chars:].strip()
 
     async def said(self, text: str) -> None:
-        """Return once the kernel has written `text` to its stderr (since it started)."""
+        """Return once the kernel writes `text` to its stderr, or at once if the tail kept
+        for error messages (its last 8 KiB) already holds it."""
         needle = text.encode()
         if needle in b"".join(self._tail):
             return
