@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from carnet.client.kernelspec import KernelSpec
-from carnet.client.manager import PORT_ATTEMPTS
+from carnet.client.manager import PORT_ATTEMPTS, PORT_TAKEN
 from carnet.client.ports import new_connection_info
 from carnet.connection_files import write_connection_file
 from carnet.protocol.connection_file import CHANNELS, ConnectionInfo
@@ -77,13 +77,10 @@ def launch(spec: KernelSpec, runtime_dir: Path) -> RunningKernel:
         if _wait_listening(info, process, stderr_path):
             return RunningKernel(spec, info, path, process, stderr_path)
         errors = stderr_path.read_text(errors="replace")
-        if _PORT_TAKEN not in errors or attempt == PORT_ATTEMPTS:
+        if PORT_TAKEN not in errors or attempt == PORT_ATTEMPTS:
             _stop(RunningKernel(spec, info, path, process, stderr_path))
             raise RuntimeError(f"kernel {spec.name} did not start:\n{errors}")
     raise AssertionError("unreachable")
-
-
-_PORT_TAKEN = "Address already in use"
 
 
 def _wait_listening(
@@ -97,7 +94,7 @@ def _wait_listening(
     ports = {info.port(channel) for channel in CHANNELS}
 
     def port_taken() -> bool:
-        return _PORT_TAKEN in stderr_path.read_text(errors="replace")
+        return PORT_TAKEN in stderr_path.read_text(errors="replace")
 
     # Roomy: a loaded machine imports slowly.
     wait_until(

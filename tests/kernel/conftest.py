@@ -20,6 +20,8 @@ import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
+from carnet.client.manager import PORT_ATTEMPTS, PORT_TAKEN
+
 SIGNAL_SPEC = "carnet-test"
 MESSAGE_SPEC = "carnet-test-message"
 
@@ -59,11 +61,8 @@ def kernel_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
 
 # Ports jupyter_client chose free may be taken before the kernel binds them (tests in
 # parallel: any outgoing connection, a client reconnecting to a kernel that died). The
-# kernel then exits saying so, and jupyter_client does not choose again: these helpers do.
-PORT_ATTEMPTS = 3
-_PORT_TAKEN = "Address already in use"
-
-
+# kernel then exits saying so, and jupyter_client does not choose again: this helper does,
+# as Carnet's manager does.
 def start_kernel(
     spec: str = SIGNAL_SPEC,
     env: dict[str, str] | None = None,
@@ -91,7 +90,7 @@ def start_kernel(
             km.shutdown_kernel(now=True)
             log.seek(0)
             said = log.read()
-            if _PORT_TAKEN in said and attempt < PORT_ATTEMPTS:
+            if PORT_TAKEN in said and attempt < PORT_ATTEMPTS:
                 continue
             raise RuntimeError(f"kernel {spec} did not start; its stderr:\n{said}") from None
         return km, kc

@@ -145,7 +145,7 @@ class KernelManager:
                     break
                 except KernelDied as exc:
                     await self._cleanup()
-                    if choose_ports and attempt < PORT_ATTEMPTS and _PORT_TAKEN in str(exc):
+                    if choose_ports and attempt < PORT_ATTEMPTS and PORT_TAKEN in str(exc):
                         log.warning("kernel %s: a port was taken, trying others", self.kernel_id)
                         continue
                     self.lifecycle.move("dead", detail="start failed")
@@ -184,7 +184,7 @@ class KernelManager:
         died = asyncio.create_task(process.wait())
         # ipykernel that cannot bind its iopub or heartbeat port says so, then hangs
         # instead of exiting: waiting out the start timeout would not help it.
-        port_taken = asyncio.create_task(process.said(_PORT_TAKEN))
+        port_taken = asyncio.create_task(process.said(PORT_TAKEN))
         try:
             await asyncio.wait(
                 {ready, died, port_taken},
@@ -345,7 +345,8 @@ class KernelManager:
 # How many sets of ports a start tries; what a kernel (ours or ipykernel, through zmq) says
 # when one of them was taken before it could bind it.
 PORT_ATTEMPTS = 3
-_PORT_TAKEN = "Address already in use"
+# What a kernel (Carnet's, ipykernel) writes when a port of its connection file is taken.
+PORT_TAKEN = "Address already in use"
 
 _SIGNAL_CAUSES = {
     signal.SIGKILL: "killed (SIGKILL), often by the out-of-memory killer",
