@@ -65,8 +65,14 @@ class PolledStates:
         self.states: list[str] = []
         self.errors: list[str] = []
         self._stop = threading.Event()
+        self._first = threading.Event()
         self._thread = threading.Thread(target=self._poll, args=(server, kernel_id))
         self._thread.start()
+        # What comes next (a kill) must find the state before it seen: on a loaded machine the
+        # first answer came after the kernel had restarted, and the test saw only "idle".
+        if not self._first.wait(30):
+            self.__exit__()
+            pytest.fail(f"no execution_state polled in 30s (errors {self.errors[-3:]})")
 
     def _poll(self, server: RunningServer, kernel_id: str) -> None:
         with httpx.Client(base_url=server.url, headers=server.auth_headers, timeout=10) as http:
@@ -80,6 +86,7 @@ class PolledStates:
                     continue
                 if not self.states or self.states[-1] != state:
                     self.states.append(state)
+                self._first.set()
 
     def __enter__(self) -> PolledStates:
         return self
@@ -130,7 +137,7 @@ def test_sigkilled_kernel_restarts_by_itself_and_loses_no_work(
             assert notice["restart_count"] == 1
             # The REST model says "restarting" while the new process starts, then idle.
             states = polled.until("idle")
-        assert "restarting" in states, states
+        assert states[0] == "busy" and "restarting" in states, states
         assert "autorestarting" not in states, states
         # It comes back by itself, on a new process, and runs code again.
         assert kernel_pid(running) != victim
