@@ -254,6 +254,9 @@ class _Drain(threading.Thread):
                 self.reply = dict(msg.content)
 
 
+# Alone: zmq holds up to 1000 of the flood's ~1 MiB messages for a server that falls
+# behind, which one as loaded as a test running beside it can (+650 MB once in CI).
+@pytest.mark.alone
 @pytest.mark.slow
 def test_flooding_kernel_keeps_memory_bounded_and_others_responsive(
     running: RunningServer, http: httpx.Client
@@ -288,8 +291,7 @@ def test_flooding_kernel_keeps_memory_bounded_and_others_responsive(
         # the kernel sends a flood's prints as few large messages (one per flush window
         # or 64 KiB, as ipykernel), about 40 of them in 10 s on a slow lane.
         assert drain.text > 50 * 1000
-        # Per-socket queues and the replay backlog are bounded (64 MiB each), and so is what
-        # zmq holds for the server (16 messages): the rest of the backlog is the kernel's.
+        # Per-socket queues and the replay backlog are bounded (64 MiB each).
         assert max(samples) - baseline < 350_000, samples
         # The interrupt stops the loop at once: the kernel process stops using CPU.
         # (The server then still forwards what zmq had buffered; the idle status

@@ -42,12 +42,6 @@ _SOCKET_TYPES = {"shell": zmq.DEALER, "control": zmq.DEALER, "stdin": zmq.DEALER
 # attempt up to zmq's usual 100, so a dead kernel is not knocked on more often than before.
 RECONNECT_IVL_MS = 10
 RECONNECT_IVL_MAX_MS = 100
-# Messages zmq may hold for an iopub reader that falls behind before it stops reading the
-# kernel's socket, which then queues (and, past its own limit, drops) instead. zmq's
-# default, 1000, let a server busy relaying a print() flood hold 1000 of the kernel's
-# 1 MiB messages: its RSS grew by 650 MB on a loaded machine. A server is shared by
-# every kernel and tab; a flood's backlog belongs to the kernel that makes it.
-IOPUB_RCVHWM = 16
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,6 @@ class KernelChannels:
             sock.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_IVL_MAX_MS)
             if kind == zmq.SUB:
                 sock.setsockopt(zmq.SUBSCRIBE, b"")
-                sock.setsockopt(zmq.RCVHWM, IOPUB_RCVHWM)
             else:
                 sock.setsockopt(zmq.IDENTITY, identity)
             sock.connect(self.info.url(channel))
