@@ -54,7 +54,8 @@ def client(server: RunningServer) -> httpx.Client:
 
 def start(http: httpx.Client) -> str:
     response = http.post("api/kernels", json={})
-    response.raise_for_status()
+    # The server's reason, not only its status: a failed start says why in its body.
+    assert response.status_code == 201, (response.status_code, response.text)
     return str(response.json()["id"])
 
 
