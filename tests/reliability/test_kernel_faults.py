@@ -254,8 +254,8 @@ class _Drain(threading.Thread):
                 self.reply = dict(msg.content)
 
 
-# Alone: zmq holds up to 1000 of the flood's ~1 MiB messages for a server that falls
-# behind, which one as loaded as a test running beside it can (+650 MB once in CI).
+# Alone: zmq holds up to 1000 of the flood's ~1 MiB messages for a server that falls behind,
+# and a test running beside this one can slow the server that much (+650 MB once in CI).
 @pytest.mark.alone
 @pytest.mark.slow
 def test_flooding_kernel_keeps_memory_bounded_and_others_responsive(
