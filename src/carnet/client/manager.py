@@ -342,8 +342,7 @@ class KernelManager:
                     path.unlink()
 
 
-# How many sets of ports a start tries; what a kernel (ours or ipykernel, through zmq) says
-# when one of them was taken before it could bind it.
+# How many sets of ports a start tries when one was taken before the kernel could bind it.
 PORT_ATTEMPTS = 3
 # What a kernel (Carnet's, ipykernel) writes when a port of its connection file is taken.
 PORT_TAKEN = "Address already in use"
