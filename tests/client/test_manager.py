@@ -160,6 +160,10 @@ def test_kernel_that_never_answers_times_out(new_children: NewChildren) -> None:
         with pytest.raises(KernelStartError, match="did not answer kernel_info within 3s") as info:
             await km.start()
         assert "tiny kernel: muted, will not answer" in str(info.value)  # its stderr tail
+        # What came back: nothing on shell, yet the heartbeat echoes, so the process runs
+        # and has bound its ports.
+        assert "0 messages on shell" in str(info.value)
+        assert "its heartbeat answered" in str(info.value)
         assert not km.connection_file.exists()
 
     asyncio.run(main())
@@ -180,6 +184,30 @@ def test_a_lost_kernel_info_request_is_asked_again(new_children: NewChildren) ->
             assert reply.content["implementation"] == "tiny"
         finally:
             await km.shutdown()
+
+    asyncio.run(main())
+    assert new_children() == []
+
+
+def test_a_kernel_deaf_on_one_connection_is_asked_over_new_ones(
+    new_children: NewChildren, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A connection can carry nothing at all while the kernel runs and answers others:
+    asking again over it would wait out the timeout, so the start reconnects."""
+
+    async def main() -> None:
+        km = KernelManager(
+            tiny_spec("deaf-first-connection"), startup_timeout=60.0, echo_stderr=False
+        )
+        with caplog.at_level(logging.WARNING, logger="carnet.client"):
+            await km.start()
+        try:
+            assert km.state == "running"
+            reply = await km.client.kernel_info(timeout=10)
+            assert reply.content["implementation"] == "tiny"
+        finally:
+            await km.shutdown()
+        assert "over 2 connections" in caplog.text
 
     asyncio.run(main())
     assert new_children() == []

@@ -4,7 +4,8 @@ It speaks the real protocol over real sockets (carnet.protocol + pyzmq), so a
 manager test that starts it 100 times tests the manager, not a mock. Extra
 arguments: `crash` exits at once with a message on stderr; `mute` never
 answers (for start timeouts); `drop-first` ignores its first kernel_info_request, as if it
-had been lost on the way.
+had been lost on the way; `deaf-first-connection` ignores what comes over its client's
+first shell connection, and answers only once that client connects again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import sys
 
 import zmq
+import zmq.utils.monitor
 
 from carnet.connection_files import read_connection_file
 from carnet.errors import ProtocolError
@@ -37,16 +39,25 @@ def main() -> None:
     ):
         sock = ctx.socket(kind)
         sock.linger = 0
+        if kind == zmq.ROUTER:
+            sock.router_handover = 1  # as Carnet's kernel: a reconnected client takes over
         sock.bind(info.url(channel))
         sockets[channel] = sock
     poller = zmq.Poller()
     for channel in ("shell", "control", "hb"):
         poller.register(sockets[channel], zmq.POLLIN)
+    monitor = sockets["shell"].get_monitor_socket(zmq.EVENT_ACCEPTED)
+    poller.register(monitor, zmq.POLLIN)
     dropped = False
+    connections = 0
     while True:
         for sock, _ in poller.poll():
             if sock is sockets["hb"]:
                 sock.send(sock.recv())
+                continue
+            if sock is monitor:
+                zmq.utils.monitor.recv_monitor_message(monitor)
+                connections += 1
                 continue
             try:
                 request = session.deserialize(sock.recv_multipart())
@@ -55,7 +66,7 @@ def main() -> None:
                 # keeps reconnecting to its port, which this kernel may have been given.
                 print(f"tiny kernel: dropped a message: {exc}", file=sys.stderr, flush=True)
                 continue
-            if mode == "mute":
+            if mode == "mute" or (mode == "deaf-first-connection" and connections < 2):
                 continue
             if mode == "drop-first" and not dropped and request.msg_type == "kernel_info_request":
                 dropped = True

@@ -77,6 +77,8 @@ class KernelChannels:
             channel: [] for channel in _SOCKET_TYPES
         }
         self.heartbeat = Heartbeat(self._context, info.url("hb"))
+        # Messages read from each socket, signed or not: what a failed start reports.
+        self.received: dict[str, int] = dict.fromkeys(_SOCKET_TYPES, 0)
 
     @property
     def channels_running(self) -> bool:
@@ -85,6 +87,28 @@ class KernelChannels:
     async def start_channels(self) -> None:
         if self._sockets:
             return
+        self._open_sockets()
+
+    async def stop_channels(self) -> None:
+        await self._close_sockets()
+        self.heartbeat.close()
+        self.abort_pending(KernelError("kernel client channels were closed"))
+
+    async def reconnect_channels(self) -> None:
+        """Replace every socket with a fresh one: new connections to the same kernel.
+
+        For a connection that carries nothing (what wait_for_ready meets when a kernel
+        that runs and binds its ports never answers on it). Requests still waiting keep
+        waiting: the identity is the same, so a reply the kernel sends later comes in on
+        the new connection.
+        """
+        if not self._sockets:
+            return
+        await self._close_sockets()
+        self.heartbeat.close()
+        self._open_sockets()
+
+    def _open_sockets(self) -> None:
         # Shell and stdin share one identity: the kernel routes input_request to
         # the stdin socket whose identity sent the execute_request.
         identity = self.session.session_id.encode()
@@ -101,7 +125,7 @@ class KernelChannels:
             self._sockets[channel] = sock
             self._tasks.append(asyncio.create_task(self._read(channel, sock)))
 
-    async def stop_channels(self) -> None:
+    async def _close_sockets(self) -> None:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -111,8 +135,6 @@ class KernelChannels:
         sockets, self._sockets = self._sockets, {}
         for sock in sockets.values():
             sock.close(linger=0)
-        self.heartbeat.close()
-        self.abort_pending(KernelError("kernel client channels were closed"))
 
     def abort_pending(self, error: BaseException) -> None:
         """Fail every request still waiting for a reply (e.g. the kernel died)."""
@@ -228,6 +250,7 @@ class KernelChannels:
             await asyncio.sleep(0)
 
     def _receive(self, channel: str, frames: list[bytes]) -> None:
+        self.received[channel] += 1
         try:
             packed = self.session.parse(frames).packed()
         except ProtocolError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -33,6 +34,8 @@ from carnet.protocol.messages import JsonDict
 READY_PATIENCE = 1.0
 MAX_READY_PATIENCE = 4.0
 
+log = logging.getLogger("carnet.client")
+
 OutputHook = Callable[[Message], None]
 # Answers an input_request: returns the text, or an awaitable of it.
 StdinHook = Callable[[Message], str | Awaitable[str]]
@@ -57,6 +60,8 @@ class AsyncKernelClient(KernelChannels):
     """Requests to one kernel. Replies are Messages; `content["status"]` tells errors."""
 
     _last_ready_probe: Pending | None = None
+    # What the last wait_for_ready() asked and got back (see there).
+    ready_note = ""
 
     @classmethod
     def from_connection_file(cls, path: Path | str, **kwargs: Any) -> AsyncKernelClient:
@@ -69,23 +74,37 @@ class AsyncKernelClient(KernelChannels):
         kernel_info is repeated until its busy/idle status also arrives on iopub. A
         request can be lost too (sent down a connection that then broke, as when the
         port still belonged to another process for a moment), so one that gets no
-        reply in a while is asked again.
+        reply in a while is asked again; once asking again at the longest patience
+        fails too, it is asked over new connections. `ready_note` then says what
+        came back, for the error of a kernel that never became ready.
         """
         seen_on_iopub: set[str] = set()
         remove = self.on_packed("iopub", lambda msg: seen_on_iopub.add(msg.parent_msg_id))
+        before = dict(self.received)
+        asks = reconnects = 0
         try:
             async with asyncio.timeout(timeout):
                 wait = 0.05
                 patience = READY_PATIENCE
                 while True:
                     pending = self.send_request("shell", "kernel_info_request")
+                    asks += 1
                     self._last_ready_probe = pending
                     try:
                         reply = await asyncio.wait_for(pending.reply, patience)
                     except TimeoutError:
                         self.forget(pending)
+                        if patience >= MAX_READY_PATIENCE:
+                            await self.reconnect_channels()
+                            reconnects += 1
                         patience = min(patience * 2, MAX_READY_PATIENCE)
                         continue
+                    if reconnects:
+                        log.warning(
+                            "kernel answered kernel_info after %d asks over %d connections",
+                            asks,
+                            reconnects + 1,
+                        )
                     for _ in range(10):
                         if pending.msg_id in seen_on_iopub:
                             return reply
@@ -98,6 +117,11 @@ class AsyncKernelClient(KernelChannels):
             if self._last_ready_probe is not None:
                 self.forget(self._last_ready_probe)
                 self._last_ready_probe = None
+            got = {channel: self.received[channel] - before[channel] for channel in before}
+            self.ready_note = (
+                f"asked {asks} times over {reconnects + 1} connections; it sent "
+                + ", ".join(f"{count} messages on {channel}" for channel, count in got.items())
+            )
 
     async def kernel_info(self, timeout: float | None = None, channel: str = "shell") -> Message:
         return await self.request(channel, "kernel_info_request", {}, timeout)

@@ -180,7 +180,8 @@ class KernelManager:
             self._client = AsyncKernelClient(self.connection_info)
             self._client.on_packed("iopub", self._on_iopub)
             await self._client.start_channels()
-        ready = asyncio.create_task(self._client.wait_for_ready(self.startup_timeout))
+        client = self._client
+        ready = asyncio.create_task(client.wait_for_ready(self.startup_timeout))
         died = asyncio.create_task(process.wait())
         # ipykernel that cannot bind its iopub or heartbeat port says so, then hangs
         # instead of exiting: waiting out the start timeout would not help it.
@@ -205,10 +206,14 @@ class KernelManager:
                 f"kernel {self.spec.name!r} exited with code {process.returncode} while starting"
                 + _stderr_note(process)
             )
+        # What came back tells a kernel stuck before binding its ports from one that
+        # binds and never answers (its heartbeat, echoed in C, answers while Python hangs).
+        beats = await client.heartbeat.beat(1.0)
         await process.terminate(term_timeout=1.0)
         raise KernelStartError(
             f"kernel {self.spec.name!r} did not answer kernel_info within "
-            f"{self.startup_timeout:g}s" + _stderr_note(process)
+            f"{self.startup_timeout:g}s ({client.ready_note}; its heartbeat "
+            f"{'answered' if beats else 'did not answer'})" + _stderr_note(process)
         )
 
     # --- watching ---------------------------------------------------------------
