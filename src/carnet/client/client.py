@@ -33,6 +33,9 @@ from carnet.protocol.messages import JsonDict
 # up to the most: a kernel still importing answers every request once it binds.
 READY_PATIENCE = 1.0
 MAX_READY_PATIENCE = 4.0
+# Seconds without readiness before wait_for_ready() asks over new connections, then again
+# as long: the first three asks' patience (1 + 2 + 4), longer than a kernel's usual start.
+RECONNECT_AFTER = 7.0
 
 log = logging.getLogger("carnet.client")
 
@@ -74,19 +77,27 @@ class AsyncKernelClient(KernelChannels):
         kernel_info is repeated until its busy/idle status also arrives on iopub. A
         request can be lost too (sent down a connection that then broke, as when the
         port still belonged to another process for a moment), so one that gets no
-        reply in a while is asked again; once asking again at the longest patience
-        fails too, it is asked over new connections. `ready_note` then says what
-        came back, for the error of a kernel that never became ready.
+        reply in a while is asked again. A connection can also carry nothing at all
+        while the kernel runs (seen once in hundreds of starts under load, cause
+        unknown), so a kernel not ready after RECONNECT_AFTER is asked over new
+        connections. `ready_note` then says what came back, for the error of a kernel
+        that never became ready.
         """
         seen_on_iopub: set[str] = set()
         remove = self.on_packed("iopub", lambda msg: seen_on_iopub.add(msg.parent_msg_id))
         before = dict(self.received)
         asks = reconnects = 0
+        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
                 wait = 0.05
                 patience = READY_PATIENCE
+                connected_at = loop.time()
                 while True:
+                    if loop.time() - connected_at >= RECONNECT_AFTER:
+                        await self.reconnect_channels()
+                        reconnects += 1
+                        connected_at = loop.time()
                     pending = self.send_request("shell", "kernel_info_request")
                     asks += 1
                     self._last_ready_probe = pending
@@ -94,19 +105,16 @@ class AsyncKernelClient(KernelChannels):
                         reply = await asyncio.wait_for(pending.reply, patience)
                     except TimeoutError:
                         self.forget(pending)
-                        if patience >= MAX_READY_PATIENCE:
-                            await self.reconnect_channels()
-                            reconnects += 1
                         patience = min(patience * 2, MAX_READY_PATIENCE)
                         continue
-                    if reconnects:
-                        log.warning(
-                            "kernel answered kernel_info after %d asks over %d connections",
-                            asks,
-                            reconnects + 1,
-                        )
                     for _ in range(10):
                         if pending.msg_id in seen_on_iopub:
+                            if reconnects:
+                                log.warning(
+                                    "kernel became ready after %d asks over %d connections",
+                                    asks,
+                                    reconnects + 1,
+                                )
                             return reply
                         await asyncio.sleep(wait / 10)
                     wait = min(wait * 2, 0.5)
