@@ -126,9 +126,9 @@ class AsyncKernelClient(KernelChannels):
                 self.forget(self._last_ready_probe)
                 self._last_ready_probe = None
             got = {channel: self.received[channel] - before[channel] for channel in before}
-            self.ready_note = (
-                f"asked {asks} times over {reconnects + 1} connections; it sent "
-                + ", ".join(f"{count} messages on {channel}" for channel, count in got.items())
+            connections = "1 connection" if not reconnects else f"{reconnects + 1} connections"
+            self.ready_note = f"asked {asks} times over {connections}; it sent " + ", ".join(
+                f"{count} messages on {channel}" for channel, count in got.items()
             )
 
     async def kernel_info(self, timeout: float | None = None, channel: str = "shell") -> Message:
