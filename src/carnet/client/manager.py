@@ -210,10 +210,12 @@ class KernelManager:
         # binds and never answers (its heartbeat, echoed in C, answers while Python hangs).
         beats = await client.heartbeat.beat(1.0)
         await process.terminate(term_timeout=1.0)
+        # Room for the stacks Carnet's kernel writes when its start hangs (startwatch).
+        stderr = _stderr_note(process, 6000)
         raise KernelStartError(
             f"kernel {self.spec.name!r} did not answer kernel_info within "
             f"{self.startup_timeout:g}s ({client.ready_note}; its heartbeat "
-            f"{'answered' if beats else 'did not answer'})" + _stderr_note(process)
+            f"{'answered' if beats else 'did not answer'}){stderr}"
         )
 
     # --- watching ---------------------------------------------------------------
@@ -374,6 +376,6 @@ def describe_exit(code: int | None) -> str:
     return f"exited with code {code}"
 
 
-def _stderr_note(process: KernelProcess) -> str:
-    tail = process.stderr_tail()
+def _stderr_note(process: KernelProcess, max_chars: int = 2000) -> str:
+    tail = process.stderr_tail(max_chars)
     return f"; its stderr ends with:\n{tail}" if tail else "; it wrote nothing to stderr"

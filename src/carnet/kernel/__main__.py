@@ -52,6 +52,9 @@ def parse_args(argv: Sequence[str]) -> tuple[Args, list[str]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, unknown = parse_args(sys.argv[1:] if argv is None else argv)
+    from carnet.kernel import startwatch
+
+    startwatch.arm()
     # Imported here so that `--help` stays instant; only what binding the sockets needs.
     from carnet.connection_files import read_connection_file
     from carnet.errors import ConnectionFileError

@@ -115,6 +115,14 @@ class PythonInterpreter:
         return self._shell
 
     def _build_shell(self) -> None:
+        from carnet.kernel import startwatch
+
+        try:
+            self._make_shell()
+        finally:
+            startwatch.disarm()  # the start is over, well or not
+
+    def _make_shell(self) -> None:
         if self._load_error is not None:
             raise RuntimeError(f"IPython failed to import: {self._load_error}")
         from carnet.kernel import comm
