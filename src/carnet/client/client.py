@@ -87,6 +87,7 @@ class AsyncKernelClient(KernelChannels):
         remove = self.on_packed("iopub", lambda msg: seen_on_iopub.add(msg.parent_msg_id))
         before = dict(self.received)
         asks = reconnects = 0
+        stuck = ""  # what had come back when the last reconnection was made
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
@@ -95,6 +96,7 @@ class AsyncKernelClient(KernelChannels):
                 connected_at = loop.time()
                 while True:
                     if loop.time() - connected_at >= RECONNECT_AFTER:
+                        stuck = self._traffic_since(before)
                         await self.reconnect_channels()
                         reconnects += 1
                         connected_at = loop.time()
@@ -111,9 +113,11 @@ class AsyncKernelClient(KernelChannels):
                         if pending.msg_id in seen_on_iopub:
                             if reconnects:
                                 log.warning(
-                                    "kernel became ready after %d asks over %d connections",
+                                    "kernel became ready after %d asks over %d connections "
+                                    "(it had sent %s before the last reconnection)",
                                     asks,
                                     reconnects + 1,
+                                    stuck,
                                 )
                             return reply
                         await asyncio.sleep(wait / 10)
@@ -125,11 +129,17 @@ class AsyncKernelClient(KernelChannels):
             if self._last_ready_probe is not None:
                 self.forget(self._last_ready_probe)
                 self._last_ready_probe = None
-            got = {channel: self.received[channel] - before[channel] for channel in before}
             connections = "1 connection" if not reconnects else f"{reconnects + 1} connections"
-            self.ready_note = f"asked {asks} times over {connections}; it sent " + ", ".join(
-                f"{count} messages on {channel}" for channel, count in got.items()
+            self.ready_note = (
+                f"asked {asks} times over {connections}; it sent {self._traffic_since(before)}"
             )
+
+    def _traffic_since(self, before: dict[str, int]) -> str:
+        """Messages read from each socket since the counts in `before`, in words."""
+        return ", ".join(
+            f"{self.received[channel] - count} messages on {channel}"
+            for channel, count in before.items()
+        )
 
     async def kernel_info(self, timeout: float | None = None, channel: str = "shell") -> Message:
         return await self.request(channel, "kernel_info_request", {}, timeout)
