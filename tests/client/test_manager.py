@@ -170,6 +170,16 @@ def test_kernel_that_never_answers_times_out(new_children: NewChildren) -> None:
     assert new_children() == []
 
 
+async def _answers_then_shuts_down(km: KernelManager) -> None:
+    """A tiny kernel that started: running, answering kernel_info, then shut down."""
+    try:
+        assert km.state == "running"
+        reply = await km.client.kernel_info(timeout=10)
+        assert reply.content["implementation"] == "tiny"
+    finally:
+        await km.shutdown()
+
+
 def test_a_lost_kernel_info_request_is_asked_again(new_children: NewChildren) -> None:
     """The first request can go down a connection that then breaks (the port was another
     process's a moment before): the start asks again instead of waiting out its timeout."""
@@ -178,12 +188,7 @@ def test_a_lost_kernel_info_request_is_asked_again(new_children: NewChildren) ->
         # Without asking again, the start would wait out its timeout and fail.
         km = KernelManager(tiny_spec("drop-first"), startup_timeout=30.0, echo_stderr=False)
         await km.start()
-        try:
-            assert km.state == "running"
-            reply = await km.client.kernel_info(timeout=10)
-            assert reply.content["implementation"] == "tiny"
-        finally:
-            await km.shutdown()
+        await _answers_then_shuts_down(km)
 
     asyncio.run(main())
     assert new_children() == []
@@ -201,12 +206,7 @@ def test_a_kernel_deaf_on_one_connection_is_asked_over_new_ones(
         )
         with caplog.at_level(logging.WARNING, logger="carnet.client"):
             await km.start()
-        try:
-            assert km.state == "running"
-            reply = await km.client.kernel_info(timeout=10)
-            assert reply.content["implementation"] == "tiny"
-        finally:
-            await km.shutdown()
+        await _answers_then_shuts_down(km)
         assert "over 2 connections (it had sent 0 messages on shell" in caplog.text
 
     asyncio.run(main())

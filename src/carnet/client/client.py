@@ -78,10 +78,11 @@ class AsyncKernelClient(KernelChannels):
         request can be lost too (sent down a connection that then broke, as when the
         port still belonged to another process for a moment), so one that gets no
         reply in a while is asked again. A connection can also carry nothing at all
-        while the kernel runs (seen once in hundreds of starts under load, cause
-        unknown), so a kernel not ready after RECONNECT_AFTER is asked over new
-        connections. `ready_note` then says what came back, for the error of a kernel
-        that never became ready.
+        while the kernel runs: libzmq gives up on an endpoint for good when its first
+        peer there was a socket of an incompatible type (another kernel's, on a port
+        both starts were handed), so a kernel not ready after RECONNECT_AFTER is asked
+        over new connections. `ready_note` then says what came back, for the error of a
+        kernel that never became ready.
         """
         seen_on_iopub: set[str] = set()
         remove = self.on_packed("iopub", lambda msg: seen_on_iopub.add(msg.parent_msg_id))
