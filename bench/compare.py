@@ -1,7 +1,8 @@
 """Side-by-side rows: Carnet's figure, Jupyter's, their ratio, and whether the target is met.
 
 A target is a ratio to Jupyter's figure, an absolute limit on Carnet's (the bounds that
-used to be test assertions: tests assert behaviour, never time), or both. A figure
+used to be test assertions: tests assert behaviour, never time), or both; a Target() with
+neither is a row shown for context ("met" is None). A figure
 Jupyter has no counterpart for is NaN in its column.
 """
 
@@ -19,7 +20,14 @@ class Target:
     higher_is_better: bool = False
     ahead_of_jupyverse: bool = False  # and better than Jupyverse's figure, where measured
 
+    @property
+    def informational(self) -> bool:
+        """A figure shown side by side for context, with nothing to meet."""
+        return self.ratio is None and self.limit is None and not self.ahead_of_jupyverse
+
     def describe(self) -> str:
+        if self.informational:
+            return "(context)"
         sign = ">=" if self.higher_is_better else "<="
         parts = [f"{sign}{self.ratio:g}x"] if self.ratio is not None else []
         if self.limit is not None:
@@ -65,7 +73,7 @@ def compare(
             "jupyter": other,
             "ratio": ratio,
             "target": target.describe(),
-            "met": target.met(mine, ratio, ratio_jv),
+            "met": None if target.informational else target.met(mine, ratio, ratio_jv),
         }
         if jupyverse is not None:
             row.update(jupyverse=third, ratio_jupyverse=ratio_jv)

@@ -50,7 +50,7 @@ def print_report(suite: str, report: dict[str, Any]) -> None:
     print(f"{'metric':<32}{'carnet':>12}{'jupyter':>12}{'ratio':>8}{extra}  {'target':<16} met")
     for row in rows:
         cells = f"{number(row['jupyverse'])}{ratio_text(row['ratio_jupyverse'])}" if third else ""
-        met = "yes" if row["met"] else "NO"
+        met = "-" if row["met"] is None else "yes" if row["met"] else "NO"
         print(
             f"{row['metric']:<32}{number(row['carnet'])}{number(row['jupyter'])}"
             f"{ratio_text(row['ratio'])}{cells}  {row['target']:<16} {met}"

@@ -114,7 +114,9 @@ def shaped_notebook(cells: int = 2000) -> dict[str, Any]:
     return python3_notebook(out)
 
 
-BIG_PNG = """
+# Code making `png`, a 2600 x 2600 PNG of random pixels (over 20 MB), and importing
+# Image and display.
+MAKE_BIG_PNG = """
 import struct, zlib, os
 from IPython.display import Image, display
 w = h = 2600
@@ -123,9 +125,13 @@ def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
 png += chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b"")
-print(len(png))
-display(Image(data=png, format="png"))
 """
+
+# Displaying it, once MAKE_BIG_PNG ran.
+SHOW_BIG_PNG = 'display(Image(data=png, format="png"))\n'
+
+# A cell making and showing it.
+BIG_PNG = MAKE_BIG_PNG + "print(len(png))\n" + SHOW_BIG_PNG
 
 # A cell showing a 27 MB HTML table, then printing "after".
 BIG_HTML = """
