@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carnet.errors import MalformedMessage
-from carnet.protocol import Session
+from carnet.protocol import PackedMessage, Session
 from carnet.server.ws.formats import (
     WsMessage,
     decode_legacy,
@@ -143,3 +143,17 @@ def test_a_legacy_frame_carries_the_kernels_parts_as_they_came() -> None:
     assert isinstance(binary, bytes) and content in binary
     back = decode_legacy(binary)
     assert back.decode().content == data["content"] and back.buffers == (b"\x00buffer",)
+
+
+def test_a_legacy_frame_from_a_decoded_header_is_the_same_frame() -> None:
+    # The relay passes the header it decoded once for all websockets; the frame must not
+    # differ from one whose header the encoder decodes itself, with or without buffers.
+    request = Session().msg("execute_request", {})
+    msg = Session().msg("display_data", {"data": {"text/plain": "1"}}, parent=request)
+    packed = PackedMessage.from_message(msg)
+    for buffers in ((), (b"\x00buffer",)):
+        wire = WsMessage("iopub", packed.parts, buffers)
+        assert encode_legacy(wire, packed.header) == encode_legacy(wire)
+    made = json.loads(encode_legacy(WsMessage("iopub", packed.parts), packed.header))
+    assert (made["msg_id"], made["msg_type"]) == (msg.msg_id, "display_data")
+    assert list(made)[-1] == "channel" and made["buffers"] == []

@@ -125,8 +125,9 @@ class WebSocketConnection:
             while self.queue and not self.closing:
                 channel, msg = self.queue[0]
                 wire = WsMessage(channel, msg.parts, msg.buffers)
+                frame = encode_v1(wire) if self.v1 else encode_legacy(wire, msg.header)
                 try:
-                    await self._send(encode_v1(wire) if self.v1 else encode_legacy(wire))
+                    await self._send(frame)
                 except asyncio.CancelledError:
                     # Maybe written: a resuming client says whether it got it.
                     self._written(channel, msg)

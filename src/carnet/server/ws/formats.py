@@ -90,11 +90,14 @@ def decode_v1(data: bytes) -> WsMessage:
 # --- legacy JSON protocol ----------------------------------------------------------
 
 
-def _legacy_json(msg: WsMessage, with_buffers: bool) -> bytes:
+def _legacy_json(msg: WsMessage, with_buffers: bool, header: JsonDict | None) -> bytes:
     """The message as one JSON object: the four parts spliced in as they are."""
-    header = unpack(msg.parts[0])
-    ids = {"msg_id": header.get("msg_id", ""), "msg_type": header.get("msg_type", "")}
-    tail = ids | ({"buffers": []} if with_buffers else {}) | {"channel": msg.channel}
+    if header is None:
+        header = unpack(msg.parts[0])
+    tail: JsonDict = {"msg_id": header.get("msg_id", ""), "msg_type": header.get("msg_type", "")}
+    if with_buffers:
+        tail["buffers"] = []
+    tail["channel"] = msg.channel
     return b"".join(
         [
             b'{"header":',
@@ -111,12 +114,16 @@ def _legacy_json(msg: WsMessage, with_buffers: bool) -> bytes:
     )
 
 
-def encode_legacy(msg: WsMessage) -> str | bytes:
-    """A text frame, or a binary frame when the message has buffers."""
+def encode_legacy(msg: WsMessage, header: JsonDict | None = None) -> str | bytes:
+    """A text frame, or a binary frame when the message has buffers.
+
+    `header`: the message's header, when the caller has it decoded already (the relay
+    does), so that it is not decoded again for every websocket a message goes to.
+    """
     if not msg.buffers:
         # JSON is UTF-8; a kernel that wrote otherwise gets U+FFFD, not a failed send.
-        return _legacy_json(msg, True).decode("utf-8", "replace")
-    body = _legacy_json(msg, False)
+        return _legacy_json(msg, True, header).decode("utf-8", "replace")
+    body = _legacy_json(msg, False, header)
     pieces: list[bytes] = [body, *msg.buffers]
     count = len(pieces)
     offsets = [4 * (count + 1)]
