@@ -15,9 +15,9 @@ Two buffers, both bounded in count and bytes:
 from __future__ import annotations
 
 import time
-from collections import deque
 
 from carnet.protocol import PackedMessage
+from carnet.server.kernels.msgqueue import MessageQueue
 
 # What a reconnecting session may get back, and for how long we keep it.
 REPLAY_MAX_MESSAGES = 10_000
@@ -31,41 +31,25 @@ RECENT_MAX_MESSAGES = 500
 RECENT_MAX_BYTES = 2 * 1024 * 1024
 
 
-class _Bounded:
+class _Bounded(MessageQueue):
     """A queue of (channel, message) dropping its oldest past a count and a size.
 
-    Channels and messages sit in two deques rather than as one tuple per entry: a server
-    fanning a burst out to 30 websockets holds 30 rings of 500 entries at once, and as
-    tuples those were 15,000 small objects spread over fresh allocator arenas, which the
-    few objects still alive after the burst kept resident (3% of RSS, for good). The
-    deques allocate only blocks of references, no object per entry.
+    Two deques, not a tuple per entry (msgqueue.py): as tuples, the 30 rings of 500 a
+    burst to 30 websockets fills were 15,000 small objects in fresh allocator arenas,
+    which the few objects still alive after the burst kept resident (3% of RSS, for good).
     """
 
     def __init__(self, max_messages: int, max_bytes: int) -> None:
+        super().__init__()
         self.max_messages = max_messages
         self.max_bytes = max_bytes
-        self._channels: deque[str] = deque()
-        self._messages: deque[PackedMessage] = deque()
-        self.size = 0
         self.dropped = 0
 
-    def __len__(self) -> int:
-        return len(self._messages)
-
-    def items(self) -> list[tuple[str, PackedMessage]]:
-        """(channel, message) of each entry, oldest first."""
-        return list(zip(self._channels, self._messages, strict=True))
-
     def add(self, channel: str, msg: PackedMessage) -> None:
-        self._channels.append(channel)
-        self._messages.append(msg)
-        self.size += msg.size
+        self.append(channel, msg)
         # The newest stays even alone over the size: it is what a client asks to resume from.
-        while len(self._messages) > 1 and (
-            len(self._messages) > self.max_messages or self.size > self.max_bytes
-        ):
-            self._channels.popleft()
-            self.size -= self._messages.popleft().size
+        while len(self) > 1 and (len(self) > self.max_messages or self.size > self.max_bytes):
+            self.popleft()
             self.dropped += 1
 
 

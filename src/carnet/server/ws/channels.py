@@ -14,12 +14,12 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import deque
 from typing import TYPE_CHECKING
 
 from carnet.errors import KernelNotFound, ProtocolError
 from carnet.protocol import PackedMessage
 from carnet.server import malloc
+from carnet.server.kernels.msgqueue import MessageQueue
 from carnet.server.kernels.ratelimit import IOPubRateLimiter
 from carnet.server.kernels.replay import SentRing
 from carnet.server.ws.formats import (
@@ -67,8 +67,8 @@ class WebSocketConnection:
         self.session_id = session_id
         self.v1 = v1
         self.limiter = limiter if limiter is not None and limiter.enabled else None
-        self.queue: deque[tuple[str, PackedMessage]] = deque()
-        self.queued_bytes = 0
+        # Not a deque of (channel, message) tuples: msgqueue.py says why.
+        self.queue = MessageQueue()
         self._wakeup = asyncio.Event()
         self.closing = False
         # The client closed it on purpose (its close frame said so): not coming back.
@@ -87,19 +87,18 @@ class WebSocketConnection:
             self._enqueue(channel, msg)
         self._wakeup.set()
         # One big output alone is fine; a backlog of them means the client is stuck.
-        lagging = len(self.queue) > 1 and self.queued_bytes > MAX_QUEUED_BYTES
+        lagging = len(self.queue) > 1 and self.queue.size > MAX_QUEUED_BYTES
         if len(self.queue) > MAX_QUEUED or lagging:
             log.warning(
                 "websocket of session %s is too slow (%d messages, %d MiB queued); closing it",
                 self.session_id,
                 len(self.queue),
-                self.queued_bytes >> 20,
+                self.queue.size >> 20,
             )
             self.close()
 
     def _enqueue(self, channel: str, msg: PackedMessage) -> None:
-        self.queue.append((channel, msg))
-        self.queued_bytes += msg.size
+        self.queue.append(channel, msg)
 
     def close(self) -> None:
         self.closing = True
@@ -123,7 +122,7 @@ class WebSocketConnection:
             await self._wakeup.wait()
             self._wakeup.clear()
             while self.queue and not self.closing:
-                channel, msg = self.queue[0]
+                channel, msg = self.queue.first()
                 wire = WsMessage(channel, msg.parts, msg.buffers)
                 frame = encode_v1(wire) if self.v1 else encode_legacy(wire, msg.header)
                 try:
@@ -137,7 +136,6 @@ class WebSocketConnection:
 
     def _written(self, channel: str, msg: PackedMessage) -> None:
         self.queue.popleft()
-        self.queued_bytes -= msg.size
         self.sent.add(channel, msg)
 
     async def _send(self, frame: str | bytes) -> None:
@@ -285,7 +283,7 @@ async def kernel_channels(websocket: WebSocket) -> None:
                     log.exception("websocket of session %s failed", session_id)
     finally:
         conn.closing = True
-        hub.detach(conn, list(conn.queue), conn.closed_cleanly)
+        hub.detach(conn, conn.queue.items(), conn.closed_cleanly)
         # What it held is the backlog's now, or nobody's: the connection object itself may
         # outlive this (a reference cycle waiting for the collector) and must not keep it.
         conn.queue.clear()
