@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import tracemalloc
-
 import pytest
 
 from carnet.protocol import PackedMessage, Session
 from carnet.server.kernels.msgqueue import MessageQueue
+from tests.support.memory import held_after
 
 
 def _stream(session: Session, text: str) -> PackedMessage:
@@ -43,13 +42,12 @@ def test_a_long_queue_holds_references_not_an_object_per_entry() -> None:
     """
     msg = _stream(Session(), "x")
     queue = MessageQueue()
-    tracemalloc.start()
-    try:
+
+    def fill() -> None:
         for _ in range(10_000):
             queue.append("iopub", msg)
-        held, _ = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+
+    held = held_after(fill)
     assert len(queue) == 10_000 and queue.size == 10_000 * msg.size
     # Two deques of references: about 17 bytes an entry.
     assert held / 10_000 < 24

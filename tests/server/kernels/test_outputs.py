@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tracemalloc
 from typing import Any
 
 from carnet.protocol import Session
 from carnet.server.kernels.outputs import CellRun
+from tests.support.memory import held_after
 
 _session = Session()
 
@@ -92,13 +92,12 @@ def test_clear_output_forgets_what_was_spilled() -> None:
 
 def test_tiny_prints_cost_their_characters_not_an_object_each() -> None:
     run = CellRun("c")
-    tracemalloc.start()
-    try:
+
+    def print_digits() -> None:
         for i in range(100_000):
             run.apply(_session.msg("stream", {"name": "stdout", "text": f"{i % 10}\n"}))
-        held = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
+
+    held = held_after(print_digits)
     assert run.outputs[0]["text"] == "".join(f"{i % 10}\n" for i in range(100_000))
     assert held < 1_000_000  # a str kept per message would be over 5 MB
     run.close()

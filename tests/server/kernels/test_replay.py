@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import tracemalloc
-
 from carnet.protocol import PackedMessage, Session
 from carnet.server.kernels.replay import SentRing
+from tests.support.memory import held_after
 
 
 def test_the_ring_keeps_the_newest_messages_within_its_count_and_size() -> None:
@@ -36,13 +35,12 @@ def test_a_full_ring_holds_references_not_an_object_per_entry() -> None:
     session = Session()
     msg = PackedMessage.from_message(session.msg("stream", {"name": "stdout", "text": "x"}))
     ring = SentRing(max_messages=10_000, max_bytes=1 << 30)
-    tracemalloc.start()
-    try:
+
+    def fill() -> None:
         for _ in range(10_000):
             ring.add("iopub", msg)
-        held, _ = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+
+    held = held_after(fill)
     assert len(ring) == 10_000
     # Two deques of references: about 17 bytes an entry.
     assert held / 10_000 < 24

@@ -82,9 +82,9 @@ class WebSocketConnection:
             return
         if self.limiter is not None and channel == "iopub":
             for item in self.limiter.filter(msg, time.monotonic()):
-                self._enqueue(channel, item)
+                self.queue.append(channel, item)
         else:
-            self._enqueue(channel, msg)
+            self.queue.append(channel, msg)
         self._wakeup.set()
         # One big output alone is fine; a backlog of them means the client is stuck.
         lagging = len(self.queue) > 1 and self.queue.size > MAX_QUEUED_BYTES
@@ -96,9 +96,6 @@ class WebSocketConnection:
                 self.queue.size >> 20,
             )
             self.close()
-
-    def _enqueue(self, channel: str, msg: PackedMessage) -> None:
-        self.queue.append(channel, msg)
 
     def close(self) -> None:
         self.closing = True
