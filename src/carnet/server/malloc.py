@@ -4,8 +4,11 @@ Tuning (the `NotebookApp.malloc_tuning` option, on by default, done once at star
 runner). Saving or opening a 10 MB notebook allocates several buffers of its size: the
 body, the file's bytes, its text, the JSON written. glibc maps each one fresh and unmaps it
 when freed, so every such request paid some 15,000 page faults, a quarter of its CPU time.
-Tuned, buffers under 32 MB come from the heap and up to 64 MB of freed heap stays mapped,
-to be reused by the next request.
+Tuned, buffers under 32 MB come from the heap and up to 128 MB of freed heap stays mapped,
+to be reused by the next request or message. A 27 MB display passes through three buffers of
+its size on its way to a websocket (libzmq's, the frame, websockets' framing of it): with 64
+MB kept, they were unmapped after each display and the next paid their page faults again
+(from the kernel's send to the client's whole frame: 97-103 ms; 65-77 ms kept).
 
 Trimming. Memory freed after a burst (those buffers; the frames of a kernel's output fanned
 out to many websockets) stays in glibc's heap, scattered between live blocks where the usual
@@ -13,7 +16,8 @@ trimming of the heap's top cannot reach it: 30 clients that each got 11,000 mess
 the server some 16% above its idle size for good. So some seconds after the last burst,
 malloc_trim gives the free pages back (a 10 MB notebook saved and opened five times leaves
 the server at about 70 MB, against 112 MB just after the requests; the websocket burst comes
-back within 10% of idle).
+back within 10% of idle). Likewise some seconds after the last big frame to a websocket:
+what its buffers kept mapped goes back once the big outputs stop (ws/channels.py).
 
 ctypes is loaded with the first use, not at import. Elsewhere than glibc this does nothing.
 """
@@ -29,7 +33,7 @@ from typing import Any
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 32 * 1024 * 1024  # glibc's largest
-TRIM_THRESHOLD = 64 * 1024 * 1024
+TRIM_THRESHOLD = 128 * 1024 * 1024
 
 
 @functools.cache

@@ -43,6 +43,9 @@ MAX_QUEUED = 20_000
 # A websocket that sent this much leaves freed memory to give back, 2 s after it closed.
 BURST_BYTES = 1024 * 1024
 TRIM_AFTER_BURST = 2.0
+# A frame this big leaves buffers of its size free once sent; kept mapped for the next big
+# one (malloc.TRIM_THRESHOLD), they are given back 2 s after the last.
+BIG_FRAME = 1024 * 1024
 MAX_QUEUED_BYTES = 64 * 1024 * 1024
 # Channels a client may send on (iopub and hb are kernel-to-client only).
 CLIENT_CHANNELS = frozenset({"shell", "control", "stdin"})
@@ -149,6 +152,8 @@ class WebSocketConnection:
             # uvicorn's ClientDisconnected (an OSError), or uvicorn < 0.30's RuntimeError
             # "Unexpected ASGI message 'websocket.send', after sending 'websocket.close'".
             raise _ClientGone(exc) from None
+        if len(frame) >= BIG_FRAME:
+            malloc.TRIMMER.after(TRIM_AFTER_BURST)
 
 
 class _ClientGone(Exception):
