@@ -2,8 +2,8 @@
 
 A 27 MB display passes through buffers of its size on its way to the websocket (libzmq's,
 the frame, its framing). The server keeps them mapped for the next big message, and gives
-them back some seconds after the last (server/malloc.py, ws/channels.py). Before, a
-websocket that stayed open left the server holding twice the display's size for good.
+them back some seconds after the last (server/malloc.py, ws/channels.py). Before, the
+server stayed twice the display's size above where it was until the websocket closed.
 """
 
 from __future__ import annotations
