@@ -83,3 +83,31 @@ def test_a_digest_from_kept_cell_walks_is_the_whole_notebooks(
     whole = digest.compute({**top, "cells": cells}, b"secret")
     walks = [digest.cell_walk(cell) for cell in cells]
     assert digest.compute_from_parts(top, walks, b"secret") == whole
+
+
+def _nbformats_digest(nb: dict[str, Any]) -> str:
+    mac = hmac.new(b"secret", digestmod=hashlib.sha256)
+    pieces: Any = sign.yield_everything  # untyped
+    for piece in pieces(nb):
+        mac.update(piece)
+    return mac.hexdigest()
+
+
+def _cell(i: int, text: str) -> dict[str, Any]:
+    stream = {"name": "stdout", "output_type": "stream", "text": [f"{i}\n", text]}
+    return {"cell_type": "code", "execution_count": i, "id": f"c{i}", "metadata": {},
+            "outputs": [stream], "source": [f"print({i})\n", text]}  # fmt: skip
+
+
+def test_a_notebook_of_many_pieces_digests_as_one_walk() -> None:
+    # compute() hashes the walk's pieces a batch at a time: batches must not show. Over
+    # 7,000 pieces (several batches), with text of one to four UTF-8 bytes a character.
+    cells = [_cell(i, "ü € 😀 x" * (i % 7)) for i in range(600)]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    assert digest.compute(nb, b"secret") == _nbformats_digest(nb)
+    # A lone surrogate (nbformat cannot encode it) digests as the whole walk encoded at once.
+    cells[300]["source"] = ["\ud83d", "\ude00"]
+    pieces: list[str] = []
+    digest._walk(nb, pieces)
+    whole = "".join(pieces).encode("utf-8", "surrogatepass")
+    assert digest.compute(nb, b"secret") == hmac.new(b"secret", whole, hashlib.sha256).hexdigest()

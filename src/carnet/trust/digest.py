@@ -19,6 +19,8 @@ from typing import Any
 
 ALGORITHM = "sha256"
 _TRANSIENT_NOTEBOOK_METADATA = ("signature", "orig_nbformat", "orig_nbformat_minor")
+# Pieces hashed per update by `compute`: some hundreds of KB of a notebook's text.
+_BATCH = 1024
 
 
 def _walk(obj: Any, out: list[str]) -> None:
@@ -99,6 +101,9 @@ def compute(nb: dict[str, Any], secret: bytes) -> str:
     """
     pieces: list[str] = []
     _walk(_stored_view(nb), pieces)
-    # One update over the joined pieces: far fewer calls than one per piece on big notebooks.
-    data = "".join(pieces).encode("utf-8", "surrogatepass")
-    return hmac.new(secret, data, hashlib.sha256).hexdigest()
+    mac = hmac.new(secret, digestmod=hashlib.sha256)
+    # Joined and encoded a batch at a time: far fewer calls than one per piece, and no
+    # copy of the whole notebook (twice: text, then bytes) to allocate and fault in.
+    for start in range(0, len(pieces), _BATCH):
+        mac.update("".join(pieces[start : start + _BATCH]).encode("utf-8", "surrogatepass"))
+    return mac.hexdigest()
