@@ -22,8 +22,8 @@ from tests.support.waiting import wait_until
 DISPLAYS = 3
 DISPLAY = "display_data"
 # What may stay: the display itself (the replay ring keeps the last messages sent, for a
-# client that resumes) and half as much again. Measured: at most the display (+0.1% of
-# it), often nothing. Before, it was twice the display until the websocket closed.
+# client that resumes) and half as much again. Measured: at most the display's size and
+# 0.5% more, often nothing. Before, it was twice the display until the websocket closed.
 HELD_AT_MOST = 1.5
 
 
