@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -22,7 +21,6 @@ with warnings.catch_warnings():
     # nbformat 5.9 (the oldest lane) imports a name that jsonschema has deprecated.
     warnings.simplefilter("ignore", DeprecationWarning)
     import nbformat
-    from jupyter_client import KernelManager
     from nbclient import NotebookClient
     from nbformat import NotebookNode
 
@@ -83,29 +81,17 @@ def notebook(sources: list[str]) -> NotebookNode:
 
 
 def run(nb: NotebookNode, kernel_name: str, workdir: Path) -> NotebookNode:
-    """Execute a copy of nb in workdir, saved to disk and read back as a client would.
-
-    Over ipc, not tcp: what is compared is the outputs, and jupyter_client's tcp ports
-    are picked free a moment before the kernel binds them, so a test beside this one can
-    hold one meanwhile, and libzmq gives up for good on a port whose first peer was a
-    socket of the wrong type (client/client.py). Once in a fresh-clone run the Carnet
-    run here hung. The socket paths are kept short (a unix socket's path is limited).
-    """
+    """Execute a copy of nb in workdir, saved to disk and read back as a client would."""
     workdir.mkdir(parents=True, exist_ok=True)
     executed = nbformat.from_dict(json.loads(json.dumps(nb)))
-    sockets = Path(tempfile.mkdtemp(prefix="nbc", dir="/tmp"))
-    try:
-        km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(sockets / "k"))
-        client = NotebookClient(
-            executed,
-            km=km,
-            timeout=60,
-            allow_errors=True,
-            resources={"metadata": {"path": str(workdir)}},
-        )
-        client.execute()
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
+    client = NotebookClient(
+        executed,
+        kernel_name=kernel_name,
+        timeout=60,
+        allow_errors=True,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    client.execute()
     path = workdir / "executed.ipynb"
     nbformat.write(executed, path)
     return nbformat.read(path, as_version=4)
