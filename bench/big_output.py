@@ -17,7 +17,7 @@ import json
 import statistics
 import time
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from tests.support.notebooks import BIG_PNG, MAKE_BIG_PNG, SHOW_BIG_PNG
 from websockets.sync.client import connect
@@ -29,8 +29,22 @@ from carnet.server.ws.formats import V1_SUBPROTOCOL, decode_v1
 SAMPLES = 3
 TARGETS = {
     "display_20mb_png_to_idle_s": Target(ratio=0.5, ahead_of_jupyverse=True),
+    "display_20mb_in_kernel_s": Target(),
+    "display_20mb_client_decode_s": Target(),
+    "display_20mb_rest_s": Target(),
     "make_and_display_20mb_png_to_idle_s": Target(),
 }
+# SHOW_BIG_PNG, with display() timed by the kernel's own clock and printed after it.
+_CLOCK = "import time as _bench_time\n_bench_t0 = _bench_time.perf_counter()\n"
+SHOW_BIG_PNG_TIMED = (
+    _CLOCK + SHOW_BIG_PNG + "print('display:', _bench_time.perf_counter() - _bench_t0)\n"
+)
+
+
+class Run(NamedTuple):
+    to_idle_s: float
+    decode_s: float  # the client's decoding of the display's frame
+    stdout: str
 
 
 def _request(code: str, v1: bool) -> tuple[str, bytes | str]:
@@ -63,26 +77,42 @@ def _decode(frame: bytes | str, v1: bool) -> tuple[str, str, dict[str, Any]]:
     return data["parent_header"].get("msg_id", ""), data["header"]["msg_type"], data["content"]
 
 
-def run_once(ws: Any, v1: bool, code: str = SHOW_BIG_PNG, png_expected: bool = True) -> float:
-    """Seconds from sending `code` to the idle status after it."""
+def run_once(ws: Any, v1: bool, code: str = SHOW_BIG_PNG, png_expected: bool = True) -> Run:
+    """From sending `code` to the idle status after it."""
     msg_id, frame = _request(code, v1)
     png_chars = 0
+    decode_s = 0.0
+    stdout = ""
     t0 = time.perf_counter()
     ws.send(frame)
     while True:
-        parent, kind, content = _decode(ws.recv(timeout=300), v1)
+        received = ws.recv(timeout=300)
+        d0 = time.perf_counter()
+        parent, kind, content = _decode(received, v1)
+        decoded = time.perf_counter() - d0
         if parent != msg_id:
             continue
         if kind == "error":
             raise RuntimeError(f"the cell failed: {content.get('ename')}: {content.get('evalue')}")
         if kind == "display_data":
             png_chars = len(content["data"].get("image/png", ""))
+            decode_s += decoded
+        if kind == "stream" and content.get("name") == "stdout":
+            stdout += content.get("text", "")
         if kind == "status" and content.get("execution_state") == "idle":
             elapsed = time.perf_counter() - t0
             break
     if png_expected and png_chars < 20_000_000:
         raise RuntimeError(f"the PNG did not arrive whole ({png_chars} base64 characters)")
-    return elapsed
+    return Run(elapsed, decode_s, stdout)
+
+
+def _in_kernel_s(run: Run) -> float:
+    """What SHOW_BIG_PNG_TIMED printed: display()'s seconds by the kernel's clock."""
+    for line in run.stdout.splitlines():
+        if line.startswith("display: "):
+            return float(line.removeprefix("display: "))
+    raise RuntimeError(f"the timed display printed no time: {run.stdout!r}")
 
 
 def measure(url: str, headers: dict[str, str]) -> dict[str, float]:
@@ -97,8 +127,15 @@ def measure(url: str, headers: dict[str, str]) -> dict[str, float]:
         run_once(ws, v1, MAKE_BIG_PNG, png_expected=False)
         run_once(ws, v1)  # warm: imports and the first big allocations
         shown = [run_once(ws, v1) for _ in range(SAMPLES)]
-        whole = [run_once(ws, v1, BIG_PNG) for _ in range(SAMPLES)]
+        in_kernel = [_in_kernel_s(run_once(ws, v1, SHOW_BIG_PNG_TIMED)) for _ in range(SAMPLES)]
+        whole = [run_once(ws, v1, BIG_PNG).to_idle_s for _ in range(SAMPLES)]
+    to_idle = statistics.median(run.to_idle_s for run in shown)
+    decode = statistics.median(run.decode_s for run in shown)
+    kernel = statistics.median(in_kernel)
     return {
-        "display_20mb_png_to_idle_s": statistics.median(shown),
+        "display_20mb_png_to_idle_s": to_idle,
+        "display_20mb_in_kernel_s": kernel,
+        "display_20mb_client_decode_s": decode,
+        "display_20mb_rest_s": to_idle - kernel - decode,
         "make_and_display_20mb_png_to_idle_s": statistics.median(whole),
     }
