@@ -1,12 +1,15 @@
 """Settings for the whole suite."""
 
+import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.client.procs import NewChildren, children
+from tests.support.servers import LAUNCHED
 
 # The suite runs on shared, sometimes heavily loaded machines: time-based
 # hypothesis checks would fail on load, not on bugs.
@@ -27,6 +30,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 f"{item.nodeid} is marked alone, but its file does not say {ALONE_MARK!r}:"
                 " make test would not run it"
             )
+
+
+# A failing test's report ends with the last lines of the server logs it may have made:
+# a failure seen once in many runs is then explained by what the server said.
+SERVER_LOG_TAIL = 6000
+MAX_SERVER_LOGS = 4
+_FIRST_SERVER = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
+    item.stash[_FIRST_SERVER] = len(LAUNCHED)
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if not report.failed or report.when == "teardown":
+        return
+    first = item.stash.get(_FIRST_SERVER, len(LAUNCHED))
+    # Those the test started, and those of wider fixtures still serving it.
+    servers = [s for i, s in enumerate(LAUNCHED) if i >= first or s.process.poll() is None]
+    for server in servers[-MAX_SERVER_LOGS:]:
+        with contextlib.suppress(OSError):
+            text = server.output()[-SERVER_LOG_TAIL:]
+            report.sections.append((f"server log (port {server.info.get('port')})", text))
 
 
 @pytest.fixture(autouse=True)

@@ -8,13 +8,20 @@ timings and temporary paths normalised), results, errors, execution counts.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import json
+import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,6 +84,58 @@ def ipykernel_spec(kernel_environment: Path) -> str:
     return IPYKERNEL_SPEC
 
 
+# nbclient's own waits are bounded (30 s to start and per cell, 4 s for the output after
+# a reply): a run still going after this long is stuck where nothing is bounded.
+STUCK_AFTER = 75.0
+
+
+class Watchdog:
+    """Says where a stuck run is, then ends its kernel so that nbclient reports it.
+
+    Twice in some fifty fresh-clone runs a run with Carnet's kernel went on past
+    pytest's limit with nothing logged, its loop waking every second. If it happens
+    again, the failure shows what each of nbclient's asyncio tasks awaits and what the
+    kernel's threads do (faulthandler's dump on SIGABRT reaches the captured stderr).
+    """
+
+    def __init__(self, client: NotebookClient, loop: asyncio.AbstractEventLoop) -> None:
+        self.client = client
+        self.loop = loop
+        self._finished = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._finished.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        if self._finished.wait(STUCK_AFTER):
+            return
+        report = io.StringIO()
+        print(f"stuck after {STUCK_AFTER:.0f} s; nbclient's tasks:", file=report)
+        for task in asyncio.all_tasks(self.loop):
+            task.print_stack(file=report)
+        km: Any = self.client.km
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        print(f"kernel process {pid}:", file=report)
+        if pid:
+            for task_dir in sorted(Path(f"/proc/{pid}/task").glob("*")):
+                facts = []
+                for name in ("comm", "wchan", "syscall"):
+                    try:
+                        facts.append((task_dir / name).read_text().strip())
+                    except OSError:
+                        facts.append("?")
+                print(f"  thread {task_dir.name}: " + " | ".join(facts), file=report)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGABRT)
+        print(report.getvalue(), flush=True)
+
+
 def notebook(sources: list[str]) -> NotebookNode:
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
 
@@ -108,7 +167,13 @@ def run(nb: NotebookNode, kernel_name: str, workdir: Path) -> NotebookNode:
             config=config,
             on_notebook_start=lambda **_: transports.append(client.km.transport),
         )
-        client.execute()
+        # nbclient's own loop (its async API), so that a watchdog can look into it.
+        loop = asyncio.new_event_loop()
+        try:
+            with Watchdog(client, loop):
+                loop.run_until_complete(client.async_execute())
+        finally:
+            loop.close()
         assert transports == ["ipc"]
         assert client.km is None, "nbclient kept its kernel manager"
     finally:
