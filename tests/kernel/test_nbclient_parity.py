@@ -117,8 +117,11 @@ class Watchdog:
             return
         report = io.StringIO()
         print(f"stuck after {STUCK_AFTER:.0f} s; nbclient's tasks:", file=report)
-        for task in asyncio.all_tasks(self.loop):
-            task.print_stack(file=report)
+        try:  # read from another thread: good enough for a report, not guaranteed
+            for task in asyncio.all_tasks(self.loop):
+                task.print_stack(file=report)
+        except Exception as exc:
+            print(f"(the tasks could not be listed: {exc!r})", file=report)
         km: Any = self.client.km
         pid = getattr(getattr(km, "provisioner", None), "pid", None)
         print(f"kernel process {pid}:", file=report)
