@@ -170,7 +170,7 @@ def run(nb: NotebookNode, kernel_name: str, workdir: Path) -> NotebookNode:
             config=config,
             on_notebook_start=lambda **_: transports.append(client.km.transport),
         )
-        # nbclient's own loop (its async API), so that a watchdog can look into it.
+        # A loop of our own running nbclient's async API, so that a watchdog can look into it.
         loop = asyncio.new_event_loop()
         try:
             with Watchdog(client, loop):
