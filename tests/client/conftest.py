@@ -15,6 +15,7 @@ from carnet.client.ports import new_connection_info
 from carnet.connection_files import write_connection_file
 from carnet.protocol.connection_file import CHANNELS, ConnectionInfo
 from tests.client.kernels import python_specs
+from tests.support.procs import thread_states
 from tests.support.waiting import wait_until
 
 
@@ -39,15 +40,7 @@ class RunningKernel:
         waiting, then Python's stacks from faulthandler (on in every kernel started here,
         written to stderr on SIGABRT, which ends the kernel; a kernel that captures its
         stderr, as ipykernel does, loses them), then the rest of its stderr."""
-        threads = []
-        for task in sorted(Path(f"/proc/{self.process.pid}/task").glob("*")):
-            facts = []
-            for name in ("comm", "wchan", "syscall"):
-                try:
-                    facts.append((task / name).read_text().strip())
-                except OSError:
-                    facts.append("?")
-            threads.append(f"thread {task.name}: " + " | ".join(facts))
+        threads = thread_states(self.process.pid)
         self.process.send_signal(signal.SIGABRT)
         self.process.wait(10)
         return "\n".join(threads) + "\n" + self.stderr_path.read_text(errors="replace")

@@ -34,6 +34,7 @@ with warnings.catch_warnings():
     from traitlets.config import Config
 
 from tests.kernel.conftest import SIGNAL_SPEC
+from tests.support.procs import thread_states
 
 IPYKERNEL_SPEC = "ipykernel-test"
 MAGICS_NOTEBOOK = Path("/work/shared/notebooks/pdsh-01.03-Magic-Commands.ipynb")
@@ -126,14 +127,8 @@ class Watchdog:
         pid = getattr(getattr(km, "provisioner", None), "pid", None)
         print(f"kernel process {pid}:", file=report)
         if pid:
-            for task_dir in sorted(Path(f"/proc/{pid}/task").glob("*")):
-                facts = []
-                for name in ("comm", "wchan", "syscall"):
-                    try:
-                        facts.append((task_dir / name).read_text().strip())
-                    except OSError:
-                        facts.append("?")
-                print(f"  thread {task_dir.name}: " + " | ".join(facts), file=report)
+            for line in thread_states(pid):
+                print(f"  {line}", file=report)
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGABRT)
         print(report.getvalue(), flush=True)

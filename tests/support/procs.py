@@ -24,6 +24,20 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
+def thread_states(pid: int) -> list[str]:
+    """Per thread of a process: its name and where the OS has it waiting (a stuck one's)."""
+    lines = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        facts = []
+        for name in ("comm", "wchan", "syscall"):
+            try:
+                facts.append((task / name).read_text().strip())
+            except OSError:
+                facts.append("?")
+        lines.append(f"thread {task.name}: " + " | ".join(facts))
+    return lines
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (all its threads), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
